@@ -1,0 +1,82 @@
+#include "kernel/pipeline/local_client.h"
+
+#include <boost/json.hpp>
+
+#include "kernel/pipeline/object_codec.h"
+
+namespace ukube::pipeline {
+namespace {
+
+ObjectPtr decode(const store::Bytes& bytes) {
+  return std::make_shared<const boost::json::object>(parse_object(*bytes));
+}
+
+class LocalWatchStream final : public WatchStream {
+ public:
+  explicit LocalWatchStream(std::unique_ptr<RawWatch> raw) : raw_(std::move(raw)) {}
+  std::optional<WatchEvent> next(std::chrono::milliseconds timeout) override {
+    auto e = raw_->next(timeout);
+    if (!e) return std::nullopt;
+    return WatchEvent{e->type, decode(e->object)};
+  }
+  bool done() const override { return raw_->done(); }
+  void stop() override { raw_->stop(); }
+
+ private:
+  std::unique_ptr<RawWatch> raw_;
+};
+
+}  // namespace
+
+LocalClient::LocalClient(RequestPipeline& pipeline, UserInfo user)
+    : pipeline_(pipeline), user_(std::move(user)) {}
+
+ObjectPtr LocalClient::get(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                           const GetOptions& options, std::string_view subresource) {
+  return decode(pipeline_.get(user_, gvr, ns, name, options, subresource));
+}
+
+ObjectList LocalClient::list(const GroupVersionResource& gvr, std::string_view ns,
+                             const ListOptions& options) {
+  RawList raw = pipeline_.list(user_, gvr, ns, options);
+  ObjectList out;
+  out.items.reserve(raw.items.size());
+  for (const auto& item : raw.items) out.items.push_back(decode(item));
+  out.resource_version = std::to_string(raw.revision);
+  out.continue_token = std::move(raw.continue_token);
+  out.remaining_item_count = raw.remaining_item_count;
+  return out;
+}
+
+std::unique_ptr<WatchStream> LocalClient::watch(const GroupVersionResource& gvr, std::string_view ns,
+                                                const ListOptions& options) {
+  return std::make_unique<LocalWatchStream>(pipeline_.watch(user_, gvr, ns, options));
+}
+
+ObjectPtr LocalClient::create(const GroupVersionResource& gvr, std::string_view ns,
+                              const boost::json::object& object, const WriteOptions& options,
+                              std::string_view subresource, std::string_view name) {
+  if (!subresource.empty())
+    throw ApiError::method_not_allowed("create on subresource \"" + std::string(subresource) +
+                                       "\" is not supported");
+  return decode(pipeline_.create(user_, gvr, ns, object, options));
+}
+
+ObjectPtr LocalClient::update(const GroupVersionResource& gvr, std::string_view ns,
+                              const boost::json::object& object, const WriteOptions& options,
+                              std::string_view subresource) {
+  return decode(pipeline_.update(user_, gvr, ns, {}, object, options, subresource));
+}
+
+ObjectPtr LocalClient::patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                             PatchType type, std::string_view patch, const WriteOptions& options,
+                             std::string_view subresource) {
+  return decode(pipeline_.patch(user_, gvr, ns, name, type, patch, options, subresource));
+}
+
+ObjectPtr LocalClient::remove(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                              const DeleteOptions& options) {
+  return decode(pipeline_.remove(user_, gvr, ns, name, options));
+}
+
+}  // namespace ukube::pipeline

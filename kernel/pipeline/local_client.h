@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+
+#include "kernel/pipeline/request_pipeline.h"
+#include "ukube/client.h"
+
+namespace ukube::pipeline {
+
+// The in-process Client: straight into the pipeline under one identity, no HTTP. It
+// authorizes like any other caller, so plugins get exactly the rights RBAC gives them.
+class LocalClient final : public Client {
+ public:
+  LocalClient(RequestPipeline& pipeline, UserInfo user);
+
+  ObjectPtr get(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                const GetOptions& options, std::string_view subresource) override;
+  ObjectList list(const GroupVersionResource& gvr, std::string_view ns, const ListOptions& options) override;
+  std::unique_ptr<WatchStream> watch(const GroupVersionResource& gvr, std::string_view ns,
+                                     const ListOptions& options) override;
+  ObjectPtr create(const GroupVersionResource& gvr, std::string_view ns, const boost::json::object& object,
+                   const WriteOptions& options, std::string_view subresource, std::string_view name) override;
+  ObjectPtr update(const GroupVersionResource& gvr, std::string_view ns, const boost::json::object& object,
+                   const WriteOptions& options, std::string_view subresource) override;
+  ObjectPtr patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name, PatchType type,
+                  std::string_view patch, const WriteOptions& options, std::string_view subresource) override;
+  ObjectPtr remove(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
+                   const DeleteOptions& options) override;
+
+ private:
+  RequestPipeline& pipeline_;
+  UserInfo user_;
+};
+
+}  // namespace ukube::pipeline

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+#include "ukube/export.h"
+
+// The type registry (DESIGN.md §2): everything the kernel knows about a resource. The
+// kernel itself is type-agnostic; built-in types and CRDs register here.
+namespace ukube {
+
+struct GroupVersionResource {
+  std::string group;  // "" for the core group
+  std::string version;
+  std::string resource;  // plural
+  bool operator==(const GroupVersionResource&) const = default;
+  std::string to_string() const;  // "deployments.v1.apps" / "pods.v1"
+};
+
+struct GroupVersionKind {
+  std::string group;
+  std::string version;
+  std::string kind;
+  bool operator==(const GroupVersionKind&) const = default;
+  std::string api_version() const { return group.empty() ? version : group + "/" + version; }
+};
+
+// One problem with one field, as metav1.StatusCause: reason is upstream's
+// FieldValueRequired / FieldValueInvalid / FieldValueNotSupported / ...
+struct FieldError {
+  std::string reason;
+  std::string field;
+  std::string message;
+};
+
+struct PrinterColumn {
+  std::string name;
+  std::string type;  // integer, number, string, boolean, date
+  std::string format;
+  std::string description;
+  int priority = 0;       // > 0: only with -o wide
+  std::string json_path;  // e.g. .spec.replicas (for generic Table rendering)
+};
+
+// Where a type keeps its replica counts, for the autoscaling/v1 Scale subresource.
+struct ScaleSpec {
+  std::string spec_replicas_path;    // e.g. spec.replicas
+  std::string status_replicas_path;  // e.g. status.replicas
+  std::string label_selector_path;   // e.g. status.selector or spec.selector
+};
+
+// Fills in defaults on create and update, before validation.
+using DefaultingHook = std::function<void(boost::json::object& object)>;
+// Appends what is wrong with `object`; `old` is null on create.
+using ValidationHook = std::function<void(const boost::json::object& object, const boost::json::object* old,
+                                          std::vector<FieldError>& errors)>;
+// Extracts the value of a type-specific field selector (e.g. spec.nodeName) from an object.
+using FieldGetter = std::function<std::string(const boost::json::object& object)>;
+
+struct SelectableField {
+  std::string name;  // e.g. "spec.nodeName"
+  FieldGetter get;
+};
+
+struct TypeInfo {
+  std::string group;
+  std::string version;
+  std::string kind;
+  std::string plural;
+  std::string singular;
+  std::string list_kind;  // defaults to kind + "List"
+  bool namespaced = true;
+  std::vector<std::string> short_names;
+  std::vector<std::string> categories;
+  std::vector<std::string> verbs;  // defaults to the full set
+  bool status_subresource = false;
+  std::optional<ScaleSpec> scale;
+  std::vector<std::string> extra_subresources;  // e.g. "log", "exec", "binding"
+  std::vector<PrinterColumn> printer_columns;
+  std::vector<SelectableField> selectable_fields;  // beyond metadata.name / metadata.namespace
+  std::vector<DefaultingHook> defaulters;
+  std::vector<ValidationHook> validators;
+
+  GroupVersionResource gvr() const { return {group, version, plural}; }
+  GroupVersionKind gvk() const { return {group, version, kind}; }
+  std::string api_version() const { return gvk().api_version(); }
+  // Store key prefix shared by every version of the resource: /<group|core>/<plural>/
+  std::string key_prefix() const;
+  // "pods", "deployments.apps": how upstream names a resource in error messages.
+  std::string group_resource() const;
+};
+
+using TypeInfoPtr = std::shared_ptr<const TypeInfo>;
+
+class UKUBE_API TypeRegistry {
+ public:
+  virtual ~TypeRegistry();
+  // Throws std::invalid_argument when the group/version/resource is taken or fields are missing.
+  virtual TypeInfoPtr add(TypeInfo type) = 0;
+  virtual bool remove(const GroupVersionResource& gvr) = 0;
+  virtual TypeInfoPtr find(const GroupVersionResource& gvr) const = 0;
+  virtual TypeInfoPtr find_kind(const GroupVersionKind& gvk) const = 0;
+  // Every type whose plural, singular, kind (case-insensitive) or short name is `name`,
+  // optionally restricted to a group ("deploy", "deployments.apps").
+  virtual std::vector<TypeInfoPtr> resolve(std::string_view name) const = 0;
+  virtual std::vector<TypeInfoPtr> all() const = 0;
+  // Bumped on every change, so discovery documents can be cached until it moves.
+  virtual uint64_t generation() const = 0;
+};
+
+}  // namespace ukube

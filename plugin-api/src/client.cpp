@@ -1,0 +1,19 @@
+#include "ukube/client.h"
+
+namespace ukube {
+
+Client::~Client() = default;
+WatchStream::~WatchStream() = default;
+
+std::string_view to_string(WatchEventType type) {
+  switch (type) {
+    case WatchEventType::Added: return "ADDED";
+    case WatchEventType::Modified: return "MODIFIED";
+    case WatchEventType::Deleted: return "DELETED";
+    case WatchEventType::Bookmark: return "BOOKMARK";
+    case WatchEventType::Error: return "ERROR";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace ukube
