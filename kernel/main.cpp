@@ -1,1 +1,80 @@
-int main() { return 0; }
+// ukube: a Kubernetes-compatible node in one daemon. This file only reads the command
+// line; kernel/daemon runs the node.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "kernel/daemon/daemon.h"
+#include "kernel/host/config.h"
+#include "kernel/host/errors.h"
+#include "kernel/host/introspection.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage:
+  ukube --config FILE [--data-dir DIR] [--listen HOST:PORT] [--log-level LEVEL]
+      run the node the config describes (SIGHUP re-reads FILE, SIGTERM stops)
+  ukube plugins --config FILE
+      list every plugin: type, id, state and library, after checking the config
+  ukube version
+)";
+
+int usage_error(const std::string& message) {
+  std::cerr << "ukube: " << message << "\n\n" << kUsage;
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string command = "run";
+  ukube::daemon::DaemonOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&](std::string_view flag) -> std::string {
+      if (auto eq = arg.find('='); eq != std::string_view::npos) return std::string(arg.substr(eq + 1));
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(flag) + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (arg == "plugins" || arg == "version" || arg == "help") {
+        command = arg;
+      } else if (arg == "-h" || arg == "--help") {
+        command = "help";
+      } else if (arg.starts_with("--config")) {
+        options.config_file = value("--config");
+      } else if (arg.starts_with("--data-dir")) {
+        options.data_dir = value("--data-dir");
+      } else if (arg.starts_with("--listen")) {
+        options.listen = value("--listen");
+      } else if (arg.starts_with("--log-level")) {
+        options.log_level = value("--log-level");
+      } else {
+        return usage_error("unknown argument \"" + std::string(arg) + "\"");
+      }
+    } catch (const std::invalid_argument& e) {
+      return usage_error(e.what());
+    }
+  }
+  if (command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "version") {
+    std::cout << "ukube " << UKUBE_VERSION << "\n";
+    return 0;
+  }
+  if (options.config_file.empty()) return usage_error("--config FILE is required");
+  try {
+    if (command == "plugins") {
+      auto config = ukube::host::load_config(options.config_file);
+      std::cout << ukube::host::format_plugin_table(ukube::host::inspect(config));
+      return 0;
+    }
+    return ukube::daemon::run_daemon(options);
+  } catch (const std::exception& e) {
+    std::cerr << "ukube: " << e.what() << "\n";
+    return 1;
+  }
+}

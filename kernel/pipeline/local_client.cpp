@@ -57,8 +57,7 @@ ObjectPtr LocalClient::create(const GroupVersionResource& gvr, std::string_view 
                               const boost::json::object& object, const WriteOptions& options,
                               std::string_view subresource, std::string_view name) {
   if (!subresource.empty())
-    throw ApiError::method_not_allowed("create on subresource \"" + std::string(subresource) +
-                                       "\" is not supported");
+    return decode(pipeline_.create_subresource(user_, gvr, ns, name, subresource, object, options));
   return decode(pipeline_.create(user_, gvr, ns, object, options));
 }
 

@@ -141,8 +141,8 @@ class PipelineWatch final : public RawWatch {
 
 }  // namespace
 
-std::unique_ptr<RawWatch> RequestPipeline::watch(const UserInfo& user, const GroupVersionResource& gvr,
-                                                 std::string_view ns, const ListOptions& options) {
+std::unique_ptr<RawWatch> KernelPipeline::watch(const UserInfo& user, const GroupVersionResource& gvr,
+                                                std::string_view ns, const ListOptions& options) {
   Target t = target(user, "watch", gvr, ns, {}, {});
   auto labels = LabelSelector::parse(options.label_selector);
   auto fields = FieldSelector::parse(options.field_selector, *t.type);

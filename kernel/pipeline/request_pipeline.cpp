@@ -4,10 +4,12 @@
 #include <charconv>
 
 #include "kernel/pipeline/continue_token.h"
+#include "kernel/pipeline/field_validation.h"
 #include "kernel/pipeline/json_patch.h"
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/object_meta.h"
 #include "kernel/pipeline/selectors.h"
+#include "kernel/pipeline/strategic_merge.h"
 #include "ukube/errors.h"
 
 namespace ukube::pipeline {
@@ -66,6 +68,21 @@ int64_t generation_of(const boost::json::object& object) {
   return g && g->is_int64() ? g->get_int64() : 0;
 }
 
+// fieldValidation: unknown fields leave the object in every mode; Strict and Warn tell
+// the caller. Whole objects (create, update) are rejected with the decoder's prefix that
+// upstream puts before strict errors; patches (`patch_text` set) without it.
+void validate_fields(const TypeInfo& type, boost::json::object& object, const WriteOptions& options,
+                     std::string_view patch_text = {}) {
+  FieldProblems problems;
+  if (!patch_text.empty() && options.field_validation != FieldValidation::Ignore)
+    problems.add_duplicates(duplicate_fields(patch_text));
+  if (type.schema) problems.add_unknown(prune_unknown_fields(object, SchemaView(type.schema.get())));
+  std::string prefix;
+  if (patch_text.empty())
+    prefix = type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
+  report_field_problems(problems, options, prefix);
+}
+
 boost::json::value parse_body(std::string_view body, const char* what) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(body, ec);
@@ -75,29 +92,29 @@ boost::json::value parse_body(std::string_view body, const char* what) {
 
 }  // namespace
 
-RequestPipeline::RequestPipeline(store::Store& store, watch::WatchBus& bus, TypeRegistry& types,
-                                 AuthChains& auth)
+KernelPipeline::KernelPipeline(store::Store& store, watch::WatchBus& bus, TypeRegistry& types,
+                               AuthChains& auth)
     : store_(store), bus_(bus), types_(types), auth_(auth) {}
 
-TypeInfoPtr RequestPipeline::resolve(const GroupVersionResource& gvr) const {
+TypeInfoPtr KernelPipeline::resolve(const GroupVersionResource& gvr) const {
   auto type = types_.find(gvr);
   if (!type) throw ApiError::resource_not_found();
   return type;
 }
 
-std::string RequestPipeline::key_for(const TypeInfo& type, std::string_view ns, std::string_view name) const {
+std::string KernelPipeline::key_for(const TypeInfo& type, std::string_view ns, std::string_view name) const {
   std::string key = type.key_prefix();
   if (type.namespaced) key.append(ns).push_back('/');
   key.append(name);
   return key;
 }
 
-RequestPipeline::Target RequestPipeline::target(const UserInfo& user, const char* verb,
-                                                const GroupVersionResource& gvr, std::string_view ns,
-                                                std::string_view name, std::string_view subresource) const {
+KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* verb,
+                                              const GroupVersionResource& gvr, std::string_view ns,
+                                              std::string_view name, std::string_view subresource) const {
   Target t{resolve(gvr), std::string(ns), std::string(name), std::string(subresource), {}, &user};
   if (!t.type->namespaced && !ns.empty()) throw ApiError::resource_not_found();
-  if (!subresource.empty() && subresource != "status")
+  if (!subresource.empty() && subresource != "status" && !t.type->subresource_writers.count(t.subresource))
     throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
   if (subresource == "status" && !t.type->status_subresource) throw ApiError::resource_not_found();
   RequestAttributes attrs{user,           verb,          true, t.type->group, t.type->version,
@@ -107,8 +124,8 @@ RequestPipeline::Target RequestPipeline::target(const UserInfo& user, const char
   return t;
 }
 
-void RequestPipeline::admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
-                                         const boost::json::object* old, bool dry_run) {
+void KernelPipeline::admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
+                                        const boost::json::object* old, bool dry_run) {
   AdmissionRequest request{op, t.type.get(), t.subresource, t.ns, t.name, &object, old, t.user, dry_run};
   auth_.admit(request);
   for (const auto& d : t.type->defaulters) d(object);
@@ -119,17 +136,17 @@ void RequestPipeline::admit_and_validate(const Target& t, AdmissionOperation op,
   auth_.validate(request);
 }
 
-store::Bytes RequestPipeline::get(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
-                                  std::string_view name, const GetOptions& options,
-                                  std::string_view subresource) {
+store::Bytes KernelPipeline::get(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
+                                 std::string_view name, const GetOptions& options,
+                                 std::string_view subresource) {
   Target t = target(user, "get", gvr, ns, name, subresource);
   auto kv = store_.get(t.key);
   if (!kv) throw ApiError::not_found(t.type->group_resource(), t.name);
   return kv->value;
 }
 
-RawList RequestPipeline::list(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
-                              const ListOptions& options) {
+RawList KernelPipeline::list(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
+                             const ListOptions& options) {
   Target t = target(user, "list", gvr, ns, {}, {});
   auto labels = LabelSelector::parse(options.label_selector);
   auto fields = FieldSelector::parse(options.field_selector, *t.type);
@@ -188,14 +205,15 @@ RawList RequestPipeline::list(const UserInfo& user, const GroupVersionResource& 
   return out;
 }
 
-store::Bytes RequestPipeline::create(const UserInfo& user, const GroupVersionResource& gvr,
-                                     std::string_view ns, boost::json::object object,
-                                     const WriteOptions& options) {
+store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionResource& gvr,
+                                    std::string_view ns, boost::json::object object,
+                                    const WriteOptions& options) {
   Target t = target(user, "create", gvr, ns, {}, {});
   const TypeInfo& type = *t.type;
   if (type.namespaced && ns.empty())
     throw ApiError::bad_request("the namespace of the object is required to create a " + type.kind);
   set_type_meta(object, type);
+  validate_fields(type, object, options);
   auto& meta = metadata(object);
   std::string body_ns = meta_string(object, "namespace");
   if (type.namespaced) {
@@ -237,10 +255,10 @@ store::Bytes RequestPipeline::create(const UserInfo& user, const GroupVersionRes
   return r.current.value;
 }
 
-std::optional<store::Bytes> RequestPipeline::write_update(const Target& t, const store::KeyValue& current,
-                                                          const boost::json::object& old,
-                                                          boost::json::object object,
-                                                          const WriteOptions& options) {
+std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const store::KeyValue& current,
+                                                         const boost::json::object& old,
+                                                         boost::json::object object,
+                                                         const WriteOptions& options) {
   const TypeInfo& type = *t.type;
   set_type_meta(object, type);
   const auto* old_meta = metadata(old);
@@ -292,9 +310,27 @@ std::optional<store::Bytes> RequestPipeline::write_update(const Target& t, const
   return r.current.value;
 }
 
-store::Bytes RequestPipeline::update(const UserInfo& user, const GroupVersionResource& gvr,
-                                     std::string_view ns, std::string_view name, boost::json::object object,
-                                     const WriteOptions& options, std::string_view subresource) {
+store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const GroupVersionResource& gvr,
+                                                std::string_view ns, std::string_view name,
+                                                std::string_view subresource, boost::json::object body,
+                                                const WriteOptions& options) {
+  Target t = target(user, "create", gvr, ns, name, subresource);
+  auto writer = t.type->subresource_writers.find(t.subresource);
+  if (writer == t.type->subresource_writers.end())
+    throw ApiError::method_not_allowed("create is not supported on " + t.type->plural + "/" + t.subresource);
+  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
+    auto current = store_.get(t.key);
+    if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
+    boost::json::object old = parse_object(*current->value);
+    boost::json::object updated = writer->second(old, body);
+    if (auto written = write_update(t, *current, old, std::move(updated), options)) return *written;
+  }
+  throw ApiError::stale(t.type->group_resource(), t.name);
+}
+
+store::Bytes KernelPipeline::update(const UserInfo& user, const GroupVersionResource& gvr,
+                                    std::string_view ns, std::string_view name, boost::json::object object,
+                                    const WriteOptions& options, std::string_view subresource) {
   std::string body_name = meta_string(object, "name");
   if (name.empty()) name = body_name;
   if (name.empty()) throw ApiError::bad_request("name is required to update an object");
@@ -312,31 +348,36 @@ store::Bytes RequestPipeline::update(const UserInfo& user, const GroupVersionRes
   if (!requested.empty() && parse_revision(requested, "metadata.resourceVersion") != current->mod_revision)
     throw ApiError::stale(t.type->group_resource(), t.name);
   boost::json::object old = parse_object(*current->value);
+  validate_fields(*t.type, object, options);
   auto written = write_update(t, *current, old, std::move(object), options);
   if (!written) throw ApiError::stale(t.type->group_resource(), t.name);
   return *written;
 }
 
-store::Bytes RequestPipeline::patch(const UserInfo& user, const GroupVersionResource& gvr,
-                                    std::string_view ns, std::string_view name, PatchType type,
-                                    std::string_view body, const WriteOptions& options,
-                                    std::string_view subresource) {
+store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
+                                   std::string_view name, PatchType type, std::string_view body,
+                                   const WriteOptions& options, std::string_view subresource) {
   Target t = target(user, "patch", gvr, ns, name, subresource);
-  if (type == PatchType::StrategicMerge || type == PatchType::Apply)
+  if (type == PatchType::Apply)
     throw ApiError::unsupported_media_type(
         "the body of the request was in an unknown format - accepted media types include: "
-        "application/json-patch+json, application/merge-patch+json");
+        "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
   boost::json::value patch_doc = parse_body(body, "the patch");
+  if (type == PatchType::StrategicMerge && !patch_doc.is_object())
+    throw ApiError::bad_request("a strategic merge patch must be a JSON object");
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
     boost::json::value doc = parse_object(*current->value);
     if (type == PatchType::JsonMerge)
       apply_merge_patch(doc, patch_doc);
+    else if (type == PatchType::StrategicMerge)
+      apply_strategic_merge_patch(doc.get_object(), patch_doc.get_object(), SchemaView(t.type->schema.get()));
     else
       apply_json_patch(doc, patch_doc);
     if (!doc.is_object()) throw ApiError::bad_request("the patched document is not a JSON object");
     boost::json::object patched = std::move(doc.get_object());
+    validate_fields(*t.type, patched, options, body);
     std::string rv = meta_string(patched, "resourceVersion");
     bool pinned = !rv.empty() && rv != std::to_string(current->mod_revision);
     if (pinned) throw ApiError::stale(t.type->group_resource(), t.name);
@@ -346,9 +387,9 @@ store::Bytes RequestPipeline::patch(const UserInfo& user, const GroupVersionReso
   throw ApiError::stale(t.type->group_resource(), t.name);
 }
 
-store::Bytes RequestPipeline::remove(const UserInfo& user, const GroupVersionResource& gvr,
-                                     std::string_view ns, std::string_view name,
-                                     const DeleteOptions& options) {
+store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionResource& gvr,
+                                    std::string_view ns, std::string_view name,
+                                    const DeleteOptions& options) {
   Target t = target(user, "delete", gvr, ns, name, {});
   const std::string gr = t.type->group_resource();
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
@@ -392,6 +433,29 @@ store::Bytes RequestPipeline::remove(const UserInfo& user, const GroupVersionRes
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
   }
   throw ApiError::stale(gr, t.name);
+}
+
+RawList KernelPipeline::delete_collection(const UserInfo& user, const GroupVersionResource& gvr,
+                                          std::string_view ns, const ListOptions& selection,
+                                          const DeleteOptions& options) {
+  Target t = target(user, "deletecollection", gvr, ns, {}, {});
+  ListOptions all = selection;
+  all.limit = 0;
+  all.continue_token.clear();
+  RawList matched = list(user, gvr, ns, all);
+  RawList deleted;
+  deleted.revision = matched.revision;
+  for (const auto& item : matched.items) {
+    boost::json::object object = parse_object(*item);
+    try {
+      deleted.items.push_back(
+          remove(user, gvr, meta_string(object, "namespace"), meta_string(object, "name"), options));
+    } catch (const ApiError& e) {
+      if (!is_not_found(e)) throw;  // deleted meanwhile: that is what we wanted
+    }
+  }
+  deleted.revision = store_.current_revision();
+  return deleted;
 }
 
 }  // namespace ukube::pipeline

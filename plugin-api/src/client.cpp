@@ -17,3 +17,10 @@ std::string_view to_string(WatchEventType type) {
 }
 
 }  // namespace ukube
+
+#include "ukube/pipeline.h"
+
+namespace ukube {
+RawWatch::~RawWatch() = default;
+RequestPipeline::~RequestPipeline() = default;
+}  // namespace ukube

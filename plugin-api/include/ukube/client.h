@@ -52,6 +52,9 @@ struct WriteOptions {
   std::string field_manager;
   FieldValidation field_validation = FieldValidation::Ignore;
   bool force = false;  // server-side apply
+  // Where the pipeline appends warnings for the caller (fieldValidation=Warn, deprecated
+  // fields); null: warnings are dropped. Front ends send them as `Warning:` headers.
+  std::vector<std::string>* warnings = nullptr;
 };
 
 enum class PatchType { JsonMerge, JsonPatch, StrategicMerge, Apply };

@@ -28,6 +28,7 @@ class WatchBus;
 class TypeRegistry;
 class Client;
 class AuthChains;
+class RequestPipeline;
 struct UserInfo;
 
 // What every plugin is. Optional capabilities (Controller, RuntimeDriver, ...) are
@@ -53,11 +54,14 @@ class UKUBE_API InitContext {
   virtual const std::string& uri() const = 0;  // type.id, e.g. ukube.runtime.v1.runc
   virtual const google::protobuf::Message& config() const = 0;
   virtual const std::filesystem::path& state_dir() const = 0;  // created before init
+  virtual const std::filesystem::path& data_dir() const = 0;   // the node's data dir (absolute)
   virtual std::shared_ptr<spdlog::logger> logger() const = 0;
   virtual store::Store& store() const = 0;
   virtual watch::WatchBus& watch_bus() const = 0;
   virtual TypeRegistry& types() const = 0;
   virtual AuthChains& auth() const = 0;
+  // The raw request pipeline, for front ends that serve other callers (the API server).
+  virtual RequestPipeline& pipeline() const = 0;
   // A Client acting as `user` through the full request pipeline.
   virtual std::shared_ptr<Client> client(const UserInfo& user) const = 0;
 

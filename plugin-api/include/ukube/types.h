@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ using ValidationHook = std::function<void(const boost::json::object& object, con
 // Extracts the value of a type-specific field selector (e.g. spec.nodeName) from an object.
 using FieldGetter = std::function<std::string(const boost::json::object& object)>;
 
+// The cells of one `kubectl get` Table row, one per printer column, in order.
+using TableRowFunc = std::function<boost::json::array(const boost::json::object& object)>;
+// A POST to a subresource of an existing object (pods/binding): given the stored parent
+// and the request body, returns the parent's new state, or throws ApiError.
+using SubresourceWriter =
+    std::function<boost::json::object(const boost::json::object& parent, const boost::json::object& body)>;
+
 struct SelectableField {
   std::string name;  // e.g. "spec.nodeName"
   FieldGetter get;
@@ -83,7 +91,12 @@ struct TypeInfo {
   std::optional<ScaleSpec> scale;
   std::vector<std::string> extra_subresources;  // e.g. "log", "exec", "binding"
   std::vector<PrinterColumn> printer_columns;
-  std::vector<SelectableField> selectable_fields;  // beyond metadata.name / metadata.namespace
+  TableRowFunc table_row;  // empty: cells come from each printer column's json_path
+  // OpenAPI v3 schema of the whole object (with upstream's x-kubernetes-* extensions);
+  // null when unknown, which turns off strict field validation for the type.
+  std::shared_ptr<const boost::json::object> schema;
+  std::map<std::string, SubresourceWriter> subresource_writers;  // by subresource name
+  std::vector<SelectableField> selectable_fields;                // beyond metadata.name / metadata.namespace
   std::vector<DefaultingHook> defaulters;
   std::vector<ValidationHook> validators;
 

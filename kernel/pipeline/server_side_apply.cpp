@@ -1,0 +1,236 @@
+#include "kernel/pipeline/server_side_apply.h"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "kernel/pipeline/field_set.h"
+#include "kernel/pipeline/list_order.h"
+#include "kernel/pipeline/managed_fields.h"
+#include "ukube/errors.h"
+
+namespace ukube::pipeline {
+namespace {
+
+namespace json = boost::json;
+
+ListKind kind_of(SchemaView list) {
+  return list.known() ? list.list_kind() : ListKind::Atomic;
+}
+
+// Null members of an applied configuration mean "not set" (they are never stored).
+json::value without_nulls(const json::value& v) {
+  if (const auto* o = v.if_object()) {
+    json::object out;
+    for (const auto& m : *o)
+      if (!m.value().is_null()) out.emplace(m.key(), without_nulls(m.value()));
+    return out;
+  }
+  if (const auto* a = v.if_array()) {
+    json::array out;
+    for (const auto& item : *a) out.push_back(without_nulls(item));
+    return out;
+  }
+  return v;
+}
+
+void merge_applied(json::value& live, const json::value& applied, SchemaView schema) {
+  const auto* a = applied.if_object();
+  if (a && live.is_object() && !schema.atomic_map()) {
+    auto& l = live.get_object();
+    for (const auto& m : *a) {
+      if (m.value().is_null()) {
+        l.erase(m.key());
+      } else if (auto* existing = l.if_contains(m.key())) {
+        merge_applied(*existing, m.value(), schema.field(m.key()));
+      } else {
+        l[m.key()] = without_nulls(m.value());
+      }
+    }
+    return;
+  }
+  const auto* al = applied.if_array();
+  ListKind kind = kind_of(schema);
+  if (al && live.is_array() && kind != ListKind::Atomic) {
+    auto& ll = live.get_array();
+    auto name = [&](const json::value& v) {
+      return json::value(json::string(kind == ListKind::Map ? key_element(v, schema) : value_element(v)));
+    };
+    std::vector<json::value> order;
+    for (const auto& item : *al) {
+      json::value id = name(item);
+      json::value* match = nullptr;
+      for (auto& existing : ll)
+        if (name(existing) == id) {
+          match = &existing;
+          break;
+        }
+      if (!match)
+        ll.push_back(without_nulls(item));
+      else if (kind == ListKind::Map)
+        merge_applied(*match, item, schema.items());
+      order.push_back(std::move(id));
+    }
+    order_list(ll, order, name);
+    return;
+  }
+  live = without_nulls(applied);
+}
+
+std::string describe(const ManagedFieldsEntry& e) {
+  std::string s = json::serialize(json::string(e.manager));
+  if (!e.subresource.empty()) s += " with subresource \"" + e.subresource + "\"";
+  if (e.operation == "Update") {
+    s += " using " + e.api_version;
+    if (!e.time.empty()) s += " at " + e.time;
+  }
+  return s;
+}
+
+struct Conflict {
+  size_t entry;
+  FieldPath path;
+};
+
+ApiError conflict_error(const std::vector<ManagedFieldsEntry>& entries,
+                        const std::vector<Conflict>& conflicts) {
+  std::string message;
+  if (conflicts.size() == 1) {
+    message = "Apply failed with 1 conflict: conflict with " + describe(entries[conflicts[0].entry]) + ": " +
+              path_string(conflicts[0].path);
+  } else {
+    std::map<std::string, std::vector<std::string>> by_manager;
+    for (const auto& c : conflicts) by_manager[describe(entries[c.entry])].push_back(path_string(c.path));
+    message = "Apply failed with " + std::to_string(conflicts.size()) + " conflicts: ";
+    bool first = true;
+    for (const auto& [manager, paths] : by_manager) {
+      if (!first) message += "\n";
+      first = false;
+      message += "conflicts with " + manager + ":";
+      for (const auto& p : paths) message += "\n- " + p;
+    }
+  }
+  ApiError e(409, "Conflict", message);
+  for (const auto& c : conflicts)
+    e.causes.push_back(
+        {"FieldManagerConflict", "conflict with " + describe(entries[c.entry]), path_string(c.path)});
+  return e;
+}
+
+void undeclared(const json::value& value, SchemaView schema, FieldPath& path, std::vector<std::string>& out) {
+  if (!schema.known()) return;
+  if (const auto* o = value.if_object()) {
+    const bool closed = schema.closed();
+    for (const auto& m : *o) {
+      path.push_back(field_element(m.key()));
+      if (closed && !schema.allows(m.key()))
+        out.push_back(path_string(path) + ": field not declared in schema");
+      else
+        undeclared(m.value(), schema.field(m.key()), path, out);
+      path.pop_back();
+    }
+  } else if (const auto* a = value.if_array()) {
+    ListKind kind = schema.list_kind();
+    for (size_t i = 0; i < a->size(); ++i) {
+      const auto& item = (*a)[i];
+      path.push_back(kind == ListKind::Map   ? key_element(item, schema)
+                     : kind == ListKind::Set ? value_element(item)
+                                             : "i:" + std::to_string(i));
+      undeclared(item, schema.items(), path, out);
+      path.pop_back();
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> undeclared_applied_fields(const json::object& applied, SchemaView schema) {
+  std::vector<std::string> out;
+  if (!schema.known()) return out;
+  FieldPath path;
+  for (const auto& m : applied) {
+    if (m.key() == "apiVersion" || m.key() == "kind" || (m.key() == "metadata" && !schema.allows("metadata")))
+      continue;
+    path.push_back(field_element(m.key()));
+    if (schema.closed() && !schema.allows(m.key()))
+      out.push_back(path_string(path) + ": field not declared in schema");
+    else
+      undeclared(m.value(), schema.field(m.key()), path, out);
+    path.pop_back();
+  }
+  return out;
+}
+
+json::object server_side_apply(const ApplyRequest& r) {
+  json::object applied = *r.applied;
+  FieldSet applied_fields;
+  collect_fields(applied, r.schema, applied_fields);
+  drop_server_fields(applied_fields);
+  if (r.subresource == "status") {
+    // Through the status subresource only status is applied.
+    FieldSet status;
+    if (auto it = applied_fields.children.find("f:status"); it != applied_fields.children.end())
+      status.children.emplace(it->first, std::move(it->second));
+    applied_fields = std::move(status);
+  } else if (r.status_separate) {
+    applied_fields.children.erase("f:status");
+    applied.erase("status");
+  }
+
+  json::value live = r.live ? json::value(*r.live) : json::value(json::object{});
+  std::vector<ManagedFieldsEntry> entries;
+  if (r.live) {
+    entries = read_managed_fields(*r.live);
+    if (!has_managed_fields(*r.live)) {
+      ManagedFieldsEntry before{"before-first-apply", "Update", r.api_version, r.now, "", {}};
+      collect_fields(*r.live, r.schema, before.fields);
+      drop_server_fields(before.fields);
+      entries.push_back(std::move(before));
+    }
+  }
+  ManagedFieldsEntry me{r.manager, "Apply", r.api_version, r.now, r.subresource, {}};
+  FieldSet previous;
+  for (const auto& e : entries)
+    if (e.same_manager(me)) previous = e.fields;
+
+  json::value merged = live;
+  merge_applied(merged, applied, r.schema);
+
+  std::vector<Conflict> conflicts;
+  applied_fields.for_each_member([&](const FieldPath& path, bool leaf) {
+    if (!leaf) return;
+    const json::value* before = find_path(live, path, r.schema);
+    if (!before) return;
+    const json::value* after = find_path(merged, path, r.schema);
+    if (after && *after == *before) return;
+    for (size_t i = 0; i < entries.size(); ++i)
+      if (!entries[i].same_manager(me) && entries[i].fields.contains(path)) conflicts.push_back({i, path});
+  });
+  if (!conflicts.empty()) {
+    if (!r.force) throw conflict_error(entries, conflicts);
+    for (const auto& c : conflicts) {
+      FieldSet taken;
+      taken.insert(c.path);
+      entries[c.entry].fields.subtract(taken);
+    }
+  }
+
+  FieldSet others;
+  for (const auto& e : entries)
+    if (!e.same_manager(me)) others.unite(e.fields);
+  FieldSet dropped = previous;
+  dropped.subtract(applied_fields);
+  std::vector<FieldPath> to_erase;
+  dropped.for_each_member([&](const FieldPath& path, bool) {
+    if (!others.owns_at_or_under(path)) to_erase.push_back(path);
+  });
+  for (const auto& path : to_erase) erase_path(merged, path, r.schema);
+
+  std::erase_if(entries, [&](const ManagedFieldsEntry& e) { return e.same_manager(me); });
+  me.fields = std::move(applied_fields);
+  entries.push_back(std::move(me));
+  json::object out = std::move(merged.get_object());
+  write_managed_fields(out, std::move(entries));
+  return out;
+}
+
+}  // namespace ukube::pipeline

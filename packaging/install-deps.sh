@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package needed to build, run and test ukube. Idempotent: when
+# everything is present it only checks, which takes well under a second.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build ccache g++ pkg-config clang-format
+  # libraries
+  libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
+  libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev
+  libspdlog-dev libssl-dev
+  # tests
+  libgtest-dev libgmock-dev
+)
+
+installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null || true)"
+missing=()
+for p in "${packages[@]}"; do
+  [[ "$installed" == *" $p:installed "* ]] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null; then
+    sudo="sudo"
+  else
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    echo "install-deps: run as root: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
