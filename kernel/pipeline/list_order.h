@@ -7,8 +7,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
-// Puts a merged list in the order a client asked for ($setElementOrder, or the order of
-// an applied configuration) without losing the elements only the server knew about.
+// Puts a strategically merged list in the order the patch asked for ($setElementOrder)
+// without losing the elements only the server knew about.
 namespace ukube::pipeline {
 
 using ElementIdentity = std::function<boost::json::value(const boost::json::value& element)>;

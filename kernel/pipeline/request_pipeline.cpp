@@ -1,13 +1,15 @@
 #include "kernel/pipeline/request_pipeline.h"
 
 #include <boost/json.hpp>
-#include <charconv>
+#include <utility>
 
 #include "kernel/pipeline/continue_token.h"
 #include "kernel/pipeline/field_validation.h"
 #include "kernel/pipeline/json_patch.h"
+#include "kernel/pipeline/managed_fields.h"
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/object_meta.h"
+#include "kernel/pipeline/pipeline_helpers.h"
 #include "kernel/pipeline/selectors.h"
 #include "kernel/pipeline/strategic_merge.h"
 #include "ukube/errors.h"
@@ -17,29 +19,6 @@ namespace ukube::pipeline {
 namespace {
 
 constexpr int kUpdateRetries = 5;
-
-int64_t parse_revision(std::string_view text, const char* what) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
-    throw ApiError::bad_request(std::string("invalid ") + what + ": \"" + std::string(text) +
-                                "\" is not a resourceVersion this server issued");
-  return value;
-}
-
-void set_type_meta(boost::json::object& object, const TypeInfo& type) {
-  auto check = [&](const char* field, const std::string& want) {
-    auto* v = object.if_contains(field);
-    if (v && v->is_string() && !v->get_string().empty() && v->get_string() != want)
-      throw ApiError::bad_request(std::string(field) + " \"" + std::string(v->get_string()) +
-                                  "\" does not match the resource it was sent to (expected \"" + want +
-                                  "\")");
-  };
-  check("kind", type.kind);
-  check("apiVersion", type.api_version());
-  object["apiVersion"] = type.api_version();
-  object["kind"] = type.kind;
-}
 
 // Everything but metadata and status: what a spec change is, for generation.
 bool same_spec(const boost::json::object& a, const boost::json::object& b) {
@@ -55,39 +34,32 @@ bool same_spec(const boost::json::object& a, const boost::json::object& b) {
   return true;
 }
 
-bool has_finalizers(const boost::json::object& object) {
-  const auto* meta = metadata(object);
-  if (!meta) return false;
-  auto* f = meta->if_contains("finalizers");
-  return f && f->is_array() && !f->get_array().empty();
-}
-
-int64_t generation_of(const boost::json::object& object) {
-  const auto* meta = metadata(object);
-  auto* g = meta ? meta->if_contains("generation") : nullptr;
-  return g && g->is_int64() ? g->get_int64() : 0;
-}
-
 // fieldValidation: unknown fields leave the object in every mode; Strict and Warn tell
-// the caller. Whole objects (create, update) are rejected with the decoder's prefix that
-// upstream puts before strict errors; patches (`patch_text` set) without it.
+// the caller. Whole objects (create, update) are rejected with the decoding prefix
+// upstream puts before strict errors, patches without it.
 void validate_fields(const TypeInfo& type, boost::json::object& object, const WriteOptions& options,
-                     std::string_view patch_text = {}) {
+                     bool patch, const std::vector<std::string>& duplicates = {}) {
   FieldProblems problems;
-  if (!patch_text.empty() && options.field_validation != FieldValidation::Ignore)
-    problems.add_duplicates(duplicate_fields(patch_text));
+  problems.add_duplicates(duplicates);
   if (type.schema) problems.add_unknown(prune_unknown_fields(object, SchemaView(type.schema.get())));
   std::string prefix;
-  if (patch_text.empty())
+  if (!patch)
     prefix = type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
   report_field_problems(problems, options, prefix);
 }
 
-boost::json::value parse_body(std::string_view body, const char* what) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
-  if (ec) throw ApiError::bad_request(std::string(what) + " is not valid JSON: " + ec.message());
-  return v;
+void apply_patch(boost::json::value& doc, PatchType type, const boost::json::value& patch,
+                 const TypeInfo* schema_of) {
+  switch (type) {
+    case PatchType::JsonMerge: apply_merge_patch(doc, patch); break;
+    case PatchType::JsonPatch: apply_json_patch(doc, patch); break;
+    case PatchType::StrategicMerge:
+      if (!doc.is_object()) doc = boost::json::object{};
+      apply_strategic_merge_patch(doc.get_object(), patch.get_object(),
+                                  SchemaView(schema_of ? schema_of->schema.get() : nullptr));
+      break;
+    case PatchType::Apply: break;  // handled by apply()
+  }
 }
 
 }  // namespace
@@ -114,14 +86,29 @@ KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* 
                                               std::string_view name, std::string_view subresource) const {
   Target t{resolve(gvr), std::string(ns), std::string(name), std::string(subresource), {}, &user};
   if (!t.type->namespaced && !ns.empty()) throw ApiError::resource_not_found();
-  if (!subresource.empty() && subresource != "status" && !t.type->subresource_writers.count(t.subresource))
-    throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
+  const bool known_subresource = subresource.empty() || subresource == "status" ||
+                                 (subresource == "scale" && t.type->scale) ||
+                                 t.type->subresource_writers.count(t.subresource);
+  if (!known_subresource) throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
   if (subresource == "status" && !t.type->status_subresource) throw ApiError::resource_not_found();
   RequestAttributes attrs{user,           verb,          true, t.type->group, t.type->version,
                           t.type->plural, t.subresource, t.ns, t.name,        {}};
   auth_.authorize(attrs);
   if (!name.empty()) t.key = key_for(*t.type, ns, name);
   return t;
+}
+
+KernelPipeline::Target KernelPipeline::internal_target(const Target& cause, TypeInfoPtr type, std::string ns,
+                                                       std::string name) const {
+  Target t{std::move(type), std::move(ns), std::move(name), {}, {}, cause.user};
+  t.key = key_for(*t.type, t.ns, t.name);
+  return t;
+}
+
+std::string KernelPipeline::manager_of(const Target& t, const WriteOptions& options) {
+  // The HTTP front end passes fieldManager or upstream's user-agent prefix; in-process
+  // callers that name no manager are known by their identity.
+  return options.field_manager.empty() ? t.user->name : options.field_manager;
 }
 
 void KernelPipeline::admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
@@ -140,6 +127,7 @@ store::Bytes KernelPipeline::get(const UserInfo& user, const GroupVersionResourc
                                  std::string_view name, const GetOptions& options,
                                  std::string_view subresource) {
   Target t = target(user, "get", gvr, ns, name, subresource);
+  if (t.subresource == "scale") return get_scale(t);
   auto kv = store_.get(t.key);
   if (!kv) throw ApiError::not_found(t.type->group_resource(), t.name);
   return kv->value;
@@ -209,15 +197,21 @@ store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionReso
                                     std::string_view ns, boost::json::object object,
                                     const WriteOptions& options) {
   Target t = target(user, "create", gvr, ns, {}, {});
+  set_type_meta(object, *t.type);
+  validate_fields(*t.type, object, options, false);
+  return create_object(t, std::move(object), options, true);
+}
+
+store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object, const WriteOptions& options,
+                                           bool track) {
   const TypeInfo& type = *t.type;
-  if (type.namespaced && ns.empty())
+  if (type.namespaced && t.ns.empty())
     throw ApiError::bad_request("the namespace of the object is required to create a " + type.kind);
   set_type_meta(object, type);
-  validate_fields(type, object, options);
   auto& meta = metadata(object);
   std::string body_ns = meta_string(object, "namespace");
   if (type.namespaced) {
-    if (!body_ns.empty() && body_ns != ns)
+    if (!body_ns.empty() && body_ns != t.ns)
       throw ApiError::bad_request(
           "the namespace of the provided object does not match the namespace sent on the request");
     meta["namespace"] = t.ns;
@@ -239,9 +233,13 @@ store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionReso
   meta["generation"] = 1;
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
+  if (type.namespaced) check_namespace_open(t);
   admit_and_validate(t, AdmissionOperation::Create, object, nullptr, options.dry_run);
   t.name = meta_string(object, "name");
   t.key = key_for(type, t.ns, t.name);
+  if (track)
+    track_update(nullptr, object, SchemaView(type.schema.get()),
+                 {manager_of(t, options), type.api_version(), t.subresource, now_rfc3339()});
 
   ObjectTemplate encoded = make_template(object);
   if (options.dry_run) {
@@ -258,19 +256,27 @@ store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionReso
 std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const store::KeyValue& current,
                                                          const boost::json::object& old,
                                                          boost::json::object object,
-                                                         const WriteOptions& options) {
+                                                         const WriteOptions& options, bool track) {
   const TypeInfo& type = *t.type;
   set_type_meta(object, type);
   const auto* old_meta = metadata(old);
   if (t.subresource == "status") {
-    // The status endpoint changes status and nothing else.
+    // The status endpoint changes status and nothing else (but records who changed it).
     boost::json::value status = object.contains("status") ? object["status"] : boost::json::value();
+    const boost::json::object* meta = metadata(std::as_const(object));
+    const auto* managed = meta ? meta->if_contains("managedFields") : nullptr;
+    boost::json::value managed_fields = managed ? *managed : boost::json::value();
     object = old;
     if (status.is_null())
       object.erase("status");
     else
       object["status"] = std::move(status);
-  } else if (type.status_subresource) {
+    if (managed_fields.is_null())
+      metadata(object).erase("managedFields");
+    else
+      metadata(object)["managedFields"] = std::move(managed_fields);
+  } else if (t.subresource.empty() && type.status_subresource) {
+    // Subresource writers (pods/binding) decide what changes, status included.
     if (auto* s = old.if_contains("status"))
       object["status"] = *s;
     else
@@ -288,17 +294,24 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
   m.erase("resourceVersion");
 
   admit_and_validate(t, AdmissionOperation::Update, object, &old, options.dry_run);
+  if (track)
+    track_update(&old, object, SchemaView(type.schema.get()),
+                 {manager_of(t, options), type.api_version(), t.subresource, now_rfc3339()});
 
   boost::json::object old_without_rv = old;
   metadata(old_without_rv).erase("resourceVersion");
   if (object == old_without_rv) return current.value;  // a no-op update keeps its revision, as upstream
   if (options.dry_run) return make_template(object).stamp(current.mod_revision);
 
-  if (old_meta && old_meta->contains("deletionTimestamp") && !has_finalizers(object)) {
+  // A Terminating namespace outlives its last finalizer while content is left in it.
+  const bool held_namespace = is_namespace(type) && namespace_type() && !namespace_empty(t.name);
+  if (old_meta && old_meta->contains("deletionTimestamp") && !has_finalizers(object) && !held_namespace) {
     // The last finalizer is gone: the deletion that was waiting for it happens now.
     store::WriteResult r = store_.remove(t.key, current.mod_revision);
     if (r.status == store::WriteStatus::Conflict) return std::nullopt;
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
+    Deletion deletion;
+    after_removal(t, object, DeleteOptions{}, deletion);
     return make_template(object).stamp(r.revision);
   }
   ObjectTemplate encoded = make_template(object);
@@ -342,13 +355,14 @@ store::Bytes KernelPipeline::update(const UserInfo& user, const GroupVersionReso
   if (t.type->namespaced && !body_ns.empty() && body_ns != ns)
     throw ApiError::bad_request(
         "the namespace of the provided object does not match the namespace sent on the request");
+  if (t.subresource == "scale") return write_scale(t, std::move(object), options);
   auto current = store_.get(t.key);
   if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
   std::string requested = meta_string(object, "resourceVersion");
   if (!requested.empty() && parse_revision(requested, "metadata.resourceVersion") != current->mod_revision)
     throw ApiError::stale(t.type->group_resource(), t.name);
   boost::json::object old = parse_object(*current->value);
-  validate_fields(*t.type, object, options);
+  validate_fields(*t.type, object, options, false);
   auto written = write_update(t, *current, old, std::move(object), options);
   if (!written) throw ApiError::stale(t.type->group_resource(), t.name);
   return *written;
@@ -358,104 +372,36 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
                                    std::string_view name, PatchType type, std::string_view body,
                                    const WriteOptions& options, std::string_view subresource) {
   Target t = target(user, "patch", gvr, ns, name, subresource);
-  if (type == PatchType::Apply)
-    throw ApiError::unsupported_media_type(
-        "the body of the request was in an unknown format - accepted media types include: "
-        "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
+  if (t.subresource == "scale") return patch_scale(t, type, body, options);
+  if (type == PatchType::Apply) return apply(t, body, options);
   boost::json::value patch_doc = parse_body(body, "the patch");
   if (type == PatchType::StrategicMerge && !patch_doc.is_object())
     throw ApiError::bad_request("a strategic merge patch must be a JSON object");
+  std::vector<std::string> duplicates;
+  if (options.field_validation != FieldValidation::Ignore) duplicates = duplicate_fields(body);
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
     boost::json::value doc = parse_object(*current->value);
-    if (type == PatchType::JsonMerge)
-      apply_merge_patch(doc, patch_doc);
-    else if (type == PatchType::StrategicMerge)
-      apply_strategic_merge_patch(doc.get_object(), patch_doc.get_object(), SchemaView(t.type->schema.get()));
-    else
-      apply_json_patch(doc, patch_doc);
+    apply_patch(doc, type, patch_doc, t.type.get());
     if (!doc.is_object()) throw ApiError::bad_request("the patched document is not a JSON object");
     boost::json::object patched = std::move(doc.get_object());
-    validate_fields(*t.type, patched, options, body);
+    // Warnings of an attempt that loses a race would repeat: keep only the last one's.
+    std::vector<std::string> warnings;
+    WriteOptions attempt_options = options;
+    attempt_options.warnings = &warnings;
+    validate_fields(*t.type, patched, attempt_options, true, duplicates);
     std::string rv = meta_string(patched, "resourceVersion");
-    bool pinned = !rv.empty() && rv != std::to_string(current->mod_revision);
-    if (pinned) throw ApiError::stale(t.type->group_resource(), t.name);
+    if (!rv.empty() && rv != std::to_string(current->mod_revision))
+      throw ApiError::stale(t.type->group_resource(), t.name);
     boost::json::object old = parse_object(*current->value);
-    if (auto written = write_update(t, *current, old, std::move(patched), options)) return *written;
+    if (auto written = write_update(t, *current, old, std::move(patched), options)) {
+      if (options.warnings)
+        options.warnings->insert(options.warnings->end(), warnings.begin(), warnings.end());
+      return *written;
+    }
   }
   throw ApiError::stale(t.type->group_resource(), t.name);
-}
-
-store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionResource& gvr,
-                                    std::string_view ns, std::string_view name,
-                                    const DeleteOptions& options) {
-  Target t = target(user, "delete", gvr, ns, name, {});
-  const std::string gr = t.type->group_resource();
-  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
-    auto current = store_.get(t.key);
-    if (!current) throw ApiError::not_found(gr, t.name);
-    boost::json::object old = parse_object(*current->value);
-    if (!options.precondition_uid.empty() && options.precondition_uid != meta_string(old, "uid"))
-      throw ApiError::conflict(gr, t.name,
-                               "Precondition failed: UID in precondition: " + options.precondition_uid +
-                                   ", UID in object meta: " + meta_string(old, "uid"));
-    if (!options.precondition_resource_version.empty() &&
-        options.precondition_resource_version != std::to_string(current->mod_revision))
-      throw ApiError::conflict(
-          gr, t.name,
-          "Precondition failed: ResourceVersion in precondition: " + options.precondition_resource_version +
-              ", ResourceVersion in object meta: " + std::to_string(current->mod_revision));
-    AdmissionRequest request{
-        AdmissionOperation::Delete, t.type.get(), {}, t.ns, t.name, nullptr, &old, &user, options.dry_run};
-    auth_.validate(request);
-
-    if (has_finalizers(old)) {
-      // Finalizers hold the object: mark it and let their owners finish the deletion.
-      if (!meta_string(old, "deletionTimestamp").empty()) return current->value;
-      boost::json::object marked = old;
-      auto& m = metadata(marked);
-      m["deletionTimestamp"] = now_rfc3339();
-      m["deletionGracePeriodSeconds"] = options.grace_period_seconds.value_or(0);
-      m["generation"] = generation_of(old) + 1;
-      m.erase("resourceVersion");
-      if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
-      ObjectTemplate encoded = make_template(marked);
-      store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
-                                           [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
-                                           current->mod_revision});
-      if (r) return r.current.value;
-      continue;
-    }
-    if (options.dry_run) return current->value;
-    store::WriteResult r = store_.remove(t.key, current->mod_revision);
-    if (r) return current->value;
-    if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
-  }
-  throw ApiError::stale(gr, t.name);
-}
-
-RawList KernelPipeline::delete_collection(const UserInfo& user, const GroupVersionResource& gvr,
-                                          std::string_view ns, const ListOptions& selection,
-                                          const DeleteOptions& options) {
-  Target t = target(user, "deletecollection", gvr, ns, {}, {});
-  ListOptions all = selection;
-  all.limit = 0;
-  all.continue_token.clear();
-  RawList matched = list(user, gvr, ns, all);
-  RawList deleted;
-  deleted.revision = matched.revision;
-  for (const auto& item : matched.items) {
-    boost::json::object object = parse_object(*item);
-    try {
-      deleted.items.push_back(
-          remove(user, gvr, meta_string(object, "namespace"), meta_string(object, "name"), options));
-    } catch (const ApiError& e) {
-      if (!is_not_found(e)) throw;  // deleted meanwhile: that is what we wanted
-    }
-  }
-  deleted.revision = store_.current_revision();
-  return deleted;
 }
 
 }  // namespace ukube::pipeline

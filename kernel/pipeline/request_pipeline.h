@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,12 @@
 
 namespace ukube::pipeline {
 
-// The kernel's one path for every request, from HTTP or from an in-process plugin.
+// The kernel's one path for every request, from HTTP or from an in-process plugin. The
+// verbs live in request_pipeline.cpp (get, list, create, update, patch), pipeline_watch.cpp,
+// pipeline_apply.cpp (server-side apply), pipeline_scale.cpp (the scale subresource),
+// pipeline_delete.cpp (deletion and its propagation) and pipeline_namespaces.cpp
+// (namespace lifecycle); the type-aware algorithms they use have files of their own
+// (strategic_merge, server_side_apply, managed_fields, field_validation, scale).
 
 class KernelPipeline final : public RequestPipeline {
  public:
@@ -62,14 +68,62 @@ class KernelPipeline final : public RequestPipeline {
     std::string key;
     const UserInfo* user;
   };
+  // One delete request and the deletions it cascades to (dependents, namespace content).
+  struct Deletion {
+    std::set<std::string> visited;    // uids already being deleted: ownership cycles end here
+    bool sweeping_namespace = false;  // the namespace is removed once, after its sweep
+  };
+
   Target target(const UserInfo& user, const char* verb, const GroupVersionResource& gvr, std::string_view ns,
                 std::string_view name, std::string_view subresource) const;
+  // A target the kernel acts on by itself (dependents, namespace content), not authorized again.
+  Target internal_target(const Target& cause, TypeInfoPtr type, std::string ns, std::string name) const;
   void admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
                           const boost::json::object* old, bool dry_run);
+  // Who a write's fields belong to: the request's fieldManager, else the caller's name.
+  static std::string manager_of(const Target& t, const WriteOptions& options);
+
+  // `track`: record the write in managedFields as an Update (apply records its own).
+  store::Bytes create_object(Target& t, boost::json::object object, const WriteOptions& options, bool track);
   // Writes `object` over `old` (stored at `revision`); nullopt when the store saw a newer version.
   std::optional<store::Bytes> write_update(const Target& t, const store::KeyValue& current,
                                            const boost::json::object& old, boost::json::object object,
-                                           const WriteOptions& options);
+                                           const WriteOptions& options, bool track = true);
+  store::Bytes apply(Target& t, std::string_view body, const WriteOptions& options);
+
+  // The scale subresource (pipeline_scale.cpp).
+  store::Bytes get_scale(const Target& t);
+  store::Bytes write_scale(const Target& t, boost::json::object scale, const WriteOptions& options);
+  store::Bytes patch_scale(const Target& t, PatchType type, std::string_view body,
+                           const WriteOptions& options);
+
+  // Namespace lifecycle (pipeline_namespaces.cpp).
+  TypeInfoPtr namespace_type() const;  // null unless core/v1 namespaces is registered
+  bool is_namespace(const TypeInfo& type) const;
+  // 404 when the target's namespace does not exist, 403 when it is being terminated.
+  void check_namespace_open(const Target& t);
+  store::Bytes delete_namespace(const Target& t, const DeleteOptions& options, Deletion& deletion);
+  bool namespace_empty(std::string_view ns);
+  // Removes a Terminating namespace once its content is gone.
+  void finish_namespace(const Target& cause, const std::string& ns);
+
+  // Deletion and its propagation to dependents (pipeline_delete.cpp).
+  store::Bytes delete_object(const Target& t, const DeleteOptions& options, Deletion& deletion);
+  // What follows the removal of an object from the store: its dependents go (there is
+  // no garbage collector yet) and an emptied Terminating namespace goes too.
+  void after_removal(const Target& t, const boost::json::object& removed, const DeleteOptions& options,
+                     Deletion& deletion);
+  struct Dependent {
+    TypeInfoPtr type;
+    std::string ns;
+    std::string name;
+    std::string uid;
+  };
+  std::vector<Dependent> find_dependents(const TypeInfo& owner_type, std::string_view owner_ns,
+                                         std::string_view owner_uid);
+  void orphan_dependents(const Target& owner, const std::string& uid);
+  void delete_dependents(const Target& owner, const std::string& uid, const DeleteOptions& options,
+                         Deletion& deletion);
 
   store::Store& store_;
   watch::WatchBus& bus_;

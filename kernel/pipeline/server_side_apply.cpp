@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 #include <map>
+#include <set>
 
 #include "kernel/pipeline/field_set.h"
-#include "kernel/pipeline/list_order.h"
 #include "kernel/pipeline/managed_fields.h"
 #include "ukube/errors.h"
 
@@ -33,6 +33,8 @@ json::value without_nulls(const json::value& v) {
   return v;
 }
 
+json::array merge_list(const json::array& live, const json::array& applied, ListKind kind, SchemaView schema);
+
 void merge_applied(json::value& live, const json::value& applied, SchemaView schema) {
   const auto* a = applied.if_object();
   if (a && live.is_object() && !schema.atomic_map()) {
@@ -51,29 +53,74 @@ void merge_applied(json::value& live, const json::value& applied, SchemaView sch
   const auto* al = applied.if_array();
   ListKind kind = kind_of(schema);
   if (al && live.is_array() && kind != ListKind::Atomic) {
-    auto& ll = live.get_array();
-    auto name = [&](const json::value& v) {
-      return json::value(json::string(kind == ListKind::Map ? key_element(v, schema) : value_element(v)));
-    };
-    std::vector<json::value> order;
-    for (const auto& item : *al) {
-      json::value id = name(item);
-      json::value* match = nullptr;
-      for (auto& existing : ll)
-        if (name(existing) == id) {
-          match = &existing;
-          break;
-        }
-      if (!match)
-        ll.push_back(without_nulls(item));
-      else if (kind == ListKind::Map)
-        merge_applied(*match, item, schema.items());
-      order.push_back(std::move(id));
-    }
-    order_list(ll, order, name);
+    live = merge_list(live.get_array(), *al, kind, schema);
     return;
   }
   live = without_nulls(applied);
+}
+
+// A keyed list or set merged element by element. Order, as upstream's merge produces it:
+// walking both lists, elements only the live list has stay where they were, and the
+// elements the applied list names come in the applied order (new ones where the applied
+// list puts them).
+json::array merge_list(const json::array& live, const json::array& applied, ListKind kind,
+                       SchemaView schema) {
+  auto name = [&](const json::value& v) {
+    return kind == ListKind::Map ? key_element(v, schema) : value_element(v);
+  };
+  std::vector<std::string> live_ids, applied_ids;
+  std::map<std::string, size_t> live_at, applied_at;
+  for (size_t i = 0; i < live.size(); ++i) live_at.emplace(live_ids.emplace_back(name(live[i])), i);
+  for (size_t j = 0; j < applied.size(); ++j)
+    applied_at.emplace(applied_ids.emplace_back(name(applied[j])), j);
+  std::vector<std::string> shared;  // applied elements the live list has, in applied order
+  for (const auto& id : applied_ids)
+    if (live_at.count(id)) shared.push_back(id);
+
+  json::array out;
+  std::set<std::string> emitted;
+  size_t next_shared = 0;
+  auto emit_applied = [&](size_t j) {
+    const std::string& id = applied_ids[j];
+    if (!emitted.insert(id).second) return;
+    auto l = live_at.find(id);
+    if (l == live_at.end()) {
+      out.push_back(without_nulls(applied[j]));
+    } else {
+      json::value merged = live[l->second];
+      if (kind == ListKind::Map) merge_applied(merged, applied[j], schema.items());
+      out.push_back(std::move(merged));
+    }
+    while (next_shared < shared.size() && emitted.count(shared[next_shared])) ++next_shared;
+  };
+  size_t i = 0, j = 0;
+  while (i < live.size() || j < applied.size()) {
+    if (i < live.size()) {
+      const std::string& id = live_ids[i];
+      if (j < applied.size() && applied_ids[j] == id) {
+        emit_applied(j);
+        ++i;
+        ++j;
+        continue;
+      }
+      if (!applied_at.count(id)) {
+        if (emitted.insert(id).second) out.push_back(live[i]);
+        ++i;
+        continue;
+      }
+      // Shared, but the applied list wants another shared element first: it comes later.
+      if (emitted.count(id) || (next_shared < shared.size() && shared[next_shared] != id)) {
+        ++i;
+        continue;
+      }
+    }
+    if (j < applied.size()) {
+      emit_applied(j++);
+    } else {
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::string describe(const ManagedFieldsEntry& e) {
@@ -189,8 +236,16 @@ json::object server_side_apply(const ApplyRequest& r) {
   }
   ManagedFieldsEntry me{r.manager, "Apply", r.api_version, r.now, r.subresource, {}};
   FieldSet previous;
+  const ManagedFieldsEntry* last = nullptr;
   for (const auto& e : entries)
-    if (e.same_manager(me)) previous = e.fields;
+    if (e.same_manager(me)) {
+      previous = e.fields;
+      last = &e;
+    }
+  // Re-applying the same fields keeps the entry as it was, so an unchanged apply is a
+  // no-op write (no new revision).
+  if (last && last->api_version == me.api_version && last->fields.to_json() == applied_fields.to_json())
+    me.time = last->time;
 
   json::value merged = live;
   merge_applied(merged, applied, r.schema);

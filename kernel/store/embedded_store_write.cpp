@@ -10,6 +10,9 @@
 namespace ukube::store {
 namespace {
 
+// WAL frames carry a 32-bit length; far below that, so a record always fits.
+constexpr size_t kMaxRecordBytes = size_t{1} << 30;
+
 WriteResult ok_result(const Event& e, int64_t version, int64_t deleted_mod_revision) {
   WriteResult r;
   r.status = WriteStatus::Ok;
@@ -26,6 +29,7 @@ WriteResult ok_result(const Event& e, int64_t version, int64_t deleted_mod_revis
 
 void EmbeddedStore::submit(WriteRequest request, WriteCallback done) {
   if (request.key.empty()) throw std::invalid_argument("store keys must not be empty");
+  if (request.key.size() > kMaxRecordBytes) throw std::invalid_argument("store key too long");
   if (request.kind != WriteKind::Delete && !request.encode)
     throw std::invalid_argument("write to " + request.key + " has no encoder");
   // Allocated before taking the lock: the critical section stays a lookup and an insert.
@@ -72,6 +76,9 @@ void EmbeddedStore::submit(WriteRequest request, WriteCallback done) {
   } else {
     Bytes value = request.encode(revision);
     if (!value) throw std::invalid_argument("the encoder for " + event->key + " returned no value");
+    if (value->size() + event->key.size() > kMaxRecordBytes)
+      throw std::invalid_argument("the value of " + event->key + " is " + std::to_string(value->size()) +
+                                  " bytes; a record may hold at most " + std::to_string(kMaxRecordBytes));
     bool create = request.kind == WriteKind::Create;
     event->type = create ? EventType::Create : EventType::Update;
     event->create_revision = create ? revision : current->create_revision;

@@ -1,0 +1,204 @@
+#include "apiserver/api_handler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <chrono>
+#include <optional>
+
+#include "apiserver/media.h"
+#include "apiserver/request_options.h"
+#include "apiserver/route.h"
+#include "apiserver/url.h"
+#include "apiserver/version_info.h"
+#include "ukube/store.h"
+#include "ukube/watch.h"
+
+namespace ukube::apiserver {
+namespace {
+
+HttpResponse text(std::string body, std::string content_type = "application/json", int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body.append(std::move(body));
+  return r;
+}
+
+HttpResponse shared_text(std::shared_ptr<const std::string> body) {
+  HttpResponse r;
+  r.body.append(std::move(body));
+  return r;
+}
+
+Credentials credentials_of(const HttpRequest& request) {
+  Credentials c;
+  c.remote_address = request.remote_address;
+  std::string_view auth = request.authorization;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() > kBearer.size() &&
+      std::equal(kBearer.begin(), kBearer.end(), auth.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    auth.remove_prefix(kBearer.size());
+    while (!auth.empty() && auth.front() == ' ') auth.remove_prefix(1);
+    c.bearer_token = std::string(auth);
+  }
+  return c;
+}
+
+// Holds one of the max_in_flight slots for the duration of a request.
+class InFlightSlot {
+ public:
+  InFlightSlot(Metrics& metrics, size_t limit) : metrics_(metrics) {
+    if (static_cast<size_t>(++metrics_.inflight) > limit) {
+      --metrics_.inflight;
+      ++metrics_.rejected_too_many;
+      throw ApiError::too_many_requests("Too many requests, please try again later.", 1);
+    }
+  }
+  ~InFlightSlot() { --metrics_.inflight; }
+  InFlightSlot(const InFlightSlot&) = delete;
+  InFlightSlot& operator=(const InFlightSlot&) = delete;
+
+ private:
+  Metrics& metrics_;
+};
+
+const char* const kServedPaths[] = {"/api",     "/api/v1",     "/apis",       "/healthz", "/livez",
+                                    "/metrics", "/openapi/v2", "/openapi/v3", "/readyz",  "/version"};
+
+std::string root_paths(const DiscoveryDocs& docs) {
+  boost::json::array paths;
+  for (const char* p : kServedPaths) paths.emplace_back(p);
+  for (const auto& [group_version, doc] : docs.resource_lists)
+    if (group_version.find('/') != std::string::npos) paths.emplace_back("/apis/" + group_version);
+  return boost::json::serialize(boost::json::object{{"paths", std::move(paths)}});
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(HandlerDeps deps)
+    : deps_(std::move(deps)),
+      discovery_(deps_.types, deps_.server_address),
+      openapi_(deps_.types, kGitVersion),
+      resources_(deps_.pipeline, &metrics_.watches) {}
+
+HttpResponse ApiHandler::error_response(const ApiError& error) {
+  HttpResponse r = text(error.status_json(), "application/json", error.code());
+  if (error.retry_after_seconds > 0)
+    r.headers.emplace_back("Retry-After", std::to_string(error.retry_after_seconds));
+  return r;
+}
+
+HttpResponse ApiHandler::handle(const HttpRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string_view path, query_text;
+  split_target(request.target, path, query_text);
+  const Route route = parse_route(path);
+  std::string verb = request.method;
+  std::string resource;
+  HttpResponse response;
+  try {
+    const Query query = Query::parse(query_text);
+    const bool is_resource = route.kind == RouteKind::Resource;
+    const bool watch = is_resource && request.method == "GET" && (route.watch_prefix || wants_watch(query));
+    if (is_resource) {
+      verb = resource_verb(request.method, route, watch, request.content_type);
+      resource = route.subresource.empty() ? route.resource : route.resource + "/" + route.subresource;
+    }
+    // Watches are long-running: they would starve everything else of slots.
+    std::optional<InFlightSlot> slot;
+    if (!watch) slot.emplace(metrics_, deps_.max_in_flight);
+    const UserInfo user = deps_.auth.authenticate(credentials_of(request));
+    if (is_resource) {
+      response = resources_.serve({request, route, query, user, negotiate(request.accept), watch});
+    } else {
+      response = serve_non_resource(request, route, user);
+    }
+  } catch (const ApiError& e) {
+    response = error_response(e);
+  } catch (const std::exception& e) {
+    if (deps_.logger) deps_.logger->error("{} {}: {}", request.method, request.target, e.what());
+    response = error_response(ApiError::internal(e.what()));
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.record(verb, resource, response.status, seconds);
+  return response;
+}
+
+HttpResponse ApiHandler::serve_non_resource(const HttpRequest& request, const Route& route,
+                                            const UserInfo& user) {
+  if (route.kind == RouteKind::NotFound) throw ApiError::resource_not_found();
+  std::string path(request.target.substr(0, request.target.find('?')));
+  RequestAttributes attributes;
+  attributes.user = user;
+  attributes.resource_request = false;
+  attributes.path = path;
+  for (char c : request.method)
+    attributes.verb.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  deps_.auth.authorize(attributes);
+  if (request.method != "GET" && request.method != "HEAD")
+    throw ApiError::method_not_allowed("the server does not allow this method on the requested resource");
+
+  const Representation rep = negotiate(request.accept);
+  const bool aggregated = rep == Representation::DiscoveryV2 || rep == Representation::DiscoveryV2Beta1;
+  switch (route.kind) {
+    case RouteKind::Root: return text(root_paths(*discovery_.docs()));
+    case RouteKind::ApiVersions: {
+      auto docs = discovery_.docs();
+      if (!aggregated) return text(docs->api_versions);
+      return text(rep == Representation::DiscoveryV2 ? docs->api_aggregated_v2 : docs->api_aggregated_v2beta1,
+                  content_type_for(rep));
+    }
+    case RouteKind::ApiGroupList: {
+      auto docs = discovery_.docs();
+      if (!aggregated) return text(docs->group_list);
+      return text(
+          rep == Representation::DiscoveryV2 ? docs->apis_aggregated_v2 : docs->apis_aggregated_v2beta1,
+          content_type_for(rep));
+    }
+    case RouteKind::ApiGroup: {
+      auto docs = discovery_.docs();
+      auto it = docs->group_docs.find(route.group);
+      if (it == docs->group_docs.end()) throw ApiError::resource_not_found();
+      return text(it->second);
+    }
+    case RouteKind::ResourceList: {
+      auto docs = discovery_.docs();
+      auto it =
+          docs->resource_lists.find(route.group.empty() ? route.version : route.group + "/" + route.version);
+      if (it == docs->resource_lists.end()) throw ApiError::resource_not_found();
+      return text(it->second);
+    }
+    case RouteKind::Version: return text(version_json());
+    case RouteKind::Health: {
+      bool ok = route.name != "readyz" || ready_;
+      std::string body = ok ? "ok" : "[-]ready failed: reason withheld\n" + route.name + " check failed";
+      return text(body, "text/plain; charset=utf-8", ok ? 200 : 500);
+    }
+    case RouteKind::Metrics:
+      return text(metrics_.render(deps_.bus ? deps_.bus->watcher_count() : 0,
+                                  deps_.store ? deps_.store->current_revision() : 0),
+                  "text/plain; version=0.0.4; charset=utf-8");
+    case RouteKind::OpenApiV3Index: return text(openapi_.v3()->index);
+    case RouteKind::OpenApiV3Document: {
+      auto docs = openapi_.v3();
+      auto it = docs->documents.find(route.document);
+      if (it == docs->documents.end()) throw ApiError::resource_not_found();
+      HttpResponse r = shared_text(it->second);
+      // A URL with the current hash names this exact document, so clients (kubectl's
+      // HTTP cache) may keep it; any change to the types changes the hash.
+      if (request.target.find("hash=" + docs->hashes.at(route.document)) != std::string::npos)
+        r.headers.emplace_back("Cache-Control", "public, immutable");
+      return r;
+    }
+    case RouteKind::OpenApiV2: return shared_text(openapi_.v2());
+    default: break;
+  }
+  throw ApiError::resource_not_found();
+}
+
+}  // namespace ukube::apiserver

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "apiserver/discovery.h"
+#include "apiserver/http_types.h"
+#include "apiserver/metrics.h"
+#include "apiserver/openapi.h"
+#include "apiserver/resource_handler.h"
+#include "ukube/auth.h"
+#include "ukube/errors.h"
+#include "ukube/pipeline.h"
+#include "ukube/types.h"
+
+namespace spdlog {
+class logger;
+}
+namespace ukube::watch {
+class WatchBus;
+}
+
+// Every request the server reads comes here: authentication, the in-flight limit, then
+// discovery / OpenAPI / health / metrics, or a resource request for the pipeline. Plain
+// data in and out, so it is tested without a network.
+namespace ukube::apiserver {
+
+struct HandlerDeps {
+  HandlerDeps(RequestPipeline& p, AuthChains& a, const TypeRegistry& t) : pipeline(p), auth(a), types(t) {}
+
+  RequestPipeline& pipeline;
+  AuthChains& auth;
+  const TypeRegistry& types;
+  watch::WatchBus* bus = nullptr;          // for /metrics only
+  store::Store* store = nullptr;           // for /metrics only
+  std::shared_ptr<spdlog::logger> logger;  // null: internal errors go unlogged
+  size_t max_in_flight = 400;
+  std::string server_address;  // host:port clients reach us at (APIVersions)
+};
+
+class ApiHandler {
+ public:
+  explicit ApiHandler(HandlerDeps deps);
+
+  // Never throws: failures become metav1.Status responses.
+  HttpResponse handle(const HttpRequest& request);
+
+  // /readyz answers 200 only while ready.
+  void set_ready(bool ready) { ready_ = ready; }
+  Metrics& metrics() { return metrics_; }
+
+  static HttpResponse error_response(const ApiError& error);
+
+ private:
+  HttpResponse serve_non_resource(const HttpRequest& request, const struct Route& route,
+                                  const UserInfo& user);
+
+  HandlerDeps deps_;
+  Metrics metrics_;
+  Discovery discovery_;
+  OpenApi openapi_;
+  ResourceHandler resources_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace ukube::apiserver

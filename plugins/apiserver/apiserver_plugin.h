@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+
+#include "apiserver/api_handler.h"
+#include "apiserver/http_server.h"
+#include "apiserver/settings.h"
+#include "ukube/plugin.h"
+
+namespace ukube::apiserver {
+
+// The Kubernetes REST front end: binds in init() (so a taken port fails start-up with a
+// clear message and the kubeconfig names the real port), serves from start().
+class ApiServerPlugin final : public Plugin {
+ public:
+  ~ApiServerPlugin() override;
+  void init(InitContext& ctx) override;
+  void start() override;
+  void stop() override;
+
+ private:
+  Settings settings_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<ApiHandler> handler_;  // outlives server_, whose threads call it
+  std::unique_ptr<HttpServer> server_;
+};
+
+}  // namespace ukube::apiserver

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ukube/types.h"
+
+// Discovery documents generated from the type registry, rebuilt only when its
+// generation moves: the legacy forms (APIVersions, APIGroupList, APIGroup,
+// APIResourceList) and the aggregated apidiscovery.k8s.io v2 / v2beta1 lists.
+namespace ukube::apiserver {
+
+// One group with its versions, most preferred first (what upstream would pick).
+struct GroupVersions {
+  std::string group;  // "" for the core group
+  std::vector<std::string> versions;
+  std::map<std::string, std::vector<TypeInfoPtr>> types;  // by version, sorted by plural
+};
+
+struct DiscoveryDocs {
+  uint64_t generation = 0;
+  std::vector<GroupVersions> groups;  // the core group (if any) first, then upstream's group order
+  std::string api_versions;           // GET /api
+  std::string group_list;             // GET /apis
+  std::string api_aggregated_v2, api_aggregated_v2beta1;
+  std::string apis_aggregated_v2, apis_aggregated_v2beta1;
+  std::map<std::string, std::string> group_docs;      // GET /apis/<group>
+  std::map<std::string, std::string> resource_lists;  // by group version: "v1", "apps/v1"
+};
+
+// Orders versions as upstream prefers them: GA before beta before alpha, higher first;
+// versions that do not look like Kubernetes versions last, alphabetically.
+bool version_preferred(const std::string& a, const std::string& b);
+
+DiscoveryDocs build_discovery(const std::vector<TypeInfoPtr>& types, uint64_t generation,
+                              const std::string& server_address);
+
+class Discovery {
+ public:
+  Discovery(const TypeRegistry& types, std::string server_address)
+      : types_(types), server_address_(std::move(server_address)) {}
+  std::shared_ptr<const DiscoveryDocs> docs() const;
+
+ private:
+  const TypeRegistry& types_;
+  const std::string server_address_;
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const DiscoveryDocs> cached_;
+};
+
+}  // namespace ukube::apiserver

@@ -1,0 +1,482 @@
+#include "apiserver/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "apiserver/api_handler.h"
+#include "ukube/errors.h"
+
+// The one translation unit that includes Asio and Beast. A connection is a Session on a
+// strand of the shared io_context; requests are read one at a time (so pipelined
+// requests wait in the read buffer), handled synchronously by ApiHandler, and answered
+// with one gather write of the stored objects' bytes. Watches stream chunks from
+// RawWatch::poll(), woken by on_ready(), so they hold no thread.
+namespace ukube::apiserver {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+// Go's servers allow 1 MiB of headers; bearer tokens and long selectors fit well below this.
+constexpr size_t kHeaderLimit = 128 * 1024;
+// Bytes a client may send while it watches before we call it misbehaving.
+constexpr size_t kWatchReadSlack = 64 * 1024;
+constexpr size_t kWatchBatch = 256;
+// RawWatch reports bookmarks only when polled; this is how often an idle watch is polled.
+constexpr std::chrono::seconds kBookmarkPoll{5};
+
+// The only path from a watch callback (run on a store writer thread) into the event loop.
+// Once the server stops, the gate is shut and callbacks do nothing, so they never post to
+// an io_context that is being torn down.
+class Gate {
+ public:
+  template <class Executor, class Handler>
+  void post(const Executor& executor, Handler&& handler) {
+    std::lock_guard lock(mu_);
+    if (open_) asio::post(executor, std::forward<Handler>(handler));
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+
+ private:
+  std::mutex mu_;
+  bool open_ = true;
+};
+
+struct Shared {
+  Settings settings;
+  ApiHandler* handler = nullptr;  // set by start()
+  asio::thread_pool* workers = nullptr;
+  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<Gate> gate = std::make_shared<Gate>();
+};
+
+std::string status_line(int status) {
+  auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason.data(), reason.size()) + "\r\n";
+}
+
+std::string hex(size_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), digits[v & 15]);
+    v >>= 4;
+  } while (v);
+  return out;
+}
+
+// What the connection code needs from a transport beyond reading and writing. The TLS
+// transport (an ssl::stream over the socket) adds its overloads here and a handshake
+// before the first read.
+void shut(tcp::socket& s, bool graceful) {
+  error_code ignored;
+  s.shutdown(graceful ? tcp::socket::shutdown_send : tcp::socket::shutdown_both, ignored);
+  s.close(ignored);
+}
+
+std::string remote_of(const tcp::socket& s) {
+  error_code ec;
+  auto endpoint = s.remote_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Stream stream, const Shared& shared)
+      : stream_(std::move(stream)),
+        shared_(shared),
+        deadline_(stream_.get_executor()),
+        watch_timer_(stream_.get_executor()),
+        bookmark_timer_(stream_.get_executor()) {}
+
+  void start() {
+    remote_ = remote_of(stream_);
+    read_header();
+  }
+
+ private:
+  std::shared_ptr<Session> self() { return this->shared_from_this(); }
+
+  // One timer bounds whatever the connection is doing now: reading a request (idle
+  // timeout) or writing a response or a watch chunk (request timeout). The generation
+  // tells a stale expiry (queued before the re-arm) from the live one.
+  void arm(std::chrono::seconds limit) {
+    ++deadline_generation_;
+    deadline_.expires_after(limit);
+    deadline_.async_wait([self = self(), generation = deadline_generation_](error_code ec) {
+      if (!ec && generation == self->deadline_generation_) self->close(false);
+    });
+  }
+  void disarm() {
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
+  void read_header() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(shared_.settings.max_body_bytes);
+    arm(shared_.settings.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = self()](error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(error_code ec) {
+    if (ec) return on_read_error(ec);
+    auto& message = parser_->get();
+    if (auto length = parser_->content_length(); length && *length > shared_.settings.max_body_bytes)
+      return on_read_error(http::error::body_limit);
+    if (beast::iequals(message[http::field::expect], "100-continue")) {
+      // curl and some libraries wait for this before sending a body.
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue), [self = self()](error_code ec, size_t) {
+        if (ec) return self->close(false);
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    if (parser_->is_done()) return serve();
+    http::async_read(stream_, buffer_, *parser_, [self = self()](error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->serve();
+    });
+  }
+
+  void on_read_error(error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || !stream_.is_open())
+      return close(false);
+    if (ec == http::error::header_limit)
+      return send_error(ApiError(
+          431, "RequestHeaderFieldsTooLarge",
+          "Request header fields too large: the limit is " + std::to_string(kHeaderLimit) + " bytes"));
+    if (ec == http::error::body_limit)
+      return send_error(
+          ApiError(413, "RequestEntityTooLarge",
+                   "Request entity too large: limit is " + std::to_string(shared_.settings.max_body_bytes)));
+    send_error(ApiError::bad_request("malformed HTTP request: " + ec.message()));
+  }
+
+  void send_error(const ApiError& error) {
+    // The rest of the request is unread, so the connection cannot carry another one.
+    keep_alive_ = false;
+    head_request_ = false;
+    send(ApiHandler::error_response(error));
+  }
+
+  void serve() {
+    disarm();
+    auto& message = parser_->get();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.accept = std::string(message[http::field::accept]);
+    request.content_type = std::string(message[http::field::content_type]);
+    request.authorization = std::string(message[http::field::authorization]);
+    request.user_agent = std::string(message[http::field::user_agent]);
+    request.body = std::move(message.body());
+    request.remote_address = remote_;
+    keep_alive_ = message.keep_alive();
+    head_request_ = message.method() == http::verb::head;
+    if (head_request_) request.method = "GET";
+    parser_.reset();
+    // Handlers block (a write waits for its fsync), so they run on the worker pool and
+    // the event loops stay free for other connections and for watch streams.
+    asio::post(*shared_.workers, [self = self(), request = std::move(request)] {
+      HttpResponse response = self->shared_.handler->handle(request);
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
+    });
+  }
+
+  void respond(HttpResponse response) {
+    if (closed_) return;
+    if (response.watch) return start_watch(std::move(response));
+    send(std::move(response));
+  }
+
+  std::string headers_of(const HttpResponse& r) const {
+    std::string head = status_line(r.status);
+    head += "Content-Type: " + r.content_type + "\r\n";
+    bool cache_control = false;
+    for (const auto& [name, value] : r.headers) {
+      head += name + ": " + value + "\r\n";
+      cache_control = cache_control || beast::iequals(name, "Cache-Control");
+    }
+    if (!cache_control) head += "Cache-Control: no-cache, private\r\n";
+    return head;
+  }
+
+  void send(HttpResponse response) {
+    response_ = std::move(response);
+    head_ = headers_of(response_);
+    head_ += "Content-Length: " + std::to_string(response_.body.size()) + "\r\n";
+    if (!keep_alive_) head_ += "Connection: close\r\n";
+    head_ += "\r\n";
+    buffers_.clear();
+    buffers_.push_back(asio::buffer(head_));
+    if (!head_request_)
+      for (const auto& piece : response_.body.pieces()) buffers_.push_back(asio::buffer(*piece));
+    arm(shared_.settings.request_timeout);
+    asio::async_write(stream_, buffers_, [self = self()](error_code ec, size_t) {
+      self->disarm();
+      self->response_ = HttpResponse();
+      if (ec) return self->close(false);
+      if (!self->keep_alive_) return self->close(true);
+      self->read_header();
+    });
+  }
+
+  void start_watch(HttpResponse response) {
+    watch_ = std::move(response.watch);
+    response.headers.emplace_back("Transfer-Encoding", "chunked");
+    head_ = headers_of(response) + "\r\n";
+    auto executor = stream_.get_executor();
+    watch_->watch->on_ready([weak = this->weak_from_this(), executor, gate = shared_.gate] {
+      gate->post(executor, [weak] {
+        if (auto s = weak.lock()) s->pump();
+      });
+    });
+    if (watch_->timeout.count() > 0) {
+      watch_timer_.expires_after(watch_->timeout);
+      watch_timer_.async_wait([self = self()](error_code ec) {
+        if (!ec) self->finish_watch();
+      });
+    }
+    if (watch_->bookmarks) tick_bookmarks();
+    watch_for_hangup();
+    write_watch({asio::buffer(head_)});
+  }
+
+  void tick_bookmarks() {
+    bookmark_timer_.expires_after(kBookmarkPoll);
+    bookmark_timer_.async_wait([self = self()](error_code ec) {
+      if (ec || !self->watch_) return;
+      self->pump();
+      self->tick_bookmarks();
+    });
+  }
+
+  // A watching client sends nothing; a read that completes means it hung up.
+  void watch_for_hangup() {
+    if (buffer_.size() > kWatchReadSlack) return close(false);
+    stream_.async_read_some(buffer_.prepare(4096), [self = self()](error_code ec, size_t n) {
+      if (ec) return self->close(false);
+      self->buffer_.commit(n);
+      self->watch_for_hangup();
+    });
+  }
+
+  void write_watch(std::vector<asio::const_buffer> buffers) {
+    writing_ = true;
+    buffers_ = std::move(buffers);
+    arm(shared_.settings.request_timeout);
+    asio::async_write(stream_, buffers_, [self = self()](error_code ec, size_t) {
+      self->writing_ = false;
+      self->disarm();
+      self->chunk_ = Body();
+      if (ec) return self->close(false);
+      if (self->finishing_) return self->write_last_chunk();
+      self->pump();
+    });
+  }
+
+  // Drains what the watch has; when it has nothing, its on_ready() callback calls again.
+  void pump() {
+    if (!watch_ || writing_ || finishing_ || closed_) return;
+    std::vector<RawWatchEvent> events = watch_->watch->poll(kWatchBatch);
+    if (events.empty()) {
+      if (watch_->watch->done()) finish_watch();
+      return;
+    }
+    chunk_ = Body();
+    for (const auto& e : events) watch_->encode(e, chunk_);
+    chunk_head_ = hex(chunk_.size()) + "\r\n";
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(chunk_.pieces().size() + 2);
+    buffers.push_back(asio::buffer(chunk_head_));
+    for (const auto& piece : chunk_.pieces()) buffers.push_back(asio::buffer(*piece));
+    buffers.push_back(asio::buffer(kCrlf, 2));
+    write_watch(std::move(buffers));
+  }
+
+  void finish_watch() {
+    if (finishing_ || closed_) return;
+    finishing_ = true;
+    if (!writing_) write_last_chunk();
+  }
+
+  void write_last_chunk() {
+    if (watch_) watch_->watch->stop();
+    static const std::string kLast = "0\r\n\r\n";
+    arm(shared_.settings.request_timeout);
+    asio::async_write(stream_, asio::buffer(kLast), [self = self()](error_code, size_t) {
+      self->disarm();
+      // The client may still be mid-way through a pipelined request we cannot see past
+      // the watch; closing is what upstream clients expect after a watch ends anyway.
+      self->close(true);
+    });
+  }
+
+  void close(bool graceful) {
+    if (closed_) return;
+    closed_ = true;
+    disarm();
+    watch_timer_.cancel();
+    bookmark_timer_.cancel();
+    // Unregisters from the bus now rather than when the last handler lets go of us.
+    watch_.reset();
+    shut(stream_, graceful);
+  }
+
+  static constexpr char kCrlf[] = "\r\n";
+
+  Stream stream_;
+  const Shared& shared_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  asio::steady_timer deadline_;
+  uint64_t deadline_generation_ = 0;
+  bool keep_alive_ = true;
+  bool head_request_ = false;
+  bool closed_ = false;
+
+  HttpResponse response_;  // keeps the body's pieces alive while they are written
+  std::string head_;
+  std::vector<asio::const_buffer> buffers_;
+
+  std::unique_ptr<WatchPlan> watch_;
+  asio::steady_timer watch_timer_;
+  asio::steady_timer bookmark_timer_;
+  Body chunk_;
+  std::string chunk_head_;
+  bool writing_ = false;
+  bool finishing_ = false;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const Settings& settings, std::shared_ptr<spdlog::logger> logger)
+      : shared{settings, nullptr, nullptr, std::move(logger)},
+        io(std::make_unique<asio::io_context>(static_cast<int>(settings.threads))),
+        acceptor(std::make_unique<tcp::acceptor>(*io)),
+        retry(std::make_unique<asio::steady_timer>(*io)),
+        workers(std::make_unique<asio::thread_pool>(worker_count(settings))) {
+    shared.workers = workers.get();
+  }
+
+  // Requests mostly wait (for fsync, for locks) rather than compute, so a few more
+  // workers than cores lets the store batch their writes into one group commit.
+  static size_t worker_count(const Settings& s) { return std::max<size_t>(4, 4 * s.threads); }
+
+  void accept() {
+    acceptor->async_accept(asio::make_strand(*io), [this](error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+      if (ec) {
+        // Out of file descriptors and the like: back off instead of spinning.
+        if (shared.logger) shared.logger->warn("accept failed: {}", ec.message());
+        retry->expires_after(std::chrono::milliseconds(100));
+        retry->async_wait([this](error_code wait) {
+          if (!wait) accept();
+        });
+        return;
+      }
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session<tcp::socket>>(std::move(socket), shared)->start();
+      accept();
+    });
+  }
+
+  Shared shared;
+  std::unique_ptr<asio::io_context> io;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> retry;
+  std::unique_ptr<asio::thread_pool> workers;
+  std::vector<std::thread> threads;
+};
+
+HttpServer::HttpServer(const Settings& settings, std::shared_ptr<spdlog::logger> logger)
+    : impl_(std::make_unique<Impl>(settings, std::move(logger))) {}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+uint16_t HttpServer::listen() {
+  const Settings& s = impl_->shared.settings;
+  const std::string where = s.host + ":" + std::to_string(s.port);
+  try {
+    error_code ec;
+    asio::ip::address address = asio::ip::make_address(s.host, ec);
+    tcp::endpoint endpoint;
+    if (!ec) {
+      endpoint = tcp::endpoint(address, s.port);
+    } else {
+      tcp::resolver resolver(*impl_->io);
+      endpoint = *resolver.resolve(s.host, std::to_string(s.port)).begin();
+    }
+    tcp::acceptor& acceptor = *impl_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    return acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + where + ": " + e.code().message() +
+                             "; change `listen` in the apiserver config or free the port");
+  }
+}
+
+void HttpServer::start(ApiHandler& handler) {
+  impl_->shared.handler = &handler;
+  impl_->accept();
+  for (unsigned i = 0; i < impl_->shared.settings.threads; ++i)
+    impl_->threads.emplace_back([io = impl_->io.get()] { io->run(); });
+}
+
+void HttpServer::stop() {
+  if (!impl_ || !impl_->io) return;
+  impl_->shared.gate->close();
+  asio::post(*impl_->io, [acceptor = impl_->acceptor.get()] {
+    error_code ignored;
+    acceptor->close(ignored);
+  });
+  impl_->io->stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+  // Requests being handled finish (their responses are posted to the stopped loop and
+  // dropped with it); queued ones are dropped.
+  impl_->workers->stop();
+  impl_->workers->join();
+  impl_->workers.reset();
+  // Destroying the context destroys every pending handler and with them every session,
+  // its socket and its watch.
+  impl_->retry.reset();
+  impl_->acceptor.reset();
+  impl_->io.reset();
+}
+
+}  // namespace ukube::apiserver

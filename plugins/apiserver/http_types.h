@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ukube/pipeline.h"
+#include "ukube/store.h"
+
+// The HTTP exchange as the request handler sees it: plain data, so everything except the
+// one network translation unit builds and tests without Beast or Asio.
+namespace ukube::apiserver {
+
+struct HttpRequest {
+  std::string method;  // GET, POST, ...
+  std::string target;  // origin form: path plus optional ?query
+  std::string accept;
+  std::string content_type;
+  std::string authorization;
+  std::string user_agent;
+  std::string body;
+  std::string remote_address;
+};
+
+// A response body as a sequence of shared, immutable pieces: stored objects go out as
+// the very bytes the store holds, framed by small strings, and are written with one
+// gather write instead of being copied into a buffer.
+class Body {
+ public:
+  void append(store::Bytes piece) {
+    size_ += piece->size();
+    pieces_.push_back(std::move(piece));
+  }
+  void append(std::string text) { append(store::make_bytes(std::move(text))); }
+  const std::vector<store::Bytes>& pieces() const { return pieces_; }
+  size_t size() const { return size_; }
+  std::string flatten() const;  // for tests and logs
+
+ private:
+  std::vector<store::Bytes> pieces_;
+  size_t size_ = 0;
+};
+
+// Turns one watch event into one line of the response (a JSON WatchEvent and "\n").
+using WatchLineEncoder = std::function<void(const RawWatchEvent& event, Body& out)>;
+
+// A response that streams watch events (chunked) until the watch ends, `timeout` passes
+// or the client leaves.
+struct WatchPlan {
+  std::unique_ptr<RawWatch> watch;
+  WatchLineEncoder encode;
+  std::chrono::seconds timeout{0};   // 0: no limit
+  bool bookmarks = false;            // bookmarks only surface when the watch is polled
+  std::shared_ptr<void> open_gauge;  // released (and the gauge lowered) when the stream is gone
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  Body body;
+  std::unique_ptr<WatchPlan> watch;  // set: stream instead of `body`
+};
+
+}  // namespace ukube::apiserver

@@ -1,0 +1,208 @@
+// batch/v1 Job: run pods to completion. The server generates the selector (and the
+// matching template labels) from the job's uid unless manualSelector is set.
+#include <boost/json.hpp>
+
+#include "apps/workloads.h"
+#include "batch/jobs.h"
+#include "common/field_errors.h"
+#include "common/json.h"
+#include "common/labels.h"
+#include "common/table.h"
+#include "families.h"
+#include "podspec/defaults.h"
+#include "podspec/validation.h"
+#include "schema/meta.h"
+#include "schema/pod.h"
+
+namespace ukube::builtin {
+namespace {
+
+constexpr int64_t kMaxInt32 = 2147483647;
+
+bool has_condition(const json::object& job, std::string_view type) {
+  bool found = false;
+  for_each_object(array_at(job, {"status", "conditions"}), [&](const json::object& c, size_t) {
+    if (string_at(c, {"type"}) == type && string_at(c, {"status"}) == "True") found = true;
+  });
+  return found;
+}
+
+std::string job_status(const json::object& job) {
+  if (has_condition(job, "Complete")) return "Complete";
+  if (has_condition(job, "Failed")) return "Failed";
+  if (!string_at(job, {"metadata", "deletionTimestamp"}).empty()) return "Terminating";
+  if (has_condition(job, "Suspended")) return "Suspended";
+  if (has_condition(job, "FailureTarget")) return "FailureTarget";
+  if (has_condition(job, "SuccessCriteriaMet")) return "SuccessCriteriaMet";
+  return "Running";
+}
+
+std::string completions_cell(const json::object& job) {
+  int64_t succeeded = int_or(job, {"status", "succeeded"}, 0);
+  if (auto completions = int_at(job, {"spec", "completions"}))
+    return std::to_string(succeeded) + "/" + std::to_string(*completions);
+  int64_t parallelism = int_or(job, {"spec", "parallelism"}, 0);
+  if (parallelism > 1) return std::to_string(succeeded) + "/1 of " + std::to_string(parallelism);
+  return std::to_string(succeeded) + "/1";
+}
+
+std::string duration_cell(const json::object& job, Clock::time_point now) {
+  auto start = parse_time(string_at(job, {"status", "startTime"}));
+  if (!start) return "";
+  auto end = parse_time(string_at(job, {"status", "completionTime"}));
+  return human_duration(std::chrono::duration_cast<std::chrono::seconds>(end.value_or(now) - *start));
+}
+
+void default_job(json::object& job) {
+  auto& spec = child(job, "spec");
+  if (!is_set(spec, "completions") && !is_set(spec, "parallelism")) {
+    spec["completions"] = 1;
+    spec["parallelism"] = 1;
+  }
+  set_default(spec, "parallelism", 1);
+  set_default(spec, "backoffLimit", is_set(spec, "backoffLimitPerIndex") ? kMaxInt32 : 6);
+  set_default(spec, "completionMode", "NonIndexed");
+  set_default(spec, "suspend", false);
+  set_default(spec, "podReplacementPolicy",
+              is_set(spec, "podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
+  auto& tmpl = child(spec, "template");
+  // The generated selector ties the job to its own pods through its uid.
+  std::string uid = string_at(job, {"metadata", "uid"});
+  if (!bool_at(spec, {"manualSelector"}).value_or(false) && !is_set(spec, "selector") && !uid.empty()) {
+    std::string name = string_at(job, {"metadata", "name"});
+    spec["selector"] =
+        json::object{{"matchLabels", json::object{{"batch.kubernetes.io/controller-uid", uid}}}};
+    auto& labels = child(child(tmpl, "metadata"), "labels");
+    labels["batch.kubernetes.io/controller-uid"] = uid;
+    labels["batch.kubernetes.io/job-name"] = name;
+    labels["controller-uid"] = uid;
+    labels["job-name"] = name;
+  }
+  default_pod_template(tmpl);
+}
+
+}  // namespace
+
+void validate_job_spec(Errors& e, const FieldPath& p, const json::object* spec, bool in_template) {
+  const json::object empty;
+  if (!spec) spec = &empty;
+  for (const char* f : {"parallelism", "completions", "backoffLimit", "backoffLimitPerIndex",
+                        "maxFailedIndexes", "ttlSecondsAfterFinished"})
+    check_non_negative(e, p, *spec, f);
+  if (auto ads = int_at(*spec, {"activeDeadlineSeconds"}); ads && *ads <= 0)
+    e.invalid_int(p.child("activeDeadlineSeconds"), *ads, "must be greater than 0");
+  std::string mode = string_at(*spec, {"completionMode"});
+  if (!mode.empty() && mode != "NonIndexed" && mode != "Indexed")
+    e.unsupported(p.child("completionMode"), mode, {"NonIndexed", "Indexed"});
+  if (mode == "Indexed" && !is_set(*spec, "completions"))
+    e.required(p.child("completions"), "when completion mode is Indexed");
+  std::string replacement = string_at(*spec, {"podReplacementPolicy"});
+  if (!replacement.empty() && replacement != "TerminatingOrFailed" && replacement != "Failed")
+    e.unsupported(p.child("podReplacementPolicy"), replacement, {"Failed", "TerminatingOrFailed"});
+
+  const auto* selector = object_at(*spec, {"selector"});
+  if (selector)
+    validate_label_selector(e, p.child("selector"), *selector);
+  else if (!in_template)
+    e.required(p.child("selector"), "");
+  TemplateRules rules;
+  rules.selector = selector;
+  rules.restart_policies = {"OnFailure", "Never"};
+  validate_pod_template(e, p.child("template"), object_at(*spec, {"template"}), rules);
+}
+
+TypeInfo jobs_type() {
+  TypeInfo t = make_type("batch", "v1", "Job", "jobs", true, {}, {"all"});
+  t.status_subresource = true;
+  t.printer_columns = {
+      name_column(),
+      column("Status", "string", "Overall state of the job."),
+      column("Completions", "string", "Succeeded pods out of the desired completions."),
+      column("Duration", "string", "How long the job ran, or has been running."),
+      age_column(),
+  };
+  for (auto& c : containers_images_selector_columns()) t.printer_columns.push_back(std::move(c));
+  t.table_row = at_call_time([](const json::object& o, Clock::time_point now) {
+    return json::array{name_of(o),
+                       job_status(o),
+                       completions_cell(o),
+                       duration_cell(o, now),
+                       age_cell(o, now),
+                       template_containers(o, {"spec", "template"}),
+                       template_images(o, {"spec", "template"}),
+                       selector_cell(o)};
+  });
+  t.selectable_fields.push_back({"status.successful", [](const json::object& o) {
+                                   return std::to_string(int_or(o, {"status", "succeeded"}, 0));
+                                 }});
+  t.defaulters.push_back(default_job);
+  t.validators.push_back([](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
+    Errors e(out);
+    validate_job_spec(e, FieldPath("spec"), object_at(o, {"spec"}), false);
+    if (!old) return;
+    check_selector_immutable(e, o, old);
+    for (const char* f : {"completionMode", "podFailurePolicy", "backoffLimitPerIndex"}) {
+      const auto* a = value_at(o, {"spec", f});
+      const auto* b = value_at(*old, {"spec", f});
+      if ((a == nullptr) != (b == nullptr) || (a && *a != *b))
+        e.invalid(FieldPath("spec").child(f), a ? value_repr(*a) : "null", "field is immutable");
+    }
+    // Indexed jobs may scale completions together with parallelism; others may not.
+    const auto* a = value_at(o, {"spec", "completions"});
+    const auto* b = value_at(*old, {"spec", "completions"});
+    bool changed = (a == nullptr) != (b == nullptr) || (a && *a != *b);
+    if (changed && string_at(o, {"spec", "completionMode"}) != "Indexed")
+      e.invalid(FieldPath("spec.completions"), a ? value_repr(*a) : "null", "field is immutable");
+    // The template is fixed, except while the job is suspended (upstream allows a few
+    // scheduling fields then; we allow the template as a whole).
+    const auto* ta = value_at(o, {"spec", "template"});
+    const auto* tb = value_at(*old, {"spec", "template"});
+    bool template_changed = (ta == nullptr) != (tb == nullptr) || (ta && *ta != *tb);
+    if (template_changed && !bool_at(*old, {"spec", "suspend"}).value_or(false))
+      e.invalid(FieldPath("spec.template"), ta ? json::serialize(*ta) : "null", "field is immutable");
+  });
+
+  using namespace schema;
+  Schema status = object({
+      {"conditions", atomic_merge_list(condition({{"lastProbeTime", date_time()}}), "type",
+                                       "Observations of the job's state.")},
+      {"startTime", date_time()},
+      {"completionTime", date_time()},
+      {"active", integer()},
+      {"succeeded", integer()},
+      {"failed", integer()},
+      {"terminating", integer()},
+      {"completedIndexes", string()},
+      {"failedIndexes", string()},
+      {"uncountedTerminatedPods",
+       object({{"succeeded", set_list(string())}, {"failed", set_list(string())}})},
+      {"ready", integer()},
+  });
+  t.schema = share(resource("batch", "v1", "Job", "Runs pods until a number of them succeed.",
+                            {{"spec", job_spec_schema()}, {"status", status}}));
+  return t;
+}
+
+schema::Schema job_spec_schema() {
+  using namespace schema;
+  return object({
+      {"parallelism", integer("Pods that may run at once.")},
+      {"completions", integer("Successful pods needed.")},
+      {"activeDeadlineSeconds", int64("Seconds the job may run before it is failed.")},
+      {"podFailurePolicy", preserve("How pod failures count against the backoff limit.")},
+      {"successPolicy", preserve("When an indexed job counts as succeeded.")},
+      {"backoffLimit", integer("Retries before the job is failed.")},
+      {"backoffLimitPerIndex", integer()},
+      {"maxFailedIndexes", integer()},
+      {"selector", label_selector()},
+      {"manualSelector", boolean("Use spec.selector as given instead of generating one.")},
+      {"template", pod_template_spec()},
+      {"ttlSecondsAfterFinished", integer("Seconds after which a finished job is deleted.")},
+      {"completionMode", string("NonIndexed or Indexed.")},
+      {"suspend", boolean("Stops creating pods while true.")},
+      {"podReplacementPolicy", string()},
+      {"managedBy", string()},
+  });
+}
+
+}  // namespace ukube::builtin

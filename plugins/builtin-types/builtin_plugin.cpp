@@ -1,0 +1,45 @@
+#include "builtin_plugin.h"
+
+#include <spdlog/logger.h>
+#include <boost/json.hpp>
+
+#include "registry.h"
+#include "ukube/auth.h"
+#include "ukube/client.h"
+#include "ukube/errors.h"
+
+namespace ukube::builtin {
+
+const std::vector<std::string>& BuiltinTypesPlugin::standard_namespaces() {
+  static const std::vector<std::string> names = {"default", "kube-system", "kube-public", "kube-node-lease"};
+  return names;
+}
+
+void BuiltinTypesPlugin::init(InitContext& ctx) {
+  log_ = ctx.logger();
+  registry_ = &ctx.types();
+  added_ = register_builtin_types(*registry_);
+  // The API server's own identity: namespaces exist before anyone's RBAC does.
+  client_ = ctx.client(UserInfo{"system:apiserver", "", {"system:masters"}, {}});
+  if (log_) log_->info("registered {} built-in types", added_.size());
+}
+
+void BuiltinTypesPlugin::start() {
+  const GroupVersionResource namespaces{"", "v1", "namespaces"};
+  for (const auto& name : standard_namespaces()) {
+    boost::json::object ns{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+    try {
+      client_->create(namespaces, "", ns);
+      if (log_) log_->info("created namespace {}", name);
+    } catch (const ApiError& e) {
+      if (!is_already_exists(e)) throw;
+    }
+  }
+}
+
+void BuiltinTypesPlugin::stop() {
+  if (registry_) unregister_builtin_types(*registry_, added_);
+  added_.clear();
+}
+
+}  // namespace ukube::builtin

@@ -1,0 +1,86 @@
+#include "common/json.h"
+
+#include <cmath>
+
+namespace ukube::builtin {
+
+const json::value* value_at(const json::object& o, Path path) {
+  const json::object* cur = &o;
+  const json::value* v = nullptr;
+  for (auto key : path) {
+    if (!cur) return nullptr;
+    v = cur->if_contains(key);
+    if (!v) return nullptr;
+    cur = v->if_object();
+  }
+  return v;
+}
+
+const json::object* object_at(const json::object& o, Path path) {
+  const auto* v = value_at(o, path);
+  return v ? v->if_object() : nullptr;
+}
+
+const json::array* array_at(const json::object& o, Path path) {
+  const auto* v = value_at(o, path);
+  return v ? v->if_array() : nullptr;
+}
+
+std::string string_at(const json::object& o, Path path, std::string_view fallback) {
+  const auto* v = value_at(o, path);
+  if (v && v->is_string()) return std::string(v->get_string());
+  return std::string(fallback);
+}
+
+std::optional<int64_t> as_int(const json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+    return static_cast<int64_t>(v.get_uint64());
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::string_view as_string(const json::value& v) {
+  if (!v.is_string()) return {};
+  return {v.get_string().data(), v.get_string().size()};
+}
+
+std::optional<int64_t> int_at(const json::object& o, Path path) {
+  const auto* v = value_at(o, path);
+  return v ? as_int(*v) : std::nullopt;
+}
+
+int64_t int_or(const json::object& o, Path path, int64_t fallback) {
+  return int_at(o, path).value_or(fallback);
+}
+
+std::optional<bool> bool_at(const json::object& o, Path path) {
+  const auto* v = value_at(o, path);
+  if (v && v->is_bool()) return v->get_bool();
+  return std::nullopt;
+}
+
+bool is_set(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && !v->is_null();
+}
+
+json::object& child(json::object& o, std::string_view key) {
+  auto& v = o[key];
+  if (!v.is_object()) v = json::object{};
+  return v.get_object();
+}
+
+void set_default(json::object& o, std::string_view key, json::value v) {
+  if (!is_set(o, key)) o[key] = std::move(v);
+}
+
+json::array* mutable_array(json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v ? v->if_array() : nullptr;
+}
+
+}  // namespace ukube::builtin

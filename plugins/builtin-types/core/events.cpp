@@ -1,0 +1,207 @@
+// core/v1 Event and events.k8s.io/v1 Event. The two share upstream's printer (LAST SEEN
+// TYPE REASON OBJECT MESSAGE) but name their fields differently.
+#include <boost/json.hpp>
+
+#include "common/field_errors.h"
+#include "common/json.h"
+#include "common/table.h"
+#include "families.h"
+#include "schema/meta.h"
+
+namespace ukube::builtin {
+namespace {
+
+// The fields both Event versions carry, read from either shape.
+struct EventView {
+  std::string last_seen, first_seen;  // timestamps
+  std::string type, reason, object, subobject, source, message, name;
+  int64_t count = 0;
+};
+
+std::string first_non_empty(std::initializer_list<std::string> values) {
+  for (const auto& v : values)
+    if (!v.empty()) return v;
+  return {};
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string object_cell(const json::object* ref) {
+  if (!ref) return "/";
+  return lower(string_at(*ref, {"kind"})) + "/" + string_at(*ref, {"name"});
+}
+
+std::string source_cell(std::string component, std::string host, std::string controller,
+                        std::string instance) {
+  if (component.empty()) {
+    component = controller;
+    if (host.empty()) host = instance;
+  }
+  return host.empty() ? component : component + ", " + host;
+}
+
+EventView core_view(const json::object& o) {
+  EventView v;
+  const bool series = object_at(o, {"series"}) != nullptr;
+  v.last_seen = series ? string_at(o, {"series", "lastObservedTime"})
+                       : first_non_empty({string_at(o, {"lastTimestamp"}), string_at(o, {"eventTime"})});
+  v.first_seen = first_non_empty({string_at(o, {"firstTimestamp"}), string_at(o, {"eventTime"})});
+  v.type = string_at(o, {"type"});
+  v.reason = string_at(o, {"reason"});
+  v.object = object_cell(object_at(o, {"involvedObject"}));
+  v.subobject = string_at(o, {"involvedObject", "fieldPath"});
+  v.source = source_cell(string_at(o, {"source", "component"}), string_at(o, {"source", "host"}),
+                         string_at(o, {"reportingComponent"}), string_at(o, {"reportingInstance"}));
+  v.message = string_at(o, {"message"});
+  v.count = series ? int_or(o, {"series", "count"}, 0) : int_or(o, {"count"}, 0);
+  v.name = name_of(o);
+  return v;
+}
+
+EventView v1_view(const json::object& o) {
+  EventView v;
+  const bool series = object_at(o, {"series"}) != nullptr;
+  v.last_seen =
+      series ? string_at(o, {"series", "lastObservedTime"})
+             : first_non_empty({string_at(o, {"deprecatedLastTimestamp"}), string_at(o, {"eventTime"})});
+  v.first_seen = first_non_empty({string_at(o, {"deprecatedFirstTimestamp"}), string_at(o, {"eventTime"})});
+  v.type = string_at(o, {"type"});
+  v.reason = string_at(o, {"reason"});
+  v.object = object_cell(object_at(o, {"regarding"}));
+  v.subobject = string_at(o, {"regarding", "fieldPath"});
+  v.source =
+      source_cell(string_at(o, {"deprecatedSource", "component"}), string_at(o, {"deprecatedSource", "host"}),
+                  string_at(o, {"reportingController"}), string_at(o, {"reportingInstance"}));
+  v.message = string_at(o, {"note"});
+  v.count = series ? int_or(o, {"series", "count"}, 0) : int_or(o, {"deprecatedCount"}, 0);
+  v.name = name_of(o);
+  return v;
+}
+
+void use_event_table(TypeInfo& t, EventView (*view)(const json::object&)) {
+  t.printer_columns = {
+      column("Last Seen", "string", "How long ago the event last happened."),
+      column("Type", "string", "Normal or Warning.", 0, ".type"),
+      column("Reason", "string", "Short machine-readable reason.", 0, ".reason"),
+      column("Object", "string", "The object the event is about."),
+      column("Subobject", "string", "The part of the object the event is about.", 1),
+      column("Source", "string", "Component that reported the event.", 1),
+      column("Message", "string", "Human-readable description."),
+      column("First Seen", "string", "How long ago the event first happened.", 1),
+      column("Count", "string", "How many times the event happened.", 1),
+      column("Name", "string", "Name of the event object.", 1, ".metadata.name"),
+  };
+  t.printer_columns.back().format = "name";
+  t.table_row = at_call_time([view](const json::object& o, Clock::time_point now) {
+    EventView v = view(o);
+    return json::array{age_since(v.last_seen, now),
+                       v.type,
+                       v.reason,
+                       v.object,
+                       v.subobject,
+                       v.source,
+                       v.message,
+                       age_since(v.first_seen, now),
+                       std::to_string(v.count),
+                       v.name};
+  });
+}
+
+FieldGetter at(Path path) {
+  std::vector<std::string> keys(path.begin(), path.end());
+  return [keys](const json::object& o) {
+    const json::object* cur = &o;
+    for (size_t i = 0; i + 1 < keys.size() && cur; ++i) cur = object_at(*cur, {keys[i]});
+    return cur ? string_at(*cur, {keys.back()}) : std::string();
+  };
+}
+
+void validate_type(Errors& e, const json::object& o) {
+  std::string type = string_at(o, {"type"});
+  if (!type.empty() && type != "Normal" && type != "Warning")
+    e.unsupported(FieldPath("type"), type, {"Normal", "Warning"});
+}
+
+}  // namespace
+
+TypeInfo events_type() {
+  TypeInfo t = make_type("", "v1", "Event", "events", true, {"ev"});
+  use_event_table(t, core_view);
+  for (const char* f : {"kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"})
+    t.selectable_fields.push_back({std::string("involvedObject.") + f, at({"involvedObject", f})});
+  t.selectable_fields.push_back({"reason", at({"reason"})});
+  t.selectable_fields.push_back({"reportingComponent", at({"reportingComponent"})});
+  t.selectable_fields.push_back({"source", [](const json::object& o) {
+                                   std::string s = string_at(o, {"source", "component"});
+                                   return s.empty() ? string_at(o, {"reportingComponent"}) : s;
+                                 }});
+  t.selectable_fields.push_back({"type", at({"type"})});
+  t.validators.push_back([](const json::object& o, const json::object*, std::vector<FieldError>& out) {
+    Errors e(out);
+    validate_type(e, o);
+    std::string ns = string_at(o, {"metadata", "namespace"});
+    std::string involved = string_at(o, {"involvedObject", "namespace"});
+    // An event about a namespaced object lives in that object's namespace.
+    if (!involved.empty() && involved != ns)
+      e.invalid(FieldPath("involvedObject.namespace"), quote(involved), "does not match event.namespace");
+  });
+  using namespace schema;
+  t.schema = share(resource("", "v1", "Event", "A report of something that happened to an object.",
+                            {{"involvedObject", object_reference("The object the event is about.")},
+                             {"reason", string()},
+                             {"message", string()},
+                             {"source", object({{"component", string()}, {"host", string()}})},
+                             {"firstTimestamp", date_time()},
+                             {"lastTimestamp", date_time()},
+                             {"count", integer()},
+                             {"type", string("Normal or Warning.")},
+                             {"eventTime", micro_time()},
+                             {"series", object({{"count", integer()}, {"lastObservedTime", micro_time()}})},
+                             {"action", string()},
+                             {"related", object_reference()},
+                             {"reportingComponent", string()},
+                             {"reportingInstance", string()}}));
+  return t;
+}
+
+TypeInfo events_v1_type() {
+  TypeInfo t = make_type("events.k8s.io", "v1", "Event", "events", true, {"ev"});
+  use_event_table(t, v1_view);
+  for (const char* f : {"kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"})
+    t.selectable_fields.push_back({std::string("regarding.") + f, at({"regarding", f})});
+  t.selectable_fields.push_back({"reason", at({"reason"})});
+  t.selectable_fields.push_back({"reportingController", at({"reportingController"})});
+  t.selectable_fields.push_back({"type", at({"type"})});
+  t.validators.push_back([](const json::object& o, const json::object*, std::vector<FieldError>& out) {
+    Errors e(out);
+    validate_type(e, o);
+    if (string_at(o, {"eventTime"}).empty()) e.required(FieldPath("eventTime"), "");
+    if (string_at(o, {"reportingController"}).empty()) e.required(FieldPath("reportingController"), "");
+    if (string_at(o, {"reportingInstance"}).empty()) e.required(FieldPath("reportingInstance"), "");
+    if (string_at(o, {"action"}).empty()) e.required(FieldPath("action"), "");
+    if (string_at(o, {"reason"}).empty()) e.required(FieldPath("reason"), "");
+  });
+  using namespace schema;
+  t.schema =
+      share(resource("events.k8s.io", "v1", "Event", "A report of something that happened to an object.",
+                     {{"eventTime", micro_time()},
+                      {"series", object({{"count", integer()}, {"lastObservedTime", micro_time()}})},
+                      {"reportingController", string()},
+                      {"reportingInstance", string()},
+                      {"action", string()},
+                      {"reason", string()},
+                      {"regarding", object_reference("The object the event is about.")},
+                      {"related", object_reference()},
+                      {"note", string()},
+                      {"type", string("Normal or Warning.")},
+                      {"deprecatedSource", object({{"component", string()}, {"host", string()}})},
+                      {"deprecatedFirstTimestamp", date_time()},
+                      {"deprecatedLastTimestamp", date_time()},
+                      {"deprecatedCount", integer()}}));
+  return t;
+}
+
+}  // namespace ukube::builtin

@@ -1,0 +1,225 @@
+// Upstream's field paths, reasons and messages for the common mistakes, through the
+// kernel's pipeline (422 Invalid with one cause per problem).
+#include "builtin_test_support.h"
+
+namespace ukube::builtin::testing {
+namespace {
+
+struct Case {
+  const char* name;
+  GroupVersionResource gvr;
+  const char* ns;
+  const char* body;
+  const char* field;
+  const char* reason;
+  const char* message;
+};
+
+constexpr const char* kLabelRule =
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
+    "and end "
+    "with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+const std::vector<Case> kCases = {
+    {"pod without containers", kPods, "default", R"({"metadata":{"name":"p"},"spec":{}})", "spec.containers",
+     "FieldValueRequired", "Required value"},
+    {"pod container without image", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a"}]}})", "spec.containers[0].image",
+     "FieldValueRequired", "Required value"},
+    {"pod container without name", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"image":"x"}]}})", "spec.containers[0].name",
+     "FieldValueRequired", "Required value"},
+    {"pod container name not a label", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"Web_1","image":"x"}]}})",
+     "spec.containers[0].name", "FieldValueInvalid", ""},
+    {"pod duplicate container names", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"},{"name":"a","image":"y"}]}})",
+     "spec.containers[1].name", "FieldValueDuplicate", "Duplicate value: \"a\""},
+    {"pod port out of range", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","ports":[{"containerPort":70000}]}]}})",
+     "spec.containers[0].ports[0].containerPort", "FieldValueInvalid",
+     "Invalid value: 70000: must be between 1 and 65535, inclusive"},
+    {"pod bad protocol", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","ports":[{"containerPort":80,"protocol":"HTTP"}]}]}})",
+     "spec.containers[0].ports[0].protocol", "FieldValueNotSupported",
+     "Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\""},
+    {"pod bad restart policy", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"restartPolicy":"Sometimes","containers":[{"name":"a","image":"x"}]}})",
+     "spec.restartPolicy", "FieldValueNotSupported",
+     "Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\""},
+    {"pod mount of unknown volume", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","volumeMounts":[{"name":"data","mountPath":"/d"}]}]}})",
+     "spec.containers[0].volumeMounts[0].name", "FieldValueNotFound", "Not found: \"data\""},
+    {"pod requests above limits", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","resources":{"limits":{"cpu":"1"},"requests":{"cpu":"2"}}}]}})",
+     "spec.containers[0].resources.requests[cpu]", "FieldValueInvalid",
+     "Invalid value: \"2\": must be less than or equal to cpu limit of 1"},
+    {"pod pull policy", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x","imagePullPolicy":"Sometimes"}]}})",
+     "spec.containers[0].imagePullPolicy", "FieldValueNotSupported",
+     "Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\""},
+    {"pod two volume sources", kPods, "default",
+     R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"}],"volumes":[{"name":"v","emptyDir":{},"hostPath":{"path":"/"}}]}})",
+     "spec.volumes[0].hostPath", "FieldValueForbidden", "Forbidden: may not specify more than 1 volume type"},
+    {"deployment without selector", kDeployments, "default",
+     R"({"metadata":{"name":"d"},"spec":{"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"a","image":"x"}]}}}})",
+     "spec.selector", "FieldValueRequired", "Required value"},
+    {"deployment selector does not match", kDeployments, "default",
+     R"({"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"api","tier":"be"}},"spec":{"containers":[{"name":"a","image":"x"}]}}}})",
+     "spec.template.metadata.labels", "FieldValueInvalid",
+     "Invalid value: map[string]string{\"app\":\"api\", \"tier\":\"be\"}: `selector` does not match template "
+     "`labels`"},
+    {"deployment negative replicas", kDeployments, "default",
+     R"({"metadata":{"name":"d"},"spec":{"replicas":-1,"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"a","image":"x"}]}}}})",
+     "spec.replicas", "FieldValueInvalid", "Invalid value: -1: must be greater than or equal to 0"},
+    {"deployment template image", kDeployments, "default",
+     R"({"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"a"}]}}}})",
+     "spec.template.spec.containers[0].image", "FieldValueRequired", "Required value"},
+    {"deployment restart policy", kDeployments, "default",
+     R"({"metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"restartPolicy":"Never","containers":[{"name":"a","image":"x"}]}}}})",
+     "spec.template.spec.restartPolicy", "FieldValueNotSupported",
+     "Unsupported value: \"Never\": supported values: \"Always\""},
+    {"job default restart policy", kJobs, "default",
+     R"({"metadata":{"name":"j"},"spec":{"template":{"spec":{"containers":[{"name":"a","image":"x"}]}}}})",
+     "spec.template.spec.restartPolicy", "FieldValueNotSupported",
+     "Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""},
+    {"cronjob schedule", kCronJobs, "default",
+     R"({"metadata":{"name":"c"},"spec":{"schedule":"every minute","jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"a","image":"x"}]}}}}}})",
+     "spec.schedule", "FieldValueInvalid", ""},
+    {"service without ports", kServices, "default",
+     R"({"metadata":{"name":"s"},"spec":{"selector":{"app":"x"}}})", "spec.ports", "FieldValueRequired",
+     "Required value"},
+    {"service port zero", kServices, "default", R"({"metadata":{"name":"s"},"spec":{"ports":[{"port":0}]}})",
+     "spec.ports[0].port", "FieldValueInvalid", "Invalid value: 0: must be between 1 and 65535, inclusive"},
+    {"service bad type", kServices, "default",
+     R"({"metadata":{"name":"s"},"spec":{"type":"Public","ports":[{"port":80}]}})", "spec.type",
+     "FieldValueNotSupported",
+     "Unsupported value: \"Public\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", "
+     "\"NodePort\""},
+    {"service unnamed ports", kServices, "default",
+     R"({"metadata":{"name":"s"},"spec":{"ports":[{"port":80},{"name":"b","port":81}]}})",
+     "spec.ports[0].name", "FieldValueRequired", "Required value"},
+    {"service node port on ClusterIP", kServices, "default",
+     R"({"metadata":{"name":"s"},"spec":{"ports":[{"port":80,"nodePort":30000}]}})", "spec.ports[0].nodePort",
+     "FieldValueForbidden", "Forbidden: may not be used when `type` is 'ClusterIP'"},
+    {"service name is DNS-1035", kServices, "default",
+     R"({"metadata":{"name":"1web"},"spec":{"ports":[{"port":80}]}})", "metadata.name", "FieldValueInvalid",
+     ""},
+    {"externalname needs a name", kServices, "default",
+     R"({"metadata":{"name":"s"},"spec":{"type":"ExternalName"}})", "spec.externalName", "FieldValueRequired",
+     "Required value"},
+    {"namespace name is a label", kNamespaces, "", R"({"metadata":{"name":"team.a"}})", "metadata.name",
+     "FieldValueInvalid", ""},
+    {"configmap bad key", kConfigMaps, "default", R"({"metadata":{"name":"c"},"data":{"bad key":"v"}})",
+     "data[bad key]", "FieldValueInvalid", ""},
+    {"secret tls keys", kSecrets, "default",
+     R"({"metadata":{"name":"s"},"type":"kubernetes.io/tls","data":{"tls.crt":"eA=="}})", "data[tls.key]",
+     "FieldValueRequired", "Required value"},
+    {"rolebinding without roleRef name", kRoleBindings, "default",
+     R"({"metadata":{"name":"rb"},"roleRef":{"kind":"Role"}})", "roleRef.name", "FieldValueRequired",
+     "Required value"},
+    {"rolebinding bad subject kind", kRoleBindings, "default",
+     R"({"metadata":{"name":"rb"},"roleRef":{"kind":"Role","name":"r"},"subjects":[{"kind":"Robot","name":"x"}]})",
+     "subjects[0].kind", "FieldValueNotSupported",
+     "Unsupported value: \"Robot\": supported values: \"ServiceAccount\", \"User\", \"Group\""},
+    {"clusterrole rule without verbs", kClusterRoles, "",
+     R"({"metadata":{"name":"cr"},"rules":[{"apiGroups":[""],"resources":["pods"]}]})", "rules[0].verbs",
+     "FieldValueRequired", "Required value: verbs must contain at least one value"},
+};
+
+TEST(Validation, CommonMistakes) {
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.name);
+    BuiltinKernel k;
+    auto e = expect_api_error([&] { k.client().create(c.gvr, c.ns, parse(c.body)); });
+    EXPECT_EQ(e.code(), 422) << e.what();
+    bool found = false;
+    for (const auto& cause : e.causes) {
+      if (cause.field != c.field) continue;
+      found = true;
+      EXPECT_EQ(cause.reason, c.reason) << cause.message;
+      if (*c.message) {
+        EXPECT_EQ(cause.message, c.message);
+      }
+    }
+    EXPECT_TRUE(found) << "no cause for " << c.field << " in: " << e.what();
+  }
+}
+
+TEST(Validation, InvalidMessageNamesKindAndField) {
+  BuiltinKernel k;
+  auto e = expect_api_error([&] {
+    k.client().create(kDeployments, "default",
+                      parse(R"({"metadata":{"name":"web"},"spec":{"selector":{"matchLabels":{"app":"web"}},
+          "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx"}]}}}})"));
+  });
+  EXPECT_STREQ(e.what(),
+               "Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].image: Required value");
+  auto label =
+      expect_api_error([&] { k.client().create(kNamespaces, "", parse(R"({"metadata":{"name":"a.b"}})")); });
+  ASSERT_EQ(label.causes.size(), 1u);
+  EXPECT_EQ(label.causes[0].message, std::string("Invalid value: \"a.b\": ") + kLabelRule);
+}
+
+TEST(Validation, DeploymentSelectorIsImmutable) {
+  BuiltinKernel k;
+  auto d = *k.client().create(kDeployments, "default", parse(R"({"metadata":{"name":"web"},"spec":{
+      "selector":{"matchLabels":{"app":"web"}},
+      "template":{"metadata":{"labels":{"app":"web","v":"1"}},"spec":{"containers":[{"name":"nginx","image":"nginx"}]}}}})"));
+  d["spec"].as_object()["selector"] = parse(R"({"matchLabels":{"app":"web","v":"1"}})");
+  auto e = expect_api_error([&] { k.client().update(kDeployments, "default", d); });
+  ASSERT_FALSE(e.causes.empty()) << e.what();
+  EXPECT_EQ(e.causes[0].field, "spec.selector");
+  EXPECT_EQ(e.causes[0].message,
+            "Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\", \"v\":\"1\"}, "
+            "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable");
+}
+
+TEST(Validation, PodSpecUpdatesAreRestricted) {
+  BuiltinKernel k;
+  auto pod = *k.client().create(
+      kPods, "default",
+      parse(R"({"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"nginx:1"}]}})"));
+  // The image may change; labels may change.
+  pod["spec"].as_object()["containers"].as_array()[0].as_object()["image"] = "nginx:2";
+  pod["metadata"].as_object()["labels"] = json::object{{"x", "y"}};
+  pod = *k.client().update(kPods, "default", pod);
+  EXPECT_EQ(pod.at("spec").at("containers").at(0).at("image"), "nginx:2");
+  // The restart policy may not.
+  pod["spec"].as_object()["restartPolicy"] = "Never";
+  auto e = expect_api_error([&] { k.client().update(kPods, "default", pod); });
+  ASSERT_EQ(e.causes.size(), 1u) << e.what();
+  EXPECT_EQ(e.causes[0].field, "spec");
+  EXPECT_EQ(e.causes[0].reason, "FieldValueForbidden");
+}
+
+TEST(Validation, ValidObjectsPass) {
+  BuiltinKernel k;
+  auto& c = k.client();
+  EXPECT_NO_THROW(c.create(
+      kServices, "default",
+      parse(R"({"metadata":{"name":"headless"},"spec":{"clusterIP":"None","selector":{"app":"x"}}})")));
+  EXPECT_NO_THROW(c.create(
+      kServices, "default",
+      parse(R"({"metadata":{"name":"ext"},"spec":{"type":"ExternalName","externalName":"example.com"}})")));
+  EXPECT_NO_THROW(
+      c.create(kCronJobs, "default",
+               parse(R"({"metadata":{"name":"c"},"spec":{"schedule":"0 */2 * * MON-FRI","timeZone":"Etc/UTC",
+      "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"a","image":"x"}]}}}}}})")));
+  EXPECT_NO_THROW(c.create(
+      kSecrets, "default",
+      parse(
+          R"({"metadata":{"name":"s"},"type":"kubernetes.io/tls","data":{"tls.crt":"eA==","tls.key":"eA=="}})")));
+  EXPECT_NO_THROW(c.create(
+      kClusterRoles, "",
+      parse(
+          R"({"metadata":{"name":"metrics"},"rules":[{"nonResourceURLs":["/metrics"],"verbs":["get"]}]})")));
+  EXPECT_NO_THROW(c.create(
+      {"", "v1", "persistentvolumeclaims"}, "default",
+      parse(
+          R"({"metadata":{"name":"data"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}})")));
+}
+
+}  // namespace
+}  // namespace ukube::builtin::testing
