@@ -1,17 +1,34 @@
 # Helpers shared by every target.
 
+# ukube_plugin_protos(<target> <proto>...)
+# Generates C++ for a plugin's protos, named relative to plugins/ ("apiserver/config.proto"):
+# Protobuf's process-wide registry aborts when two loaded libraries register the same file
+# name, and every plugin has a config.proto. CMake 3.25's protobuf_generate always puts the
+# current source dir first on protoc's path, so protoc is run directly.
+function(ukube_plugin_protos target)
+  set(_root ${CMAKE_BINARY_DIR}/plugins-proto)
+  file(RELATIVE_PATH _dir ${PROJECT_SOURCE_DIR}/plugins ${CMAKE_CURRENT_SOURCE_DIR})
+  foreach(proto IN LISTS ARGN)
+    get_filename_component(_name ${proto} NAME_WE)
+    set(_out ${_root}/${_dir}/${_name})
+    add_custom_command(
+      OUTPUT ${_out}.pb.h ${_out}.pb.cc
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${_root}
+      COMMAND protobuf::protoc --cpp_out=${_root} -I ${PROJECT_SOURCE_DIR}/plugins ${CMAKE_CURRENT_SOURCE_DIR}/${proto}
+      DEPENDS ${proto} protobuf::protoc
+      COMMENT "Generating ${_dir}/${_name}.pb.cc")
+    target_sources(${target} PRIVATE ${_out}.pb.cc)
+  endforeach()
+  target_include_directories(${target} PUBLIC ${_root})
+endfunction()
+
 # ukube_add_plugin(<name> SOURCES ... [PROTOS ...] [LIBS ...])
 # Builds lib/ukube/plugins/<name>.so against plugin-api and libukube-core only.
 function(ukube_add_plugin name)
   cmake_parse_arguments(P "" "" "SOURCES;PROTOS;LIBS" ${ARGN})
   add_library(${name} MODULE ${P_SOURCES})
   if(P_PROTOS)
-    # Protos are named relative to plugins/ ("runc/config.proto"): Protobuf's global
-    # registry aborts the process when two loaded libraries register the same file name.
-    protobuf_generate(TARGET ${name} LANGUAGE cpp PROTOS ${P_PROTOS}
-                      IMPORT_DIRS ${PROJECT_SOURCE_DIR}/plugins
-                      PROTOC_OUT_DIR ${CMAKE_BINARY_DIR}/plugins-proto)
-    target_include_directories(${name} PRIVATE ${CMAKE_BINARY_DIR}/plugins-proto)
+    ukube_plugin_protos(${name} ${P_PROTOS})
   endif()
   target_link_libraries(${name} PRIVATE ukube-core ${P_LIBS})
   set_target_properties(${name} PROPERTIES
