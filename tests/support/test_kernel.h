@@ -1,5 +1,6 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
@@ -291,6 +292,22 @@ inline boost::json::object configmap(const std::string& name, boost::json::objec
   if (!labels.empty()) meta["labels"] = std::move(labels);
   return boost::json::object{
       {"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", std::move(meta)}, {"data", std::move(data)}};
+}
+
+// The ApiError `f` throws; a test failure when it throws none.
+template <class F>
+ApiError expect_error(F&& f) {
+  try {
+    f();
+  } catch (const ApiError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no ApiError thrown";
+  return ApiError(0, "", "");
+}
+
+inline boost::json::object J(const char* text) {
+  return boost::json::parse(text).as_object();
 }
 
 inline std::string meta(const ObjectPtr& o, const char* field) {

@@ -7,17 +7,6 @@
 namespace ukube::testing {
 namespace {
 
-template <class F>
-ApiError expect_error(F&& f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "", "");
-}
-
 class ClientCrud : public ::testing::Test {
  protected:
   TestKernel kernel;

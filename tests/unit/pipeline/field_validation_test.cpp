@@ -11,21 +11,6 @@
 namespace ukube::testing {
 namespace {
 
-boost::json::object J(const char* text) {
-  return boost::json::parse(text).as_object();
-}
-
-template <class F>
-ApiError expect_error(F&& f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "", "");
-}
-
 TEST(PruneUnknownFields, Table) {
   static const boost::json::object kSchema = schema::deployment();
   struct Case {

@@ -10,17 +10,6 @@ namespace {
 
 namespace json = boost::json;
 
-template <class F>
-ApiError expect_error(F&& f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "", "");
-}
-
 json::object named(const std::string& name) {
   return json::object{{"metadata", {{"name", name}}}};
 }

@@ -12,21 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::object J(const char* text) {
-  return json::parse(text).as_object();
-}
-
-template <class F>
-ApiError expect_error(F&& f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "", "");
-}
-
 const json::object& deployment_schema() {
   static const json::object s = schema::deployment();
   return s;

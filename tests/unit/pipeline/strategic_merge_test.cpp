@@ -11,10 +11,6 @@
 namespace ukube::testing {
 namespace {
 
-boost::json::object J(const char* text) {
-  return boost::json::parse(text).as_object();
-}
-
 const boost::json::object& deployment_schema() {
   static const boost::json::object s = schema::deployment();
   return s;
