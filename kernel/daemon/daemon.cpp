@@ -10,20 +10,11 @@
 #include "kernel/pipeline/request_pipeline.h"
 #include "kernel/registry/type_registry.h"
 #include "kernel/store/embedded_store.h"
+#include "kernel/store/forwarding_sink.h"
 #include "kernel/watch/history_watch_bus.h"
 
 namespace ukube::daemon {
 namespace {
-
-// The store is opened before the bus exists, because the bus starts at the store's
-// recovered revision.
-class BusSink final : public store::EventSink {
- public:
-  void publish(std::span<const store::EventPtr> batch) override {
-    if (auto* bus = target.load()) bus->publish(batch);
-  }
-  std::atomic<store::EventSink*> target{nullptr};
-};
 
 host::DaemonConfig load(const DaemonOptions& options) {
   host::DaemonConfig config = host::load_config(options.config_file);
@@ -59,7 +50,7 @@ int run_daemon(const DaemonOptions& options) {
   apply_log_level(config.log_level);
 
   std::filesystem::create_directories(config.data_dir);
-  BusSink sink;
+  store::ForwardingSink sink;
   store::EmbeddedStoreOptions store_options;
   store_options.data_dir = config.data_dir / "store";
   store_options.sink = &sink;

@@ -13,6 +13,7 @@
 #include "kernel/pipeline/request_pipeline.h"
 #include "kernel/registry/type_registry.h"
 #include "kernel/store/embedded_store.h"
+#include "kernel/store/forwarding_sink.h"
 #include "kernel/watch/history_watch_bus.h"
 
 // A whole kernel in a temp dir (store without fsync, bus, registry, pipeline) with a few
@@ -26,15 +27,6 @@ inline std::filesystem::path make_temp_dir(const std::string& tag) {
   std::filesystem::create_directories(dir);
   return dir;
 }
-
-// Lets the store be opened before the bus exists (the bus starts at the store's revision).
-class ForwardingSink final : public store::EventSink {
- public:
-  void publish(std::span<const store::EventPtr> batch) override {
-    if (auto* t = target.load()) t->publish(batch);
-  }
-  std::atomic<store::EventSink*> target{nullptr};
-};
 
 inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
 inline const GroupVersionResource kWidgets{"example.com", "v1", "widgets"};
@@ -278,7 +270,7 @@ class TestKernel {
 
  private:
   std::filesystem::path dir_;
-  ForwardingSink sink_;
+  store::ForwardingSink sink_;
   std::unique_ptr<store::EmbeddedStore> store_;
   std::unique_ptr<watch::HistoryWatchBus> bus_;
   registry::InMemoryTypeRegistry types_;
