@@ -22,4 +22,11 @@ void order_list(boost::json::array& list, const std::vector<boost::json::value>&
 // (and of the objects in `order`), or the elements themselves for primitive lists.
 void order_list(boost::json::array& list, const boost::json::array& order, std::string_view merge_key);
 
+// The order strategic merge patch gives a merged list when the patch sets none: the
+// patch's elements in patch order, with the elements only the server had woven back in
+// where their old positions say they sit before a patch element that was also there
+// before; anything the server had not seen goes ahead of the server-only elements.
+void interleave_patch_order(boost::json::array& merged, const boost::json::array& original,
+                            const boost::json::array& patch, std::string_view merge_key);
+
 }  // namespace ukube::pipeline

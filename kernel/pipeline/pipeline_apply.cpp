@@ -87,7 +87,9 @@ store::Bytes KernelPipeline::apply(Target& t, std::string_view body, const Write
       request.live = nullptr;
       boost::json::object created = server_side_apply(request);
       try {
-        return create_object(t, std::move(created), options, false);
+        auto stored = create_object(t, std::move(created), options, false);
+        if (options.created) *options.created = true;
+        return stored;
       } catch (const ApiError& e) {
         if (!is_already_exists(e)) throw;
         continue;  // created meanwhile: apply to it

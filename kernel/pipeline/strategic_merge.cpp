@@ -87,6 +87,7 @@ void merge_list(json::value& slot, const json::array& patch, SchemaView schema) 
   }
   if (!slot.is_array()) slot = json::array{};
   json::array& list = slot.get_array();
+  const json::array original = list;
   std::string_view key = schema.patch_merge_key();
 
   for (const auto& item : patch) {
@@ -127,6 +128,7 @@ void merge_list(json::value& slot, const json::array& patch, SchemaView schema) 
       list.push_back(std::move(fresh));
     }
   }
+  interleave_patch_order(list, original, patch, key);
 }
 
 void delete_from_primitive_list(json::object& target, std::string_view name, const json::value& values) {

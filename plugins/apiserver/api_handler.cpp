@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <optional>
+#include <set>
 
 #include "apiserver/media.h"
 #include "apiserver/request_options.h"
@@ -85,6 +86,29 @@ ApiHandler::ApiHandler(HandlerDeps deps)
       discovery_(deps_.types, deps_.server_address),
       openapi_(deps_.types, kGitVersion),
       resources_(deps_.pipeline, &metrics_.watches) {}
+
+std::vector<std::pair<std::string, int64_t>> ApiHandler::stored_object_counts() const {
+  std::vector<std::pair<std::string, int64_t>> out;
+  if (!deps_.store) return out;
+  std::set<std::string> counted;  // versions of one resource share their keys
+  for (const auto& type : deps_.types.all()) {
+    std::string prefix = type->key_prefix();
+    if (!counted.insert(prefix).second) continue;
+    int64_t count = 0;
+    store::ListOptions page;
+    page.limit = 10000;
+    for (;;) {
+      store::ListResult r = deps_.store->list(prefix, page);
+      count += static_cast<int64_t>(r.items.size());
+      if (!r.more || r.items.empty()) break;
+      page.start_after = r.items.back().key;
+      page.revision = r.revision;
+    }
+    out.emplace_back(type->group_resource(), count);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 HttpResponse ApiHandler::error_response(const ApiError& error) {
   HttpResponse r = text(error.status_json(), "application/json", error.code());
@@ -181,7 +205,7 @@ HttpResponse ApiHandler::serve_non_resource(const HttpRequest& request, const Ro
     }
     case RouteKind::Metrics:
       return text(metrics_.render(deps_.bus ? deps_.bus->watcher_count() : 0,
-                                  deps_.store ? deps_.store->current_revision() : 0),
+                                  deps_.store ? deps_.store->current_revision() : 0, stored_object_counts()),
                   "text/plain; version=0.0.4; charset=utf-8");
     case RouteKind::OpenApiV3Index: return text(openapi_.v3()->index);
     case RouteKind::OpenApiV3Document: {

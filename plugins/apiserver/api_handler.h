@@ -56,6 +56,8 @@ class ApiHandler {
  private:
   HttpResponse serve_non_resource(const HttpRequest& request, const struct Route& route,
                                   const UserInfo& user);
+  // (group-resource, objects stored) for every registered type, counted now.
+  std::vector<std::pair<std::string, int64_t>> stored_object_counts() const;
 
   HandlerDeps deps_;
   Metrics metrics_;

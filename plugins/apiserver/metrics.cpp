@@ -23,7 +23,8 @@ void Metrics::record(std::string_view verb, std::string_view resource, int code,
   h.sum += seconds;
 }
 
-std::string Metrics::render(size_t bus_watchers, int64_t store_revision) const {
+std::string Metrics::render(size_t bus_watchers, int64_t store_revision,
+                            const std::vector<std::pair<std::string, int64_t>>& stored_objects) const {
   std::string out;
   out +=
       "# HELP apiserver_request_total Counter of apiserver requests broken out by verb, resource and code.\n";
@@ -59,6 +60,11 @@ std::string Metrics::render(size_t bus_watchers, int64_t store_revision) const {
   gauge("ukube_watch_bus_watchers", "Watchers registered on the kernel's watch bus.",
         std::to_string(bus_watchers));
   gauge("ukube_store_revision", "The store's latest durable revision.", std::to_string(store_revision));
+  out +=
+      "# HELP apiserver_storage_objects Number of stored objects at the time of last check split by kind.\n";
+  out += "# TYPE apiserver_storage_objects gauge\n";
+  for (const auto& [resource, count] : stored_objects)
+    out += "apiserver_storage_objects{resource=\"" + resource + "\"} " + std::to_string(count) + "\n";
   out +=
       "# HELP apiserver_dropped_requests_total Requests refused with 429 because max_in_flight was "
       "reached.\n";

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 // Request counters and latency histograms, rendered in the Prometheus text format with
 // upstream's metric names where one exists.
@@ -25,8 +27,10 @@ class Metrics {
   std::atomic<int64_t> watches{0};   // open watch streams
   std::atomic<uint64_t> rejected_too_many{0};
 
-  // Extra gauges come from the kernel at render time.
-  std::string render(size_t bus_watchers, int64_t store_revision) const;
+  // Extra gauges come from the kernel at render time; `stored_objects` holds
+  // (group-resource, count) for apiserver_storage_objects.
+  std::string render(size_t bus_watchers, int64_t store_revision,
+                     const std::vector<std::pair<std::string, int64_t>>& stored_objects = {}) const;
 
  private:
   struct Histogram {

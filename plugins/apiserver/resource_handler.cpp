@@ -309,8 +309,11 @@ HttpResponse ResourceHandler::write(const ResourceCall& call, const TypeInfo& ty
         body = converted;
       }
     }
+    bool created = false;
+    options.created = &created;
     r = object_response(pipeline_.patch(call.user, gvr, route.namespace_, route.name, type_of_patch, body,
                                         options, route.subresource));
+    if (created) r.status = 201;
   }
   add_warnings(warnings, r);
   return r;

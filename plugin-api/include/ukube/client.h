@@ -55,6 +55,9 @@ struct WriteOptions {
   // Where the pipeline appends warnings for the caller (fieldValidation=Warn, deprecated
   // fields); null: warnings are dropped. Front ends send them as `Warning:` headers.
   std::vector<std::string>* warnings = nullptr;
+  // Set to true when a patch (server-side apply) created the object rather than changed
+  // it, so front ends can answer 201 as for a create; null: not reported.
+  bool* created = nullptr;
 };
 
 enum class PatchType { JsonMerge, JsonPatch, StrategicMerge, Apply };

@@ -176,6 +176,19 @@ TEST_F(HandlerTest, YamlBodiesForCreateAndApply) {
   EXPECT_EQ(body(created)["data"].at("a"), "b");
 }
 
+TEST_F(HandlerTest, ApplyAnswers201WhenItCreatesAnd200WhenItChanges) {
+  const std::string target = std::string(kConfigMaps) + "/applied?fieldManager=test";
+  HttpResponse created =
+      call("PATCH", target, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n",
+           "application/apply-patch+yaml");
+  ASSERT_EQ(created.status, 201) << created.body.flatten();
+  HttpResponse changed =
+      call("PATCH", target, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: b\n",
+           "application/apply-patch+yaml");
+  ASSERT_EQ(changed.status, 200) << changed.body.flatten();
+  EXPECT_EQ(body(changed)["data"].at("a"), "b");
+}
+
 TEST_F(HandlerTest, ListPagingAndDeleteCollection) {
   for (const char* n : {"a", "b", "c"}) ASSERT_EQ(call("POST", kConfigMaps, configmap(n)).status, 201);
   HttpResponse page = call("GET", std::string(kConfigMaps) + "?limit=2");
@@ -356,8 +369,15 @@ TEST_F(HandlerTest, HealthAndMetrics) {
   EXPECT_EQ(call("GET", "/readyz").status, 500);
   EXPECT_EQ(call("GET", "/livez").status, 200);
 
+  for (const char* n : {"m1", "m2", "m3"}) ASSERT_EQ(call("POST", kConfigMaps, configmap(n)).status, 201);
+  ASSERT_EQ(call("DELETE", std::string(kConfigMaps) + "/m2").status, 200);
   call("GET", kConfigMaps);
   std::string metrics = call("GET", "/metrics").body.flatten();
+  EXPECT_NE(metrics.find("apiserver_storage_objects{resource=\"configmaps\"} 2\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("apiserver_storage_objects{resource=\"widgets.example.com\"} 0\n"),
+            std::string::npos)
+      << metrics;
   EXPECT_NE(metrics.find("apiserver_request_total{verb=\"LIST\",resource=\"configmaps\",code=\"200\"} 1"),
             std::string::npos)
       << metrics;
