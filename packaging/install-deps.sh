@@ -10,16 +10,25 @@ packages=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libssl-dev
-  # tests
-  libgtest-dev libgmock-dev
+  # tests (tls_test checks the HTTPS side with independent clients)
+  libgtest-dev libgmock-dev curl openssl
+  # benchmarks: apiserver_bench compares its GET rate with nginx's
+  nginx
+  # client-library tests (tests/integration/clients): the Python one runs /usr/bin/python3
+  python3-kubernetes
 )
+# The Node.js client test runs whatever `node` is on PATH; install Debian's only if none.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null || true)"
 missing=()
 for p in "${packages[@]}"; do
   [[ "$installed" == *" $p:installed "* ]] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  exec bash "$(dirname "$0")/install-test-clients.sh"
+fi
 
 echo "install-deps: installing ${missing[*]}"
 sudo=""
@@ -35,3 +44,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+bash "$(dirname "$0")/install-test-clients.sh"

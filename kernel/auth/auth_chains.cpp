@@ -45,7 +45,14 @@ UserInfo KernelAuthChains::authenticate(const Credentials& credentials) {
   if (authenticators_.empty()) return UserInfo{"system:anonymous", "", {"system:unauthenticated"}, {}};
   for (const auto& [name, a] : authenticators_) {
     AuthnResult r = a->authenticate(credentials);
-    if (r.outcome == AuthnResult::Outcome::Authenticated) return r.user;
+    if (r.outcome == AuthnResult::Outcome::Authenticated) {
+      // As upstream: everyone an authenticator vouches for is in system:authenticated.
+      auto& groups = r.user.groups;
+      if (std::find(groups.begin(), groups.end(), "system:authenticated") == groups.end() &&
+          r.user.name != "system:anonymous")
+        groups.push_back("system:authenticated");
+      return r.user;
+    }
     if (r.outcome == AuthnResult::Outcome::Rejected) throw ApiError::unauthorized();
   }
   throw ApiError::unauthorized();

@@ -17,7 +17,4 @@ struct ContinueToken {
   static ContinueToken decode(std::string_view token, std::string_view prefix);
 };
 
-std::string base64_encode(std::string_view data);
-bool base64_decode(std::string_view text, std::string& out);
-
 }  // namespace ukube::pipeline

@@ -136,6 +136,14 @@ std::vector<std::string> dns_subdomain_errors(std::string_view v) {
   return out;
 }
 
+std::vector<std::string> path_segment_errors(std::string_view v) {
+  if (v == "." || v == "..") return {"may not be '" + std::string(v) + "'"};
+  std::vector<std::string> out;
+  for (std::string_view bad : {"/", "%"})
+    if (v.find(bad) != std::string_view::npos) out.push_back("may not contain '" + std::string(bad) + "'");
+  return out;
+}
+
 std::vector<std::string> dns_label_errors(std::string_view v) {
   std::vector<std::string> out;
   if (v.size() > 63) out.push_back("must be no more than 63 characters");
@@ -163,7 +171,9 @@ void validate_object_meta(const boost::json::object& object, const TypeInfo& typ
     errors.push_back(
         {"FieldValueRequired", "metadata.name", "Required value: name or generateName is required"});
   } else {
-    for (const auto& e : dns_subdomain_errors(name))
+    auto name_errors = type.name_rule == TypeInfo::NameRule::PathSegment ? path_segment_errors(name)
+                                                                         : dns_subdomain_errors(name);
+    for (const auto& e : name_errors)
       errors.push_back({"FieldValueInvalid", "metadata.name", "Invalid value: " + quote(name) + ": " + e});
   }
   std::string ns = meta_string(object, "namespace");

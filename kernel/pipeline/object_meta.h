@@ -23,6 +23,8 @@ std::string meta_string(const boost::json::object& object, std::string_view fiel
 // RFC 1123 subdomain (most names) and label (namespaces) checks; return upstream's messages.
 std::vector<std::string> dns_subdomain_errors(std::string_view value);
 std::vector<std::string> dns_label_errors(std::string_view value);
+// Names that only have to fit in one URL path segment (upstream's ValidatePathSegmentName).
+std::vector<std::string> path_segment_errors(std::string_view value);
 
 // Name, namespace, labels and annotations of any object.
 void validate_object_meta(const boost::json::object& object, const TypeInfo& type,

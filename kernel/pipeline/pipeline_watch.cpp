@@ -45,9 +45,13 @@ class PipelineWatch final : public RawWatch {
 
   std::vector<RawWatchEvent> poll(size_t max_events) override {
     std::vector<RawWatchEvent> out;
-    if (pending_.empty() && !done_) {
-      absorb(watcher_->poll(max_events));
+    // The watcher calls on_ready() again only after a poll() that found nothing, so a
+    // batch the selectors drop entirely must not end this poll.
+    while (pending_.empty() && !done_) {
+      watch::WatchBatch batch = watcher_->poll(max_events);
+      absorb(batch);
       if (Clock::now() >= end_) done_ = pending_.empty();
+      if (batch.state == watch::WatchState::Timeout) break;
     }
     while (!pending_.empty() && out.size() < max_events) out.push_back(*pop());
     return out;

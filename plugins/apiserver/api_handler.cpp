@@ -37,6 +37,8 @@ HttpResponse shared_text(std::shared_ptr<const std::string> body) {
 Credentials credentials_of(const HttpRequest& request) {
   Credentials c;
   c.remote_address = request.remote_address;
+  c.client_cert_subject_cn = request.client_cert_common_name;
+  c.client_cert_organizations = request.client_cert_organizations;
   std::string_view auth = request.authorization;
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() > kBearer.size() &&
@@ -151,6 +153,26 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.record(verb, resource, response.status, seconds);
   return response;
+}
+
+bool ApiHandler::answers_at_once(const HttpRequest& request) {
+  if (request.method != "GET") return false;
+  std::string_view path, query_text;
+  split_target(request.target, path, query_text);
+  const Route route = parse_route(path);
+  switch (route.kind) {
+    case RouteKind::Health:
+    case RouteKind::Version: return true;
+    case RouteKind::Resource:
+      if (route.name.empty() || !route.subresource.empty() || route.watch_prefix) return false;
+      if (query_text.empty()) return true;
+      try {
+        return !wants_watch(Query::parse(query_text));
+      } catch (const ApiError&) {
+        return true;  // handle() answers 400 at once
+      }
+    default: return false;
+  }
 }
 
 HttpResponse ApiHandler::serve_non_resource(const HttpRequest& request, const Route& route,

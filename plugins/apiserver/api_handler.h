@@ -46,6 +46,11 @@ class ApiHandler {
 
   // Never throws: failures become metav1.Status responses.
   HttpResponse handle(const HttpRequest& request);
+  // Whether handle() answers `request` from memory at once (a GET of one object, the
+  // health checks, the version), so the event loop may call it without a hand-off to a
+  // worker thread. Anything that can wait (writes, watches, lists, subresources such as
+  // logs) or take long (discovery and OpenAPI are built on first use) says no.
+  static bool answers_at_once(const HttpRequest& request);
 
   // /readyz answers 200 only while ready.
   void set_ready(bool ready) { ready_ = ready; }

@@ -1,6 +1,9 @@
 #include "apiserver/apiserver_plugin.h"
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+
+#include <fstream>
 
 #include "apiserver/config.pb.h"
 #include "apiserver/kubeconfig.h"
@@ -18,7 +21,8 @@ void ApiServerPlugin::init(InitContext& ctx) {
 
   server_ = std::make_unique<HttpServer>(settings_, log_);
   const uint16_t port = server_->listen();
-  const std::string url = local_server_url(settings_.host, port);
+  url_ = local_server_url(settings_.host, port, !settings_.plain_http);
+  const std::string& url = url_;
 
   HandlerDeps deps{ctx.pipeline(), ctx.auth(), ctx.types()};
   deps.bus = &ctx.watch_bus();
@@ -28,13 +32,37 @@ void ApiServerPlugin::init(InitContext& ctx) {
   deps.server_address = url.substr(url.find("//") + 2);
   handler_ = std::make_unique<ApiHandler>(std::move(deps));
 
-  if (settings_.write_kubeconfig) {
-    const auto file = ctx.data_dir() / "admin.kubeconfig";
-    write_kubeconfig(file, url);
-    log_->info("serving the Kubernetes API at {}; to use it: export KUBECONFIG={}", url, file.string());
+  if (settings_.write_kubeconfig) kubeconfig_ = ctx.data_dir() / "admin.kubeconfig";
+  if (settings_.plain_http) {
+    log_->warn(
+        "serving plain HTTP without authentication of clients (insecure_plain_http): use this only "
+        "for tests on loopback");
+    if (!kubeconfig_.empty()) write_kubeconfig(kubeconfig_, url);
   } else {
-    log_->info("serving the Kubernetes API at {}", url);
+    // Certificates are checked now (so a broken PKI stops start-up) and every hour.
+    rotation_ = std::make_unique<CertificateRotation>(
+        ctx.data_dir() / "pki", settings_.tls_names, std::chrono::hours(1), log_,
+        [this](const pki::ClusterPki& pki) { serve_certificates(pki); });
   }
+  if (!kubeconfig_.empty())
+    log_->info("serving the Kubernetes API at {}; to use it: export KUBECONFIG={}", url,
+               kubeconfig_.string());
+  else
+    log_->info("serving the Kubernetes API at {}", url);
+}
+
+void ApiServerPlugin::serve_certificates(const pki::ClusterPki& pki) {
+  if (!pki.reissued.empty())
+    log_->info("issued {} in {} (valid one year, renewed 90 days before expiry)",
+               fmt::join(pki.reissued, ", "), pki.dir.string());
+  server_->use_tls({pki.serving_certificate, pki.serving_key, pki.ca_certificate});
+  if (kubeconfig_.empty()) return;
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  write_kubeconfig(kubeconfig_, url_,
+                   {read(pki.ca_certificate), read(pki.admin_certificate), read(pki.admin_key)});
 }
 
 void ApiServerPlugin::start() {
@@ -43,6 +71,7 @@ void ApiServerPlugin::start() {
 }
 
 void ApiServerPlugin::stop() {
+  rotation_.reset();
   if (handler_) handler_->set_ready(false);
   if (server_) server_->stop();
 }

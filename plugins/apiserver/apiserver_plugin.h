@@ -1,8 +1,11 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <string>
 
 #include "apiserver/api_handler.h"
+#include "apiserver/certificate_rotation.h"
 #include "apiserver/http_server.h"
 #include "apiserver/settings.h"
 #include "ukube/plugin.h"
@@ -19,10 +22,16 @@ class ApiServerPlugin final : public Plugin {
   void stop() override;
 
  private:
+  // Serves `pki`'s certificates from now on and rewrites the admin kubeconfig with them.
+  void serve_certificates(const pki::ClusterPki& pki);
+
   Settings settings_;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<ApiHandler> handler_;  // outlives server_, whose threads call it
   std::unique_ptr<HttpServer> server_;
+  std::string url_;
+  std::filesystem::path kubeconfig_;
+  std::unique_ptr<CertificateRotation> rotation_;  // stopped before server_ goes
 };
 
 }  // namespace ukube::apiserver

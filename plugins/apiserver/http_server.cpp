@@ -2,8 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <list>
+
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <mutex>
@@ -14,6 +23,7 @@
 
 #include "apiserver/api_handler.h"
 #include "ukube/errors.h"
+#include "ukube/pki.h"
 
 // The one translation unit that includes Asio and Beast. A connection is a Session on a
 // strand of the shared io_context; requests are read one at a time (so pipelined
@@ -26,7 +36,9 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = ssl::stream<tcp::socket>;
 using boost::system::error_code;
 
 // Go's servers allow 1 MiB of headers; bearer tokens and long selectors fit well below this.
@@ -57,13 +69,167 @@ class Gate {
   bool open_ = true;
 };
 
+// The threads that run requests which may block. A write holds its thread until its
+// group commit is on disk, and the store can only batch the writes that wait together,
+// so a fixed handful of threads would cap writes at a handful per fsync. The pool
+// therefore grows while every thread is busy, up to `max` (the in-flight limit: no more
+// requests than that are admitted anyway), and a thread idle for a while leaves again,
+// down to `min`.
+class WorkerPool {
+ public:
+  WorkerPool(size_t min, size_t max) : min_(min), max_(std::max(min, max)) {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < min_; ++i) spawn();
+  }
+  ~WorkerPool() { stop(); }
+
+  void post(std::function<void()> task) {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    queue_.push_back(std::move(task));
+    if (queue_.size() > idle_ && workers_.size() < max_) spawn();
+    ready_.notify_one();
+  }
+
+  // Drops the queued tasks and waits for the running ones to finish.
+  void stop() {
+    std::deque<std::function<void()>> dropped;
+    std::list<std::thread> threads;
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;
+      dropped.swap(queue_);
+      threads.splice(threads.end(), workers_);
+      threads.splice(threads.end(), finished_);
+      ready_.notify_all();
+    }
+    for (auto& t : threads) t.join();
+  }
+
+ private:
+  using Threads = std::list<std::thread>;
+  static constexpr std::chrono::seconds kIdleExit{30};
+
+  void spawn() {  // mu_ held
+    // Threads that left have nothing more to do than return: joining them is quick.
+    for (auto& t : finished_) t.join();
+    finished_.clear();
+    auto self = workers_.emplace(workers_.end());
+    *self = std::thread([this, self] { run(self); });
+  }
+
+  void run(Threads::iterator self) {
+    std::unique_lock lock(mu_);
+    while (!stopped_) {
+      if (!queue_.empty()) {
+        std::function<void()> task = std::move(queue_.front());
+        queue_.pop_front();
+        lock.unlock();
+        task();
+        task = nullptr;  // whatever it holds goes before the lock is taken again
+        lock.lock();
+        continue;
+      }
+      ++idle_;
+      const bool woken = ready_.wait_for(lock, kIdleExit, [&] { return stopped_ || !queue_.empty(); });
+      --idle_;
+      if (!woken && workers_.size() > min_) {
+        finished_.splice(finished_.end(), workers_, self);
+        return;
+      }
+    }
+  }
+
+  const size_t min_, max_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  Threads workers_;   // running
+  Threads finished_;  // left after idling; joined by the next spawn() or stop()
+  size_t idle_ = 0;
+  bool stopped_ = false;
+};
+
 struct Shared {
   Settings settings;
   ApiHandler* handler = nullptr;  // set by start()
-  asio::thread_pool* workers = nullptr;
+  WorkerPool* workers = nullptr;
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<Gate> gate = std::make_shared<Gate>();
+
+  // Null: plain HTTP. Replaced whole when certificates rotate; a connection keeps the
+  // context it was accepted with.
+  std::shared_ptr<ssl::context> tls() const {
+    std::lock_guard lock(tls_mu);
+    return tls_context;
+  }
+  mutable std::mutex tls_mu{};
+  std::shared_ptr<ssl::context> tls_context = nullptr;
 };
+
+// A TLS server context as upstream's API server configures it: TLS 1.2 and later, AEAD
+// ciphers with forward secrecy only, client certificates requested but not required
+// (the authenticators decide; a bad certificate earns a 401, not a broken handshake).
+std::shared_ptr<ssl::context> make_tls_context(const TlsFiles& files) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  auto fail = [](const std::filesystem::path& file, const char* what, const boost::system::system_error& e) {
+    throw std::runtime_error("cannot use " + file.string() + " as the API server's " + what + ": " +
+                             e.code().message() +
+                             "; fix or delete the file (a fresh one is issued at start)");
+  };
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression |
+                   ssl::context::single_dh_use);
+  SSL_CTX_set_cipher_list(ctx->native_handle(),
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                          "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                          "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305");
+  try {
+    ctx->use_certificate_chain_file(files.certificate.string());
+  } catch (const boost::system::system_error& e) {
+    fail(files.certificate, "serving certificate", e);
+  }
+  try {
+    ctx->use_private_key_file(files.key.string(), ssl::context::pem);
+  } catch (const boost::system::system_error& e) {
+    fail(files.key, "serving key", e);
+  }
+  if (!files.client_ca.empty()) {
+    try {
+      ctx->load_verify_file(files.client_ca.string());
+    } catch (const boost::system::system_error& e) {
+      fail(files.client_ca, "client CA", e);
+    }
+    // Tells clients which CA their certificate must come from.
+    SSL_CTX_set_client_CA_list(ctx->native_handle(), SSL_load_client_CA_file(files.client_ca.c_str()));
+    ctx->set_verify_mode(ssl::verify_peer);
+    ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; });
+    static const unsigned char kSessionContext[] = "ukube-apiserver";
+    SSL_CTX_set_session_id_context(ctx->native_handle(), kSessionContext, sizeof kSessionContext - 1);
+  }
+  return ctx;
+}
+
+// The client certificate's identity, when it presented one that verified.
+void read_peer(TlsStream& stream, HttpRequest& into) {
+  SSL* ssl = stream.native_handle();
+  X509* cert = SSL_get1_peer_certificate(ssl);
+  if (!cert) return;
+  if (SSL_get_verify_result(ssl) == X509_V_OK) {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, cert);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio, &data);
+    try {
+      pki::CertificateInfo info = pki::inspect_certificate(std::string(data, static_cast<size_t>(n)));
+      into.client_cert_common_name = info.subject.common_name;
+      into.client_cert_organizations = info.subject.organizations;
+    } catch (const std::exception&) {
+    }
+    BIO_free(bio);
+  }
+  X509_free(cert);
+}
 
 std::string status_line(int status) {
   auto reason = http::obsolete_reason(static_cast<http::status>(status));
@@ -88,11 +254,26 @@ void shut(tcp::socket& s, bool graceful) {
   s.shutdown(graceful ? tcp::socket::shutdown_send : tcp::socket::shutdown_both, ignored);
   s.close(ignored);
 }
+// No close_notify: clients treat the TCP close as the end, and waiting for theirs
+// would hold the connection for nothing.
+void shut(TlsStream& s, bool graceful) {
+  shut(s.next_layer(), graceful);
+}
+
+bool is_open(const tcp::socket& s) {
+  return s.is_open();
+}
+bool is_open(const TlsStream& s) {
+  return s.next_layer().is_open();
+}
 
 std::string remote_of(const tcp::socket& s) {
   error_code ec;
   auto endpoint = s.remote_endpoint(ec);
   return ec ? std::string() : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+std::string remote_of(const TlsStream& s) {
+  return remote_of(s.next_layer());
 }
 
 template <class Stream>
@@ -107,25 +288,44 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void start() {
     remote_ = remote_of(stream_);
-    read_header();
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      arm(shared_.settings.idle_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = self()](error_code ec) {
+        self->disarm();
+        if (ec) return self->close(false);
+        read_peer(self->stream_, self->peer_);
+        self->read_header();
+      });
+    } else {
+      read_header();
+    }
   }
 
  private:
   std::shared_ptr<Session> self() { return this->shared_from_this(); }
 
-  // One timer bounds whatever the connection is doing now: reading a request (idle
-  // timeout) or writing a response or a watch chunk (request timeout). The generation
-  // tells a stale expiry (queued before the re-arm) from the live one.
+  // One deadline bounds whatever the connection is doing now: reading a request (idle
+  // timeout) or writing a response or a watch chunk (request timeout). Arming moves the
+  // deadline and disarming clears it; the timer is only re-armed when the deadline comes
+  // earlier than its expiry, since a timer-queue insert and cancel per request would cost
+  // more than the request. An expiry before the deadline just waits again. The
+  // generation tells a superseded wait from the live one.
   void arm(std::chrono::seconds limit) {
-    ++deadline_generation_;
-    deadline_.expires_after(limit);
-    deadline_.async_wait([self = self(), generation = deadline_generation_](error_code ec) {
-      if (!ec && generation == self->deadline_generation_) self->close(false);
-    });
+    deadline_at_ = std::chrono::steady_clock::now() + limit;
+    if (!deadline_waiting_ || deadline_.expiry() > deadline_at_) wait_for_deadline();
   }
-  void disarm() {
+  void disarm() { deadline_at_ = kNoDeadline; }
+  void wait_for_deadline() {
+    deadline_waiting_ = true;
     ++deadline_generation_;
-    deadline_.cancel();
+    deadline_.expires_at(deadline_at_);
+    deadline_.async_wait([self = self(), generation = deadline_generation_](error_code ec) {
+      if (generation != self->deadline_generation_) return;
+      self->deadline_waiting_ = false;
+      if (ec || self->closed_ || self->deadline_at_ == kNoDeadline) return;
+      if (std::chrono::steady_clock::now() >= self->deadline_at_) return self->close(false);
+      self->wait_for_deadline();
+    });
   }
 
   void read_header() {
@@ -164,7 +364,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void on_read_error(error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
-        ec == asio::error::connection_reset || !stream_.is_open())
+        ec == asio::error::connection_reset || !is_open(stream_))
       return close(false);
     if (ec == http::error::header_limit)
       return send_error(ApiError(
@@ -196,13 +396,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.user_agent = std::string(message[http::field::user_agent]);
     request.body = std::move(message.body());
     request.remote_address = remote_;
+    request.client_cert_common_name = peer_.client_cert_common_name;
+    request.client_cert_organizations = peer_.client_cert_organizations;
     keep_alive_ = message.keep_alive();
     head_request_ = message.method() == http::verb::head;
     if (head_request_) request.method = "GET";
     parser_.reset();
-    // Handlers block (a write waits for its fsync), so they run on the worker pool and
-    // the event loops stay free for other connections and for watch streams.
-    asio::post(*shared_.workers, [self = self(), request = std::move(request)] {
+    // A read from memory is answered here: two thread hand-offs would cost more than it.
+    if (ApiHandler::answers_at_once(request)) return respond(shared_.handler->handle(request));
+    // Other handlers may block (a write waits for its fsync), so they run on the worker
+    // pool and the event loops stay free for other connections and for watch streams.
+    shared_.workers->post([self = self(), request = std::move(request)] {
       HttpResponse response = self->shared_.handler->handle(request);
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
@@ -342,6 +546,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (closed_) return;
     closed_ = true;
     disarm();
+    deadline_.cancel();
     watch_timer_.cancel();
     bookmark_timer_.cancel();
     // Unregisters from the bus now rather than when the last handler lets go of us.
@@ -354,9 +559,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   const Shared& shared_;
   std::string remote_;
+  HttpRequest peer_;  // only the client certificate fields: the same for every request
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  static constexpr auto kNoDeadline = std::chrono::steady_clock::time_point::max();
   asio::steady_timer deadline_;
+  std::chrono::steady_clock::time_point deadline_at_ = kNoDeadline;
+  bool deadline_waiting_ = false;
   uint64_t deadline_generation_ = 0;
   bool keep_alive_ = true;
   bool head_request_ = false;
@@ -375,20 +584,58 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool finishing_ = false;
 };
 
+// Looks at the first byte of a connection to the TLS port: a TLS handshake starts with
+// 0x16; anything else is a plain-HTTP client, which gets Go's answer and no data.
+class TlsSniffer : public std::enable_shared_from_this<TlsSniffer> {
+ public:
+  TlsSniffer(tcp::socket socket, std::shared_ptr<ssl::context> tls, const Shared& shared)
+      : socket_(std::move(socket)), tls_(std::move(tls)), shared_(shared), timer_(socket_.get_executor()) {}
+
+  void start() {
+    timer_.expires_after(shared_.settings.idle_timeout);
+    timer_.async_wait([self = shared_from_this()](error_code ec) {
+      if (!ec) shut(self->socket_, false);
+    });
+    socket_.async_receive(asio::buffer(first_), tcp::socket::message_peek,
+                          [self = shared_from_this()](error_code ec, size_t n) { self->on_peek(ec, n); });
+  }
+
+ private:
+  void on_peek(error_code ec, size_t n) {
+    timer_.cancel();
+    if (ec || n == 0) return shut(socket_, false);
+    if (static_cast<unsigned char>(first_[0]) == 0x16) {
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket_), *tls_), shared_)->start();
+      return;
+    }
+    static const std::string kRefusal =
+        "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n"
+        "Client sent an HTTP request to an HTTPS server.\n";
+    asio::async_write(socket_, asio::buffer(kRefusal),
+                      [self = shared_from_this()](error_code, size_t) { shut(self->socket_, true); });
+  }
+
+  tcp::socket socket_;
+  std::shared_ptr<ssl::context> tls_;
+  const Shared& shared_;
+  asio::steady_timer timer_;
+  char first_[1] = {};
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
   Impl(const Settings& settings, std::shared_ptr<spdlog::logger> logger)
-      : shared{settings, nullptr, nullptr, std::move(logger)},
+      : shared{.settings = settings, .logger = std::move(logger)},
         io(std::make_unique<asio::io_context>(static_cast<int>(settings.threads))),
         acceptor(std::make_unique<tcp::acceptor>(*io)),
         retry(std::make_unique<asio::steady_timer>(*io)),
-        workers(std::make_unique<asio::thread_pool>(worker_count(settings))) {
+        workers(std::make_unique<WorkerPool>(worker_count(settings), settings.max_in_flight)) {
     shared.workers = workers.get();
   }
 
-  // Requests mostly wait (for fsync, for locks) rather than compute, so a few more
-  // workers than cores lets the store batch their writes into one group commit.
+  // Requests mostly wait (for fsync, for locks) rather than compute; the pool starts with
+  // a few more workers than cores and grows while they all wait.
   static size_t worker_count(const Settings& s) { return std::max<size_t>(4, 4 * s.threads); }
 
   void accept() {
@@ -405,7 +652,10 @@ struct HttpServer::Impl {
       }
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session<tcp::socket>>(std::move(socket), shared)->start();
+      if (auto tls = shared.tls())
+        std::make_shared<TlsSniffer>(std::move(socket), std::move(tls), shared)->start();
+      else
+        std::make_shared<Session<tcp::socket>>(std::move(socket), shared)->start();
       accept();
     });
   }
@@ -414,7 +664,7 @@ struct HttpServer::Impl {
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry;
-  std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<WorkerPool> workers;
   std::vector<std::thread> threads;
 };
 
@@ -450,6 +700,12 @@ uint16_t HttpServer::listen() {
   }
 }
 
+void HttpServer::use_tls(const TlsFiles& files) {
+  auto ctx = make_tls_context(files);
+  std::lock_guard lock(impl_->shared.tls_mu);
+  impl_->shared.tls_context = std::move(ctx);
+}
+
 void HttpServer::start(ApiHandler& handler) {
   impl_->shared.handler = &handler;
   impl_->accept();
@@ -470,7 +726,6 @@ void HttpServer::stop() {
   // Requests being handled finish (their responses are posted to the stopped loop and
   // dropped with it); queued ones are dropped.
   impl_->workers->stop();
-  impl_->workers->join();
   impl_->workers.reset();
   // Destroying the context destroys every pending handler and with them every session,
   // its socket and its watch.

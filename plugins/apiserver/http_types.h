@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,9 @@ struct HttpRequest {
   std::string user_agent;
   std::string body;
   std::string remote_address;
+  // Set only when the client presented a certificate that chains to the client CA.
+  std::optional<std::string> client_cert_common_name;
+  std::vector<std::string> client_cert_organizations;
 };
 
 // A response body as a sequence of shared, immutable pieces: stored objects go out as

@@ -2,10 +2,13 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <optional>
+#include <vector>
 
+#include "ukube/base64.h"
 #include "ukube/errors.h"
 
 namespace ukube::apiserver {
@@ -90,25 +93,6 @@ void for_each_field(std::string_view data, F&& f) {
   }
 }
 
-std::string base64(std::string_view in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s : {18, 12, 6, 0}) out.push_back(table[(n >> s) & 63]);
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += {table[(n >> 18) & 63], table[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += {table[(n >> 18) & 63], table[(n >> 12) & 63], table[(n >> 6) & 63], '='};
-  }
-  return out;
-}
-
 std::string_view string_at(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
@@ -133,20 +117,24 @@ bool is_zero(const json::value& v) {
   return false;
 }
 
-// metav1.Time {seconds, nanos} as RFC 3339. The zero time, which means unset, comes as an
-// empty message (or as Go's year 1).
-json::value time_value(std::string_view message) {
+// metav1.Time {seconds, nanos} as RFC 3339, to the second as its JSON is; MicroTime to the
+// microsecond. The zero time, which means unset, comes as an empty message (or as Go's year 1).
+json::value time_value(std::string_view message, bool micro) {
   std::optional<int64_t> seconds;
+  int64_t nanos = 0;
   for_each_field(message, [&](const Field& f) {
     if (f.number == 1 && f.wire == Varint) seconds = static_cast<int64_t>(f.scalar);
+    if (f.number == 2 && f.wire == Varint) nanos = static_cast<int32_t>(f.scalar);
   });
   constexpr int64_t kGoZeroTime = -62135596800;
   if (!seconds || *seconds == kGoZeroTime) return nullptr;
   std::time_t t = *seconds;
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  char buf[48];
+  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (micro) n += std::snprintf(buf + n, sizeof buf - n, ".%06d", static_cast<int>(nanos / 1000));
+  std::snprintf(buf + n, sizeof buf - n, "Z");
   return json::string(buf);
 }
 
@@ -172,11 +160,13 @@ json::value decode_single(const json::object& schema, const Field& f) {
     });
     return json::string(str);
   }
-  if (format == "date-time") return f.wire == Bytes ? time_value(f.payload) : json::value(nullptr);
+  if (format == "date-time")
+    return f.wire == Bytes ? time_value(f.payload, flag_at(schema, "x-ukube-micro-time"))
+                           : json::value(nullptr);
   std::string_view type = string_at(schema, "type");
   if (type == "string") {
     if (f.wire != Bytes) return nullptr;
-    return json::string(format == "byte" ? base64(f.payload) : std::string(f.payload));
+    return json::string(format == "byte" ? base64_encode(f.payload) : std::string(f.payload));
   }
   if (type == "integer")
     return f.wire == Bytes ? json::value(nullptr) : json::value(static_cast<int64_t>(f.scalar));
@@ -238,21 +228,62 @@ void decode_array_field(const json::object& items, const Field& f, json::array& 
   into.push_back(std::move(v));
 }
 
+// A numbered property of a message schema; `embedded` is the field of the inline struct that
+// holds it, 0 when the message holds it directly.
+struct Slot {
+  uint64_t number = 0;
+  uint64_t embedded = 0;
+  const json::key_value_pair* prop = nullptr;
+};
+
+uint64_t number_at(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return 0;
+  boost::system::error_code ec;
+  auto n = v->to_number<uint64_t>(ec);
+  return ec ? 0 : n;
+}
+
+void decode_fields(std::string_view data, const std::vector<Slot>& slots, uint64_t embedded,
+                   json::object& out);
+
 json::object decode_message(std::string_view data, const json::object& schema) {
   json::object out;
   const auto* props = schema.if_contains("properties");
   if (!props || !props->is_object()) return out;
-  // Field number → property, built once per message.
-  std::vector<std::pair<uint64_t, const json::key_value_pair*>> by_tag;
+  std::vector<Slot> slots;
   for (const auto& p : props->get_object()) {
     const auto* s = p.value().if_object();
-    const auto* tag = s ? s->if_contains("x-ukube-proto-tag") : nullptr;
-    if (tag && tag->is_number()) by_tag.emplace_back(tag->to_number<uint64_t>(), &p);
+    if (!s) continue;
+    if (uint64_t tag = number_at(*s, "x-ukube-proto-tag"))
+      slots.push_back({tag, number_at(*s, "x-ukube-proto-embedded"), &p});
   }
+  decode_fields(data, slots, 0, out);
+  // encoding/json writes a nil slice or map without omitempty as null (ClusterRole rules).
+  for (const auto& slot : slots) {
+    const json::object& s = slot.prop->value().get_object();
+    bool list = string_at(s, "type") == "array" || s.contains("additionalProperties");
+    if (slot.embedded == 0 && list && flag_at(s, "x-ukube-proto-keep-zero") &&
+        !out.contains(slot.prop->key()))
+      out[slot.prop->key()] = nullptr;
+  }
+  return out;
+}
+
+void decode_fields(std::string_view data, const std::vector<Slot>& slots, uint64_t embedded,
+                   json::object& out) {
   for_each_field(data, [&](const Field& f) {
     const json::key_value_pair* prop = nullptr;
-    for (const auto& [tag, p] : by_tag)
-      if (tag == f.number) prop = p;
+    bool holds_embedded = false;
+    for (const auto& slot : slots) {
+      if (slot.embedded == embedded && slot.number == f.number) prop = slot.prop;
+      if (embedded == 0 && slot.embedded == f.number) holds_embedded = true;
+    }
+    if (!prop && holds_embedded && f.wire == Bytes) {
+      // The inline struct's fields are the object's own in JSON.
+      decode_fields(f.payload, slots, f.number, out);
+      return;
+    }
     if (!prop) return;  // a field this server does not model
     const json::object& s = prop->value().get_object();
     std::string_view type = string_at(s, "type");
@@ -268,10 +299,16 @@ json::object decode_message(std::string_view data, const json::object& schema) {
       decode_map_entry(values->get_object(), f, slot.get_object());
     } else {
       json::value v = decode_single(s, f);
-      if (flag_at(s, "x-ukube-proto-pointer") ? !v.is_null() : !is_zero(v)) out[prop->key()] = std::move(v);
+      bool pointer = flag_at(s, "x-ukube-proto-pointer");
+      // Structs, IntOrString among them, are never omitted by encoding/json; a zero Time
+      // (a template's creationTimestamp) is written as null.
+      bool is_struct = v.is_object() || flag_at(s, "x-kubernetes-int-or-string");
+      bool zero_time = v.is_null() && !pointer && f.wire == Bytes && string_at(s, "format") == "date-time";
+      bool keep =
+          !v.is_null() && (is_struct || pointer || flag_at(s, "x-ukube-proto-keep-zero") || !is_zero(v));
+      if (keep || zero_time) out[prop->key()] = std::move(v);
     }
   });
-  return out;
 }
 
 }  // namespace

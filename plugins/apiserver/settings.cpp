@@ -37,6 +37,8 @@ Settings resolve_settings(const ApiServerConfig& config) {
   if (config.request_timeout_seconds() > 0)
     s.request_timeout = std::chrono::seconds(config.request_timeout_seconds());
   if (config.has_write_kubeconfig()) s.write_kubeconfig = config.write_kubeconfig();
+  s.plain_http = config.insecure_plain_http();
+  s.tls_names.assign(config.tls_san().begin(), config.tls_san().end());
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ukube::apiserver {
 
@@ -20,6 +21,8 @@ struct Settings {
   std::chrono::seconds idle_timeout{90};
   std::chrono::seconds request_timeout{60};
   bool write_kubeconfig = true;
+  bool plain_http = false;
+  std::vector<std::string> tls_names;  // extra serving-certificate names
 };
 
 // The one place defaults live. Throws std::invalid_argument naming the bad field.

@@ -84,6 +84,10 @@ struct TypeInfo {
   std::string singular;
   std::string list_kind;  // defaults to kind + "List"
   bool namespaced = true;
+  // How the kernel checks metadata.name: most resources need a DNS-1123 subdomain; RBAC
+  // objects ("system:node") and a few others only a path segment, as upstream.
+  enum class NameRule : uint8_t { DnsSubdomain, PathSegment };
+  NameRule name_rule = NameRule::DnsSubdomain;
   std::vector<std::string> short_names;
   std::vector<std::string> categories;
   std::vector<std::string> verbs;  // defaults to the full set

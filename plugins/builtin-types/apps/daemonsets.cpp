@@ -76,28 +76,32 @@ TypeInfo daemonsets_type() {
     }
   });
   using namespace schema;
-  Schema strategy = object(
-      {{"type", string("OnDelete or RollingUpdate.")},
-       {"rollingUpdate", object({{"maxUnavailable", int_or_string()}, {"maxSurge", int_or_string()}})}});
+  Schema strategy = object({{"type", string("OnDelete or RollingUpdate."), 1},
+                            {"rollingUpdate",
+                             object({{"maxUnavailable", int_or_string(), 1, kPointer},
+                                     {"maxSurge", int_or_string(), 2, kPointer}}),
+                             2, kPointer}});
   Schema status = object({
-      {"currentNumberScheduled", integer()},
-      {"numberMisscheduled", integer()},
-      {"desiredNumberScheduled", integer()},
-      {"numberReady", integer()},
-      {"observedGeneration", int64()},
-      {"updatedNumberScheduled", integer()},
-      {"numberAvailable", integer()},
-      {"numberUnavailable", integer()},
-      {"collisionCount", integer()},
-      {"conditions", workload_conditions(false)},
+      {"currentNumberScheduled", integer(), 1, kAlways},
+      {"numberMisscheduled", integer(), 2, kAlways},
+      {"desiredNumberScheduled", integer(), 3, kAlways},
+      {"numberReady", integer(), 4, kAlways},
+      {"observedGeneration", int64(), 5},
+      {"updatedNumberScheduled", integer(), 6},
+      {"numberAvailable", integer(), 7},
+      {"numberUnavailable", integer(), 8},
+      {"collisionCount", integer(), 9, kPointer},
+      {"conditions", workload_conditions(false), 10},
   });
   t.schema = share(resource("apps", "v1", "DaemonSet", "Runs a copy of a pod on every eligible node.",
-                            {{"spec", object({{"selector", label_selector()},
-                                              {"template", pod_template_spec()},
-                                              {"updateStrategy", strategy},
-                                              {"minReadySeconds", integer()},
-                                              {"revisionHistoryLimit", integer()}})},
-                             {"status", status}}));
+                            {{"spec",
+                              object({{"selector", label_selector(), 1, kPointer},
+                                      {"template", pod_template_spec(), 2},
+                                      {"updateStrategy", strategy, 3},
+                                      {"minReadySeconds", integer(), 4},
+                                      {"revisionHistoryLimit", integer(), 6, kPointer}}),
+                              2},
+                             {"status", status, 3}}));
   return t;
 }
 

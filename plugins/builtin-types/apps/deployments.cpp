@@ -95,35 +95,40 @@ TypeInfo deployments_type() {
   t.validators.push_back(validate_deployment);
 
   using namespace schema;
-  Schema strategy = retain_keys(
-      object({{"type", string("Recreate or RollingUpdate.")},
-              {"rollingUpdate",
-               object({{"maxUnavailable", int_or_string("Pods that may be unavailable during the update.")},
-                       {"maxSurge", int_or_string("Pods that may be created above the desired number.")}})}},
-             "How old pods are replaced by new ones."));
+  Schema strategy = retain_keys(object(
+      {{"type", string("Recreate or RollingUpdate."), 1},
+       {"rollingUpdate",
+        object(
+            {{"maxUnavailable", int_or_string("Pods that may be unavailable during the update."), 1,
+              kPointer},
+             {"maxSurge", int_or_string("Pods that may be created above the desired number."), 2, kPointer}}),
+        2, kPointer}},
+      "How old pods are replaced by new ones."));
   Schema spec = object({
-      {"replicas", integer("Desired number of pods.")},
-      {"selector", label_selector("Pods the deployment manages; must match the template's labels.")},
-      {"template", pod_template_spec()},
-      {"strategy", strategy},
-      {"minReadySeconds", integer("Seconds a new pod must be ready to count as available.")},
-      {"revisionHistoryLimit", integer("Old ReplicaSets kept for rollback.")},
-      {"paused", boolean("Stops rollouts while true.")},
-      {"progressDeadlineSeconds", integer("Seconds before a stalled rollout is reported as failed.")},
+      {"replicas", integer("Desired number of pods."), 1, kPointer},
+      {"selector", label_selector("Pods the deployment manages; must match the template's labels."), 2,
+       kPointer},
+      {"template", pod_template_spec(), 3},
+      {"strategy", strategy, 4},
+      {"minReadySeconds", integer("Seconds a new pod must be ready to count as available."), 5},
+      {"revisionHistoryLimit", integer("Old ReplicaSets kept for rollback."), 6, kPointer},
+      {"paused", boolean("Stops rollouts while true."), 7},
+      {"progressDeadlineSeconds", integer("Seconds before a stalled rollout is reported as failed."), 9,
+       kPointer},
   });
   Schema status = object({
-      {"observedGeneration", int64()},
-      {"replicas", integer()},
-      {"updatedReplicas", integer()},
-      {"readyReplicas", integer()},
-      {"availableReplicas", integer()},
-      {"unavailableReplicas", integer()},
-      {"terminatingReplicas", integer()},
-      {"conditions", workload_conditions(true)},
-      {"collisionCount", integer()},
+      {"observedGeneration", int64(), 1},
+      {"replicas", integer(), 2},
+      {"updatedReplicas", integer(), 3},
+      {"readyReplicas", integer(), 7},
+      {"availableReplicas", integer(), 4},
+      {"unavailableReplicas", integer(), 5},
+      {"terminatingReplicas", integer(), 9, kPointer},
+      {"conditions", workload_conditions(true), 6},
+      {"collisionCount", integer(), 8, kPointer},
   });
   t.schema = share(resource("apps", "v1", "Deployment", "Declarative updates for a set of identical pods.",
-                            {{"spec", spec}, {"status", status}}));
+                            {{"spec", spec, 2}, {"status", status, 3}}));
   return t;
 }
 

@@ -37,15 +37,18 @@ json::array replica_row(const json::object& o, Clock::time_point now, std::strin
                      std::move(selector)};
 }
 
-schema::Schema replica_status() {
+// ReplicaSet's and ReplicationController's status number alike, except that only the
+// ReplicaSet has terminatingReplicas.
+schema::Schema replica_status(bool replica_set) {
   using namespace schema;
-  return object({{"replicas", integer()},
-                 {"fullyLabeledReplicas", integer()},
-                 {"readyReplicas", integer()},
-                 {"availableReplicas", integer()},
-                 {"terminatingReplicas", integer()},
-                 {"observedGeneration", int64()},
-                 {"conditions", workload_conditions(false)}});
+  return object(
+      {{"replicas", integer(), 1, kAlways},
+       {"fullyLabeledReplicas", integer(), 2},
+       {"readyReplicas", integer(), 4},
+       {"availableReplicas", integer(), 5},
+       {"terminatingReplicas", integer(), replica_set ? 7 : 0, replica_set ? kPointer : Go::omitempty},
+       {"observedGeneration", int64(), 3},
+       {"conditions", workload_conditions(false), 6}});
 }
 
 SelectableField status_replicas() {
@@ -79,11 +82,13 @@ TypeInfo replicasets_type() {
   });
   using namespace schema;
   t.schema = share(resource("apps", "v1", "ReplicaSet", "Keeps a number of identical pods running.",
-                            {{"spec", object({{"replicas", integer("Desired number of pods.")},
-                                              {"minReadySeconds", integer()},
-                                              {"selector", label_selector()},
-                                              {"template", pod_template_spec()}})},
-                             {"status", replica_status()}}));
+                            {{"spec",
+                              object({{"replicas", integer("Desired number of pods."), 1, kPointer},
+                                      {"minReadySeconds", integer(), 4},
+                                      {"selector", label_selector(), 2, kPointer},
+                                      {"template", pod_template_spec(), 3}}),
+                              2},
+                             {"status", replica_status(true), 3}}));
   return t;
 }
 
@@ -134,11 +139,13 @@ TypeInfo replicationcontrollers_type() {
   using namespace schema;
   t.schema =
       share(resource("", "v1", "ReplicationController", "Keeps a number of identical pods running (legacy).",
-                     {{"spec", object({{"replicas", integer("Desired number of pods.")},
-                                       {"minReadySeconds", integer()},
-                                       {"selector", string_map("Labels of the pods it owns.")},
-                                       {"template", pod_template_spec()}})},
-                      {"status", replica_status()}}));
+                     {{"spec",
+                       object({{"replicas", integer("Desired number of pods."), 1, kPointer},
+                               {"minReadySeconds", integer(), 4},
+                               {"selector", string_map("Labels of the pods it owns."), 2},
+                               {"template", pod_template_spec(), 3, kPointer}}),
+                       2},
+                      {"status", replica_status(false), 3}}));
   return t;
 }
 

@@ -103,36 +103,39 @@ TypeInfo statefulsets_type() {
 
   using namespace schema;
   Schema strategy =
-      object({{"type", string("RollingUpdate or OnDelete.")},
-              {"rollingUpdate", object({{"partition", integer("Ordinals below this keep the old template.")},
-                                        {"maxUnavailable", int_or_string()}})}});
+      object({{"type", string("RollingUpdate or OnDelete."), 1},
+              {"rollingUpdate",
+               object({{"partition", integer("Ordinals below this keep the old template."), 1, kPointer},
+                       {"maxUnavailable", int_or_string(), 2, kPointer}}),
+               2, kPointer}});
   Schema spec = object({
-      {"replicas", integer("Desired number of pods.")},
-      {"selector", label_selector()},
-      {"template", pod_template_spec()},
-      {"volumeClaimTemplates", atomic_list(pvc_object("A claim template; each pod gets its own claim."))},
-      {"serviceName", string("Headless service that gives the pods their DNS names.")},
-      {"podManagementPolicy", string("OrderedReady or Parallel.")},
-      {"updateStrategy", strategy},
-      {"revisionHistoryLimit", integer()},
-      {"minReadySeconds", integer()},
-      {"persistentVolumeClaimRetentionPolicy", object({{"whenDeleted", string()}, {"whenScaled", string()}})},
-      {"ordinals", object({{"start", integer()}})},
+      {"replicas", integer("Desired number of pods."), 1, kPointer},
+      {"selector", label_selector(), 2, kPointer},
+      {"template", pod_template_spec(), 3},
+      {"volumeClaimTemplates", atomic_list(pvc_object("A claim template; each pod gets its own claim.")), 4},
+      {"serviceName", string("Headless service that gives the pods their DNS names."), 5, kAlways},
+      {"podManagementPolicy", string("OrderedReady or Parallel."), 6},
+      {"updateStrategy", strategy, 7},
+      {"revisionHistoryLimit", integer(), 8, kPointer},
+      {"minReadySeconds", integer(), 9},
+      {"persistentVolumeClaimRetentionPolicy",
+       object({{"whenDeleted", string(), 1}, {"whenScaled", string(), 2}}), 10, kPointer},
+      {"ordinals", object({{"start", integer(), 1, kAlways}}), 11, kPointer},
   });
   Schema status = object({
-      {"observedGeneration", int64()},
-      {"replicas", integer()},
-      {"readyReplicas", integer()},
-      {"currentReplicas", integer()},
-      {"updatedReplicas", integer()},
-      {"currentRevision", string()},
-      {"updateRevision", string()},
-      {"collisionCount", integer()},
-      {"conditions", workload_conditions(false)},
-      {"availableReplicas", integer()},
+      {"observedGeneration", int64(), 1},
+      {"replicas", integer(), 2, kAlways},
+      {"readyReplicas", integer(), 3},
+      {"currentReplicas", integer(), 4},
+      {"updatedReplicas", integer(), 5},
+      {"currentRevision", string(), 6},
+      {"updateRevision", string(), 7},
+      {"collisionCount", integer(), 9, kPointer},
+      {"conditions", workload_conditions(false), 10},
+      {"availableReplicas", integer(), 11, kAlways},
   });
   t.schema = share(resource("apps", "v1", "StatefulSet", "Pods with stable names and storage, in order.",
-                            {{"spec", spec}, {"status", status}}));
+                            {{"spec", spec, 2}, {"status", status, 3}}));
   return t;
 }
 
@@ -163,9 +166,9 @@ TypeInfo controllerrevisions_type() {
     }
   });
   using namespace schema;
-  t.schema =
-      share(resource("apps", "v1", "ControllerRevision", "An immutable snapshot of a controller's state.",
-                     {{"data", preserve("The serialized state.")}, {"revision", int64("Revision number.")}}));
+  t.schema = share(resource(
+      "apps", "v1", "ControllerRevision", "An immutable snapshot of a controller's state.",
+      {{"data", preserve("The serialized state."), 2}, {"revision", int64("Revision number."), 3, kAlways}}));
   return t;
 }
 

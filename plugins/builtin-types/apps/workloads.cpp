@@ -85,8 +85,9 @@ ScaleSpec replicas_scale() {
 schema::Schema workload_conditions(bool with_update_time) {
   using namespace schema;
   if (with_update_time)
-    return conditions({{"lastUpdateTime", date_time("When the condition was last refreshed.")}});
-  return conditions();
+    return conditions({{"lastUpdateTime", date_time("When the condition was last refreshed."), 6}}, {},
+                      ConditionTags{.last_transition_time = 7, .reason = 4, .message = 5});
+  return conditions({}, {}, ConditionTags{.last_transition_time = 3, .reason = 4, .message = 5});
 }
 
 }  // namespace ukube::builtin

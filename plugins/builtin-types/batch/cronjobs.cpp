@@ -99,21 +99,22 @@ TypeInfo cronjobs_type() {
 
   using namespace schema;
   Schema spec = object({
-      {"schedule", string("Cron schedule, e.g. \"*/5 * * * *\".")},
-      {"timeZone", string("IANA time zone the schedule is read in; the server's zone when unset.")},
-      {"startingDeadlineSeconds", int64("Seconds after a missed time a job may still start.")},
-      {"concurrencyPolicy", string("Allow, Forbid or Replace.")},
-      {"suspend", boolean("Holds back new jobs while true.")},
+      {"schedule", string("Cron schedule, e.g. \"*/5 * * * *\"."), 1, kAlways},
+      {"timeZone", string("IANA time zone the schedule is read in; the server's zone when unset."), 8,
+       kPointer},
+      {"startingDeadlineSeconds", int64("Seconds after a missed time a job may still start."), 2, kPointer},
+      {"concurrencyPolicy", string("Allow, Forbid or Replace."), 3},
+      {"suspend", boolean("Holds back new jobs while true."), 4, kPointer},
       {"jobTemplate",
-       object({{"metadata", object_meta()}, {"spec", job_spec_schema()}}, "The jobs to create.")},
-      {"successfulJobsHistoryLimit", integer()},
-      {"failedJobsHistoryLimit", integer()},
+       object({{"metadata", object_meta(), 1}, {"spec", job_spec_schema(), 2}}, "The jobs to create."), 5},
+      {"successfulJobsHistoryLimit", integer(), 6, kPointer},
+      {"failedJobsHistoryLimit", integer(), 7, kPointer},
   });
-  Schema status = object({{"active", atomic_list(object_reference(), "Jobs running now.")},
-                          {"lastScheduleTime", date_time()},
-                          {"lastSuccessfulTime", date_time()}});
-  t.schema = share(
-      resource("batch", "v1", "CronJob", "Runs jobs on a schedule.", {{"spec", spec}, {"status", status}}));
+  Schema status = object({{"active", atomic_list(object_reference(), "Jobs running now."), 1},
+                          {"lastScheduleTime", date_time(), 4, kPointer},
+                          {"lastSuccessfulTime", date_time(), 5, kPointer}});
+  t.schema = share(resource("batch", "v1", "CronJob", "Runs jobs on a schedule.",
+                            {{"spec", spec, 2}, {"status", status, 3}}));
   return t;
 }
 

@@ -164,44 +164,67 @@ TypeInfo jobs_type() {
 
   using namespace schema;
   Schema status = object({
-      {"conditions", atomic_merge_list(condition({{"lastProbeTime", date_time()}}), "type",
-                                       "Observations of the job's state.")},
-      {"startTime", date_time()},
-      {"completionTime", date_time()},
-      {"active", integer()},
-      {"succeeded", integer()},
-      {"failed", integer()},
-      {"terminating", integer()},
-      {"completedIndexes", string()},
-      {"failedIndexes", string()},
+      {"conditions",
+       atomic_merge_list(condition({{"lastProbeTime", date_time(), 3}}, kCoreCondition), "type",
+                         "Observations of the job's state."),
+       1},
+      {"startTime", date_time(), 2, kPointer},
+      {"completionTime", date_time(), 3, kPointer},
+      {"active", integer(), 4},
+      {"succeeded", integer(), 5},
+      {"failed", integer(), 6},
+      {"terminating", integer(), 11, kPointer},
+      {"completedIndexes", string(), 7},
+      {"failedIndexes", string(), 10, kPointer},
       {"uncountedTerminatedPods",
-       object({{"succeeded", set_list(string())}, {"failed", set_list(string())}})},
-      {"ready", integer()},
+       object({{"succeeded", set_list(string()), 1}, {"failed", set_list(string()), 2}}), 8, kPointer},
+      {"ready", integer(), 9, kPointer},
   });
   t.schema = share(resource("batch", "v1", "Job", "Runs pods until a number of them succeed.",
-                            {{"spec", job_spec_schema()}, {"status", status}}));
+                            {{"spec", job_spec_schema(), 2}, {"status", status, 3}}));
   return t;
 }
 
 schema::Schema job_spec_schema() {
   using namespace schema;
+  Schema exit_codes = object({
+      {"containerName", string("Container whose exit code counts; any when empty."), 1, kPointer},
+      {"operator", string("In or NotIn."), 2, kAlways},
+      {"values", set_list(integer(), "Exit codes."), 3, kAlways},
+  });
+  Schema pod_condition = object({{"type", string(), 1, kAlways}, {"status", string(), 2, kAlways}});
+  Schema failure_rule = object({
+      {"action", string("FailJob, FailIndex, Ignore or Count."), 1, kAlways},
+      {"onExitCodes", std::move(exit_codes), 2, kPointer},
+      {"onPodConditions", atomic_list(std::move(pod_condition)), 3},
+  });
+  Schema success_rule = object({
+      {"succeededIndexes", string("Indexes that must succeed, e.g. 1,3-5."), 1, kPointer},
+      {"succeededCount", integer("How many of them must succeed."), 2, kPointer},
+  });
   return object({
-      {"parallelism", integer("Pods that may run at once.")},
-      {"completions", integer("Successful pods needed.")},
-      {"activeDeadlineSeconds", int64("Seconds the job may run before it is failed.")},
-      {"podFailurePolicy", preserve("How pod failures count against the backoff limit.")},
-      {"successPolicy", preserve("When an indexed job counts as succeeded.")},
-      {"backoffLimit", integer("Retries before the job is failed.")},
-      {"backoffLimitPerIndex", integer()},
-      {"maxFailedIndexes", integer()},
-      {"selector", label_selector()},
-      {"manualSelector", boolean("Use spec.selector as given instead of generating one.")},
-      {"template", pod_template_spec()},
-      {"ttlSecondsAfterFinished", integer("Seconds after which a finished job is deleted.")},
-      {"completionMode", string("NonIndexed or Indexed.")},
-      {"suspend", boolean("Stops creating pods while true.")},
-      {"podReplacementPolicy", string()},
-      {"managedBy", string()},
+      {"parallelism", integer("Pods that may run at once."), 1, kPointer},
+      {"completions", integer("Successful pods needed."), 2, kPointer},
+      {"activeDeadlineSeconds", int64("Seconds the job may run before it is failed."), 3, kPointer},
+      {"podFailurePolicy",
+       object({{"rules", atomic_list(std::move(failure_rule)), 1, kAlways}},
+              "How pod failures count against the backoff limit."),
+       11, kPointer},
+      {"successPolicy",
+       object({{"rules", atomic_list(std::move(success_rule)), 1, kAlways}},
+              "When an indexed job counts as succeeded."),
+       16, kPointer},
+      {"backoffLimit", integer("Retries before the job is failed."), 7, kPointer},
+      {"backoffLimitPerIndex", integer(), 12, kPointer},
+      {"maxFailedIndexes", integer(), 13, kPointer},
+      {"selector", label_selector(), 4, kPointer},
+      {"manualSelector", boolean("Use spec.selector as given instead of generating one."), 5, kPointer},
+      {"template", pod_template_spec(), 6},
+      {"ttlSecondsAfterFinished", integer("Seconds after which a finished job is deleted."), 8, kPointer},
+      {"completionMode", string("NonIndexed or Indexed."), 9, kPointer},
+      {"suspend", boolean("Stops creating pods while true."), 10, kPointer},
+      {"podReplacementPolicy", string(), 14, kPointer},
+      {"managedBy", string(), 15, kPointer},
   });
 }
 

@@ -7,6 +7,7 @@
 #include "common/table.h"
 #include "families.h"
 #include "schema/meta.h"
+#include "ukube/base64.h"
 
 namespace ukube::builtin {
 namespace {
@@ -109,9 +110,9 @@ TypeInfo configmaps_type() {
   });
   using namespace schema;
   t.schema = share(resource("", "v1", "ConfigMap", "Configuration data for pods to consume.",
-                            {{"data", string_map("UTF-8 values by key.")},
-                             {"binaryData", map_of(bytes(), "Binary values by key, base64-encoded.")},
-                             {"immutable", boolean("Forbids changes to the data once set.")}}));
+                            {{"data", string_map("UTF-8 values by key."), 2},
+                             {"binaryData", map_of(bytes(), "Binary values by key, base64-encoded."), 3},
+                             {"immutable", boolean("Forbids changes to the data once set."), 4, kPointer}}));
   return t;
 }
 
@@ -127,33 +128,19 @@ TypeInfo secrets_type() {
     set_default(o, "type", "Opaque");
     // stringData is write-only: it lands in data (base64) and is not stored itself.
     if (const auto* sd = object_at(o, {"stringData"})) {
-      static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
       auto& data = child(o, "data");
-      for (const auto& kv : *sd) {
-        std::string_view in = as_string(kv.value());
-        std::string enc;
-        for (size_t i = 0; i < in.size(); i += 3) {
-          uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-          if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-          if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-          enc += kAlphabet[(n >> 18) & 63];
-          enc += kAlphabet[(n >> 12) & 63];
-          enc += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-          enc += i + 2 < in.size() ? kAlphabet[n & 63] : '=';
-        }
-        data[kv.key()] = enc;
-      }
+      for (const auto& kv : *sd) data[kv.key()] = base64_encode(as_string(kv.value()));
       o.erase("stringData");
     }
   });
   t.validators.push_back(validate_secret);
   using namespace schema;
-  t.schema =
-      share(resource("", "v1", "Secret", "Sensitive data for pods to consume.",
-                     {{"data", map_of(bytes(), "Values by key, base64-encoded.")},
-                      {"stringData", string_map("Write-only plain-text values, merged into data.")},
-                      {"type", string("How the data is meant to be used, e.g. Opaque or kubernetes.io/tls.")},
-                      {"immutable", boolean("Forbids changes to the data once set.")}}));
+  t.schema = share(
+      resource("", "v1", "Secret", "Sensitive data for pods to consume.",
+               {{"data", map_of(bytes(), "Values by key, base64-encoded."), 2},
+                {"stringData", string_map("Write-only plain-text values, merged into data."), 4},
+                {"type", string("How the data is meant to be used, e.g. Opaque or kubernetes.io/tls."), 3},
+                {"immutable", boolean("Forbids changes to the data once set."), 5, kPointer}}));
   return t;
 }
 
@@ -166,12 +153,12 @@ TypeInfo serviceaccounts_type() {
     return json::array{name_of(o), secrets ? secrets->size() : 0, age_cell(o, now)};
   });
   using namespace schema;
-  t.schema =
-      share(resource("", "v1", "ServiceAccount", "An identity for processes that run in pods.",
-                     {{"secrets", map_list(object_reference(), {"name"}, "Secrets the account may use.")},
-                      {"imagePullSecrets", atomic_list(local_object_reference(),
-                                                       "Secrets for pulling images of the account's pods.")},
-                      {"automountServiceAccountToken", boolean()}}));
+  t.schema = share(resource(
+      "", "v1", "ServiceAccount", "An identity for processes that run in pods.",
+      {{"secrets", map_list(object_reference(), {"name"}, "Secrets the account may use."), 2},
+       {"imagePullSecrets",
+        atomic_list(local_object_reference(), "Secrets for pulling images of the account's pods."), 3},
+       {"automountServiceAccountToken", boolean(), 4, kPointer}}));
   return t;
 }
 

@@ -46,9 +46,19 @@ void default_ports(json::array* ports) {
   for_each_object(ports, [](json::object& p, size_t) { set_default(p, "protocol", "TCP"); });
 }
 
-schema::Schema endpoint_port() {
+// The same JSON in both APIs, but numbered and held differently: discovery/v1's fields are
+// all pointers.
+schema::Schema endpoint_port(bool slice) {
   using namespace schema;
-  return object({{"name", string()}, {"port", integer()}, {"protocol", string()}, {"appProtocol", string()}});
+  if (slice)
+    return object({{"name", string(), 1, kPointer},
+                   {"port", integer(), 3, kPointer},
+                   {"protocol", string(), 2, kPointer},
+                   {"appProtocol", string(), 4, kPointer}});
+  return object({{"name", string(), 1},
+                 {"port", integer(), 2, kAlways},
+                 {"protocol", string(), 3},
+                 {"appProtocol", string(), 4, kPointer}});
 }
 
 }  // namespace
@@ -83,13 +93,15 @@ TypeInfo endpoints_type() {
     });
   });
   using namespace schema;
-  Schema address = object(
-      {{"ip", string()}, {"hostname", string()}, {"nodeName", string()}, {"targetRef", object_reference()}});
-  Schema subset = object({{"addresses", atomic_list(address)},
-                          {"notReadyAddresses", atomic_list(address)},
-                          {"ports", atomic_list(endpoint_port())}});
+  Schema address = object({{"ip", string(), 1, kAlways},
+                           {"hostname", string(), 3},
+                           {"nodeName", string(), 4, kPointer},
+                           {"targetRef", object_reference(), 2, kPointer}});
+  Schema subset = object({{"addresses", atomic_list(address), 1},
+                          {"notReadyAddresses", atomic_list(address), 2},
+                          {"ports", atomic_list(endpoint_port(false)), 3}});
   t.schema = share(resource("", "v1", "Endpoints", "The addresses that implement a service.",
-                            {{"subsets", atomic_list(subset, "Groups of addresses sharing ports.")}}));
+                            {{"subsets", atomic_list(subset, "Groups of addresses sharing ports."), 2}}));
   return t;
 }
 
@@ -128,21 +140,27 @@ TypeInfo endpointslices_type() {
   });
   using namespace schema;
   Schema endpoint = object({
-      {"addresses", set_list(string(), "Addresses of the endpoint.")},
-      {"conditions", object({{"ready", boolean()}, {"serving", boolean()}, {"terminating", boolean()}})},
-      {"hostname", string()},
-      {"targetRef", object_reference()},
-      {"deprecatedTopology", string_map()},
-      {"nodeName", string()},
-      {"zone", string()},
-      {"hints", object({{"forZones", atomic_list(object({{"name", string()}}))},
-                        {"forNodes", atomic_list(object({{"name", string()}}))}})},
+      {"addresses", set_list(string(), "Addresses of the endpoint."), 1, kAlways},
+      {"conditions",
+       object({{"ready", boolean(), 1, kPointer},
+               {"serving", boolean(), 2, kPointer},
+               {"terminating", boolean(), 3, kPointer}}),
+       2},
+      {"hostname", string(), 3, kPointer},
+      {"targetRef", object_reference(), 4, kPointer},
+      {"deprecatedTopology", string_map(), 5},
+      {"nodeName", string(), 6, kPointer},
+      {"zone", string(), 7, kPointer},
+      {"hints",
+       object({{"forZones", atomic_list(object({{"name", string(), 1, kAlways}})), 1},
+               {"forNodes", atomic_list(object({{"name", string(), 1, kAlways}})), 2}}),
+       8, kPointer},
   });
   t.schema =
       share(resource("discovery.k8s.io", "v1", "EndpointSlice", "A subset of the endpoints of a service.",
-                     {{"addressType", string("IPv4, IPv6 or FQDN.")},
-                      {"endpoints", atomic_list(endpoint)},
-                      {"ports", atomic_list(endpoint_port())}}));
+                     {{"addressType", string("IPv4, IPv6 or FQDN."), 4, kAlways},
+                      {"endpoints", atomic_list(endpoint), 2, kAlways},
+                      {"ports", atomic_list(endpoint_port(true)), 3, kAlways}}));
   return t;
 }
 

@@ -149,21 +149,22 @@ TypeInfo events_type() {
       e.invalid(FieldPath("involvedObject.namespace"), quote(involved), "does not match event.namespace");
   });
   using namespace schema;
-  t.schema = share(resource("", "v1", "Event", "A report of something that happened to an object.",
-                            {{"involvedObject", object_reference("The object the event is about.")},
-                             {"reason", string()},
-                             {"message", string()},
-                             {"source", object({{"component", string()}, {"host", string()}})},
-                             {"firstTimestamp", date_time()},
-                             {"lastTimestamp", date_time()},
-                             {"count", integer()},
-                             {"type", string("Normal or Warning.")},
-                             {"eventTime", micro_time()},
-                             {"series", object({{"count", integer()}, {"lastObservedTime", micro_time()}})},
-                             {"action", string()},
-                             {"related", object_reference()},
-                             {"reportingComponent", string()},
-                             {"reportingInstance", string()}}));
+  t.schema = share(resource(
+      "", "v1", "Event", "A report of something that happened to an object.",
+      {{"involvedObject", object_reference("The object the event is about."), 2},
+       {"reason", string(), 3},
+       {"message", string(), 4},
+       {"source", object({{"component", string(), 1}, {"host", string(), 2}}), 5},
+       {"firstTimestamp", date_time(), 6},
+       {"lastTimestamp", date_time(), 7},
+       {"count", integer(), 8},
+       {"type", string("Normal or Warning."), 9},
+       {"eventTime", micro_time(), 10},
+       {"series", object({{"count", integer(), 1}, {"lastObservedTime", micro_time(), 2}}), 11, kPointer},
+       {"action", string(), 12},
+       {"related", object_reference(), 13, kPointer},
+       {"reportingComponent", string(), 14, kAlways},
+       {"reportingInstance", string(), 15, kAlways}}));
   return t;
 }
 
@@ -185,22 +186,23 @@ TypeInfo events_v1_type() {
     if (string_at(o, {"reason"}).empty()) e.required(FieldPath("reason"), "");
   });
   using namespace schema;
-  t.schema =
-      share(resource("events.k8s.io", "v1", "Event", "A report of something that happened to an object.",
-                     {{"eventTime", micro_time()},
-                      {"series", object({{"count", integer()}, {"lastObservedTime", micro_time()}})},
-                      {"reportingController", string()},
-                      {"reportingInstance", string()},
-                      {"action", string()},
-                      {"reason", string()},
-                      {"regarding", object_reference("The object the event is about.")},
-                      {"related", object_reference()},
-                      {"note", string()},
-                      {"type", string("Normal or Warning.")},
-                      {"deprecatedSource", object({{"component", string()}, {"host", string()}})},
-                      {"deprecatedFirstTimestamp", date_time()},
-                      {"deprecatedLastTimestamp", date_time()},
-                      {"deprecatedCount", integer()}}));
+  t.schema = share(resource(
+      "events.k8s.io", "v1", "Event", "A report of something that happened to an object.",
+      {{"eventTime", micro_time(), 2, kAlways},
+       {"series", object({{"count", integer(), 1, kAlways}, {"lastObservedTime", micro_time(), 2, kAlways}}),
+        3, kPointer},
+       {"reportingController", string(), 4},
+       {"reportingInstance", string(), 5},
+       {"action", string(), 6},
+       {"reason", string(), 7},
+       {"regarding", object_reference("The object the event is about."), 8},
+       {"related", object_reference(), 9, kPointer},
+       {"note", string(), 10},
+       {"type", string("Normal or Warning."), 11},
+       {"deprecatedSource", object({{"component", string(), 1}, {"host", string(), 2}}), 12},
+       {"deprecatedFirstTimestamp", date_time(), 13},
+       {"deprecatedLastTimestamp", date_time(), 14},
+       {"deprecatedCount", integer(), 15}}));
   return t;
 }
 

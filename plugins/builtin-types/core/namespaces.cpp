@@ -43,8 +43,12 @@ TypeInfo namespaces_type() {
   t.schema = share(resource(
       "", "v1", "Namespace", "A scope for names; most objects live in one.",
       {{"spec",
-        object({{"finalizers", atomic_list(string(), "Must be empty before the namespace is removed.")}})},
-       {"status", object({{"phase", string("Active or Terminating.")}, {"conditions", conditions()}})}}));
+        object({{"finalizers", atomic_list(string(), "Must be empty before the namespace is removed."), 1}}),
+        2},
+       {"status",
+        object({{"phase", string("Active or Terminating."), 1},
+                {"conditions", conditions({}, {}, kCoreCondition), 2}}),
+        3}}));
   return t;
 }
 

@@ -120,7 +120,7 @@ TypeInfo pods_type() {
 
   using namespace schema;
   t.schema = share(resource("", "v1", "Pod", "A group of containers scheduled together onto one node.",
-                            {{"spec", pod_spec()}, {"status", pod_status()}}));
+                            {{"spec", pod_spec(), 2}, {"status", pod_status(), 3}}));
   return t;
 }
 
@@ -141,7 +141,7 @@ TypeInfo podtemplates_type() {
   });
   using namespace schema;
   t.schema = share(resource("", "v1", "PodTemplate", "A reusable description of pods.",
-                            {{"template", pod_template_spec()}}));
+                            {{"template", pod_template_spec(), 2}}));
   return t;
 }
 

@@ -56,14 +56,14 @@ TypeInfo limitranges_type() {
     });
   });
   using namespace schema;
-  Schema item = object({{"type", string("Container, Pod or PersistentVolumeClaim.")},
-                        {"max", quantity_map()},
-                        {"min", quantity_map()},
-                        {"default", quantity_map("Default limits.")},
-                        {"defaultRequest", quantity_map("Default requests.")},
-                        {"maxLimitRequestRatio", quantity_map()}});
+  Schema item = object({{"type", string("Container, Pod or PersistentVolumeClaim."), 1, kAlways},
+                        {"max", quantity_map(), 2},
+                        {"min", quantity_map(), 3},
+                        {"default", quantity_map("Default limits."), 4},
+                        {"defaultRequest", quantity_map("Default requests."), 5},
+                        {"maxLimitRequestRatio", quantity_map(), 6}});
   t.schema = share(resource("", "v1", "LimitRange", "Per-object resource bounds and defaults in a namespace.",
-                            {{"spec", object({{"limits", atomic_list(item)}})}}));
+                            {{"spec", object({{"limits", atomic_list(item), 1, kAlways}}), 2}}));
   return t;
 }
 
@@ -91,14 +91,17 @@ TypeInfo resourcequotas_type() {
     check_quantities(e, FieldPath("spec.hard"), object_at(o, {"spec", "hard"}));
   });
   using namespace schema;
-  Schema scope_req =
-      object({{"scopeName", string()}, {"operator", string()}, {"values", atomic_list(string())}});
-  t.schema = share(
-      resource("", "v1", "ResourceQuota", "Limits on the total resources a namespace may consume.",
-               {{"spec", object({{"hard", quantity_map("Hard limits by resource name.")},
-                                 {"scopes", atomic_list(string())},
-                                 {"scopeSelector", object({{"matchExpressions", atomic_list(scope_req)}})}})},
-                {"status", object({{"hard", quantity_map()}, {"used", quantity_map()}})}}));
+  Schema scope_req = object({{"scopeName", string(), 1, kAlways},
+                             {"operator", string(), 2, kAlways},
+                             {"values", atomic_list(string()), 3}});
+  t.schema = share(resource(
+      "", "v1", "ResourceQuota", "Limits on the total resources a namespace may consume.",
+      {{"spec",
+        object({{"hard", quantity_map("Hard limits by resource name."), 1},
+                {"scopes", atomic_list(string()), 2},
+                {"scopeSelector", object({{"matchExpressions", atomic_list(scope_req), 1}}), 3, kPointer}}),
+        2},
+       {"status", object({{"hard", quantity_map(), 1}, {"used", quantity_map(), 2}}), 3}}));
   return t;
 }
 

@@ -168,30 +168,39 @@ TypeInfo persistentvolumes_type() {
     }
   });
   using namespace schema;
-  Schema csi = object({{"driver", string()},
-                       {"volumeHandle", string()},
-                       {"readOnly", boolean()},
-                       {"fsType", string()},
-                       {"volumeAttributes", string_map()},
-                       {"controllerPublishSecretRef", object({{"name", string()}, {"namespace", string()}})},
-                       {"nodeStageSecretRef", object({{"name", string()}, {"namespace", string()}})},
-                       {"nodePublishSecretRef", object({{"name", string()}, {"namespace", string()}})},
-                       {"controllerExpandSecretRef", object({{"name", string()}, {"namespace", string()}})},
-                       {"nodeExpandSecretRef", object({{"name", string()}, {"namespace", string()}})}});
+  Schema csi = object(
+      {{"driver", string(), 1, kAlways},
+       {"volumeHandle", string(), 2, kAlways},
+       {"readOnly", boolean(), 3},
+       {"fsType", string(), 4},
+       {"volumeAttributes", string_map(), 5},
+       {"controllerPublishSecretRef", object({{"name", string(), 1}, {"namespace", string(), 2}}), 6,
+        kPointer},
+       {"nodeStageSecretRef", object({{"name", string(), 1}, {"namespace", string(), 2}}), 7, kPointer},
+       {"nodePublishSecretRef", object({{"name", string(), 1}, {"namespace", string(), 2}}), 8, kPointer},
+       {"controllerExpandSecretRef", object({{"name", string(), 1}, {"namespace", string(), 2}}), 9,
+        kPointer},
+       {"nodeExpandSecretRef", object({{"name", string(), 1}, {"namespace", string(), 2}}), 10, kPointer}});
   Schema spec = object({
-      {"capacity", quantity_map("Size of the volume (storage).")},
-      {"accessModes", atomic_list(string())},
-      {"claimRef", object_reference("The claim bound to the volume.")},
-      {"persistentVolumeReclaimPolicy", string("Retain, Delete or Recycle.")},
-      {"storageClassName", string()},
-      {"mountOptions", atomic_list(string())},
-      {"volumeMode", string("Filesystem or Block.")},
-      {"nodeAffinity", preserve("Nodes the volume can be reached from.")},
-      {"volumeAttributesClassName", string()},
-      {"hostPath", object({{"path", string()}, {"type", string()}})},
-      {"local", object({{"path", string()}, {"fsType", string()}})},
-      {"csi", csi},
-      {"nfs", object({{"server", string()}, {"path", string()}, {"readOnly", boolean()}})},
+      {"capacity", quantity_map("Size of the volume (storage)."), 1},
+      {"accessModes", atomic_list(string()), 3},
+      {"claimRef", object_reference("The claim bound to the volume."), 4, kPointer},
+      {"persistentVolumeReclaimPolicy", string("Retain, Delete or Recycle."), 5},
+      {"storageClassName", string(), 6},
+      {"mountOptions", atomic_list(string()), 7},
+      {"volumeMode", string("Filesystem or Block."), 8, kPointer},
+      {"nodeAffinity",
+       object({{"required", node_selector(), 1, kPointer}}, "Nodes the volume can be reached from."), 9,
+       kPointer},
+      {"volumeAttributesClassName", string(), 10, kPointer},
+      {"hostPath", object({{"path", string(), 1, kAlways}, {"type", string(), 2, kPointer}}), embedded(2, 3),
+       kPointer},
+      {"local", object({{"path", string(), 1, kAlways}, {"fsType", string(), 2, kPointer}}), embedded(2, 20),
+       kPointer},
+      {"csi", csi, embedded(2, 22), kPointer},
+      {"nfs",
+       object({{"server", string(), 1, kAlways}, {"path", string(), 2, kAlways}, {"readOnly", boolean(), 3}}),
+       embedded(2, 5), kPointer},
       {"iscsi", preserve()},
       {"fc", preserve()},
       {"rbd", preserve()},
@@ -212,11 +221,13 @@ TypeInfo persistentvolumes_type() {
       {"storageos", preserve()},
   });
   t.schema = share(resource("", "v1", "PersistentVolume", "A piece of storage in the cluster.",
-                            {{"spec", spec},
-                             {"status", object({{"phase", string()},
-                                                {"message", string()},
-                                                {"reason", string()},
-                                                {"lastPhaseTransitionTime", date_time()}})}}));
+                            {{"spec", spec, 2},
+                             {"status",
+                              object({{"phase", string(), 1},
+                                      {"message", string(), 2},
+                                      {"reason", string(), 3},
+                                      {"lastPhaseTransitionTime", date_time(), 4, kPointer}}),
+                              3}}));
   return t;
 }
 
@@ -271,7 +282,7 @@ TypeInfo persistentvolumeclaims_type() {
   });
   using namespace schema;
   t.schema = share(resource("", "v1", "PersistentVolumeClaim", "A request for storage by a user.",
-                            {{"spec", pvc_spec()}, {"status", pvc_status()}}));
+                            {{"spec", pvc_spec(), 2}, {"status", pvc_status(), 3}}));
   return t;
 }
 

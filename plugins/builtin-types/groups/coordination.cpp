@@ -29,13 +29,16 @@ TypeInfo leases_type() {
   using namespace schema;
   t.schema = share(resource(
       "coordination.k8s.io", "v1", "Lease", "A lease on a named resource.",
-      {{"spec", object({{"holderIdentity", string("Who holds the lease.")},
-                        {"leaseDurationSeconds", integer("How long the holder may go without renewing.")},
-                        {"acquireTime", micro_time()},
-                        {"renewTime", micro_time()},
-                        {"leaseTransitions", integer("How many times the holder changed.")},
-                        {"strategy", string()},
-                        {"preferredHolder", string()}})}}));
+      {{"spec",
+        object(
+            {{"holderIdentity", string("Who holds the lease."), 1, kPointer},
+             {"leaseDurationSeconds", integer("How long the holder may go without renewing."), 2, kPointer},
+             {"acquireTime", micro_time(), 3, kPointer},
+             {"renewTime", micro_time(), 4, kPointer},
+             {"leaseTransitions", integer("How many times the holder changed."), 5, kPointer},
+             {"strategy", string(), 6, kPointer},
+             {"preferredHolder", string(), 7, kPointer}}),
+        2}}));
   return t;
 }
 

@@ -51,20 +51,22 @@ TypeInfo poddisruptionbudgets_type() {
       e.unsupported(sp.child("unhealthyPodEvictionPolicy"), policy, {"AlwaysAllow", "IfHealthyBudget"});
   });
   using namespace schema;
-  Schema status = object({{"observedGeneration", int64()},
-                          {"disruptedPods", map_of(date_time())},
-                          {"disruptionsAllowed", integer()},
-                          {"currentHealthy", integer()},
-                          {"desiredHealthy", integer()},
-                          {"expectedPods", integer()},
-                          {"conditions", conditions()}});
-  t.schema =
-      share(resource("policy", "v1", "PodDisruptionBudget", "Limits voluntary disruption of a set of pods.",
-                     {{"spec", object({{"minAvailable", int_or_string("Pods that must stay available.")},
-                                       {"selector", label_selector()},
-                                       {"maxUnavailable", int_or_string("Pods that may be unavailable.")},
-                                       {"unhealthyPodEvictionPolicy", string()}})},
-                      {"status", status}}));
+  Schema status = object({{"observedGeneration", int64(), 1},
+                          {"disruptedPods", map_of(date_time()), 2},
+                          {"disruptionsAllowed", integer(), 3, kAlways},
+                          {"currentHealthy", integer(), 4, kAlways},
+                          {"desiredHealthy", integer(), 5, kAlways},
+                          {"expectedPods", integer(), 6, kAlways},
+                          {"conditions", conditions(), 7}});
+  t.schema = share(
+      resource("policy", "v1", "PodDisruptionBudget", "Limits voluntary disruption of a set of pods.",
+               {{"spec",
+                 object({{"minAvailable", int_or_string("Pods that must stay available."), 1, kPointer},
+                         {"selector", label_selector(), 2, kPointer},
+                         {"maxUnavailable", int_or_string("Pods that may be unavailable."), 3, kPointer},
+                         {"unhealthyPodEvictionPolicy", string(), 4, kPointer}}),
+                 2},
+                {"status", status, 3}}));
   return t;
 }
 

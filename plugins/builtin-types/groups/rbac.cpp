@@ -129,58 +129,65 @@ json::array binding_row(const json::object& o, Clock::time_point now) {
 
 schema::Schema rules_schema() {
   using namespace schema;
-  Schema rule = object({{"verbs", atomic_list(string(), "Verbs allowed, or * for all.")},
-                        {"apiGroups", atomic_list(string(), "API groups; \"\" is the core group.")},
-                        {"resources", atomic_list(string(), "Resources, or * for all.")},
-                        {"resourceNames", atomic_list(string(), "Names the rule is limited to.")},
-                        {"nonResourceURLs", atomic_list(string(), "URL paths, for cluster roles only.")}});
+  Schema rule = object({{"verbs", atomic_list(string(), "Verbs allowed, or * for all."), 1, kAlways},
+                        {"apiGroups", atomic_list(string(), "API groups; \"\" is the core group."), 2},
+                        {"resources", atomic_list(string(), "Resources, or * for all."), 3},
+                        {"resourceNames", atomic_list(string(), "Names the rule is limited to."), 4},
+                        {"nonResourceURLs", atomic_list(string(), "URL paths, for cluster roles only."), 5}});
   return atomic_list(rule, "What the role allows.");
 }
 
 schema::Schema binding_schema(std::string_view kind, bool namespaced) {
   using namespace schema;
-  Schema subject = object({{"kind", string("User, Group or ServiceAccount.")},
-                           {"apiGroup", string()},
-                           {"name", string()},
-                           {"namespace", string("Namespace of a service account.")}});
-  Schema ref = object({{"apiGroup", string()}, {"kind", string("Role or ClusterRole.")}, {"name", string()}},
+  Schema subject = object({{"kind", string("User, Group or ServiceAccount."), 1, kAlways},
+                           {"apiGroup", string(), 2},
+                           {"name", string(), 3, kAlways},
+                           {"namespace", string("Namespace of a service account."), 4}});
+  Schema ref = object({{"apiGroup", string(), 1, kAlways},
+                       {"kind", string("Role or ClusterRole."), 2, kAlways},
+                       {"name", string(), 3, kAlways}},
                       "The role granted; cannot change.");
-  return resource(kGroup, "v1", kind,
-                  namespaced ? "Grants a role's permissions in a namespace."
-                             : "Grants a cluster role's permissions everywhere.",
-                  {{"subjects", atomic_list(subject, "Who the role is granted to.")}, {"roleRef", ref}});
+  return resource(
+      kGroup, "v1", kind,
+      namespaced ? "Grants a role's permissions in a namespace."
+                 : "Grants a cluster role's permissions everywhere.",
+      {{"subjects", atomic_list(subject, "Who the role is granted to."), 2}, {"roleRef", ref, 3}});
 }
 
 }  // namespace
 
 TypeInfo roles_type() {
   TypeInfo t = make_type(std::string(kGroup), "v1", "Role", "roles", true);
+  t.name_rule = TypeInfo::NameRule::PathSegment;
   use_name_created_at_table(t);
   t.validators.push_back([](const json::object& o, const json::object*, std::vector<FieldError>& out) {
     validate_rules(o, true, out);
   });
-  t.schema = schema::share(
-      schema::resource(kGroup, "v1", "Role", "Permissions within a namespace.", {{"rules", rules_schema()}}));
+  t.schema = schema::share(schema::resource(kGroup, "v1", "Role", "Permissions within a namespace.",
+                                            {{"rules", rules_schema(), 2, schema::kAlways}}));
   return t;
 }
 
 TypeInfo clusterroles_type() {
   TypeInfo t = make_type(std::string(kGroup), "v1", "ClusterRole", "clusterroles", false);
+  t.name_rule = TypeInfo::NameRule::PathSegment;
   use_name_created_at_table(t);
   t.validators.push_back([](const json::object& o, const json::object*, std::vector<FieldError>& out) {
     validate_rules(o, false, out);
   });
   using namespace schema;
-  t.schema =
-      share(resource(kGroup, "v1", "ClusterRole", "Permissions across the cluster.",
-                     {{"rules", rules_schema()},
-                      {"aggregationRule", object({{"clusterRoleSelectors", atomic_list(label_selector())}},
-                                                 "Builds the rules from other cluster roles.")}}));
+  t.schema = share(resource(kGroup, "v1", "ClusterRole", "Permissions across the cluster.",
+                            {{"rules", rules_schema(), 2, kAlways},
+                             {"aggregationRule",
+                              object({{"clusterRoleSelectors", atomic_list(label_selector()), 1}},
+                                     "Builds the rules from other cluster roles."),
+                              3, kPointer}}));
   return t;
 }
 
 TypeInfo rolebindings_type() {
   TypeInfo t = make_type(std::string(kGroup), "v1", "RoleBinding", "rolebindings", true);
+  t.name_rule = TypeInfo::NameRule::PathSegment;
   t.printer_columns = binding_columns();
   t.table_row = at_call_time(binding_row);
   t.defaulters.push_back(default_binding);
@@ -193,6 +200,7 @@ TypeInfo rolebindings_type() {
 
 TypeInfo clusterrolebindings_type() {
   TypeInfo t = make_type(std::string(kGroup), "v1", "ClusterRoleBinding", "clusterrolebindings", false);
+  t.name_rule = TypeInfo::NameRule::PathSegment;
   t.printer_columns = binding_columns();
   t.table_row = at_call_time(binding_row);
   t.defaulters.push_back(default_binding);

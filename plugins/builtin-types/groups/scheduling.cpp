@@ -53,10 +53,10 @@ TypeInfo priorityclasses_type() {
   });
   using namespace schema;
   t.schema = share(resource("scheduling.k8s.io", "v1", "PriorityClass", "A named pod priority.",
-                            {{"value", integer("The priority; higher is more important.")},
-                             {"globalDefault", boolean("Pods without a class get this one.")},
-                             {"description", string()},
-                             {"preemptionPolicy", string("PreemptLowerPriority or Never.")}}));
+                            {{"value", integer("The priority; higher is more important."), 2, kAlways},
+                             {"globalDefault", boolean("Pods without a class get this one."), 3},
+                             {"description", string(), 4},
+                             {"preemptionPolicy", string("PreemptLowerPriority or Never."), 5, kPointer}}));
   return t;
 }
 

@@ -88,11 +88,24 @@ Schema quantity(std::string_view d) {
   return with_description(std::move(s), d);
 }
 
+Schema property_schema(const Prop& p) {
+  Schema s = p.schema;
+  if (p.tag.number > 0) s["x-ukube-proto-tag"] = p.tag.number;
+  if (p.tag.embedded_in > 0) s["x-ukube-proto-embedded"] = p.tag.embedded_in;
+  if (p.go == Go::pointer) s["x-ukube-proto-pointer"] = true;
+  if (p.go == Go::always) s["x-ukube-proto-keep-zero"] = true;
+  return s;
+}
+
+void add_properties(Schema& object_schema, Props properties) {
+  auto& props = object_schema["properties"].as_object();
+  for (const auto& p : properties) props[p.name] = property_schema(p);
+}
+
 Schema object(Props properties, std::string_view d) {
   Schema s = typed("object", d);
-  json::object props;
-  for (const auto& p : properties) props[p.name] = p.schema;
-  s["properties"] = std::move(props);
+  s["properties"] = json::object();
+  add_properties(s, properties);
   return s;
 }
 
@@ -163,12 +176,12 @@ Schema retain_keys(Schema s) {
 
 Schema resource(std::string_view group, std::string_view version, std::string_view kind, std::string_view d,
                 Props properties) {
+  // apiVersion and kind travel in the protobuf envelope, not in the object's message.
   Schema s = object({{"apiVersion", string("Versioned schema of this object; the server fills it in.")},
                      {"kind", string("The REST resource this object represents.")},
-                     {"metadata", object_meta()}},
+                     {"metadata", object_meta(), 1}},
                     d);
-  auto& props = s["properties"].as_object();
-  for (const auto& p : properties) props[p.name] = p.schema;
+  add_properties(s, properties);
   s["x-kubernetes-group-version-kind"] =
       json::array{json::object{{"group", group}, {"version", version}, {"kind", kind}}};
   return s;

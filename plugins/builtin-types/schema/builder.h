@@ -1,15 +1,19 @@
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
 
 // Helpers that spell OpenAPI v3 schemas compactly, with upstream's x-kubernetes-*
-// extensions for list semantics and strategic merge patch. Conventions the kernel reads:
+// extensions for list semantics and strategic merge patch, and the protobuf field numbers
+// the API server decodes protobuf request bodies with (x-ukube-proto-*, see
+// plugins/apiserver/protobuf_body.h). Conventions the kernel reads:
 //  - an object with `properties` and no `additionalProperties` is closed (unknown fields
 //    are reported under strict validation) unless it carries preserve-unknown-fields;
 //  - IntOrString is {"x-kubernetes-int-or-string": true, anyOf: [integer, string]};
@@ -18,9 +22,38 @@ namespace ukube::builtin::schema {
 
 using Schema = boost::json::object;
 
+// How upstream's Go field treats zero values, which the protobuf decoder has to know because
+// client-go's protobuf encoding writes every non-pointer field, zero or not.
+enum class Go : uint8_t {
+  omitempty,  // non-pointer with omitempty: a zero value means unset, as JSON drops it
+  always,     // non-pointer without omitempty: JSON carries zero values (PriorityClass value) and
+              // null for an unset list (ClusterRole rules)
+  pointer,    // a pointer: set means present, even at zero (replicas: 0)
+};
+inline constexpr Go kAlways = Go::always;
+inline constexpr Go kPointer = Go::pointer;
+
+// Where upstream's protobuf message holds a property: its field number (0: upstream has no
+// such field), and for the fields of an inline Go struct (a Volume's sources, the name of
+// ConfigMapKeySelector's LocalObjectReference) the number of the field holding that struct.
+struct ProtoTag {
+  constexpr ProtoTag(int field = 0) : number(field) {}  // implicit: a bare number is the common case
+  int number = 0;
+  int embedded_in = 0;
+};
+constexpr ProtoTag embedded(int outer, int field) {
+  ProtoTag t(field);
+  t.embedded_in = outer;
+  return t;
+}
+
 struct Prop {
+  Prop(std::string_view n, Schema s, ProtoTag t = {}, Go g = Go::omitempty)
+      : name(n), schema(std::move(s)), tag(t), go(g) {}
   std::string_view name;
   Schema schema;
+  ProtoTag tag;
+  Go go;
 };
 using Props = std::initializer_list<Prop>;
 
@@ -36,6 +69,10 @@ Schema int_or_string(std::string_view description = {});
 Schema quantity(std::string_view description = {});
 
 Schema object(Props properties, std::string_view description = {});
+// Adds `properties` (with their protobuf extensions) to an object schema.
+void add_properties(Schema& object_schema, Props properties);
+// A property's schema with its protobuf extensions.
+Schema property_schema(const Prop& p);
 // Properties we know, anything else kept as is (for sub-objects modelled only partly).
 Schema open_object(Props properties, std::string_view description = {});
 // An object we do not model at all.

@@ -14,6 +14,7 @@ Schema resource_requirements();
 Schema security_context();
 Schema pod_security_context();
 Schema toleration();
+Schema node_selector(std::string_view description = {});  // required node affinity
 Schema container_status();
 Schema key_to_path_items();  // items of configMap/secret volumes and projections
 

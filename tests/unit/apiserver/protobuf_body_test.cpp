@@ -84,7 +84,7 @@ TEST(ProtobufBody, ConfigMapWithZeroValuesDropped) {
       .varint_field(4, 0);
   json::object o = decode_protobuf_object(envelope("v1", "ConfigMap", cm), t);
   EXPECT_EQ(o, json::parse(R"({"apiVersion":"v1","kind":"ConfigMap",
-      "metadata":{"name":"cm1","labels":{"a":""}},
+      "metadata":{"name":"cm1","creationTimestamp":null,"labels":{"a":""}},
       "data":{"k":"v"},"binaryData":{"b":"AAEC"},"immutable":false})"));
 }
 
@@ -97,7 +97,9 @@ TEST(ProtobufBody, DecodesWhatKubectlSends) {
       0x65, 0x12, 0x00, 0x12, 0x06, 0x0a, 0x01, 0x6b, 0x12, 0x01, 0x76, 0x1a, 0x00, 0x22, 0x00};
   std::string body(reinterpret_cast<const char*>(captured), sizeof captured);
   json::object o = decode_protobuf_object(body, with_schema("ConfigMap", kConfigMapSchema));
-  EXPECT_EQ(o, json::parse(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"pbtest"},
+  EXPECT_EQ(
+      o, json::parse(
+             R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"pbtest","creationTimestamp":null},
       "data":{"e":"","k":"v"}})"));
 }
 
@@ -158,6 +160,42 @@ TEST(ProtobufBody, RefusesWhatItCannotDecode) {
   } catch (const ApiError& e) {
     EXPECT_EQ(e.code(), 400);
   }
+}
+
+// Fields of inline Go structs (a Volume's source, the name in a key selector's
+// LocalObjectReference) arrive inside a sub-message but are the object's own in JSON.
+TEST(ProtobufBody, InlineStructsAreFlattened) {
+  TypeInfo t = with_schema("Volume", R"({"type":"object","properties":{
+    "name":{"type":"string","x-ukube-proto-tag":1},
+    "emptyDir":{"type":"object","x-ukube-proto-tag":2,"x-ukube-proto-embedded":2,"x-ukube-proto-pointer":true,
+      "properties":{"medium":{"type":"string","x-ukube-proto-tag":1}}},
+    "configMap":{"type":"object","x-ukube-proto-tag":19,"x-ukube-proto-embedded":2,"x-ukube-proto-pointer":true,
+      "properties":{"name":{"type":"string","x-ukube-proto-tag":1,"x-ukube-proto-embedded":1},
+                    "defaultMode":{"type":"integer","x-ukube-proto-tag":3,"x-ukube-proto-pointer":true}}}}})");
+  Msg source;
+  source.message(2, Msg()).message(19, Msg().message(1, Msg().bytes_field(1, "cm")).varint_field(3, 420));
+  json::object o =
+      decode_protobuf_object(envelope("v1", "Volume", Msg().bytes_field(1, "v").message(2, source)), t);
+  EXPECT_EQ(o, json::parse(R"({"apiVersion":"v1","kind":"Volume","name":"v","emptyDir":{},
+      "configMap":{"name":"cm","defaultMode":420}})"));
+}
+
+// JSON keeps zero values of fields without omitempty, and of every struct.
+TEST(ProtobufBody, ZeroValuesFollowEncodingJson) {
+  TypeInfo t = with_schema("PriorityClass", R"({"type":"object","properties":{
+    "value":{"type":"integer","x-ukube-proto-tag":2,"x-ukube-proto-keep-zero":true},
+    "description":{"type":"string","x-ukube-proto-tag":4},
+    "status":{"type":"object","x-ukube-proto-tag":5,"properties":{"x":{"type":"string","x-ukube-proto-tag":1}}},
+    "port":{"x-kubernetes-int-or-string":true,"x-ukube-proto-tag":6},
+    "renewTime":{"type":"string","format":"date-time","x-ukube-micro-time":true,"x-ukube-proto-tag":7},
+    "created":{"type":"string","format":"date-time","x-ukube-proto-tag":8}}})");
+  Msg pc;
+  pc.varint_field(2, 0).bytes_field(4, "").message(5, Msg()).message(6, Msg().varint_field(1, 0));
+  pc.message(7, Msg().varint_field(1, 1714557600).varint_field(2, 123456789));
+  pc.message(8, Msg().varint_field(1, 1714557600).varint_field(2, 123456789));
+  json::object o = decode_protobuf_object(envelope("scheduling.k8s.io/v1", "PriorityClass", pc), t);
+  EXPECT_EQ(o, json::parse(R"({"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","value":0,
+      "status":{},"port":0,"renewTime":"2024-05-01T10:00:00.123456Z","created":"2024-05-01T10:00:00Z"})"));
 }
 
 }  // namespace

@@ -131,7 +131,11 @@ TEST(Schemas, ModelsTheFieldsPeopleWrite) {
   EXPECT_EQ(node(pod, {"spec", "containers", "[]", "ports", "[]", "containerPort"}).at("type"), "integer");
   EXPECT_TRUE(node(pod, {"spec", "containers", "[]", "livenessProbe", "httpGet", "port"})
                   .contains("x-kubernetes-int-or-string"));
-  EXPECT_EQ(node(pod, {"spec", "affinity", "nodeAffinity"}).at("x-kubernetes-preserve-unknown-fields"), true);
+  EXPECT_EQ(
+      node(pod, {"spec", "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution",
+                 "[]", "podAffinityTerm", "topologyKey"})
+          .at("type"),
+      "string");
   const auto& svc = *find(all, "services").schema;
   EXPECT_TRUE(node(svc, {"spec", "ports", "[]", "targetPort"}).contains("x-kubernetes-int-or-string"));
 }

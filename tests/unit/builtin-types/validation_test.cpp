@@ -123,6 +123,8 @@ const std::vector<Case> kCases = {
      R"({"metadata":{"name":"rb"},"roleRef":{"kind":"Role","name":"r"},"subjects":[{"kind":"Robot","name":"x"}]})",
      "subjects[0].kind", "FieldValueNotSupported",
      "Unsupported value: \"Robot\": supported values: \"ServiceAccount\", \"User\", \"Group\""},
+    {"clusterrole name with a slash", kClusterRoles, "", R"({"metadata":{"name":"a/b"},"rules":[]})",
+     "metadata.name", "FieldValueInvalid", "Invalid value: \"a/b\": may not contain '/'"},
     {"clusterrole rule without verbs", kClusterRoles, "",
      R"({"metadata":{"name":"cr"},"rules":[{"apiGroups":[""],"resources":["pods"]}]})", "rules[0].verbs",
      "FieldValueRequired", "Required value: verbs must contain at least one value"},
@@ -215,6 +217,12 @@ TEST(Validation, ValidObjectsPass) {
       kClusterRoles, "",
       parse(
           R"({"metadata":{"name":"metrics"},"rules":[{"nonResourceURLs":["/metrics"],"verbs":["get"]}]})")));
+  // RBAC names are path segments, not DNS names: upstream's bootstrap roles use colons.
+  EXPECT_NO_THROW(c.create(kClusterRoles, "", parse(R"({"metadata":{"name":"system:node"},"rules":[]})")));
+  EXPECT_NO_THROW(
+      c.create(kRoleBindings, "default",
+               parse(R"({"metadata":{"name":"system:Reader"},"roleRef":{"kind":"ClusterRole","name":"view"},
+      "subjects":[{"kind":"User","name":"alice"}]})")));
   EXPECT_NO_THROW(c.create(
       {"", "v1", "persistentvolumeclaims"}, "default",
       parse(

@@ -1,6 +1,8 @@
 // Watch semantics of the pipeline as clients see them: start points, selectors, 410.
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <mutex>
 
 #include "tests/support/test_kernel.h"
 
@@ -81,6 +83,55 @@ TEST(ClientWatch, SelectorTransitionsBecomeAddedAndDeleted) {
   client->create(kWidgets, "ns1",
                  boost::json::object{{"metadata", {{"name", "red"}}}, {"spec", {{"color", "red"}}}});
   EXPECT_EQ(drain(*wf, 1), (Events{{WatchEventType::Added, "red"}}));
+}
+
+// Front ends drive watches from an event loop: poll() until it comes back empty, then
+// wait for on_ready(). A batch the selector drops entirely must not leave the watch
+// waiting for a wake-up that never comes.
+TEST(ClientWatch, EventLoopWatchWithASelectorSurvivesBatchesItDropsEntirely) {
+  TestKernel kernel;
+  auto client = kernel.client();
+  ListOptions sel;
+  sel.label_selector = "watched=yes";
+  auto w = kernel.pipeline().watch(test_admin(), kConfigMaps, "ns1", sel);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ready = false;
+  w->on_ready([&] {
+    std::lock_guard lock(mu);
+    ready = true;
+    cv.notify_all();
+  });
+  auto next_event = [&]() -> std::optional<RawWatchEvent> {
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    for (;;) {
+      auto events = w->poll(16);
+      if (!events.empty()) return events.front();
+      std::unique_lock lock(mu);
+      if (!cv.wait_until(lock, deadline, [&] { return ready; })) return std::nullopt;
+      ready = false;
+    }
+  };
+  client->create(kConfigMaps, "ns1", configmap("z", {}, {{"watched", "yes"}}));
+  auto added = next_event();
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->type, WatchEventType::Added);
+  client->create(kConfigMaps, "ns1", configmap("unlabelled"));
+  EXPECT_TRUE(w->poll(16).empty()) << "the unlabelled configmap is not for this watch";
+  {
+    // That poll came back empty, so like a front end we now only wait to be woken.
+    std::lock_guard lock(mu);
+    ready = false;
+  }
+  client->patch(kConfigMaps, "ns1", "z", PatchType::JsonMerge, R"({"data":{"k":"v"}})");
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return ready; }))
+        << "the watch stalled after a batch its selector dropped: on_ready() never came";
+  }
+  auto modified = next_event();
+  ASSERT_TRUE(modified);
+  EXPECT_EQ(modified->type, WatchEventType::Modified);
 }
 
 TEST(ClientWatch, TooOldResourceVersionIsExpired) {

@@ -1,0 +1,88 @@
+#include "rbac_plugin.h"
+
+#include <spdlog/logger.h>
+#include <boost/json.hpp>
+#include <stdexcept>
+
+#include "rbac_authorizer.h"
+#include "rbac_resources.h"
+#include "ukube/auth.h"
+#include "ukube/types.h"
+
+namespace ukube::rbac {
+namespace {
+
+constexpr auto kSyncTimeout = std::chrono::seconds(60);
+
+// Upstream's loopback identity: the API server's own writes of its bootstrap policy.
+UserInfo plugin_identity() {
+  return UserInfo{"system:apiserver", "", {kMastersGroup}, {}};
+}
+
+}  // namespace
+
+RbacPlugin::~RbacPlugin() {
+  stop();
+  // The authorizer's code lives in this library, which may be unloaded once we are gone.
+  if (auth_) auth_->remove(uri_);
+}
+
+void RbacPlugin::init(InitContext& ctx) {
+  uri_ = ctx.uri();
+  log_ = ctx.logger();
+  for (const auto& gvr : {kRoles, kClusterRoles, kRoleBindings, kClusterRoleBindings})
+    if (!ctx.types().find(gvr))
+      throw std::runtime_error("the RBAC type " + gvr.to_string() +
+                               " is not registered; enable ukube.types.v1.builtin in the config");
+
+  client_ = ctx.client(plugin_identity());
+  index_ = std::make_shared<PolicyIndex>();
+  const std::pair<RbacKind, GroupVersionResource> kinds[] = {
+      {RbacKind::Role, kRoles},
+      {RbacKind::ClusterRole, kClusterRoles},
+      {RbacKind::RoleBinding, kRoleBindings},
+      {RbacKind::ClusterRoleBinding, kClusterRoleBindings}};
+  for (const auto& [kind, gvr] : kinds) {
+    auto informer = std::make_unique<Informer>(client_, gvr);
+    informer->add_handlers(
+        {[index = index_.get(), kind](const ObjectPtr& o) { index->put(kind, *o); },
+         [index = index_.get(), kind](const ObjectPtr&, const ObjectPtr& o) { index->put(kind, *o); },
+         [index = index_.get(), kind](const ObjectPtr& o) { index->remove(kind, *o); }});
+    if (kind == RbacKind::ClusterRole) {
+      aggregation_ = std::make_unique<AggregationController>(client_, *informer, log_);
+      informer->add_handlers(aggregation_->handlers());
+    }
+    informers_.push_back(std::move(informer));
+  }
+
+  auth_ = &ctx.auth();
+  auth_->add_authorizer(uri_, std::make_shared<RbacAuthorizer>(index_));
+}
+
+void RbacPlugin::start() {
+  for (auto& informer : informers_) informer->start();
+  report_ = ensure_bootstrap_policy(*client_, log_.get());
+  if (log_)
+    log_->info("bootstrap policy: {} created, {} updated, {} recreated, {} left alone (autoupdate=false)",
+               report_.created.size(), report_.updated.size(), report_.recreated.size(),
+               report_.protected_.size());
+  for (auto& informer : informers_)
+    if (!informer->wait_for_sync(kSyncTimeout))
+      throw std::runtime_error("could not list the RBAC objects within " +
+                               std::to_string(kSyncTimeout.count()) + "s; requests would be refused");
+  aggregation_->start();
+  if (log_) log_->info("RBAC authorizer ready: {} bindings", index_->binding_count());
+}
+
+void RbacPlugin::stop() {
+  if (aggregation_) aggregation_->stop();
+  for (auto& informer : informers_) informer->stop();
+}
+
+bool RbacPlugin::synced() const {
+  for (const auto& informer : informers_)
+    if (!informer->has_synced()) return false;
+  return !informers_.empty();
+}
+
+}  // namespace ukube::rbac

@@ -1,0 +1,370 @@
+// Real kubectl against a real daemon: the oldest and the newest kubectl the API server
+// promises to serve, each with its own fresh discovery cache.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <regex>
+
+#include "tests/integration/kubectl_harness.h"
+
+namespace ukube::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kApp = R"(apiVersion: v1
+kind: Namespace
+metadata: {name: demo}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: demo, labels: {app: web, tier: front}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: demo}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: demo, labels: {app: web}}
+data: {mode: fast}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: token, namespace: demo}
+stringData: {password: hunter2}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: demo}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: busybox, command: [echo, done]}]
+)";
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  auto at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+class KubectlTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    binary_ = kubectl_binary(GetParam());
+    ASSERT_FALSE(binary_.empty()) << "kubectl." << GetParam() << " not found beside the kubectl on PATH ("
+                                  << kubectl_dir() << "); these tests need the real kubectl " << GetParam()
+                                  << " installed there as kubectl." << GetParam();
+    node_ = std::make_unique<Node>();
+    ASSERT_TRUE(node_->ready()) << "the daemon did not write its admin kubeconfig:\n" << node_->log();
+    kubectl_ = std::make_unique<Kubectl>(binary_, *node_);
+  }
+  void TearDown() override {
+    if (HasFailure() && node_) std::cerr << "daemon log:\n" << node_->log() << "\n";
+  }
+
+  // Runs kubectl and expects success; returns its output.
+  std::string ok(const std::string& args, const std::string& stdin_text = "") {
+    CommandResult r = (*kubectl_)(args, stdin_text);
+    EXPECT_EQ(r.exit_code, 0) << "kubectl " << args << "\n" << r.out;
+    return r.out;
+  }
+  // Runs kubectl and expects it to fail; returns its output.
+  std::string fails(const std::string& args, const std::string& stdin_text = "") {
+    CommandResult r = (*kubectl_)(args, stdin_text);
+    EXPECT_NE(r.exit_code, 0) << "kubectl " << args << " should have failed\n" << r.out;
+    return r.out;
+  }
+  json::object get_json(const std::string& args) {
+    std::string out = ok(args + " -o json");
+    boost::system::error_code ec;
+    json::value v = json::parse(out, ec);
+    EXPECT_FALSE(ec) << out;
+    return v.is_object() ? v.get_object() : json::object();
+  }
+  void apply_app() { ok("apply -f -", kApp); }
+
+  std::string binary_;
+  std::unique_ptr<Node> node_;
+  std::unique_ptr<Kubectl> kubectl_;
+};
+
+TEST_P(KubectlTest, AppliesMultiDocumentYamlAndReappliesClientAndServerSide) {
+  std::string out = ok("apply -f -", kApp);
+  for (const char* line : {"namespace/demo created", "deployment.apps/web created", "service/web created",
+                           "configmap/settings created", "secret/token created", "job.batch/migrate created"})
+    EXPECT_TRUE(contains(out, line)) << out;
+
+  out = ok("apply -f -", kApp);
+  EXPECT_TRUE(contains(out, "deployment.apps/web unchanged")) << out;
+  EXPECT_TRUE(contains(out, "configmap/settings unchanged")) << out;
+
+  std::string edited = replaced(replaced(kApp, "replicas: 2", "replicas: 3"), "mode: fast", "mode: safe");
+  out = ok("apply -f -", edited);
+  EXPECT_TRUE(contains(out, "deployment.apps/web configured")) << out;
+  EXPECT_TRUE(contains(out, "configmap/settings configured")) << out;
+  EXPECT_TRUE(contains(out, "service/web unchanged")) << out;
+  EXPECT_EQ(ok("get deploy web -n demo -o jsonpath={.spec.replicas}"), "3");
+  EXPECT_EQ(ok("get cm settings -n demo -o jsonpath={.data.mode}"), "safe");
+
+  std::string server_side = replaced(edited, "replicas: 3", "replicas: 5");
+  out = ok("apply --server-side --force-conflicts -f -", server_side);
+  EXPECT_TRUE(contains(out, "deployment.apps/web serverside-applied")) << out;
+  EXPECT_EQ(ok("get deploy web -n demo -o jsonpath={.spec.replicas}"), "5");
+  // Server-side apply records its field manager.
+  EXPECT_TRUE(contains(ok("get deploy web -n demo -o yaml --show-managed-fields"), "manager: kubectl"));
+
+  out = ok("apply --server-side -f -",
+           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh, namespace: demo}\ndata: {a: b}\n");
+  EXPECT_TRUE(contains(out, "configmap/fresh serverside-applied")) << out;
+  EXPECT_EQ(ok("get cm fresh -n demo -o jsonpath={.data.a}"), "b");
+}
+
+TEST_P(KubectlTest, GetPrintsTablesWideStructuredOutputSelectorsAndSorting) {
+  apply_app();
+  std::string table = ok("get deploy -n demo");
+  auto rows = lines_of(table);
+  ASSERT_EQ(rows.size(), 2u) << table;
+  EXPECT_TRUE(std::regex_search(rows[0], std::regex("^NAME +READY +UP-TO-DATE +AVAILABLE +AGE$"))) << table;
+  EXPECT_TRUE(std::regex_search(rows[1], std::regex("^web +0/2 +0 +0 +[0-9]+s$"))) << table;
+
+  std::string wide = ok("get deploy -n demo -o wide");
+  EXPECT_TRUE(std::regex_search(wide, std::regex("CONTAINERS +IMAGES +SELECTOR"))) << wide;
+  EXPECT_TRUE(std::regex_search(wide, std::regex("nginx +nginx:1.25 +app=web"))) << wide;
+
+  json::object deploy = get_json("get deploy web -n demo");
+  EXPECT_EQ(deploy["kind"], "Deployment");
+  EXPECT_EQ(deploy.at("spec").at("replicas"), 2);
+  EXPECT_FALSE(deploy.at("metadata").at("uid").as_string().empty());
+  EXPECT_TRUE(contains(ok("get svc web -n demo -o yaml"), "targetPort: 80"));
+  EXPECT_EQ(ok("get secret token -n demo -o jsonpath={.data.password}"), "aHVudGVyMg==");
+
+  std::string all_namespaces = ok("get cm -A");
+  EXPECT_TRUE(std::regex_search(all_namespaces, std::regex("NAMESPACE +NAME +DATA +AGE"))) << all_namespaces;
+  EXPECT_TRUE(std::regex_search(all_namespaces, std::regex("demo +settings +1 "))) << all_namespaces;
+
+  std::string selected = ok("get cm,deploy -n demo -l app=web -o name");
+  EXPECT_EQ(lines_of(selected), (std::vector<std::string>{"configmap/settings", "deployment.apps/web"}))
+      << selected;
+  EXPECT_EQ(ok("get cm -n demo -l app=nothing -o name"), "");
+
+  std::string labels = ok("get deploy web -n demo --show-labels");
+  EXPECT_TRUE(std::regex_search(labels, std::regex("LABELS"))) << labels;
+  EXPECT_TRUE(contains(labels, "app=web,tier=front")) << labels;
+
+  for (std::string name : {"charlie", "alpha", "bravo"})
+    ok("apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + ", namespace: demo}\n");
+  std::string sorted =
+      ok("get cm -n demo --sort-by=.metadata.name -o custom-columns=N:.metadata.name --no-headers");
+  EXPECT_EQ(lines_of(sorted), (std::vector<std::string>{"alpha", "bravo", "charlie", "settings"})) << sorted;
+}
+
+TEST_P(KubectlTest, WatchSeesAddedModifiedAndDeleted) {
+  ok("apply -f -",
+     "apiVersion: v1\nkind: Namespace\nmetadata: {name: watched}\n---\n"
+     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: marker, namespace: watched}\n");
+  BackgroundCommand watch(kubectl_->command("get configmaps -n watched -w --output-watch-events"),
+                          node_->dir() / "watch.out");
+  // Once the listed marker shows, kubectl watches from the list's revision: every later
+  // write arrives as an event, in order.
+  ASSERT_TRUE(eventually([&] { return contains(watch.output(), "marker"); })) << watch.output();
+  ok("apply -f -",
+     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seen, namespace: watched}\ndata: {a: b}\n");
+  ok("label configmap seen -n watched touched=yes");
+  ok("delete configmap seen -n watched");
+  bool all = eventually([&] {
+    std::string out = watch.output();
+    return std::regex_search(out, std::regex("ADDED +seen")) &&
+           std::regex_search(out, std::regex("MODIFIED +seen")) &&
+           std::regex_search(out, std::regex("DELETED +seen"));
+  });
+  EXPECT_TRUE(all) << watch.output();
+  auto events = lines_of(watch.output());
+  std::vector<std::string> kinds;
+  for (const auto& line : events)
+    if (line.find("seen") != std::string::npos) kinds.push_back(line.substr(0, line.find(' ')));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"ADDED", "MODIFIED", "DELETED"})) << watch.output();
+}
+
+TEST_P(KubectlTest, DescribeShowsTheObjectAndItsEvents) {
+  apply_app();
+  std::string uid = ok("get deploy web -n demo -o jsonpath={.metadata.uid}");
+  ok("apply -f -", R"(apiVersion: v1
+kind: Event
+metadata: {name: web.scaled, namespace: demo}
+involvedObject: {apiVersion: apps/v1, kind: Deployment, name: web, namespace: demo, uid: )" +
+                       uid + R"(}
+reason: ScalingReplicaSet
+message: Scaled up replica set web-abc to 2
+type: Normal
+source: {component: deployment-controller}
+count: 1
+)");
+  std::string out = ok("describe deployment web -n demo");
+  EXPECT_TRUE(std::regex_search(out, std::regex("Name: +web"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("Replicas: +2 desired"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("Image: +nginx:1.25"))) << out;
+  EXPECT_TRUE(
+      std::regex_search(out, std::regex("Normal +ScalingReplicaSet +.*deployment-controller +Scaled up "
+                                        "replica set web-abc to 2")))
+      << out;
+  std::string cm = ok("describe configmap settings -n demo");
+  EXPECT_TRUE(contains(cm, "mode:")) << cm;
+  EXPECT_TRUE(contains(cm, "fast")) << cm;
+}
+
+TEST_P(KubectlTest, LabelsAnnotatesPatchesAndScales) {
+  apply_app();
+  EXPECT_TRUE(contains(ok("label configmap settings -n demo stage=prod"), "configmap/settings labeled"));
+  EXPECT_TRUE(
+      contains(ok("annotate configmap settings -n demo owner=team-a"), "configmap/settings annotated"));
+  json::object meta = get_json("get cm settings -n demo").at("metadata").as_object();
+  EXPECT_EQ(meta.at("labels").at("stage"), "prod");
+  EXPECT_EQ(meta.at("annotations").at("owner"), "team-a");
+  EXPECT_TRUE(contains(ok("label configmap settings -n demo stage-"), "configmap/settings unlabeled"));
+
+  // Strategic merge patch merges containers by name instead of replacing the list.
+  ok(R"(patch deploy web -n demo -p '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox"}]}}}}')");
+  EXPECT_EQ(ok("get deploy web -n demo -o jsonpath={.spec.template.spec.containers[*].name}"),
+            "sidecar nginx");
+  ok(R"(patch deploy web -n demo --type=merge -p '{"metadata":{"labels":{"tier":null,"merged":"yes"}}}')");
+  json::object labels = get_json("get deploy web -n demo").at("metadata").at("labels").as_object();
+  EXPECT_EQ(labels.at("merged"), "yes");
+  EXPECT_FALSE(labels.contains("tier"));
+  ok(R"(patch deploy web -n demo --type=json -p '[{"op":"replace","path":"/spec/replicas","value":7}]')");
+  EXPECT_EQ(ok("get deploy web -n demo -o jsonpath={.spec.replicas}"), "7");
+  std::string bad =
+      fails(R"(patch deploy web -n demo --type=json -p '[{"op":"test","path":"/spec/replicas","value":1}]')");
+  EXPECT_TRUE(contains(bad, "test operation failed") || contains(bad, "testing value")) << bad;
+
+  EXPECT_TRUE(contains(ok("scale deployment web -n demo --replicas=1"), "deployment.apps/web scaled"));
+  EXPECT_EQ(ok("get deploy web -n demo -o jsonpath={.spec.replicas}"), "1");
+  std::string precondition = fails("scale deployment web -n demo --current-replicas=4 --replicas=2");
+  EXPECT_TRUE(contains(precondition, "Expected replicas to be 4, was 1")) << precondition;
+}
+
+TEST_P(KubectlTest, DeleteHonoursEachCascadeMode) {
+  apply_app();
+  auto owned_configmap = [&](const std::string& name) {
+    std::string uid = ok("get deploy web -n demo -o jsonpath={.metadata.uid}");
+    ok("apply -f -",
+       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name +
+           "\n  namespace: demo\n  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: "
+           "web, uid: " +
+           uid + "}]\n");
+  };
+  for (std::string mode : {"background", "foreground", "orphan"}) {
+    SCOPED_TRACE(mode);
+    owned_configmap("owned-" + mode);
+    EXPECT_TRUE(
+        contains(ok("delete deployment web -n demo --cascade=" + mode), "deployment.apps \"web\" deleted"));
+    EXPECT_TRUE(eventually([&] { return (*kubectl_)("get deploy web -n demo").exit_code != 0; }));
+    if (mode == "orphan") {
+      json::object left = get_json("get cm owned-orphan -n demo");
+      EXPECT_FALSE(left.at("metadata").as_object().contains("ownerReferences")) << left;
+    } else {
+      EXPECT_TRUE(eventually([&] { return (*kubectl_)("get cm owned-" + mode + " -n demo").exit_code != 0; }))
+          << "the dependent of a " << mode << " deletion is still there";
+    }
+    apply_app();
+  }
+  EXPECT_TRUE(contains(ok("delete namespace demo"), "namespace \"demo\" deleted"));
+  EXPECT_TRUE(eventually([&] { return (*kubectl_)("get namespace demo").exit_code != 0; }));
+}
+
+TEST_P(KubectlTest, DiscoveryVersionGetAllAndCreateNamespace) {
+  std::string resources = ok("api-resources");
+  for (const char* row : {"^pods +po +v1 +true +Pod$", "^deployments +deploy +apps/v1 +true +Deployment$",
+                          "^namespaces +ns +v1 +false +Namespace$", "^cronjobs +cj +batch/v1 +true +CronJob$",
+                          "^leases +coordination.k8s.io/v1 +true +Lease$",
+                          "^clusterroles +rbac.authorization.k8s.io/v1 +false +ClusterRole$"})
+    EXPECT_TRUE(std::regex_search(resources, std::regex(row, std::regex::multiline))) << row << "\n"
+                                                                                      << resources;
+
+  std::string version = ok("version");
+  EXPECT_TRUE(std::regex_search(version, std::regex("Server Version: v1\\.[0-9]+\\.[0-9]+"))) << version;
+
+  EXPECT_TRUE(contains(ok("create namespace fresh"), "namespace/fresh created"));
+  EXPECT_EQ(ok("get namespace fresh -o jsonpath={.status.phase}"), "Active");
+
+  apply_app();
+  std::string all = ok("get all -n demo");
+  for (const char* row : {"service/web", "deployment.apps/web", "job.batch/migrate"})
+    EXPECT_TRUE(contains(all, row)) << all;
+}
+
+TEST_P(KubectlTest, ErrorsReadLikeUpstream) {
+  apply_app();
+  std::string strict = fails(
+      "apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: typo, namespace: demo}\ndatta: {}\n");
+  EXPECT_TRUE(contains(strict, R"(strict decoding error: unknown field "datta")")) << strict;
+  EXPECT_TRUE(contains(strict, "Error from server (BadRequest)")) << strict;
+  EXPECT_NE((*kubectl_)("get cm typo -n demo").exit_code, 0) << "a rejected object was stored";
+
+  std::string exists =
+      fails("create -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: demo}\n");
+  EXPECT_TRUE(contains(
+      exists,
+      R"(Error from server (AlreadyExists): error when creating "STDIN": configmaps "settings" already exists)"))
+      << exists;
+
+  std::string missing = fails("get configmap nothing -n demo");
+  EXPECT_TRUE(contains(missing, R"(Error from server (NotFound): configmaps "nothing" not found)"))
+      << missing;
+
+  std::string stale = ok("get cm settings -n demo -o yaml");
+  ok("label cm settings -n demo bump=1");
+  stale = std::regex_replace(stale, std::regex("resourceVersion: \"[0-9]+\""), "resourceVersion: \"1\"");
+  std::string conflict = fails("replace -f -", stale);
+  EXPECT_TRUE(contains(conflict, "Error from server (Conflict)")) << conflict;
+  EXPECT_TRUE(contains(
+      conflict,
+      R"(Operation cannot be fulfilled on configmaps "settings": the object has been modified; please apply your changes to the latest version and try again)"))
+      << conflict;
+
+  std::string invalid =
+      fails("apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Not_Valid, namespace: demo}\n");
+  EXPECT_TRUE(contains(
+      invalid,
+      R"(The ConfigMap "Not_Valid" is invalid: metadata.name: Invalid value: "Not_Valid": a lowercase RFC 1123 subdomain must consist of)"))
+      << invalid;
+
+  std::string no_namespace =
+      fails("apply -f -", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: absent}\n");
+  EXPECT_TRUE(contains(no_namespace, R"(namespaces "absent" not found)")) << no_namespace;
+}
+
+// The oldest and the newest kubectl the server supports.
+INSTANTIATE_TEST_SUITE_P(Versions, KubectlTest, ::testing::Values("1.30", "1.33"), [](const auto& info) {
+  return "kubectl_" + std::string(info.param).replace(1, 1, "_");
+});
+
+}  // namespace
+}  // namespace ukube::testing
