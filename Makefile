@@ -30,6 +30,8 @@ run: build
 
 bench: build
 	@./$(BUILD)/bin/store_bench
+	@./$(BUILD)/bin/apiserver_bench
+	@./$(BUILD)/bin/scheduler_bench
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i

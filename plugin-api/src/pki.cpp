@@ -269,8 +269,9 @@ CertificateAuthority& CertificateAuthority::operator=(CertificateAuthority&&) no
 
 CertificateAuthority CertificateAuthority::load(const fs::path& dir) {
   if (!file_exists(dir / "ca.key") && !file_exists(dir / "ca.crt"))
-    throw std::runtime_error("there is no cluster CA in " + dir.string() +
-                             ": start the node once (it creates its PKI there) or point at the node's data dir");
+    throw std::runtime_error(
+        "there is no cluster CA in " + dir.string() +
+        ": start the node once (it creates its PKI there) or point at the node's data dir");
   return load_or_create(dir);
 }
 

@@ -5,6 +5,7 @@
 #include "common/json.h"
 #include "common/labels.h"
 #include "common/table.h"
+#include "common/time.h"
 #include "core/pod_table.h"
 #include "families.h"
 #include "podspec/defaults.h"
@@ -69,6 +70,22 @@ json::object bind(const json::object& pod, const json::object& binding) {
     auto& dst = child(child(out_pod, "metadata"), "annotations");
     for (const auto& a : *ann) dst[a.key()] = a.value();
   }
+  // As upstream's binding does: the pod now says it is scheduled.
+  json::value& conditions = child(out_pod, "status")["conditions"];
+  if (!conditions.is_array()) conditions = json::array();
+  json::object scheduled{{"type", "PodScheduled"},
+                         {"status", "True"},
+                         {"lastProbeTime", nullptr},
+                         {"lastTransitionTime", format_time(Clock::now())}};
+  bool replaced = false;
+  for (auto& c : conditions.get_array())
+    if (c.is_object() && string_at(c.get_object(), {"type"}) == "PodScheduled") {
+      if (string_at(c.get_object(), {"status"}) == "True")
+        scheduled["lastTransitionTime"] = c.at("lastTransitionTime");
+      c = scheduled;
+      replaced = true;
+    }
+  if (!replaced) conditions.get_array().push_back(std::move(scheduled));
   return out_pod;
 }
 

@@ -23,6 +23,10 @@ TEST_F(Binding, SetsNodeNameAndCopiesAnnotations) {
   EXPECT_EQ(at(*pod, "spec.nodeName"), "node-1");
   EXPECT_EQ(pod->at("metadata").at("annotations").at("why"), "test");
   EXPECT_EQ(at(*k.client().get(kPods, "default", "p"), "spec.nodeName"), "node-1");
+  const auto& conditions = pod->at("status").at("conditions").as_array();
+  ASSERT_EQ(conditions.size(), 1u);
+  EXPECT_EQ(conditions[0].at("type"), "PodScheduled");
+  EXPECT_EQ(conditions[0].at("status"), "True");
 }
 
 TEST_F(Binding, RefusesASecondBinding) {

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+
+#include "ukube/client.h"
+#include "ukube/scheduler/pod_info.h"
+
+// What the scheduler writes about a pod besides its binding: the PodScheduled condition,
+// the nominated node, and events.
+namespace ukube::scheduler {
+
+struct FailureWrite {
+  std::string reason = "Unschedulable";  // or SchedulerError
+  std::string message;
+  std::string nominated_node;  // empty: leave as is
+  bool clear_nominated = false;
+};
+
+// Patches status.conditions[PodScheduled] = False (and nominatedNodeName) unless the
+// pod already says exactly that. Returns false when the pod is gone.
+bool write_unschedulable_status(Client& client, const PodInfo& pod, const FailureWrite& failure);
+// After a pod that once failed is bound: its PodScheduled condition becomes True.
+void write_scheduled_status(Client& client, const PodInfo& pod);
+bool has_pod_scheduled_false(const PodInfo& pod);
+
+// A core/v1 Event about the pod from `component`.
+void write_pod_event(Client& client, const PodInfo& pod, const std::string& component,
+                     const std::string& type, const std::string& reason, const std::string& message);
+
+// RFC 3339 in UTC, with microseconds when `micro` (MicroTime fields).
+std::string now_rfc3339(bool micro = false);
+
+}  // namespace ukube::scheduler

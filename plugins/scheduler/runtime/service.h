@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "framework/registry.h"
+#include "model/parse.h"
+#include "runtime/leader_election.h"
+#include "runtime/scheduler.h"
+#include "settings.h"
+#include "ukube/informer.h"
+
+// The scheduler as it runs: informers on nodes, pods, namespaces and PriorityClasses
+// feeding the Scheduler, optionally only while this server holds the leader Lease.
+// Independent of the plugin host, so benchmarks run exactly this against a test kernel.
+namespace ukube::scheduler {
+
+class SchedulerService {
+ public:
+  SchedulerService(std::shared_ptr<Client> client, const Registry& registry, Settings settings,
+                   std::shared_ptr<spdlog::logger> log = nullptr);
+  ~SchedulerService();
+
+  void start();
+  void stop();
+  // Informers have listed everything once (the scheduler has seen the cluster).
+  bool wait_for_sync(std::chrono::milliseconds timeout) const;
+
+  Scheduler& scheduler() { return *scheduler_; }
+  bool is_leader() const { return !elector_ || elector_->is_leader(); }
+
+ private:
+  std::shared_ptr<Client> client_;
+  Settings settings_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<Informer> priority_classes_;
+  std::unique_ptr<Informer> namespaces_;
+  std::unique_ptr<Informer> nodes_;
+  std::unique_ptr<Informer> pods_;
+  PriorityResolver priorities_;
+  std::unique_ptr<LeaderElector> elector_;
+};
+
+}  // namespace ukube::scheduler

@@ -1,0 +1,31 @@
+#include "scheduler_plugin.h"
+
+#include <spdlog/logger.h>
+
+#include "scheduler/config.pb.h"
+#include "ukube/auth.h"
+
+namespace ukube::scheduler {
+
+void SchedulerPlugin::init(InitContext& ctx) {
+  ctx_ = &ctx;
+  settings_ = resolve_settings(ctx.config_as<config::SchedulerConfig>());
+  register_in_tree(registry_);
+}
+
+void SchedulerPlugin::start() {
+  for (FrameworkPluginProvider* provider : ctx_->all_of<FrameworkPluginProvider>())
+    for (auto& factory : provider->framework_plugins()) {
+      if (ctx_->logger()) ctx_->logger()->info("framework plugin {} available", factory.name);
+      registry_.add(std::move(factory));
+    }
+  auto client = ctx_->client(UserInfo{"system:kube-scheduler", "", {"system:masters"}, {}});
+  service_ = std::make_unique<SchedulerService>(client, registry_, settings_, ctx_->logger());
+  service_->start();
+}
+
+void SchedulerPlugin::stop() {
+  service_.reset();
+}
+
+}  // namespace ukube::scheduler

@@ -1,0 +1,130 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "runtime/service.h"
+#include "tests/unit/builtin-types/builtin_test_support.h"
+
+// A real kernel with the built-in types, and the scheduler service running against it
+// in-process: the objects a test writes go through the same pipeline kubectl's do.
+namespace ukube::scheduler::testing {
+
+namespace bt = ukube::builtin::testing;
+
+inline const GroupVersionResource kPods{"", "v1", "pods"};
+inline const GroupVersionResource kNodes{"", "v1", "nodes"};
+inline const GroupVersionResource kEvents{"", "v1", "events"};
+inline const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "priorityclasses"};
+inline const GroupVersionResource kPdbs{"policy", "v1", "poddisruptionbudgets"};
+inline const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
+
+class SchedulerKernel {
+ public:
+  SchedulerKernel() {
+    bt::remove_stand_ins(kernel_.types());
+    builtin::register_builtin_types(kernel_.types());
+    client_ = kernel_.client();
+    for (const char* ns : {"default", "kube-system"})
+      client_->create({"", "v1", "namespaces"}, "",
+                      bt::parse(std::string(R"({"metadata":{"name":")") + ns + "\"}}"));
+    register_in_tree(registry_);
+  }
+  ~SchedulerKernel() { service_.reset(); }
+
+  Client& client() { return *client_; }
+  std::shared_ptr<Client> shared_client() { return client_; }
+  Registry& registry() { return registry_; }
+
+  SchedulerService& start(Settings settings = {}) {
+    settings.scheduler.queue.initial_backoff = std::chrono::milliseconds(50);
+    settings.scheduler.queue.max_backoff = std::chrono::milliseconds(200);
+    service_ = std::make_unique<SchedulerService>(client_, registry_, std::move(settings));
+    service_->start();
+    service_->wait_for_sync(std::chrono::seconds(10));
+    return *service_;
+  }
+
+  void node(const std::string& name, const std::string& cpu = "4", const std::string& memory = "8Gi",
+            const std::string& extra_labels = "", const std::string& spec = "{}") {
+    std::string text = R"({"apiVersion":"v1","kind":"Node","metadata":{"name":")" + name +
+                       R"(","labels":{"kubernetes.io/hostname":")" + name + "\"" + extra_labels +
+                       R"(}},"spec":)" + spec + R"(,"status":{"capacity":{"cpu":")" + cpu +
+                       R"(","memory":")" + memory + R"(","pods":"110"},"allocatable":{"cpu":")" + cpu +
+                       R"(","memory":")" + memory + R"(","pods":"110"}}})";
+    client_->create(kNodes, "", bt::parse(text));
+  }
+
+  ObjectPtr pod(const std::string& name, const std::string& spec_extra = "", const std::string& cpu = "",
+                const std::string& labels = "{}") {
+    std::string resources = cpu.empty() ? "" : R"(,"resources":{"requests":{"cpu":")" + cpu + "\"}}";
+    std::string text = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name + R"(","labels":)" +
+                       labels + R"(},"spec":{"containers":[{"name":"c","image":"app")" + resources + "}]" +
+                       spec_extra + "}}";
+    return client_->create(kPods, "default", bt::parse(text));
+  }
+
+  std::string node_of(const std::string& pod) {
+    try {
+      auto p = client_->get(kPods, "default", pod);
+      return bt::at(*p, "spec.nodeName").is_string() ? std::string(bt::at(*p, "spec.nodeName").get_string())
+                                                     : "";
+    } catch (const ApiError&) {
+      return "";
+    }
+  }
+
+  bool gone(const std::string& pod) {
+    try {
+      client_->get(kPods, "default", pod);
+      return false;
+    } catch (const ApiError& e) {
+      return is_not_found(e);
+    }
+  }
+
+  // The PodScheduled condition as "status/reason/message".
+  std::string scheduled_condition(const std::string& pod) {
+    auto p = client_->get(kPods, "default", pod);
+    auto conds = bt::at(*p, "status.conditions");
+    if (!conds.is_array()) return "";
+    for (const auto& c : conds.get_array()) {
+      const auto& o = c.as_object();
+      if (o.at("type") == "PodScheduled") {
+        auto s = [&](const char* k) {
+          return o.contains(k) && o.at(k).is_string() ? std::string(o.at(k).get_string()) : std::string();
+        };
+        return s("status") + "/" + s("reason") + "/" + s("message");
+      }
+    }
+    return "";
+  }
+
+  std::vector<std::string> event_messages(const std::string& pod, const std::string& reason) {
+    std::vector<std::string> out;
+    for (const auto& e : client_->list(kEvents, "default").items)
+      if (bt::at(*e, "involvedObject.name") == pod.c_str() && bt::at(*e, "reason") == reason.c_str())
+        out.emplace_back(bt::at(*e, "message").as_string());
+    return out;
+  }
+
+ private:
+  ukube::testing::TestKernel kernel_;
+  std::shared_ptr<Client> client_;
+  Registry registry_;
+  std::unique_ptr<SchedulerService> service_;
+};
+
+template <class P>
+bool eventually(P predicate, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return predicate();
+}
+
+}  // namespace ukube::scheduler::testing
