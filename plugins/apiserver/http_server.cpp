@@ -19,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "apiserver/api_handler.h"
@@ -72,9 +73,11 @@ class Gate {
 // The threads that run requests which may block. A write holds its thread until its
 // group commit is on disk, and the store can only batch the writes that wait together,
 // so a fixed handful of threads would cap writes at a handful per fsync. The pool
-// therefore grows while every thread is busy, up to `max` (the in-flight limit: no more
-// requests than that are admitted anyway), and a thread idle for a while leaves again,
-// down to `min`.
+// therefore grows when more requests wait than threads are free to take them and the
+// oldest has waited longer than kGrace, up to `max` (the in-flight limit: no more
+// requests than that are admitted anyway); a thread idle for a while leaves again, down
+// to `min`. A thread is free once its task says the part that may block is over, so
+// that a busy CPU, which delays a task's last steps, does not pass for blocked writes.
 class WorkerPool {
  public:
   WorkerPool(size_t min, size_t max) : min_(min), max_(std::max(min, max)) {
@@ -84,16 +87,27 @@ class WorkerPool {
   ~WorkerPool() { stop(); }
 
   void post(std::function<void()> task) {
+    const auto now = std::chrono::steady_clock::now();
     std::lock_guard lock(mu_);
     if (stopped_) return;
-    queue_.push_back(std::move(task));
-    if (queue_.size() > idle_ && workers_.size() < max_) spawn();
+    queue_.push_back({std::move(task), now});
+    if (busy_ + queue_.size() > workers_.size() && now - queue_.front().queued >= kGrace &&
+        workers_.size() < max_)
+      spawn();
     ready_.notify_one();
+  }
+
+  // Called by a task once what may block is done; the rest of it is quick.
+  static void done_blocking() {
+    WorkerPool* pool = std::exchange(current_, nullptr);
+    if (!pool) return;
+    std::lock_guard lock(pool->mu_);
+    --pool->busy_;
   }
 
   // Drops the queued tasks and waits for the running ones to finish.
   void stop() {
-    std::deque<std::function<void()>> dropped;
+    std::deque<Task> dropped;
     std::list<std::thread> threads;
     {
       std::lock_guard lock(mu_);
@@ -108,6 +122,11 @@ class WorkerPool {
 
  private:
   using Threads = std::list<std::thread>;
+  struct Task {
+    std::function<void()> run;
+    std::chrono::steady_clock::time_point queued;
+  };
+  static constexpr std::chrono::milliseconds kGrace{1};
   static constexpr std::chrono::seconds kIdleExit{30};
 
   void spawn() {  // mu_ held
@@ -122,17 +141,18 @@ class WorkerPool {
     std::unique_lock lock(mu_);
     while (!stopped_) {
       if (!queue_.empty()) {
-        std::function<void()> task = std::move(queue_.front());
+        std::function<void()> task = std::move(queue_.front().run);
         queue_.pop_front();
+        ++busy_;
+        current_ = this;
         lock.unlock();
         task();
         task = nullptr;  // whatever it holds goes before the lock is taken again
         lock.lock();
+        if (std::exchange(current_, nullptr)) --busy_;
         continue;
       }
-      ++idle_;
       const bool woken = ready_.wait_for(lock, kIdleExit, [&] { return stopped_ || !queue_.empty(); });
-      --idle_;
       if (!woken && workers_.size() > min_) {
         finished_.splice(finished_.end(), workers_, self);
         return;
@@ -143,12 +163,15 @@ class WorkerPool {
   const size_t min_, max_;
   std::mutex mu_;
   std::condition_variable ready_;
-  std::deque<std::function<void()>> queue_;
-  Threads workers_;   // running
+  std::deque<Task> queue_;
+  Threads workers_;   // alive
   Threads finished_;  // left after idling; joined by the next spawn() or stop()
-  size_t idle_ = 0;
+  size_t busy_ = 0;   // threads inside the part of a task that may block
   bool stopped_ = false;
+  static thread_local WorkerPool* current_;  // the pool whose task this thread runs
 };
+
+thread_local WorkerPool* WorkerPool::current_ = nullptr;
 
 struct Shared {
   Settings settings;
@@ -408,6 +431,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // pool and the event loops stay free for other connections and for watch streams.
     shared_.workers->post([self = self(), request = std::move(request)] {
       HttpResponse response = self->shared_.handler->handle(request);
+      WorkerPool::done_blocking();
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
     });

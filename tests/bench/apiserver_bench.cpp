@@ -27,6 +27,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -57,6 +58,12 @@ std::string read_text(const fs::path& p) {
   return s.str();
 }
 
+// What an interrupted run must still clean up: scratch directories and child process
+// groups. The signal watcher (see main) does it on a thread of its own.
+std::mutex g_cleanup_mu;
+std::vector<fs::path> g_scratch_dirs;
+std::atomic<pid_t> g_children[4];
+
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& tag) {
@@ -64,8 +71,14 @@ class ScratchDir {
     std::string pattern = std::string(base && *base ? base : "/tmp") + "/ukube-bench-" + tag + "-XXXXXX";
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
     path_ = pattern;
+    std::lock_guard lock(g_cleanup_mu);
+    g_scratch_dirs.push_back(path_);
   }
   ~ScratchDir() {
+    {
+      std::lock_guard lock(g_cleanup_mu);
+      std::erase(g_scratch_dirs, path_);
+    }
     std::error_code ignored;
     fs::remove_all(path_, ignored);
   }
@@ -79,14 +92,31 @@ class ScratchDir {
 // Child processes. Each runs in a process group of its own, so nginx's workers go with
 // their master; an interrupted bench still takes its children down.
 
-std::atomic<pid_t> g_children[4];
+// SIGINT, SIGTERM and SIGHUP stay blocked on every thread but the one that waits for them.
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, sig);
+  return set;
+}
 
-void kill_children_and_exit(int sig) {
-  for (auto& c : g_children) {
-    pid_t pid = c.load();
-    if (pid > 0) ::kill(-pid, SIGKILL);
-  }
-  ::_exit(128 + sig);
+void clean_up_on_signal() {
+  const sigset_t set = stop_signals();
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    int sig = 0;
+    ::sigwait(&set, &sig);
+    for (auto& c : g_children) {
+      pid_t pid = c.load();
+      if (pid > 0) ::kill(-pid, SIGKILL);
+    }
+    std::lock_guard lock(g_cleanup_mu);
+    for (const auto& dir : g_scratch_dirs) {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+    std::_Exit(128 + sig);
+  }).detach();
 }
 
 class Child {
@@ -102,8 +132,11 @@ class Child {
     posix_spawn_file_actions_adddup2(&actions, 1, 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
     posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);  // ours blocks the stop signals
     started_ = Clock::now();
     int rc = posix_spawn(&pid_, argv[0], &actions, &attr, argv.data(), environ);
     posix_spawnattr_destroy(&attr);
@@ -124,6 +157,7 @@ class Child {
     if (pid_ <= 0) return false;
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      ::kill(-pid_, SIGKILL);  // whatever it left behind
       forget();
       return false;
     }
@@ -136,10 +170,13 @@ class Child {
     ::kill(pid_, SIGTERM);
     auto deadline = Clock::now() + std::chrono::seconds(5);
     int status = 0;
-    while (Clock::now() < deadline && ::waitpid(pid_, &status, WNOHANG) == 0)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    bool reaped = false;
+    while (!reaped && Clock::now() < deadline) {
+      reaped = ::waitpid(pid_, &status, WNOHANG) == pid_;
+      if (!reaped) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, &status, WNOHANG);
+    if (!reaped) ::waitpid(pid_, &status, 0);
     forget();
   }
 
@@ -155,13 +192,18 @@ class Child {
   Clock::time_point started_;
 };
 
-// VmRSS in MB (10^6 bytes), the unit of the target.
-double rss_mb(pid_t pid) {
+// A numeric field of /proc/<pid>/status, such as "VmRSS:" (in kB) or "Threads:".
+long long status_field(pid_t pid, std::string_view name) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line))
-    if (line.starts_with("VmRSS:")) return std::stod(line.substr(6)) * 1024.0 / 1e6;
+    if (line.starts_with(name)) return std::stoll(line.substr(name.size()));
   return -1;
+}
+
+// VmRSS in MB (10^6 bytes), the unit of the target.
+double rss_mb(pid_t pid) {
+  return static_cast<double>(status_field(pid, "VmRSS:")) * 1024.0 / 1e6;
 }
 
 // CPU seconds (user and system) used so far by the processes of group `pgid`: the
@@ -733,9 +775,7 @@ uint16_t port_from_kubeconfig(const fs::path& file) {
   return static_cast<uint16_t>(std::atoi(text.c_str() + colon + 1));
 }
 
-// `plain_option`: ask for plain HTTP explicitly, as builds that also speak HTTPS need.
-Daemon start_daemon(const Config& config, const fs::path& dir, bool plain_option) {
-  fs::remove_all(dir / "data");
+Daemon start_daemon(const Config& config, const fs::path& dir) {
   fs::create_directories(dir / "data");
   {
     std::ofstream cfg(dir / "ukube.yaml");
@@ -744,8 +784,8 @@ Daemon start_daemon(const Config& config, const fs::path& dir, bool plain_option
         << "plugins:\n"
         << "  - uri: ukube.types.v1.builtin\n"
         << "  - uri: ukube.apiserver.v1.apiserver\n"
-        << "    config: {listen: \"127.0.0.1:0\"" << (plain_option ? ", insecure_plain_http: true" : "")
-        << "}\n";
+        // Plain HTTP keeps TLS out of every figure (and nginx serves plain HTTP too).
+        << "    config: {listen: \"127.0.0.1:0\", insecure_plain_http: true}\n";
   }
   Daemon d;
   const fs::path kubeconfig = dir / "data" / "admin.kubeconfig";
@@ -808,6 +848,16 @@ double fdatasync_latency_us(const fs::path& dir) {
 
 // The daemon's process (and group) id, whose CPU time the figures report.
 pid_t g_daemon = 0;
+
+// Every pod in the store, as /metrics counts them.
+long long stored_pods(uint16_t port) {
+  SyncClient client(port);
+  Reply r = client.call("GET", "/metrics");
+  constexpr std::string_view kGauge = "apiserver_storage_objects{resource=\"pods\"} ";
+  auto at = r.body.find(kGauge);
+  if (r.status != 200 || at == std::string::npos) return -1;
+  return std::atoll(r.body.c_str() + at + kGauge.size());
+}
 
 void create_namespace(uint16_t port, const std::string& name) {
   SyncClient client(port);
@@ -1012,7 +1062,7 @@ void bench_watch(const Config& config, uint16_t port) {
 }
 
 void print_table(const std::string& load_before) {
-  std::printf("\n%-52s %-17s %-7s %s\n", "figure", "target", "", "measured");
+  std::printf("\n%-52s %-17s %-7s %s\n", "figure", "target", "verdict", "measured");
   std::printf("%s\n", std::string(140, '-').c_str());
   for (const auto& row : rows)
     std::printf("%-52s %-17s %-7s %s\n", row.what.c_str(), row.target.c_str(), row.verdict.c_str(),
@@ -1069,7 +1119,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "apiserver_bench: no daemon at %s (build the ukube target)\n", config.ukube.c_str());
     return 1;
   }
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::signal(sig, kill_children_and_exit);
+  clean_up_on_signal();
   ::signal(SIGPIPE, SIG_IGN);
   // A thousand watch connections on each side of loopback; the daemon inherits the limit.
   rlimit files{};
@@ -1086,14 +1136,7 @@ int main(int argc, char** argv) {
         "ukube API server benchmark (%ld cores, load average %s; one load-generator thread; fdatasync of "
         "16 KiB takes %.0f us on this disk)\n\n",
         ::sysconf(_SC_NPROCESSORS_ONLN), load_before.c_str(), fdatasync_latency_us(dir.path()));
-    Daemon daemon;
-    try {
-      daemon = start_daemon(config, dir.path(), true);
-    } catch (const std::runtime_error& e) {
-      // A build that only speaks plain HTTP has no such option and refuses it.
-      if (std::string(e.what()).find("insecure_plain_http") == std::string::npos) throw;
-      daemon = start_daemon(config, dir.path(), false);
-    }
+    Daemon daemon = start_daemon(config, dir.path());
     const pid_t pid = daemon.child->pid();
     g_daemon = pid;
     add_row("exec to first 200 from /readyz",
@@ -1108,7 +1151,9 @@ int main(int argc, char** argv) {
     if (run("list")) bench_list(config, daemon.port);
     if (run("watch")) bench_watch(config, daemon.port);
     std::this_thread::sleep_for(std::chrono::seconds(2));
-    add_row("idle daemon RSS after the load (VmRSS)", fmt("%9.1f MB", rss_mb(pid)));
+    add_row("idle daemon RSS after the load (VmRSS)",
+            fmt("%9.1f MB   (%lld pods stored, %d threads)", rss_mb(pid), stored_pods(daemon.port),
+                status_field(pid, "Threads:")));
     if (!daemon.child->running())
       note("the daemon exited during the run; its log:\n" + read_text(dir.path() / "daemon.log"));
     daemon.child->stop();

@@ -404,5 +404,29 @@ TEST_F(HandlerTest, InFlightLimitSparesWatches) {
   EXPECT_EQ(saturated.handle(get).status, 200);
 }
 
+// Only what answers from memory at once skips the worker threads; anything that can
+// wait (writes, watches, lists, subresources) or is built on first use must not.
+TEST(AnswersAtOnce, ReadsOfOneObjectAndHealthOnly) {
+  auto at_once = [](const std::string& method, const std::string& target) {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    return ApiHandler::answers_at_once(r);
+  };
+  EXPECT_TRUE(at_once("GET", "/api/v1/namespaces/default/pods/web"));
+  EXPECT_TRUE(at_once("GET", "/apis/apps/v1/namespaces/default/deployments/web?resourceVersion=0"));
+  EXPECT_TRUE(at_once("GET", "/api/v1/nodes/n1"));
+  EXPECT_TRUE(at_once("GET", "/readyz"));
+  EXPECT_TRUE(at_once("GET", "/version"));
+  EXPECT_FALSE(at_once("GET", "/api/v1/namespaces/default/pods"));
+  EXPECT_FALSE(at_once("GET", "/api/v1/namespaces/default/pods/web?watch=true"));
+  EXPECT_FALSE(at_once("GET", "/api/v1/watch/namespaces/default/pods/web"));
+  EXPECT_FALSE(at_once("GET", "/api/v1/namespaces/default/pods/web/log"));
+  EXPECT_FALSE(at_once("GET", "/openapi/v2"));
+  EXPECT_FALSE(at_once("GET", "/metrics"));
+  EXPECT_FALSE(at_once("POST", "/api/v1/namespaces/default/pods"));
+  EXPECT_FALSE(at_once("DELETE", "/api/v1/namespaces/default/pods/web"));
+}
+
 }  // namespace
 }  // namespace ukube::apiserver
