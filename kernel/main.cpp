@@ -1,5 +1,6 @@
 // ukube: a Kubernetes-compatible node in one daemon. This file only reads the command
 // line; kernel/daemon runs the node.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "kernel/daemon/daemon.h"
 #include "kernel/daemon/issue_kubeconfig.h"
+#include "kernel/daemon/token_command.h"
 #include "kernel/host/config.h"
 #include "kernel/host/errors.h"
 #include "kernel/host/introspection.h"
@@ -23,6 +25,11 @@ constexpr const char* kUsage = R"(usage:
   ukube kubeconfig [--config FILE] [--data-dir DIR] --user NAME [--group GROUP]... [--days N]
       print a kubeconfig for NAME (in each GROUP) with a client certificate signed by
       the node's cluster CA, valid N days (default 365)
+  ukube token create [--kubeconfig FILE | --data-dir DIR] [--ttl 24h] [--description TEXT]
+      [--groups system:bootstrappers:NAME[,...]]
+      print a new bootstrap token <id>.<secret> after storing it as a Secret in
+      kube-system through the API server (admin kubeconfig: FILE or DIR/admin.kubeconfig);
+      --ttl 0 never expires
   ukube version
 )";
 
@@ -37,6 +44,8 @@ int main(int argc, char** argv) {
   std::string command = "run";
   ukube::daemon::DaemonOptions options;
   ukube::daemon::KubeconfigRequest kubeconfig;
+  ukube::daemon::TokenCreateRequest token;
+  std::string token_action;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&](std::string_view flag) -> std::string {
@@ -45,8 +54,22 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (arg == "plugins" || arg == "version" || arg == "help" || arg == "kubeconfig") {
+      if (arg == "plugins" || arg == "version" || arg == "help" || arg == "kubeconfig" || arg == "token") {
         command = arg;
+      } else if (command == "token" && token_action.empty() && !arg.starts_with("-")) {
+        token_action = arg;
+      } else if (command == "token" && arg.starts_with("--kubeconfig")) {
+        token.kubeconfig = value("--kubeconfig");
+      } else if (command == "token" && arg.starts_with("--ttl")) {
+        token.ttl = ukube::daemon::parse_ttl(value("--ttl"));
+      } else if (command == "token" && arg.starts_with("--description")) {
+        token.description = value("--description");
+      } else if (command == "token" && arg.starts_with("--groups")) {
+        std::string groups = value("--groups");
+        for (size_t start = 0, comma = 0; start <= groups.size(); start = comma + 1) {
+          comma = std::min(groups.find(',', start), groups.size());
+          if (comma > start) token.groups.push_back(groups.substr(start, comma - start));
+        }
       } else if (arg == "-h" || arg == "--help") {
         command = "help";
       } else if (arg.starts_with("--config")) {
@@ -80,6 +103,22 @@ int main(int argc, char** argv) {
   if (command == "version") {
     std::cout << "ukube " << UKUBE_VERSION << "\n";
     return 0;
+  }
+  if (command == "token") {
+    if (token_action != "create") return usage_error("ukube token: the only action is `create`");
+    try {
+      if (token.kubeconfig.empty())
+        token.kubeconfig =
+            (options.data_dir               ? *options.data_dir
+             : !options.config_file.empty() ? ukube::host::load_config(options.config_file).data_dir
+                                            : std::filesystem::path("data")) /
+            "admin.kubeconfig";
+      std::cout << ukube::daemon::create_bootstrap_token(token) << "\n";
+      return 0;
+    } catch (const std::exception& e) {
+      std::cerr << "ukube token create: " << e.what() << "\n";
+      return 1;
+    }
   }
   if (command == "kubeconfig") {
     try {

@@ -8,6 +8,12 @@
 namespace ukube {
 Authenticator::~Authenticator() = default;
 Authorizer::~Authorizer() = default;
+SubjectRules Authorizer::rules_for(const UserInfo&, const std::string&) {
+  SubjectRules r;
+  r.incomplete = true;
+  r.evaluation_error = "this authorizer cannot list rules";
+  return r;
+}
 AdmissionPlugin::~AdmissionPlugin() = default;
 AuthChains::~AuthChains() = default;
 }  // namespace ukube
@@ -17,11 +23,13 @@ namespace ukube::auth {
 void KernelAuthChains::add_authenticator(const std::string& name, std::shared_ptr<Authenticator> a) {
   std::unique_lock lock(mutex_);
   authenticators_.emplace_back(name, std::move(a));
+  had_authenticator_ = true;
 }
 
 void KernelAuthChains::add_authorizer(const std::string& name, std::shared_ptr<Authorizer> a) {
   std::unique_lock lock(mutex_);
   authorizers_.emplace_back(name, std::move(a));
+  had_authorizer_ = true;
 }
 
 void KernelAuthChains::add_admission(const std::string& name, std::shared_ptr<AdmissionPlugin> a) {
@@ -42,7 +50,8 @@ void KernelAuthChains::remove(const std::string& name) {
 
 UserInfo KernelAuthChains::authenticate(const Credentials& credentials) {
   std::shared_lock lock(mutex_);
-  if (authenticators_.empty()) return UserInfo{"system:anonymous", "", {"system:unauthenticated"}, {}};
+  if (authenticators_.empty() && !had_authenticator_)
+    return UserInfo{"system:anonymous", "", {"system:unauthenticated"}, {}};
   for (const auto& [name, a] : authenticators_) {
     AuthnResult r = a->authenticate(credentials);
     if (r.outcome == AuthnResult::Outcome::Authenticated) {
@@ -73,34 +82,60 @@ std::string forbidden_message(const RequestAttributes& a, const std::string& rea
   return msg;
 }
 
-void KernelAuthChains::authorize(const RequestAttributes& attributes) {
+AuthzResult KernelAuthChains::decide(const RequestAttributes& attributes) {
   std::shared_lock lock(mutex_);
-  if (authorizers_.empty()) return;
+  if (authorizers_.empty()) {
+    if (!had_authorizer_) return {AuthzResult::Decision::Allow, "no authorizer is configured"};
+    return {AuthzResult::Decision::Deny, "no authorizer is loaded right now (one is being reloaded); retry"};
+  }
   std::string reason;
   for (const auto& [name, a] : authorizers_) {
     AuthzResult r = a->authorize(attributes);
-    if (r.decision == AuthzResult::Decision::Allow) return;
-    if (r.decision == AuthzResult::Decision::Deny) {
-      reason = r.reason;
-      break;
-    }
+    if (r.decision == AuthzResult::Decision::Allow) return r;
+    if (r.decision == AuthzResult::Decision::Deny) return r;
     if (reason.empty()) reason = r.reason;
   }
-  ApiError e = ApiError::forbidden(forbidden_message(attributes, reason));
+  return {AuthzResult::Decision::Deny, reason};
+}
+
+SubjectRules KernelAuthChains::rules_for(const UserInfo& user, const std::string& namespace_) {
+  std::shared_lock lock(mutex_);
+  SubjectRules all;
+  for (const auto& [name, a] : authorizers_) {
+    SubjectRules r = a->rules_for(user, namespace_);
+    all.resource_rules.insert(all.resource_rules.end(), r.resource_rules.begin(), r.resource_rules.end());
+    all.non_resource_rules.insert(all.non_resource_rules.end(), r.non_resource_rules.begin(),
+                                  r.non_resource_rules.end());
+    all.incomplete = all.incomplete || r.incomplete;
+    if (!r.evaluation_error.empty())
+      all.evaluation_error += (all.evaluation_error.empty() ? "" : "; ") + name + ": " + r.evaluation_error;
+  }
+  return all;
+}
+
+void KernelAuthChains::authorize(const RequestAttributes& attributes) {
+  AuthzResult r = decide(attributes);
+  if (r.decision == AuthzResult::Decision::Allow) return;
+  ApiError e = ApiError::forbidden(forbidden_message(attributes, r.reason));
   e.group = attributes.api_group;
   e.kind = attributes.resource;
   e.name = attributes.name;
   throw e;
 }
 
-void KernelAuthChains::admit(AdmissionRequest& request) {
+// Admission plugins call back into the pipeline (quota status writes, lookups), so they
+// run on a copy of the chain rather than under the lock.
+KernelAuthChains::Named<AdmissionPlugin> KernelAuthChains::admission_chain() const {
   std::shared_lock lock(mutex_);
-  for (const auto& [name, a] : admission_) a->admit(request);
+  return admission_;
+}
+
+void KernelAuthChains::admit(AdmissionRequest& request) {
+  for (const auto& [name, a] : admission_chain()) a->admit(request);
 }
 
 void KernelAuthChains::validate(const AdmissionRequest& request) {
-  std::shared_lock lock(mutex_);
-  for (const auto& [name, a] : admission_) a->validate(request);
+  for (const auto& [name, a] : admission_chain()) a->validate(request);
 }
 
 bool KernelAuthChains::open() const {

@@ -10,8 +10,9 @@
 
 namespace ukube::auth {
 
-// The kernel's chains. With no authorizer registered every request is allowed; the
-// daemon warns loudly about that at start (warn_if_open()).
+// The kernel's chains. With no authorizer ever registered every request is allowed; the
+// daemon warns loudly about that at start (warn_if_open()). Once one was, the chain stays
+// closed while it is empty (an authorizer being reloaded), so a reload never opens the API.
 class KernelAuthChains final : public AuthChains {
  public:
   void add_authenticator(const std::string& name, std::shared_ptr<Authenticator> a) override;
@@ -21,6 +22,8 @@ class KernelAuthChains final : public AuthChains {
 
   UserInfo authenticate(const Credentials& credentials) override;
   void authorize(const RequestAttributes& attributes) override;
+  AuthzResult decide(const RequestAttributes& attributes) override;
+  SubjectRules rules_for(const UserInfo& user, const std::string& namespace_) override;
   void admit(AdmissionRequest& request) override;
   void validate(const AdmissionRequest& request) override;
 
@@ -30,10 +33,14 @@ class KernelAuthChains final : public AuthChains {
  private:
   template <class T>
   using Named = std::vector<std::pair<std::string, std::shared_ptr<T>>>;
+  Named<AdmissionPlugin> admission_chain() const;
+
   mutable std::shared_mutex mutex_;
   Named<Authenticator> authenticators_;
   Named<Authorizer> authorizers_;
   Named<AdmissionPlugin> admission_;
+  bool had_authenticator_ = false;
+  bool had_authorizer_ = false;
 };
 
 // Upstream's wording: `pods "p" is forbidden: User "u" cannot get resource "pods" in API

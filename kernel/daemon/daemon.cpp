@@ -9,7 +9,9 @@
 #include "kernel/pipeline/local_client.h"
 #include "kernel/pipeline/request_pipeline.h"
 #include "kernel/registry/type_registry.h"
+#include "kernel/store/decrypting_sink.h"
 #include "kernel/store/embedded_store.h"
+#include "kernel/store/encrypting_store.h"
 #include "kernel/store/forwarding_sink.h"
 #include "kernel/watch/history_watch_bus.h"
 
@@ -51,19 +53,32 @@ int run_daemon(const DaemonOptions& options) {
 
   std::filesystem::create_directories(config.data_dir);
   store::ForwardingSink sink;
+  // Encryption at rest, when configured: values are sealed on their way into the store
+  // and opened on every way out (reads, write results, and the events the bus sees).
+  std::shared_ptr<const store::ValueEncryption> encryption;
+  if (!config.encryption_config.empty()) {
+    encryption =
+        std::make_shared<store::ValueEncryption>(store::load_encryption_config(config.encryption_config));
+    for (const auto& line : encryption->describe())
+      log->info("encryption at rest ({}): {}", config.encryption_config.string(), line);
+  }
+  store::DecryptingSink decrypting(sink, encryption, log);
   store::EmbeddedStoreOptions store_options;
   store_options.data_dir = config.data_dir / "store";
-  store_options.sink = &sink;
+  store_options.sink = encryption ? static_cast<store::EventSink*>(&decrypting) : &sink;
   store_options.logger = log;
   auto store = store::EmbeddedStore::open(store_options);
+  std::unique_ptr<store::Store> encrypted;
+  if (encryption) encrypted = std::make_unique<store::EncryptingStore>(*store, encryption, log);
+  store::Store& objects = encrypted ? *encrypted : *store;
   watch::HistoryWatchBus bus(store->current_revision());
   sink.target = &bus;
   registry::InMemoryTypeRegistry types;
   auth::KernelAuthChains auth;
-  pipeline::KernelPipeline pipeline(*store, bus, types, auth);
+  pipeline::KernelPipeline pipeline(objects, bus, types, auth);
 
   host::KernelServices services;
-  services.store = store.get();
+  services.store = &objects;
   services.watch_bus = &bus;
   services.types = &types;
   services.auth = &auth;

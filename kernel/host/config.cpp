@@ -17,7 +17,8 @@
 namespace ukube::host {
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"data_dir", "listen", "log_level", "plugin_dirs", "plugins"};
+const std::vector<std::string> kTopLevelKeys = {"data_dir",    "listen",  "log_level",
+                                                "plugin_dirs", "plugins", "encryption_config"};
 const std::vector<std::string> kPluginKeys = {"uri", "enabled", "config"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
@@ -53,6 +54,9 @@ class Parser {
     if (auto n = root["data_dir"]; n && !n.IsNull()) config.data_dir = string_of(n, "data_dir", "a path");
     if (auto n = root["listen"]; n && !n.IsNull()) config.listen = listen_of(n);
     if (auto n = root["log_level"]; n && !n.IsNull()) config.log_level = log_level_of(n);
+    if (auto n = root["encryption_config"]; n && !n.IsNull())
+      config.encryption_config =
+          string_of(n, "encryption_config", "the path of an EncryptionConfiguration file");
     if (auto n = root["plugin_dirs"]; n && !n.IsNull()) {
       if (!n.IsSequence()) fail(n, "plugin_dirs must be a list of directories, e.g. [/opt/ukube/plugins]");
       for (const auto& dir : n)

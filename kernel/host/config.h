@@ -34,6 +34,9 @@ struct DaemonConfig {
   std::string listen = "127.0.0.1:6443";
   std::string log_level = "info";
   std::vector<std::filesystem::path> plugin_dirs;  // searched after the default plugin dir
+  // Upstream's EncryptionConfiguration file (kernel/store/encryption_config.h); empty:
+  // values are stored unencrypted. Read once at startup.
+  std::filesystem::path encryption_config;
   std::vector<PluginConfig> plugins;
 
   const PluginConfig* find(std::string_view uri) const;

@@ -22,13 +22,41 @@ std::string quote(std::string_view v) {
   return boost::json::serialize(boost::json::string(v));
 }
 
-bool is_qualified_name_part(std::string_view s) {
-  if (s.empty() || s.size() > 63) return false;
+// Upstream's qualified-name character rule, without its length limit (reported apart).
+bool matches_name_pattern(std::string_view s) {
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  if (!alnum(s.front()) || !alnum(s.back())) return false;
+  if (s.empty() || !alnum(s.front()) || !alnum(s.back())) return false;
   for (char c : s)
     if (!alnum(c) && c != '-' && c != '_' && c != '.') return false;
   return true;
+}
+
+// What upstream's IsValidLabelValue says of a value, one message per broken rule.
+std::vector<std::string> label_value_errors(std::string_view v) {
+  std::vector<std::string> out;
+  if (v.size() > 63) out.push_back("must be no more than 63 characters");
+  if (!v.empty() && !matches_name_pattern(v))
+    out.push_back(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
+        "must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', "
+        "regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
+  return out;
+}
+
+// And of a key's name part (IsQualifiedName).
+std::vector<std::string> name_part_errors(std::string_view name) {
+  std::vector<std::string> out;
+  if (name.empty()) {
+    out.push_back("name part must be non-empty");
+    return out;
+  }
+  if (name.size() > 63) out.push_back("name part must be no more than 63 characters");
+  if (!matches_name_pattern(name))
+    out.push_back(
+        "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+        "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+        "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+  return out;
 }
 
 void validate_string_map(const boost::json::object& meta, const char* field, bool values_are_labels,
@@ -50,12 +78,8 @@ void validate_string_map(const boost::json::object& meta, const char* field, boo
                           "Invalid value: " + quote(key) + ": prefix part must be a DNS-1123 subdomain"});
       name = key.substr(slash + 1);
     }
-    if (!is_qualified_name_part(name))
-      errors.push_back(
-          {"FieldValueInvalid", path,
-           "Invalid value: " + quote(key) +
-               ": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and "
-               "end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc')"});
+    for (const auto& message : name_part_errors(name))
+      errors.push_back({"FieldValueInvalid", path, "Invalid value: " + quote(key) + ": " + message});
     if (!member.value().is_string()) {
       errors.push_back(
           {"FieldValueInvalid", path + "." + std::string(key), "Invalid value: must be a string"});
@@ -63,11 +87,9 @@ void validate_string_map(const boost::json::object& meta, const char* field, boo
     }
     std::string_view value(member.value().get_string().data(), member.value().get_string().size());
     total += key.size() + value.size();
-    if (values_are_labels && !value.empty() && !is_qualified_name_part(value))
-      errors.push_back({"FieldValueInvalid", path,
-                        "Invalid value: " + quote(value) +
-                            ": a valid label must be an empty string or consist of "
-                            "alphanumeric characters, '-', '_' or '.', at most 63 characters"});
+    if (values_are_labels)
+      for (const auto& message : label_value_errors(value))
+        errors.push_back({"FieldValueInvalid", path, "Invalid value: " + quote(value) + ": " + message});
   }
   if (!values_are_labels && total > 256 * 1024)
     errors.push_back({"FieldValueTooLong", path, "Too long: must have at most 262144 bytes"});

@@ -86,9 +86,9 @@ KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* 
                                               std::string_view name, std::string_view subresource) const {
   Target t{resolve(gvr), std::string(ns), std::string(name), std::string(subresource), {}, &user};
   if (!t.type->namespaced && !ns.empty()) throw ApiError::resource_not_found();
-  const bool known_subresource = subresource.empty() || subresource == "status" ||
-                                 (subresource == "scale" && t.type->scale) ||
-                                 t.type->subresource_writers.count(t.subresource);
+  const bool known_subresource =
+      subresource.empty() || subresource == "status" || (subresource == "scale" && t.type->scale) ||
+      t.type->subresource_writers.count(t.subresource) || t.type->subresource_answers.count(t.subresource);
   if (!known_subresource) throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
   if (subresource == "status" && !t.type->status_subresource) throw ApiError::resource_not_found();
   RequestAttributes attrs{user,           verb,          true, t.type->group, t.type->version,
@@ -117,7 +117,8 @@ void KernelPipeline::admit_and_validate(const Target& t, AdmissionOperation op, 
   auth_.admit(request);
   for (const auto& d : t.type->defaulters) d(object);
   std::vector<FieldError> errors;
-  validate_object_meta(object, *t.type, errors);
+  // Ephemeral objects (access reviews) are never stored, so need no name.
+  if (!t.type->ephemeral_create) validate_object_meta(object, *t.type, errors);
   for (const auto& v : t.type->validators) v(object, old, errors);
   if (!errors.empty()) throw ApiError::invalid(t.type->gvk(), meta_string(object, "name"), errors);
   auth_.validate(request);
@@ -198,8 +199,19 @@ store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionReso
                                     const WriteOptions& options) {
   Target t = target(user, "create", gvr, ns, {}, {});
   set_type_meta(object, *t.type);
+  if (t.type->ephemeral_create) return answer_ephemeral(t, std::move(object), options);
   validate_fields(*t.type, object, options, false);
   return create_object(t, std::move(object), options, true);
+}
+
+store::Bytes KernelPipeline::answer_ephemeral(Target& t, boost::json::object object,
+                                              const WriteOptions& options) {
+  validate_fields(*t.type, object, options, false);
+  // Not stored, but checked and admitted like any create (upstream runs the reviews
+  // through admission too).
+  admit_and_validate(t, AdmissionOperation::Create, object, nullptr, options.dry_run);
+  EphemeralCall call{*t.user, object, nullptr, t.ns, options.dry_run};
+  return store::make_bytes(boost::json::serialize(t.type->ephemeral_create(call)));
 }
 
 store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object, const WriteOptions& options,
@@ -328,6 +340,27 @@ store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const Grou
                                                 std::string_view subresource, boost::json::object body,
                                                 const WriteOptions& options) {
   Target t = target(user, "create", gvr, ns, name, subresource);
+  if (auto answer = t.type->subresource_answers.find(t.subresource);
+      answer != t.type->subresource_answers.end()) {
+    auto current = store_.get(t.key);
+    if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
+    boost::json::object parent = parse_object(*current->value);
+    // As upstream, the body goes through admission (NodeRestriction limits the tokens a
+    // kubelet may ask for), with the stored parent as the old object.
+    AdmissionRequest request{AdmissionOperation::Create,
+                             t.type.get(),
+                             t.subresource,
+                             t.ns,
+                             t.name,
+                             &body,
+                             &parent,
+                             t.user,
+                             options.dry_run};
+    auth_.admit(request);
+    auth_.validate(request);
+    EphemeralCall call{user, body, &parent, t.ns, options.dry_run};
+    return store::make_bytes(boost::json::serialize(answer->second.answer(call)));
+  }
   auto writer = t.type->subresource_writers.find(t.subresource);
   if (writer == t.type->subresource_writers.end())
     throw ApiError::method_not_allowed("create is not supported on " + t.type->plural + "/" + t.subresource);

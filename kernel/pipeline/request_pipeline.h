@@ -84,6 +84,7 @@ class KernelPipeline final : public RequestPipeline {
   static std::string manager_of(const Target& t, const WriteOptions& options);
 
   // `track`: record the write in managedFields as an Update (apply records its own).
+  store::Bytes answer_ephemeral(Target& t, boost::json::object object, const WriteOptions& options);
   store::Bytes create_object(Target& t, boost::json::object object, const WriteOptions& options, bool track);
   // Writes `object` over `old` (stored at `revision`); nullopt when the store saw a newer version.
   std::optional<store::Bytes> write_update(const Target& t, const store::KeyValue& current,

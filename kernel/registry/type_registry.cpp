@@ -51,6 +51,21 @@ bool InMemoryTypeRegistry::remove(const GroupVersionResource& gvr) {
   return true;
 }
 
+TypeInfoPtr InMemoryTypeRegistry::extend(const GroupVersionResource& gvr,
+                                         const std::function<void(TypeInfo&)>& edit) {
+  std::unique_lock lock(mutex_);
+  auto it = by_gvr_.find(gvr.to_string());
+  if (it == by_gvr_.end()) return nullptr;
+  TypeInfo copy = *it->second;
+  edit(copy);
+  complete(copy);
+  if (copy.gvr() != it->second->gvr())
+    throw std::invalid_argument("type registry: extending " + gvr.to_string() + " may not rename it");
+  it->second = std::make_shared<const TypeInfo>(std::move(copy));
+  ++generation_;
+  return it->second;
+}
+
 TypeInfoPtr InMemoryTypeRegistry::find(const GroupVersionResource& gvr) const {
   std::shared_lock lock(mutex_);
   auto it = by_gvr_.find(gvr.to_string());

@@ -12,6 +12,7 @@ class InMemoryTypeRegistry final : public TypeRegistry {
  public:
   TypeInfoPtr add(TypeInfo type) override;
   bool remove(const GroupVersionResource& gvr) override;
+  TypeInfoPtr extend(const GroupVersionResource& gvr, const std::function<void(TypeInfo&)>& edit) override;
   TypeInfoPtr find(const GroupVersionResource& gvr) const override;
   TypeInfoPtr find_kind(const GroupVersionKind& gvk) const override;
   std::vector<TypeInfoPtr> resolve(std::string_view name) const override;

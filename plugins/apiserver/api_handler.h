@@ -1,10 +1,13 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "apiserver/audit_log.h"
 #include "apiserver/discovery.h"
 #include "apiserver/http_types.h"
 #include "apiserver/metrics.h"
@@ -38,6 +41,7 @@ struct HandlerDeps {
   std::shared_ptr<spdlog::logger> logger;  // null: internal errors go unlogged
   size_t max_in_flight = 400;
   std::string server_address;  // host:port clients reach us at (APIVersions)
+  AuditLog* audit = nullptr;   // null: no audit log
 };
 
 class ApiHandler {
@@ -61,6 +65,10 @@ class ApiHandler {
  private:
   HttpResponse serve_non_resource(const HttpRequest& request, const struct Route& route,
                                   const UserInfo& user);
+  void audit(const HttpRequest& request, const struct Route& route, const std::string& verb,
+             std::chrono::system_clock::time_point received, const std::optional<UserInfo>& authenticated,
+             const std::optional<UserInfo>& served_as, const std::optional<ApiError>& failure, bool watch,
+             const HttpResponse& response);
   // (group-resource, objects stored) for every registered type, counted now.
   std::vector<std::pair<std::string, int64_t>> stored_object_counts() const;
 

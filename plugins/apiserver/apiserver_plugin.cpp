@@ -30,6 +30,14 @@ void ApiServerPlugin::init(InitContext& ctx) {
   deps.logger = log_;
   deps.max_in_flight = settings_.max_in_flight;
   deps.server_address = url.substr(url.find("//") + 2);
+  if (!settings_.audit_log_path.empty()) {
+    std::filesystem::path path = settings_.audit_log_path;
+    if (path.is_relative()) path = ctx.data_dir() / path;
+    audit_ = std::make_unique<AuditLog>(path, parse_audit_level(settings_.audit_level),
+                                        settings_.audit_log_max_bytes);
+    deps.audit = audit_.get();
+    log_->info("writing the audit log to {} at level {}", path.string(), settings_.audit_level);
+  }
   handler_ = std::make_unique<ApiHandler>(std::move(deps));
 
   if (settings_.write_kubeconfig) kubeconfig_ = ctx.data_dir() / "admin.kubeconfig";

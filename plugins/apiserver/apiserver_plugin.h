@@ -27,6 +27,7 @@ class ApiServerPlugin final : public Plugin {
 
   Settings settings_;
   std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<AuditLog> audit_;      // outlives handler_, which writes to it
   std::unique_ptr<ApiHandler> handler_;  // outlives server_, whose threads call it
   std::unique_ptr<HttpServer> server_;
   std::string url_;

@@ -114,12 +114,17 @@ Subresource describe_subresource(const TypeInfo& t, const std::string& name) {
   } else if (t.subresource_writers.contains(name)) {
     s.verbs = {"create"};
   }
+  if (auto answer = t.subresource_answers.find(name); answer != t.subresource_answers.end()) {
+    const auto& kind = answer->second.body_kind;
+    s = {name, kind.group, kind.version, kind.kind, {"create"}};
+  }
   return s;
 }
 
 std::vector<Subresource> subresources(const TypeInfo& t) {
   std::set<std::string> names(t.extra_subresources.begin(), t.extra_subresources.end());
   for (const auto& [name, writer] : t.subresource_writers) names.insert(name);
+  for (const auto& [name, answer] : t.subresource_answers) names.insert(name);
   if (t.status_subresource) names.insert("status");
   if (t.scale) names.insert("scale");
   std::vector<Subresource> out;

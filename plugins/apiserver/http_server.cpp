@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -43,7 +44,9 @@ using TlsStream = ssl::stream<tcp::socket>;
 using boost::system::error_code;
 
 // Go's servers allow 1 MiB of headers; bearer tokens and long selectors fit well below this.
-constexpr size_t kHeaderLimit = 128 * 1024;
+// It must stay under 64 KiB: Beast refuses (by throwing) to store a single field longer than
+// that, and a header block within the limit cannot hold one.
+constexpr size_t kHeaderLimit = 63 * 1024;
 // Bytes a client may send while it watches before we call it misbehaving.
 constexpr size_t kWatchReadSlack = 64 * 1024;
 constexpr size_t kWatchBatch = 256;
@@ -250,6 +253,8 @@ void read_peer(TlsStream& stream, HttpRequest& into) {
     } catch (const std::exception&) {
     }
     BIO_free(bio);
+  } else {
+    into.client_cert_unverified = true;
   }
   X509_free(cert);
 }
@@ -404,7 +409,32 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // The rest of the request is unread, so the connection cannot carry another one.
     keep_alive_ = false;
     head_request_ = false;
+    unread_request_ = true;
     send(ApiHandler::error_response(error));
+  }
+
+  // After refusing a request we did not read to the end (431, 413, 400): stop sending,
+  // then read and drop what the client is still sending for a while before closing.
+  // Closing with unread data would reset the connection, and a client still writing
+  // its request would never see the answer.
+  void linger() {
+    error_code ignored;
+    raw_socket().shutdown(tcp::socket::shutdown_send, ignored);
+    arm(std::chrono::seconds(5));
+    drain();
+  }
+  void drain() {
+    raw_socket().async_read_some(asio::buffer(drain_buffer_), [self = self()](error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->closed_ || self->drained_ > kMaxDrainBytes) return self->close(false);
+      self->drain();
+    });
+  }
+  tcp::socket& raw_socket() {
+    if constexpr (std::is_same_v<Stream, tcp::socket>)
+      return stream_;
+    else
+      return stream_.next_layer();
   }
 
   void serve() {
@@ -417,10 +447,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.content_type = std::string(message[http::field::content_type]);
     request.authorization = std::string(message[http::field::authorization]);
     request.user_agent = std::string(message[http::field::user_agent]);
+    for (const auto& field : message) {
+      std::string_view name = field.name_string();
+      if (name.size() > 12 && boost::beast::iequals(name.substr(0, 12), "impersonate-")) {
+        std::string lower(name);
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        request.impersonation.emplace_back(std::move(lower), std::string(field.value()));
+      }
+    }
     request.body = std::move(message.body());
     request.remote_address = remote_;
     request.client_cert_common_name = peer_.client_cert_common_name;
     request.client_cert_organizations = peer_.client_cert_organizations;
+    request.client_cert_unverified = peer_.client_cert_unverified;
     keep_alive_ = message.keep_alive();
     head_request_ = message.method() == http::verb::head;
     if (head_request_) request.method = "GET";
@@ -470,7 +509,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       self->disarm();
       self->response_ = HttpResponse();
       if (ec) return self->close(false);
-      if (!self->keep_alive_) return self->close(true);
+      if (!self->keep_alive_) return self->unread_request_ ? self->linger() : self->close(true);
       self->read_header();
     });
   }
@@ -592,6 +631,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool deadline_waiting_ = false;
   uint64_t deadline_generation_ = 0;
   bool keep_alive_ = true;
+  bool unread_request_ = false;  // the request was refused before it was read to the end
+  static constexpr size_t kMaxDrainBytes = 16 * 1024 * 1024;
+  std::array<char, 16 * 1024> drain_buffer_{};
+  size_t drained_ = 0;
   bool head_request_ = false;
   bool closed_ = false;
 
@@ -734,7 +777,17 @@ void HttpServer::start(ApiHandler& handler) {
   impl_->shared.handler = &handler;
   impl_->accept();
   for (unsigned i = 0; i < impl_->shared.settings.threads; ++i)
-    impl_->threads.emplace_back([io = impl_->io.get()] { io->run(); });
+    impl_->threads.emplace_back([io = impl_->io.get(), log = impl_->shared.logger] {
+      // A handler that throws loses its connection, never the daemon.
+      for (;;) {
+        try {
+          io->run();
+          return;
+        } catch (const std::exception& e) {
+          if (log) log->error("a connection handler failed and its connection was dropped: {}", e.what());
+        }
+      }
+    });
 }
 
 void HttpServer::stop() {

@@ -28,6 +28,11 @@ struct HttpRequest {
   // Set only when the client presented a certificate that chains to the client CA.
   std::optional<std::string> client_cert_common_name;
   std::vector<std::string> client_cert_organizations;
+  // The client presented a certificate that does not chain to the client CA, or has
+  // expired: refused as upstream refuses it, whatever other authenticators would say.
+  bool client_cert_unverified = false;
+  // Impersonate-* headers, names lower-cased, in arrival order.
+  std::vector<std::pair<std::string, std::string>> impersonation;
 };
 
 // A response body as a sequence of shared, immutable pieces: stored objects go out as

@@ -47,6 +47,20 @@ json::object parse_object_body(const HttpRequest& request, const TypeInfo* type)
   return std::move(doc.get_object());
 }
 
+// The kind a subresource's POST body is (TokenRequest for serviceaccounts/token), when the
+// subresource says so, so that protobuf bodies can be decoded.
+std::unique_ptr<TypeInfo> subresource_body_type(const TypeInfo& parent, const Route& route) {
+  auto answer = parent.subresource_answers.find(route.subresource);
+  if (answer == parent.subresource_answers.end() || !answer->second.body_schema) return nullptr;
+  auto body = std::make_unique<TypeInfo>();
+  body->group = answer->second.body_kind.group;
+  body->version = answer->second.body_kind.version;
+  body->kind = answer->second.body_kind.kind;
+  body->plural = parent.plural + "/" + route.subresource;
+  body->schema = answer->second.body_schema;
+  return body;
+}
+
 PatchType patch_type(const std::string& media) {
   if (media == "application/merge-patch+json") return PatchType::JsonMerge;
   if (media == "application/json-patch+json") return PatchType::JsonPatch;
@@ -282,10 +296,10 @@ HttpResponse ResourceHandler::write(const ResourceCall& call, const TypeInfo& ty
           pipeline_.create(call.user, gvr, route.namespace_, parse_object_body(request, &type), options),
           201);
     } else if (!route.subresource.empty()) {
-      r = object_response(
-          pipeline_.create_subresource(call.user, gvr, route.namespace_, route.name, route.subresource,
-                                       parse_object_body(request, nullptr), options),
-          201);
+      r = object_response(pipeline_.create_subresource(
+                              call.user, gvr, route.namespace_, route.name, route.subresource,
+                              parse_object_body(request, subresource_body_type(type, route).get()), options),
+                          201);
     } else {
       throw ApiError::method_not_allowed(
           "POST is not supported on an object; create it with POST to its collection");

@@ -39,6 +39,9 @@ Settings resolve_settings(const ApiServerConfig& config) {
   if (config.has_write_kubeconfig()) s.write_kubeconfig = config.write_kubeconfig();
   s.plain_http = config.insecure_plain_http();
   s.tls_names.assign(config.tls_san().begin(), config.tls_san().end());
+  s.audit_log_path = config.audit_log_path();
+  if (!config.audit_level().empty()) s.audit_level = config.audit_level();
+  if (config.audit_log_max_bytes() > 0) s.audit_log_max_bytes = config.audit_log_max_bytes();
   return s;
 }
 

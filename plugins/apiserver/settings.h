@@ -23,6 +23,9 @@ struct Settings {
   bool write_kubeconfig = true;
   bool plain_http = false;
   std::vector<std::string> tls_names;  // extra serving-certificate names
+  std::string audit_log_path;          // empty: no audit log
+  std::string audit_level = "Metadata";
+  uint64_t audit_log_max_bytes = 100ull * 1024 * 1024;
 };
 
 // The one place defaults live. Throws std::invalid_argument naming the bad field.

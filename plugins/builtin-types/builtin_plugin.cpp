@@ -3,6 +3,7 @@
 #include <spdlog/logger.h>
 #include <boost/json.hpp>
 
+#include "groups/reviews.h"
 #include "registry.h"
 #include "ukube/auth.h"
 #include "ukube/client.h"
@@ -19,6 +20,13 @@ void BuiltinTypesPlugin::init(InitContext& ctx) {
   log_ = ctx.logger();
   registry_ = &ctx.types();
   added_ = register_builtin_types(*registry_);
+  // The reviews answer from the auth chains, so they are made with the context.
+  for (auto make : {authorization_review_types, authentication_review_types})
+    for (auto& t : make(ctx.auth())) {
+      GroupVersionResource gvr = t.gvr();
+      registry_->add(std::move(t));
+      added_.push_back(std::move(gvr));
+    }
   // The API server's own identity: namespaces exist before anyone's RBAC does.
   client_ = ctx.client(UserInfo{"system:apiserver", "", {"system:masters"}, {}});
   if (log_) log_->info("registered {} built-in types", added_.size());

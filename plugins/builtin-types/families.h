@@ -44,6 +44,9 @@ TypeInfo roles_type();                 // rbac.authorization.k8s.io/v1
 TypeInfo rolebindings_type();
 TypeInfo clusterroles_type();
 TypeInfo clusterrolebindings_type();
+// admissionregistration.k8s.io/v1
+TypeInfo mutatingwebhookconfigurations_type();
+TypeInfo validatingwebhookconfigurations_type();
 
 // The identity part every type starts from.
 TypeInfo make_type(std::string group, std::string version, std::string kind, std::string plural,

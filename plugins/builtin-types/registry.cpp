@@ -50,7 +50,9 @@ std::vector<TypeInfo> builtin_types() {
                     roles_type,
                     rolebindings_type,
                     clusterroles_type,
-                    clusterrolebindings_type})
+                    clusterrolebindings_type,
+                    mutatingwebhookconfigurations_type,
+                    validatingwebhookconfigurations_type})
     out.push_back(make());
   return out;
 }

@@ -1,6 +1,8 @@
 // Upstream's default cluster roles and cluster role bindings, as data. Every object also
 // gets the label kubernetes.io/bootstrapping=rbac-defaults and the annotation
 // rbac.authorization.kubernetes.io/autoupdate=true (bootstrap_policy.cpp adds them).
+// One addition to upstream's data: system:kube-scheduler may read PriorityClasses, since
+// this scheduler resolves priorityClassName itself (there is no Priority admission yet).
 #include "bootstrap_policy.h"
 
 namespace ukube::rbac {
@@ -209,7 +211,8 @@ std::string_view bootstrap_cluster_roles_json() {
   {"apiGroups": ["storage.k8s.io"], "resources": ["csidrivers"], "verbs": ["get", "list", "watch"]},
   {"apiGroups": ["storage.k8s.io"],
    "resources": ["csistoragecapacities"],
-   "verbs": ["get", "list", "watch"]}]},
+   "verbs": ["get", "list", "watch"]},
+  {"apiGroups": ["scheduling.k8s.io"], "resources": ["priorityclasses"], "verbs": ["get", "list", "watch"]}]},
 {"name": "system:kubelet-api-admin",
  "rules": [
   {"apiGroups": [""], "resources": ["nodes"], "verbs": ["get", "list", "watch"]},

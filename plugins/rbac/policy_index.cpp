@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -233,6 +234,43 @@ Decision PolicyIndex::decide(const RequestAttributes& a) const {
   reason += "[";
   for (size_t i = 0; i < errors.size(); ++i) reason += (i ? ", " : "") + errors[i];
   return {false, reason + "]"};
+}
+
+SubjectRules PolicyIndex::rules(const UserInfo& user, const std::string& ns) const {
+  SubjectRules out;
+  std::vector<std::string> errors;
+  std::shared_lock lock(mutex_);
+  std::unordered_set<const Binding*> seen;
+  auto collect = [&](const std::vector<Entry>& entries) {
+    for (const Entry& e : entries) {
+      if (!seen.insert(e.binding).second) continue;
+      std::string error;
+      const std::vector<PolicyRule>* rules = rules_for(*e.binding, error);
+      if (!rules) {
+        errors.push_back(std::move(error));
+        continue;
+      }
+      for (const PolicyRule& r : *rules) {
+        if (!r.non_resource_urls.empty())
+          out.non_resource_rules.push_back({r.verbs, r.non_resource_urls});
+        else
+          out.resource_rules.push_back({r.verbs, r.api_groups, r.resources, r.resource_names});
+      }
+    }
+  };
+  auto search = [&](const SubjectIndex& index) {
+    if (auto it = index.users.find(user.name); it != index.users.end()) collect(it->second);
+    for (const std::string& group : user.groups)
+      if (auto it = index.groups.find(group); it != index.groups.end()) collect(it->second);
+  };
+  search(cluster_index_);
+  if (!ns.empty())
+    if (auto it = namespace_index_.find(ns); it != namespace_index_.end()) search(it->second);
+  std::sort(errors.begin(), errors.end());
+  errors.erase(std::unique(errors.begin(), errors.end()), errors.end());
+  for (size_t i = 0; i < errors.size(); ++i) out.evaluation_error += (i ? ", " : "") + errors[i];
+  out.incomplete = !errors.empty();
+  return out;
 }
 
 size_t PolicyIndex::binding_count() const {

@@ -45,6 +45,9 @@ class PolicyIndex {
   void remove(RbacKind kind, const boost::json::object& object);
 
   Decision decide(const RequestAttributes& request) const;
+  // Every rule bound to `user` cluster-wide or in `ns`, for SelfSubjectRulesReview; roles
+  // that cannot be found are reported in evaluation_error, as upstream does.
+  SubjectRules rules(const UserInfo& user, const std::string& ns) const;
 
   size_t binding_count() const;
 

@@ -18,6 +18,9 @@ class RbacAuthorizer final : public Authorizer {
  public:
   explicit RbacAuthorizer(std::shared_ptr<const PolicyIndex> index) : index_(std::move(index)) {}
   AuthzResult authorize(const RequestAttributes& attributes) override;
+  SubjectRules rules_for(const UserInfo& user, const std::string& namespace_) override {
+    return index_->rules(user, namespace_);
+  }
 
  private:
   std::shared_ptr<const PolicyIndex> index_;

@@ -19,7 +19,9 @@ void SchedulerPlugin::start() {
       if (ctx_->logger()) ctx_->logger()->info("framework plugin {} available", factory.name);
       registry_.add(std::move(factory));
     }
-  auto client = ctx_->client(UserInfo{"system:kube-scheduler", "", {"system:masters"}, {}});
+  // kube-scheduler's own identity, authorized by RBAC (system:kube-scheduler and
+  // system:volume-scheduler) like any other client.
+  auto client = ctx_->client(UserInfo{"system:kube-scheduler", "", {"system:authenticated"}, {}});
   service_ = std::make_unique<SchedulerService>(client, registry_, settings_, ctx_->logger());
   service_->start();
 }

@@ -17,6 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -332,6 +335,7 @@ struct LoadOptions {
   uint64_t total = 0;   // requests to send in all; 0: no limit
   int expect_status = 200;
   pid_t server_group = 0;  // whose CPU time the window measures
+  SSL_CTX* tls = nullptr;  // set: HTTPS, with the context's client certificate
 };
 
 struct LoadResult {
@@ -359,8 +363,7 @@ class Load {
   Load(uint16_t port, LoadOptions options, MakeRequest make)
       : port_(port), options_(options), make_(std::move(make)), epoll_(::epoll_create1(EPOLL_CLOEXEC)) {}
   ~Load() {
-    for (auto& c : conns_)
-      if (c.fd >= 0) ::close(c.fd);
+    for (auto& c : conns_) close(c);
     ::close(epoll_);
   }
 
@@ -393,13 +396,12 @@ class Load {
       }
       for (int i = 0; i < n; ++i) {
         Conn& c = conns_[events[i].data.u64];
-        ssize_t got = ::recv(c.fd, buf, sizeof buf, 0);
+        ssize_t got = read_some(c, buf, sizeof buf);
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
         if (got <= 0) {
           lost(c);
           continue;
         }
-        c.in.append(buf, static_cast<size_t>(got));
         auto head = parse_head(c.in);
         if (!head || c.in.size() < head->length + head->content_length) continue;
         done(c, *head, now, counting);
@@ -416,6 +418,7 @@ class Load {
  private:
   struct Conn {
     int fd = -1;
+    SSL* ssl = nullptr;
     std::string out;
     std::string in;
     Clock::time_point sent;
@@ -451,6 +454,12 @@ class Load {
       throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
     int one = 1;
     ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (options_.tls) {
+      // The handshake is done blocking, before the window opens; then the socket joins the rest.
+      c.ssl = SSL_new(options_.tls);
+      SSL_set_fd(c.ssl, c.fd);
+      if (SSL_connect(c.ssl) != 1) throw std::runtime_error("TLS handshake with the daemon failed");
+    }
     ::fcntl(c.fd, F_SETFL, ::fcntl(c.fd, F_GETFL) | O_NONBLOCK);
     epoll_event ev{};
     ev.events = EPOLLIN;
@@ -468,7 +477,7 @@ class Load {
     c.sent = Clock::now();
     size_t at = 0;
     while (at < c.out.size()) {
-      ssize_t n = ::send(c.fd, c.out.data() + at, c.out.size() - at, MSG_NOSIGNAL);
+      ssize_t n = write_some(c, c.out.data() + at, c.out.size() - at);
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         pollfd p{c.fd, POLLOUT, 0};
         ::poll(&p, 1, 100);
@@ -497,12 +506,53 @@ class Load {
     send(c);  // no pipelining: nothing follows the response
   }
 
+  // recv()/send() semantics over TLS too: -1 with EAGAIN when the socket has nothing yet.
+  // A TLS read drains every record already decrypted, since epoll only sees the socket.
+  static ssize_t read_some(Conn& c, char* buf, size_t size) {
+    if (!c.ssl) {
+      ssize_t got = ::recv(c.fd, buf, size, 0);
+      if (got > 0) c.in.append(buf, static_cast<size_t>(got));
+      return got;
+    }
+    ssize_t total = 0;
+    for (;;) {
+      int n = SSL_read(c.ssl, buf, static_cast<int>(size));
+      if (n > 0) {
+        c.in.append(buf, static_cast<size_t>(n));
+        total += n;
+        continue;
+      }
+      int err = SSL_get_error(c.ssl, n);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+        if (total > 0) return total;
+        errno = EAGAIN;
+        return -1;
+      }
+      return total > 0 ? total : 0;
+    }
+  }
+
+  static ssize_t write_some(Conn& c, const char* data, size_t size) {
+    if (!c.ssl) return ::send(c.fd, data, size, MSG_NOSIGNAL);
+    int n = SSL_write(c.ssl, data, static_cast<int>(size));
+    if (n > 0) return n;
+    int err = SSL_get_error(c.ssl, n);
+    errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EPIPE;
+    return -1;
+  }
+
+  static void close(Conn& c) {
+    if (c.ssl) SSL_free(c.ssl);
+    c.ssl = nullptr;
+    if (c.fd >= 0) ::close(c.fd);
+    c.fd = -1;
+  }
+
   void lost(Conn& c) {
     if (c.waiting) --busy_;
     c.waiting = false;
     ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
-    ::close(c.fd);
-    c.fd = -1;
+    close(c);
     if (stopping_) return;
     ++result_.errors;
     connect(c);
@@ -758,34 +808,97 @@ struct Config {
   std::string only;
 };
 
+// A client TLS context trusting a node's cluster CA and presenting its admin certificate.
+class TlsContext {
+ public:
+  explicit TlsContext(const fs::path& pki) : ctx_(SSL_CTX_new(TLS_client_method())) {
+    if (SSL_CTX_load_verify_locations(ctx_, (pki / "ca.crt").c_str(), nullptr) != 1 ||
+        SSL_CTX_use_certificate_file(ctx_, (pki / "admin.crt").c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx_, (pki / "admin.key").c_str(), SSL_FILETYPE_PEM) != 1)
+      throw std::runtime_error("cannot load the cluster CA and admin certificate from " + pki.string());
+    SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  }
+  ~TlsContext() { SSL_CTX_free(ctx_); }
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+  SSL_CTX* get() const { return ctx_; }
+
+ private:
+  SSL_CTX* ctx_;
+};
+
+// One request over a fresh HTTPS connection, for setup and readiness.
+Reply tls_call(uint16_t port, SSL_CTX* ctx, std::string_view method, std::string_view target,
+               std::string_view body = {}) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx), SSL_free);
+  auto fail = [&](const char* what) {
+    ::close(fd);
+    throw std::runtime_error(std::string("HTTPS ") + what + " failed");
+  };
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail("connect");
+  SSL_set_fd(ssl.get(), fd);
+  if (SSL_connect(ssl.get()) != 1) fail("handshake");
+  std::string request = request_text(method, target, body);
+  if (SSL_write(ssl.get(), request.data(), static_cast<int>(request.size())) <= 0) fail("write");
+  std::string in;
+  char buf[16 * 1024];
+  for (;;) {
+    if (auto head = parse_head(in);
+        head && !head->chunked && in.size() >= head->length + head->content_length) {
+      ::close(fd);
+      return {head->status, in.substr(head->length, head->content_length)};
+    }
+    int n = SSL_read(ssl.get(), buf, sizeof buf);
+    if (n <= 0) fail("read");
+    in.append(buf, static_cast<size_t>(n));
+  }
+}
+
+// How a benchmarked daemon serves: plain HTTP for the server's own figures; HTTPS with
+// x509 authentication and RBAC as `make run` does, or HTTPS allowing everyone, to price
+// authentication and authorization.
+enum class Security { PlainHttp, TlsRbac, TlsOpen };
+
 // The daemon, up and answering: its port and how long /readyz took to say 200.
 struct Daemon {
   std::unique_ptr<Child> child;
   uint16_t port = 0;
   double ready_ms = -1;
-  double ready_cpu_ms = -1;  // CPU the daemon had used by then
+  double ready_cpu_ms = -1;         // CPU the daemon had used by then
+  std::unique_ptr<TlsContext> tls;  // HTTPS daemons: the admin's client context
 };
 
 uint16_t port_from_kubeconfig(const fs::path& file) {
   std::string text = read_text(file);
-  auto at = text.find("server: http://");
+  auto at = text.find("server: http");
   if (at == std::string::npos) return 0;
   auto colon = text.find(':', text.find("//", at) + 2);
   if (colon == std::string::npos) return 0;
   return static_cast<uint16_t>(std::atoi(text.c_str() + colon + 1));
 }
 
-Daemon start_daemon(const Config& config, const fs::path& dir) {
+Daemon start_daemon(const Config& config, const fs::path& dir, Security security = Security::PlainHttp) {
   fs::create_directories(dir / "data");
   {
     std::ofstream cfg(dir / "ukube.yaml");
     cfg << "data_dir: " << (dir / "data").string() << "\n"
-        << "log_level: warn\n"
+        << "log_level: " << (security == Security::TlsOpen ? "error" : "warn") << "\n"
         << "plugins:\n"
-        << "  - uri: ukube.types.v1.builtin\n"
-        << "  - uri: ukube.apiserver.v1.apiserver\n"
-        // Plain HTTP keeps TLS out of every figure (and nginx serves plain HTTP too).
-        << "    config: {listen: \"127.0.0.1:0\", insecure_plain_http: true}\n";
+        << "  - uri: ukube.types.v1.builtin\n";
+    if (security == Security::TlsRbac)
+      cfg << "  - uri: ukube.authenticator.v1.x509\n"
+          << "  - uri: ukube.authorizer.v1.rbac\n";
+    cfg << "  - uri: ukube.apiserver.v1.apiserver\n";
+    // Plain HTTP keeps TLS out of the server's own figures (and nginx serves plain HTTP too).
+    if (security == Security::PlainHttp)
+      cfg << "    config: {listen: \"127.0.0.1:0\", insecure_plain_http: true}\n";
+    else
+      cfg << "    config: {listen: \"127.0.0.1:0\"}\n";
   }
   Daemon d;
   const fs::path kubeconfig = dir / "data" / "admin.kubeconfig";
@@ -815,8 +928,11 @@ Daemon start_daemon(const Config& config, const fs::path& dir) {
     }
     if (d.port) {
       try {
-        SyncClient client(d.port);
-        if (client.call("GET", "/readyz").status == 200) {
+        if (security != Security::PlainHttp && !d.tls)
+          d.tls = std::make_unique<TlsContext>(dir / "data" / "pki");
+        const int status = d.tls ? tls_call(d.port, d.tls->get(), "GET", "/readyz").status
+                                 : SyncClient(d.port).call("GET", "/readyz").status;
+        if (status == 200) {
           d.ready_ms = std::chrono::duration<double, std::milli>(Clock::now() - d.child->started()).count();
           d.ready_cpu_ms = group_cpu_seconds(d.child->pid()) * 1000;
           return d;
@@ -890,6 +1006,47 @@ LoadResult get_load(const Config& config, uint16_t port, const std::string& targ
   o.warmup = 1;
   o.duration = config.seconds;
   return Load(port, o, constant(request_text("GET", target))).run();
+}
+
+// What authentication and authorization cost a GET: two HTTPS daemons side by side, one
+// with x509 + RBAC (as `make run`), one allowing everyone, under the same load in turns.
+void bench_auth_cost(const Config& config) {
+  ScratchDir secured_dir("auth-rbac"), open_dir("auth-open");
+  Daemon secured = start_daemon(config, secured_dir.path(), Security::TlsRbac);
+  Daemon open = start_daemon(config, open_dir.path(), Security::TlsOpen);
+  const std::string target = "/api/v1/namespaces/default/pods/auth-target";
+  for (Daemon* d : {&secured, &open}) {
+    Reply created =
+        tls_call(d->port, d->tls->get(), "POST", "/api/v1/namespaces/default/pods", pod_json("auth-target"));
+    if (created.status != 201) throw std::runtime_error("creating the pod to GET: " + created.body);
+  }
+  constexpr int kRounds = 3;
+  std::vector<double> rates[2], cpu[2];
+  for (int round = 0; round < kRounds; ++round)
+    for (int side = 0; side < 2; ++side) {
+      Daemon& d = side == 0 ? secured : open;
+      LoadOptions o;
+      o.server_group = d.child->pid();
+      o.connections = config.connections;
+      o.warmup = 0.5;
+      o.duration = std::max(1.0, config.seconds / 2);
+      o.tls = d.tls->get();
+      LoadResult r = Load(d.port, o, constant(request_text("GET", target))).run();
+      check(r, side == 0 ? "GETs over TLS with x509 + RBAC" : "GETs over TLS, allow-all");
+      rates[side].push_back(r.rate());
+      cpu[side].push_back(r.cpu_us());
+    }
+  auto median = [](std::vector<double> v) { return percentile(std::move(v), 0.5); };
+  const double with_auth = median(rates[0]), without = median(rates[1]);
+  add_row(
+      "pod GETs/s over TLS, x509 client cert + RBAC",
+      fmt("%9.0f /s   (median of %d turns; server CPU per GET %.0f us)", with_auth, kRounds, median(cpu[0])));
+  add_row("pod GETs/s over TLS, allow-all config",
+          fmt("%9.0f /s   (server CPU per GET %.0f us)", without, median(cpu[1])));
+  const double slowdown = without > 0 ? (1 - with_auth / without) * 100 : 0;
+  add_row("authentication + RBAC slowdown", fmt("%9.1f %%", slowdown), "<= 10%", slowdown <= 10);
+  secured.child->stop();
+  open.child->stop();
 }
 
 // nginx serving `body` at `target` from a file: the ceiling for a GET over this loopback
@@ -1150,6 +1307,7 @@ int main(int argc, char** argv) {
     if (run("gets")) bench_gets(config, daemon.port);
     if (run("list")) bench_list(config, daemon.port);
     if (run("watch")) bench_watch(config, daemon.port);
+    if (run("auth")) bench_auth_cost(config);
     std::this_thread::sleep_for(std::chrono::seconds(2));
     add_row("idle daemon RSS after the load (VmRSS)",
             fmt("%9.1f MB   (%lld pods stored, %d threads)", rss_mb(pid), stored_pods(daemon.port),

@@ -87,7 +87,8 @@ class BackgroundCommand {
 class Node {
  public:
   // Starts `ukube` with the API server and the built-in types on a free port.
-  explicit Node(const std::string& extra_plugins = "") {
+  // `apiserver_config` adds fields to the API server's flow-style config ("audit_level: Request").
+  explicit Node(const std::string& extra_plugins = "", const std::string& apiserver_config = "") {
     std::random_device rd;
     dir_ = std::filesystem::temp_directory_path() /
            ("ukube-node-" + std::to_string(rd()) + std::to_string(rd()));
@@ -100,7 +101,8 @@ class Node {
           << "  - uri: ukube.authenticator.v1.x509\n"
           << "  - uri: ukube.authorizer.v1.rbac\n"
           << "  - uri: ukube.apiserver.v1.apiserver\n"
-          << "    config: {listen: \"127.0.0.1:0\"}\n"
+          << "    config: {listen: \"127.0.0.1:0\""
+          << (apiserver_config.empty() ? "" : ", " + apiserver_config) << "}\n"
           << extra_plugins;
     }
     daemon_ = std::make_unique<DaemonProcess>(
@@ -127,9 +129,10 @@ class Node {
 
 class Kubectl {
  public:
-  Kubectl(std::string binary, const Node& node)
+  // `kubeconfig`: whose credentials to use; the node's admin kubeconfig by default.
+  Kubectl(std::string binary, const Node& node, const std::filesystem::path& kubeconfig = {})
       : binary_(std::move(binary)),
-        kubeconfig_(node.kubeconfig().string()),
+        kubeconfig_(kubeconfig.empty() ? node.kubeconfig().string() : kubeconfig.string()),
         cache_(node.dir() / ("cache-" + std::to_string(counter()++))) {}
 
   // Runs `kubectl <args>`; `args` is shell text (quote what needs quoting).

@@ -22,6 +22,10 @@ struct UserInfo {
   std::map<std::string, std::vector<std::string>> extra;
 };
 
+// authentication.k8s.io/v1 UserInfo as JSON ({username, uid, groups, extra}, empty fields
+// left out), as access reviews, admission reviews and audit events carry it.
+UKUBE_API boost::json::object user_info_json(const UserInfo& user);
+
 // What a request arrived with, for authenticators to judge.
 struct Credentials {
   std::string bearer_token;
@@ -61,10 +65,28 @@ struct AuthzResult {
   std::string reason;
 };
 
+// What a subject may do in a namespace, for SelfSubjectRulesReview (`kubectl auth can-i
+// --list`). Incomplete when some authorizer cannot enumerate its rules.
+struct SubjectRules {
+  struct ResourceRule {
+    std::vector<std::string> verbs, api_groups, resources, resource_names;
+  };
+  struct NonResourceRule {
+    std::vector<std::string> verbs, urls;
+  };
+  std::vector<ResourceRule> resource_rules;
+  std::vector<NonResourceRule> non_resource_rules;
+  bool incomplete = false;
+  std::string evaluation_error;
+};
+
 class UKUBE_API Authorizer {
  public:
   virtual ~Authorizer();
   virtual AuthzResult authorize(const RequestAttributes& attributes) = 0;
+  // The rules that apply to `user` in `namespace_` (cluster-wide ones included). The
+  // default says the authorizer cannot list them.
+  virtual SubjectRules rules_for(const UserInfo& user, const std::string& namespace_);
 };
 
 enum class AdmissionOperation { Create, Update, Delete, Connect };
@@ -102,6 +124,11 @@ class UKUBE_API AuthChains {
   virtual UserInfo authenticate(const Credentials& credentials) = 0;
   // Throws ApiError 403 with upstream's message unless some authorizer allows.
   virtual void authorize(const RequestAttributes& attributes) = 0;
+  // The chain's decision without throwing, for access reviews: Allow, or Deny with the
+  // reason (NoOpinion from every authorizer is reported as Deny, as the chain denies it).
+  virtual AuthzResult decide(const RequestAttributes& attributes) = 0;
+  // Every authorizer's rules for `user` in `namespace_`, merged.
+  virtual SubjectRules rules_for(const UserInfo& user, const std::string& namespace_) = 0;
   virtual void admit(AdmissionRequest& request) = 0;
   virtual void validate(const AdmissionRequest& request) = 0;
 };

@@ -125,3 +125,30 @@ struct PluginDescriptor {
   ukube_plugin_registrar() {                                                                                \
     return &DESCRIPTOR_FN();                                                                                \
   }
+
+// The whole registrar of a library whose plugin is one class with a default constructor:
+//
+//   UKUBE_DEFINE_PLUGIN("ukube.authorizer.v1", "rbac", ukube::rbac::RbacPlugin, nullptr, "ukube.types.v1")
+//   UKUBE_DEFINE_PLUGIN("ukube.apiserver.v1", "apiserver", ApiServerPlugin,
+//   &ApiServerConfig::default_instance())
+//
+// CONFIG is the config message's prototype (nullptr: the plugin takes no config); any
+// further arguments are what the plugin requires (types, or type.id URIs).
+#define UKUBE_DEFINE_PLUGIN(TYPE, ID, CLASS, CONFIG, ...)                    \
+  namespace {                                                                \
+  const ::ukube::PluginDescriptor& ukube_plugin_descriptor() {               \
+    static const ::ukube::PluginDescriptor d = [] {                          \
+      ::ukube::PluginDescriptor d;                                           \
+      d.abi_version = UKUBE_PLUGIN_ABI_VERSION;                              \
+      d.api_hash = UKUBE_PLUGIN_API_HASH;                                    \
+      d.type = TYPE;                                                         \
+      d.id = ID;                                                             \
+      d.requires_ = {__VA_ARGS__};                                           \
+      d.config_prototype = CONFIG;                                           \
+      d.create = [] { return std::unique_ptr<::ukube::Plugin>(new CLASS); }; \
+      return d;                                                              \
+    }();                                                                     \
+    return d;                                                                \
+  }                                                                          \
+  }                                                                          \
+  UKUBE_PLUGIN(TYPE, ID, ukube_plugin_descriptor)

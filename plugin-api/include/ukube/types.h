@@ -16,6 +16,8 @@
 // kernel itself is type-agnostic; built-in types and CRDs register here.
 namespace ukube {
 
+struct UserInfo;  // ukube/auth.h
+
 struct GroupVersionResource {
   std::string group;  // "" for the core group
   std::string version;
@@ -71,6 +73,27 @@ using TableRowFunc = std::function<boost::json::array(const boost::json::object&
 using SubresourceWriter =
     std::function<boost::json::object(const boost::json::object& parent, const boost::json::object& body)>;
 
+// A POST answered without storing anything: the access and token reviews, and subresources
+// such as serviceaccounts/token. The body arrives defaulted and validated (when it is the
+// resource itself); the result is the response object, apiVersion and kind included.
+struct EphemeralCall {
+  const UserInfo& user;
+  boost::json::object& body;
+  const boost::json::object* parent = nullptr;  // the stored object, for a subresource
+  std::string_view namespace_;
+  bool dry_run = false;
+};
+using EphemeralHandler = std::function<boost::json::object(EphemeralCall& call)>;
+
+// A subresource whose POST is answered from the stored parent without changing it. Its body
+// is another kind (TokenRequest for serviceaccounts/token); with that kind's schema, carrying
+// protobuf field numbers, protobuf bodies are decoded too.
+struct SubresourceAnswer {
+  GroupVersionKind body_kind;
+  std::shared_ptr<const boost::json::object> body_schema;
+  EphemeralHandler answer;
+};
+
 struct SelectableField {
   std::string name;  // e.g. "spec.nodeName"
   FieldGetter get;
@@ -100,7 +123,10 @@ struct TypeInfo {
   // null when unknown, which turns off strict field validation for the type.
   std::shared_ptr<const boost::json::object> schema;
   std::map<std::string, SubresourceWriter> subresource_writers;  // by subresource name
-  std::vector<SelectableField> selectable_fields;                // beyond metadata.name / metadata.namespace
+  std::map<std::string, SubresourceAnswer> subresource_answers;  // by subresource name
+  // Set for create-only resources that are answered, never stored (SelfSubjectAccessReview).
+  EphemeralHandler ephemeral_create;
+  std::vector<SelectableField> selectable_fields;  // beyond metadata.name / metadata.namespace
   std::vector<DefaultingHook> defaulters;
   std::vector<ValidationHook> validators;
 
@@ -121,6 +147,10 @@ class UKUBE_API TypeRegistry {
   // Throws std::invalid_argument when the group/version/resource is taken or fields are missing.
   virtual TypeInfoPtr add(TypeInfo type) = 0;
   virtual bool remove(const GroupVersionResource& gvr) = 0;
+  // Replaces a registered type with an edited copy, so a plugin can add what it serves to a
+  // type another plugin registered (the token subresource of ServiceAccounts). Returns the
+  // new type, or null when `gvr` is not registered. Lost when the owner registers it again.
+  virtual TypeInfoPtr extend(const GroupVersionResource& gvr, const std::function<void(TypeInfo&)>& edit) = 0;
   virtual TypeInfoPtr find(const GroupVersionResource& gvr) const = 0;
   virtual TypeInfoPtr find_kind(const GroupVersionKind& gvk) const = 0;
   // Every type whose plural, singular, kind (case-insensitive) or short name is `name`,

@@ -8,6 +8,7 @@
 #include "families.h"
 #include "schema/meta.h"
 #include "ukube/base64.h"
+#include "ukube/errors.h"
 
 namespace ukube::builtin {
 namespace {
@@ -144,6 +145,37 @@ TypeInfo secrets_type() {
   return t;
 }
 
+namespace {
+
+// authentication.k8s.io/v1 TokenRequest, the body and answer of serviceaccounts/token, with
+// upstream's protobuf field numbers (kubectl create token sends protobuf from 1.32 on).
+std::shared_ptr<const json::object> token_request_schema() {
+  using namespace schema;
+  Schema bound = object({{"kind", string("Pod, Secret or Node."), 1},
+                         {"apiVersion", string("API version of the referent."), 2},
+                         {"name", string("Name of the referent."), 3},
+                         {"uid", string("UID of the referent."), 4}},
+                        "The object the token is bound to: it is valid only while that object exists.");
+  Schema spec = object({{"audiences", atomic_list(string(), "Who the token is for."), 1},
+                        {"expirationSeconds", int64("Requested lifetime of the token."), 4, kPointer},
+                        {"boundObjectRef", bound, 3, kPointer}});
+  Schema status = object({{"token", string("The bearer token."), 1},
+                          {"expirationTimestamp", date_time("When the token expires."), 2}});
+  return share(resource("authentication.k8s.io", "v1", "TokenRequest",
+                        "Requests a token for a ServiceAccount.",
+                        {{"spec", spec, 2}, {"status", status, 3}}));
+}
+
+// Until a token issuer (ukube.authenticator.v1.serviceaccount) swaps in its own answer.
+json::object no_token_issuer(EphemeralCall&) {
+  throw ApiError(
+      503, "ServiceUnavailable",
+      "no ServiceAccount token issuer is enabled: add ukube.authenticator.v1.serviceaccount to the "
+      "config");
+}
+
+}  // namespace
+
 TypeInfo serviceaccounts_type() {
   TypeInfo t = make_type("", "v1", "ServiceAccount", "serviceaccounts", true, {"sa"});
   t.printer_columns = {name_column(), column("Secrets", "integer", "Number of secrets listed."),
@@ -159,6 +191,8 @@ TypeInfo serviceaccounts_type() {
        {"imagePullSecrets",
         atomic_list(local_object_reference(), "Secrets for pulling images of the account's pods."), 3},
        {"automountServiceAccountToken", boolean(), 4, kPointer}}));
+  t.subresource_answers["token"] = {
+      {"authentication.k8s.io", "v1", "TokenRequest"}, token_request_schema(), no_token_issuer};
   return t;
 }
 

@@ -58,6 +58,22 @@ const std::vector<Identity> kExpected = {
      false,
      false,
      false},
+    {"admissionregistration.k8s.io",
+     "MutatingWebhookConfiguration",
+     "mutatingwebhookconfigurations",
+     false,
+     {},
+     false,
+     false,
+     false},
+    {"admissionregistration.k8s.io",
+     "ValidatingWebhookConfiguration",
+     "validatingwebhookconfigurations",
+     false,
+     {},
+     false,
+     false,
+     false},
 };
 
 TEST(Registration, EveryTypeHasUpstreamIdentity) {

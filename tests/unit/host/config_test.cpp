@@ -69,7 +69,7 @@ TEST(Config, UnknownTopLevelKeyNamesFileLineAndFix) {
   EXPECT_EQ(
       error_of("data_dir: /x\nplugin_dir: [/opt]\n"),
       "test.yaml:2: unknown top-level setting \"plugin_dir\"; did you mean plugin_dirs? known settings: "
-      "data_dir, listen, log_level, plugin_dirs, plugins");
+      "data_dir, listen, log_level, plugin_dirs, plugins, encryption_config");
 }
 
 TEST(Config, UnknownPluginKeyIsAnError) {

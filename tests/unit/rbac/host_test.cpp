@@ -29,7 +29,7 @@ plugins:
   auto host = host::Host::create(config, host::Catalog::scan({UKUBE_PLUGIN_DIR}), services);
   host->start();
   for (const auto& row : host->describe()) {
-    if (row.type == "ukube.authorizer.v1" || row.type == "ukube.types.v1") {
+    if ((row.type == "ukube.authorizer.v1" && row.id == "rbac") || row.type == "ukube.types.v1") {
       EXPECT_EQ(row.state, "running") << row.type << "." << row.id;
     }
   }
@@ -50,7 +50,7 @@ plugins:
 
 TEST(RbacHost, RefusesToInitWithoutTheRbacTypes) {
   ukube::testing::TestKernel kernel;
-  FakeContext context(kernel);
+  ukube::testing::PluginContext context(kernel, "ukube.authorizer.v1.rbac");
   RbacPlugin plugin;
   try {
     plugin.init(context);

@@ -13,6 +13,7 @@
 #include "rbac/rbac_plugin.h"
 #include "rbac/rbac_resources.h"
 #include "registry.h"
+#include "tests/support/plugin_context.h"
 #include "tests/support/test_kernel.h"
 #include "tests/unit/builtin-types/builtin_test_support.h"
 #include "ukube/auth.h"
@@ -133,35 +134,11 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
   return true;
 }
 
-// Just enough of InitContext for this plugin.
-class FakeContext final : public InitContext {
- public:
-  explicit FakeContext(ukube::testing::TestKernel& k) : kernel_(k) {}
-  const std::string& uri() const override { return uri_; }
-  const google::protobuf::Message& config() const override { throw std::logic_error("no config"); }
-  const std::filesystem::path& state_dir() const override { return dir_; }
-  const std::filesystem::path& data_dir() const override { return dir_; }
-  std::shared_ptr<spdlog::logger> logger() const override { return nullptr; }
-  store::Store& store() const override { return kernel_.store(); }
-  watch::WatchBus& watch_bus() const override { return kernel_.bus(); }
-  TypeRegistry& types() const override { return kernel_.types(); }
-  AuthChains& auth() const override { return kernel_.auth(); }
-  RequestPipeline& pipeline() const override { return kernel_.pipeline(); }
-  std::shared_ptr<Client> client(const UserInfo& user) const override { return kernel_.client(user); }
-  Plugin* find(const std::string&) const override { return nullptr; }
-  std::vector<Plugin*> all() const override { return {}; }
-
- private:
-  ukube::testing::TestKernel& kernel_;
-  std::string uri_ = "ukube.authorizer.v1.rbac";
-  std::filesystem::path dir_ = "/tmp";
-};
-
 // A kernel with the built-in types and a few namespaces; the RBAC plugin is started on
 // demand and can be restarted over the same store.
 class RbacKernel {
  public:
-  RbacKernel() : context_(kernel_) {
+  RbacKernel() {
     builtin::testing::remove_stand_ins(kernel_.types());
     builtin::register_builtin_types(kernel_.types());
     admin_ = kernel_.client();
@@ -196,7 +173,7 @@ class RbacKernel {
 
  private:
   ukube::testing::TestKernel kernel_;
-  FakeContext context_;
+  ukube::testing::PluginContext context_{kernel_, "ukube.authorizer.v1.rbac"};
   std::shared_ptr<Client> admin_;
   std::unique_ptr<RbacPlugin> plugin_;
 };

@@ -1,0 +1,5 @@
+// The library's registrar: identity and factory only.
+#include "registrar.h"
+#include "service_account.h"
+
+UKUBE_ADMISSION_PLUGIN("service-account", ukube::admission::ServiceAccountPlugin)

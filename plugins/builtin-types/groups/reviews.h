@@ -1,0 +1,19 @@
+#pragma once
+
+#include <vector>
+
+#include "ukube/auth.h"
+#include "ukube/types.h"
+
+// The review resources: create-only, answered from the auth chains and never stored.
+// `kubectl auth can-i` posts SelfSubjectAccessReviews (and SelfSubjectRulesReviews for
+// --list); `kubectl auth whoami` posts a SelfSubjectReview.
+namespace ukube::builtin {
+
+// authorization.k8s.io/v1: SelfSubjectAccessReview, SubjectAccessReview,
+// LocalSubjectAccessReview, SelfSubjectRulesReview.
+std::vector<TypeInfo> authorization_review_types(AuthChains& auth);
+// authentication.k8s.io/v1: TokenReview, SelfSubjectReview.
+std::vector<TypeInfo> authentication_review_types(AuthChains& auth);
+
+}  // namespace ukube::builtin

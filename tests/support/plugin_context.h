@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/support/test_kernel.h"
+#include "ukube/plugin.h"
+
+// An InitContext over a TestKernel, so unit tests can init and start a plugin's class
+// without the host: the kernel's services, a folder for state and data, an optional config.
+namespace ukube::testing {
+
+class PluginContext final : public InitContext {
+ public:
+  PluginContext(TestKernel& kernel, std::string uri, std::filesystem::path dir = "/tmp",
+                const google::protobuf::Message* config = nullptr)
+      : kernel_(kernel), uri_(std::move(uri)), dir_(std::move(dir)), config_(config) {}
+
+  const std::string& uri() const override { return uri_; }
+  const google::protobuf::Message& config() const override {
+    if (!config_) throw std::logic_error("this test gives " + uri_ + " no config");
+    return *config_;
+  }
+  const std::filesystem::path& state_dir() const override { return dir_; }
+  const std::filesystem::path& data_dir() const override { return dir_; }
+  std::shared_ptr<spdlog::logger> logger() const override { return nullptr; }
+  store::Store& store() const override { return kernel_.store(); }
+  watch::WatchBus& watch_bus() const override { return kernel_.bus(); }
+  TypeRegistry& types() const override { return kernel_.types(); }
+  AuthChains& auth() const override { return kernel_.auth(); }
+  RequestPipeline& pipeline() const override { return kernel_.pipeline(); }
+  std::shared_ptr<Client> client(const UserInfo& user) const override {
+    last_user = user.name;
+    return kernel_.client(user);
+  }
+  Plugin* find(const std::string&) const override { return nullptr; }
+  std::vector<Plugin*> all() const override { return {}; }
+
+  mutable std::string last_user;  // who the plugin last asked for a client as
+
+ private:
+  TestKernel& kernel_;
+  std::string uri_;
+  std::filesystem::path dir_;
+  const google::protobuf::Message* config_;
+};
+
+}  // namespace ukube::testing

@@ -1,0 +1,78 @@
+// The five plugins as the daemon runs them: the real libraries, loaded by the host from a
+// config, in the config's order.
+#include "kernel/host/host.h"
+#include "admission_test_support.h"
+
+namespace ukube::admission::testing {
+namespace {
+
+TEST(AdmissionHost, LoadsEveryPluginFromTheConfigAndChainsThem) {
+  ukube::testing::TestKernel kernel;
+  builtin::testing::remove_stand_ins(kernel.types());
+  auto data = ukube::testing::make_temp_dir("admission-host");
+  std::filesystem::create_directories(data / "pki");
+  std::ofstream(data / "pki" / "ca.crt") << kTestCA;
+
+  host::KernelServices services;
+  services.store = &kernel.store();
+  services.watch_bus = &kernel.bus();
+  services.types = &kernel.types();
+  services.auth = &kernel.auth();
+  services.pipeline = &kernel.pipeline();
+  services.client_factory = [&kernel](const UserInfo& user) { return kernel.client(user); };
+
+  host::DaemonConfig config = host::parse_config("data_dir: " + data.string() + R"(
+plugins:
+  - uri: ukube.types.v1.builtin
+  - uri: ukube.admission.v1.namespace-lifecycle
+  - uri: ukube.admission.v1.limit-ranger
+  - uri: ukube.admission.v1.service-account
+  - uri: ukube.admission.v1.default-toleration-seconds
+  - uri: ukube.admission.v1.resource-quota
+)",
+                                                 "admission-test.yaml");
+  auto host = host::Host::create(config, host::Catalog::scan({UKUBE_PLUGIN_DIR}), services);
+  host->start();
+  // Other admission libraries in the folder (webhook, node-restriction) are available, not running.
+  int running = 0;
+  for (const auto& row : host->describe())
+    if (row.type == "ukube.admission.v1" && row.state == "running") ++running;
+  EXPECT_EQ(running, 5);
+
+  auto admin = kernel.client();
+  admin->create(
+      kLimitRangesR, "default",
+      limit_range("defaults",
+                  json::parse(R"([{"type":"Container","defaultRequest":{"cpu":"100m"}}])").as_array()));
+  admin->create(kQuotasR, "default", quota("q", {{"pods", "1"}, {"requests.cpu", "1"}}));
+  ASSERT_TRUE(
+      eventually([&] { return !at(*admin->get(kQuotasR, "default", "q"), "status.used").is_null(); }));
+
+  json::object stored = *admin->create(kPodsR, "default", pod("web"));
+  EXPECT_EQ(str(stored, "spec.serviceAccountName"), "default");
+  EXPECT_EQ(str(stored, "spec.volumes").rfind(R"([{"name":"kube-api-access-)", 0), 0u);
+  EXPECT_EQ(json::serialize(at(stored, "spec.containers").as_array()[0].as_object().at("resources")),
+            R"({"requests":{"cpu":"100m"}})");
+  EXPECT_EQ(at(stored, "spec.tolerations").as_array().size(), 2u);
+  EXPECT_EQ(json::serialize(at(*admin->get(kQuotasR, "default", "q"), "status.used")),
+            R"({"pods":"1","requests.cpu":"100m"})");
+
+  ApiError e = error_of([&] { admin->create(kPodsR, "default", pod("web2")); });
+  EXPECT_STREQ(
+      e.what(),
+      "pods \"web2\" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1");
+  e = error_of([&] { admin->create(kPodsR, "nowhere", pod("web")); });
+  EXPECT_STREQ(e.what(), "namespaces \"nowhere\" not found");
+
+  host->stop();
+  // Out of the chain once stopped: with the types back, nothing judges pods any more.
+  builtin::register_builtin_types(kernel.types());
+  EXPECT_NO_THROW(
+      admin->create(kPodsR, "default", pod("after", {{"c", ""}}, R"({"serviceAccountName":"ghost"})")));
+  EXPECT_NO_THROW(admin->create(kPodsR, "default", pod("after2")));
+  std::error_code ec;
+  std::filesystem::remove_all(data, ec);
+}
+
+}  // namespace
+}  // namespace ukube::admission::testing
