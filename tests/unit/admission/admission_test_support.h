@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "registry.h"
+#include "tests/support/plugin_context.h"
 #include "tests/support/test_kernel.h"
 #include "tests/unit/builtin-types/builtin_test_support.h"
 #include "ukube/auth.h"
@@ -95,31 +96,6 @@ inline json::object limit_range(const std::string& name, json::array limits) {
   return named("v1", "LimitRange", name, {{"spec", {{"limits", std::move(limits)}}}});
 }
 
-// The context the host gives a plugin, over a test kernel; each plugin gets its own URI.
-class FakeContext final : public InitContext {
- public:
-  FakeContext(ukube::testing::TestKernel& k, std::string uri, std::filesystem::path data_dir)
-      : kernel_(k), uri_(std::move(uri)), dir_(std::move(data_dir)) {}
-  const std::string& uri() const override { return uri_; }
-  const google::protobuf::Message& config() const override { throw std::logic_error("no config"); }
-  const std::filesystem::path& state_dir() const override { return dir_; }
-  const std::filesystem::path& data_dir() const override { return dir_; }
-  std::shared_ptr<spdlog::logger> logger() const override { return nullptr; }
-  store::Store& store() const override { return kernel_.store(); }
-  watch::WatchBus& watch_bus() const override { return kernel_.bus(); }
-  TypeRegistry& types() const override { return kernel_.types(); }
-  AuthChains& auth() const override { return kernel_.auth(); }
-  RequestPipeline& pipeline() const override { return kernel_.pipeline(); }
-  std::shared_ptr<Client> client(const UserInfo& user) const override { return kernel_.client(user); }
-  Plugin* find(const std::string&) const override { return nullptr; }
-  std::vector<Plugin*> all() const override { return {}; }
-
- private:
-  ukube::testing::TestKernel& kernel_;
-  std::string uri_;
-  std::filesystem::path dir_;
-};
-
 inline const char* kTestCA = "-----BEGIN CERTIFICATE-----\nTEST CA\n-----END CERTIFICATE-----\n";
 
 class AdmissionKernel {
@@ -144,7 +120,8 @@ class AdmissionKernel {
   // Inits and starts a plugin as the host would; the chain order is the call order.
   template <class P>
   P& start(const std::string& id) {
-    contexts_.push_back(std::make_unique<FakeContext>(kernel_, "ukube.admission.v1." + id, data_));
+    contexts_.push_back(
+        std::make_unique<ukube::testing::PluginContext>(kernel_, "ukube.admission.v1." + id, data_));
     auto plugin = std::make_unique<P>();
     P& ref = *plugin;
     plugin->init(*contexts_.back());
@@ -168,20 +145,14 @@ class AdmissionKernel {
   ukube::testing::TestKernel kernel_;
   std::filesystem::path data_;
   std::shared_ptr<Client> admin_;
-  std::vector<std::unique_ptr<FakeContext>> contexts_;
+  std::vector<std::unique_ptr<ukube::testing::PluginContext>> contexts_;
   std::vector<std::unique_ptr<Plugin>> plugins_;
 };
 
 // The ApiError `f` throws; a test failure when it throws none.
 template <class F>
 ApiError error_of(F&& f) {
-  try {
-    f();
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no ApiError thrown";
-  return ApiError(0, "", "");
+  return ukube::testing::expect_error(std::forward<F>(f));
 }
 
 }  // namespace ukube::admission::testing

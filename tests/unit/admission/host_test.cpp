@@ -2,6 +2,7 @@
 // config, in the config's order.
 #include "kernel/host/host.h"
 #include "admission_test_support.h"
+#include "tests/support/host_services.h"
 
 namespace ukube::admission::testing {
 namespace {
@@ -13,13 +14,7 @@ TEST(AdmissionHost, LoadsEveryPluginFromTheConfigAndChainsThem) {
   std::filesystem::create_directories(data / "pki");
   std::ofstream(data / "pki" / "ca.crt") << kTestCA;
 
-  host::KernelServices services;
-  services.store = &kernel.store();
-  services.watch_bus = &kernel.bus();
-  services.types = &kernel.types();
-  services.auth = &kernel.auth();
-  services.pipeline = &kernel.pipeline();
-  services.client_factory = [&kernel](const UserInfo& user) { return kernel.client(user); };
+  host::KernelServices services = ukube::testing::kernel_services(kernel);
 
   host::DaemonConfig config = host::parse_config("data_dir: " + data.string() + R"(
 plugins:

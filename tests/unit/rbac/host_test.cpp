@@ -2,6 +2,7 @@
 // config that lists the built-in types and the RBAC authorizer.
 #include "kernel/host/host.h"
 #include "rbac_test_support.h"
+#include "tests/support/host_services.h"
 #include "ukube/errors.h"
 
 namespace ukube::rbac::testing {
@@ -12,13 +13,7 @@ TEST(RbacHost, LoadsFromTheConfigAndGuardsTheApi) {
   builtin::testing::remove_stand_ins(kernel.types());
   auto data = ukube::testing::make_temp_dir("rbac-host");
 
-  host::KernelServices services;
-  services.store = &kernel.store();
-  services.watch_bus = &kernel.bus();
-  services.types = &kernel.types();
-  services.auth = &kernel.auth();
-  services.pipeline = &kernel.pipeline();
-  services.client_factory = [&kernel](const UserInfo& user) { return kernel.client(user); };
+  host::KernelServices services = ukube::testing::kernel_services(kernel);
 
   host::DaemonConfig config = host::parse_config("data_dir: " + data.string() + R"(
 plugins:
