@@ -165,7 +165,8 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.record(verb, resource, response.status, seconds);
-  if (deps_.audit) audit(request, route, verb, received, authenticated, served_as, failure, watch, response);
+  if (deps_.audit && deps_.audit->level() != AuditLevel::None)
+    audit(request, route, verb, received, authenticated, served_as, failure, watch, response);
   return response;
 }
 
@@ -183,7 +184,6 @@ void ApiHandler::audit(const HttpRequest& request, const Route& route, const std
   r.user = authenticated;
   if (served_as && !request.impersonation.empty()) r.impersonated = served_as;
   r.source_ip = request.remote_address.substr(0, request.remote_address.rfind(':'));
-  if (r.source_ip.starts_with('[')) r.source_ip = r.source_ip.substr(1, r.source_ip.size() - 2);
   r.user_agent = request.user_agent;
   r.api_group = route.group;
   r.api_version = route.version;
@@ -191,28 +191,29 @@ void ApiHandler::audit(const HttpRequest& request, const Route& route, const std
   r.subresource = route.subresource;
   r.namespace_ = route.namespace_;
   r.name = route.name;
-  // A create names its object in the body; the answer carries the name it got.
-  if (r.name.empty() && request.method == "POST" && response.status == 201 && r.resource_request &&
-      route.subresource.empty()) {
-    boost::system::error_code ec;
-    auto created = boost::json::parse(response.body.flatten(), ec);
-    if (!ec && created.is_object())
-      if (const auto* meta = created.get_object().if_contains("metadata"); meta && meta->is_object())
-        if (const auto* name = meta->get_object().if_contains("name"); name && name->is_string())
-          r.name = std::string(name->get_string());
-  }
   r.code = response.status;
   if (failure) {
     r.status_reason = failure->reason();
     r.status_message = failure->what();
   }
   r.response_started_only = watch && !failure;
+  const AuditLevel level = deps_.audit->level();
+  if (level >= AuditLevel::Request) r.request_body = request.body;
+  // A create names its object in the body; the answer carries the name it got.
+  const bool unnamed_create = r.name.empty() && request.method == "POST" && response.status == 201 &&
+                              r.resource_request && route.subresource.empty();
   std::string response_text;
-  if (deps_.audit->level() >= AuditLevel::Request) r.request_body = request.body;
-  if (deps_.audit->level() >= AuditLevel::RequestResponse && !watch) {
+  if (unnamed_create || (level >= AuditLevel::RequestResponse && !watch))
     response_text = response.body.flatten();
-    r.response_body = response_text;
+  if (unnamed_create) {
+    boost::system::error_code ec;
+    auto created = boost::json::parse(response_text, ec);
+    if (!ec && created.is_object())
+      if (const auto* meta = created.get_object().if_contains("metadata"); meta && meta->is_object())
+        if (const auto* name = meta->get_object().if_contains("name"); name && name->is_string())
+          r.name = std::string(name->get_string());
   }
+  if (level >= AuditLevel::RequestResponse && !watch) r.response_body = response_text;
   deps_.audit->record(r);
 }
 

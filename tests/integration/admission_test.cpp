@@ -5,7 +5,7 @@
 
 #include <regex>
 
-#include "tests/integration/kubectl_harness.h"
+#include "tests/integration/kubectl_fixture.h"
 
 namespace ukube::testing {
 namespace {
@@ -19,40 +19,12 @@ const char* kAdmission =
 
 const char* kPause = "registry.k8s.io/pause:3.9";
 
-class AdmissionKubectl : public ::testing::Test {
+class AdmissionKubectl : public KubectlFixture<> {
  protected:
-  void SetUp() override {
-    std::string binary = kubectl_binary("1.33");
-    if (binary.empty()) binary = "kubectl";
-    node_ = std::make_unique<Node>(kAdmission);
-    ASSERT_TRUE(node_->ready()) << node_->log();
-    kubectl_ = std::make_unique<Kubectl>(binary, *node_);
-  }
-  void TearDown() override {
-    if (HasFailure() && node_) std::cerr << "daemon log:\n" << node_->log() << "\n";
-  }
-  std::string ok(const std::string& args, const std::string& stdin_text = "") {
-    CommandResult r = (*kubectl_)(args, stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << args << "\n" << r.out;
-    return r.out;
-  }
-  CommandResult fails(const std::string& args, const std::string& stdin_text = "") {
-    CommandResult r = (*kubectl_)(args, stdin_text);
-    EXPECT_NE(r.exit_code, 0) << "kubectl " << args << "\n" << r.out;
-    return r;
-  }
-  std::string get(const std::string& what, const std::string& jsonpath) {
-    return (*kubectl_)("get " + what + " -o jsonpath=" + shell_quote("{" + jsonpath + "}")).out;
-  }
-  bool reads(const std::string& what, const std::string& jsonpath, const std::string& want) {
-    return eventually([&] { return get(what, jsonpath) == want; }, std::chrono::seconds(30));
-  }
+  void SetUp() override { start_node(newest_kubectl(), kAdmission); }
   std::string run(const std::string& pod, const std::string& ns) {
     return "run " + pod + " --image=" + kPause + " -n " + ns;
   }
-
-  std::unique_ptr<Node> node_;
-  std::unique_ptr<Kubectl> kubectl_;
 };
 
 TEST_F(AdmissionKubectl, QuotaRefusesTheThirdPodAndUsageFallsAfterADelete) {
@@ -63,14 +35,14 @@ TEST_F(AdmissionKubectl, QuotaRefusesTheThirdPodAndUsageFallsAfterADelete) {
   EXPECT_EQ(ok(run("p1", "quota-demo")), "pod/p1 created\n");
   EXPECT_EQ(ok(run("p2", "quota-demo")), "pod/p2 created\n");
 
-  CommandResult third = fails(run("p3", "quota-demo"));
+  CommandResult third = refused(run("p3", "quota-demo"));
   EXPECT_EQ(
       third.out,
       "Error from server (Forbidden): pods \"p3\" is forbidden: exceeded quota: q, requested: pods=1, used: "
       "pods=2, limited: pods=2\n");
-  third = fails("create -f - -n quota-demo",
-                "apiVersion: v1\nkind: Pod\nmetadata: {name: p3}\nspec:\n  containers: [{name: c, image: " +
-                    std::string(kPause) + "}]\n");
+  third = refused("create -f - -n quota-demo",
+                  "apiVersion: v1\nkind: Pod\nmetadata: {name: p3}\nspec:\n  containers: [{name: c, image: " +
+                      std::string(kPause) + "}]\n");
   EXPECT_EQ(third.out,
             "Error from server (Forbidden): error when creating \"STDIN\": pods \"p3\" is forbidden: "
             "exceeded quota: "
@@ -94,7 +66,7 @@ TEST_F(AdmissionKubectl, ComputeQuotaNeedsRequestsAndLimitRangesProvideThem) {
   ok("create namespace compute");
   ok("create quota compute --hard=requests.cpu=1,limits.memory=1Gi -n compute");
   ASSERT_TRUE(reads("quota compute -n compute", ".status.used.requests\\.cpu", "0"));
-  CommandResult bare = fails(run("bare", "compute"));
+  CommandResult bare = refused(run("bare", "compute"));
   EXPECT_EQ(bare.out,
             "Error from server (Forbidden): pods \"bare\" is forbidden: failed quota: compute: must specify "
             "limits.memory for: bare; requests.cpu for: bare\n");
@@ -155,8 +127,8 @@ spec:
   ASSERT_FALSE(ca.empty());
   ASSERT_TRUE(reads("configmap kube-root-ca.crt -n lr-demo", ".data.ca\\.crt", ca));
 
-  CommandResult ghost = fails("run ghost --image=" + std::string(kPause) +
-                              " -n lr-demo --overrides='{\"spec\":{\"serviceAccountName\":\"ghost\"}}'");
+  CommandResult ghost = refused("run ghost --image=" + std::string(kPause) +
+                                " -n lr-demo --overrides='{\"spec\":{\"serviceAccountName\":\"ghost\"}}'");
   EXPECT_EQ(ghost.out,
             "Error from server (Forbidden): pods \"ghost\" is forbidden: error looking up service account "
             "lr-demo/ghost: serviceaccount \"ghost\" not found\n");
@@ -168,16 +140,16 @@ TEST_F(AdmissionKubectl, NamespaceLifecycle) {
      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, finalizers: [example.com/hold]}\n");
   ok("delete namespace closing --wait=false");
   ASSERT_TRUE(reads("namespace closing", ".status.phase", "Terminating"));
-  CommandResult refused = fails(run("late", "closing"));
+  CommandResult answer = refused(run("late", "closing"));
   EXPECT_EQ(
-      refused.out,
+      answer.out,
       "Error from server (Forbidden): pods \"late\" is forbidden: unable to create new content in namespace "
       "closing because it is being terminated\n");
-  refused = fails(run("lost", "nowhere"));
-  EXPECT_EQ(refused.out, "Error from server (NotFound): namespaces \"nowhere\" not found\n");
-  refused = fails("delete namespace kube-public");
+  answer = refused(run("lost", "nowhere"));
+  EXPECT_EQ(answer.out, "Error from server (NotFound): namespaces \"nowhere\" not found\n");
+  answer = refused("delete namespace kube-public");
   EXPECT_EQ(
-      refused.out,
+      answer.out,
       "Error from server (Forbidden): namespaces \"kube-public\" is forbidden: this namespace may not be "
       "deleted\n");
 }

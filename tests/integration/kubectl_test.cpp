@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 #include <regex>
 
-#include "tests/integration/kubectl_harness.h"
+#include "tests/integration/kubectl_fixture.h"
 
 namespace ukube::testing {
 namespace {
@@ -75,32 +75,19 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-class KubectlTest : public ::testing::TestWithParam<std::string> {
+class KubectlTest : public KubectlFixture<::testing::TestWithParam<std::string>> {
  protected:
   void SetUp() override {
     binary_ = kubectl_binary(GetParam());
     ASSERT_FALSE(binary_.empty()) << "kubectl." << GetParam() << " not found beside the kubectl on PATH ("
                                   << kubectl_dir() << "); these tests need the real kubectl " << GetParam()
                                   << " installed there as kubectl." << GetParam();
-    node_ = std::make_unique<Node>();
-    ASSERT_TRUE(node_->ready()) << "the daemon did not write its admin kubeconfig:\n" << node_->log();
-    kubectl_ = std::make_unique<Kubectl>(binary_, *node_);
-  }
-  void TearDown() override {
-    if (HasFailure() && node_) std::cerr << "daemon log:\n" << node_->log() << "\n";
+    start_node(binary_);
   }
 
-  // Runs kubectl and expects success; returns its output.
-  std::string ok(const std::string& args, const std::string& stdin_text = "") {
-    CommandResult r = (*kubectl_)(args, stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << args << "\n" << r.out;
-    return r.out;
-  }
   // Runs kubectl and expects it to fail; returns its output.
   std::string fails(const std::string& args, const std::string& stdin_text = "") {
-    CommandResult r = (*kubectl_)(args, stdin_text);
-    EXPECT_NE(r.exit_code, 0) << "kubectl " << args << " should have failed\n" << r.out;
-    return r.out;
+    return refused(args, stdin_text).out;
   }
   json::object get_json(const std::string& args) {
     std::string out = ok(args + " -o json");
@@ -112,8 +99,6 @@ class KubectlTest : public ::testing::TestWithParam<std::string> {
   void apply_app() { ok("apply -f -", kApp); }
 
   std::string binary_;
-  std::unique_ptr<Node> node_;
-  std::unique_ptr<Kubectl> kubectl_;
 };
 
 TEST_P(KubectlTest, AppliesMultiDocumentYamlAndReappliesClientAndServerSide) {

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "tests/integration/kubectl_harness.h"
+#include "tests/integration/kubectl_fixture.h"
 
 namespace ukube::testing {
 namespace {
@@ -30,39 +30,15 @@ std::string pod_yaml(const std::string& name, const std::string& cpu, const std:
          cpu + "\"}}\n" + spec_extra;
 }
 
-class SchedulerKubectl : public ::testing::Test {
+class SchedulerKubectl : public KubectlFixture<> {
  protected:
-  void start(const std::string& extra = kScheduler) {
-    std::string binary = kubectl_binary("1.33");
-    if (binary.empty()) binary = "kubectl";
-    node_ = std::make_unique<Node>(extra);
-    ASSERT_TRUE(node_->ready()) << node_->log();
-    kubectl_ = std::make_unique<Kubectl>(binary, *node_);
-  }
-  void TearDown() override {
-    if (HasFailure() && node_) std::cerr << "daemon log:\n" << node_->log() << "\n";
-  }
-  std::string ok(const std::string& args, const std::string& stdin_text = "") {
-    CommandResult r = (*kubectl_)(args, stdin_text);
-    EXPECT_EQ(r.exit_code, 0) << "kubectl " << args << "\n" << r.out;
-    return r.out;
-  }
-  std::string get(const std::string& what, const std::string& jsonpath) {
-    return (*kubectl_)("get " + what + " -o jsonpath=" + shell_quote("{" + jsonpath + "}")).out;
-  }
-  // Polls `kubectl get` until the jsonpath reads `want`.
-  bool reads(const std::string& what, const std::string& jsonpath, const std::string& want) {
-    return eventually([&] { return get(what, jsonpath) == want; }, std::chrono::seconds(30));
-  }
+  void start(const std::string& extra = kScheduler) { start_node(newest_kubectl(), extra); }
   std::string node_of(const std::string& pod) { return get("pod " + pod, ".spec.nodeName"); }
   std::string failed_scheduling(const std::string& pod) {
     return (*kubectl_)("get events --field-selector involvedObject.name=" + pod +
                        ",reason=FailedScheduling -o jsonpath='{.items[*].message}'")
         .out;
   }
-
-  std::unique_ptr<Node> node_;
-  std::unique_ptr<Kubectl> kubectl_;
 };
 
 TEST_F(SchedulerKubectl, UnschedulablePodGetsEventAndConditionThenFitsANewNode) {
