@@ -11,6 +11,10 @@ ObjectPtr decode(const store::Bytes& bytes) {
   return std::make_shared<const boost::json::object>(parse_object(*bytes));
 }
 
+ObjectPtr written(const store::Bytes& bytes, const WriteOptions& options) {
+  return options.return_object && bytes ? decode(bytes) : nullptr;
+}
+
 class LocalWatchStream final : public WatchStream {
  public:
   explicit LocalWatchStream(std::unique_ptr<RawWatch> raw) : raw_(std::move(raw)) {}
@@ -57,20 +61,20 @@ ObjectPtr LocalClient::create(const GroupVersionResource& gvr, std::string_view 
                               const boost::json::object& object, const WriteOptions& options,
                               std::string_view subresource, std::string_view name) {
   if (!subresource.empty())
-    return decode(pipeline_.create_subresource(user_, gvr, ns, name, subresource, object, options));
-  return decode(pipeline_.create(user_, gvr, ns, object, options));
+    return written(pipeline_.create_subresource(user_, gvr, ns, name, subresource, object, options), options);
+  return written(pipeline_.create(user_, gvr, ns, object, options), options);
 }
 
 ObjectPtr LocalClient::update(const GroupVersionResource& gvr, std::string_view ns,
                               const boost::json::object& object, const WriteOptions& options,
                               std::string_view subresource) {
-  return decode(pipeline_.update(user_, gvr, ns, {}, object, options, subresource));
+  return written(pipeline_.update(user_, gvr, ns, {}, object, options, subresource), options);
 }
 
 ObjectPtr LocalClient::patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
                              PatchType type, std::string_view patch, const WriteOptions& options,
                              std::string_view subresource) {
-  return decode(pipeline_.patch(user_, gvr, ns, name, type, patch, options, subresource));
+  return written(pipeline_.patch(user_, gvr, ns, name, type, patch, options, subresource), options);
 }
 
 ObjectPtr LocalClient::remove(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,

@@ -1,5 +1,6 @@
 #include "kernel/pipeline/object_codec.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "ukube/errors.h"
@@ -9,10 +10,23 @@ namespace {
 
 constexpr std::string_view kRvMarker = "\"metadata\":{\"resourceVersion\":\"";
 
-void append_member(std::string& out, std::string_view key, const boost::json::value& value) {
-  out += boost::json::serialize(boost::json::string_view(key.data(), key.size()));
+// Serializes straight into `out`: no temporary string per member (objects are written on
+// every update, and the temporaries showed up as a good part of a write's allocations).
+void append_serialized(std::string& out, boost::json::serializer& writer) {
+  while (!writer.done()) {
+    const size_t used = out.size();
+    out.resize(std::max(out.capacity(), used + 256));
+    out.resize(used + writer.read(out.data() + used, out.size() - used).size());
+  }
+}
+
+void append_member(std::string& out, boost::json::serializer& writer, std::string_view key,
+                   const boost::json::value& value) {
+  writer.reset(boost::json::string_view(key.data(), key.size()));
+  append_serialized(out, writer);
   out += ':';
-  out += boost::json::serialize(value);
+  writer.reset(&value);
+  append_serialized(out, writer);
 }
 
 }  // namespace
@@ -27,27 +41,29 @@ store::Bytes ObjectTemplate::stamp(int64_t revision) const {
 
 ObjectTemplate make_template(const boost::json::object& object) {
   ObjectTemplate t;
+  boost::json::serializer writer;
   t.head = "{";
   for (const char* key : {"apiVersion", "kind"}) {
     if (auto* v = object.if_contains(key)) {
-      append_member(t.head, key, *v);
+      append_member(t.head, writer, key, *v);
       t.head += ',';
     }
   }
   t.head += kRvMarker;
+  t.tail.reserve(1024);
   t.tail = "\"";
   if (auto* meta = object.if_contains("metadata"); meta && meta->is_object()) {
     for (const auto& member : meta->get_object()) {
       if (member.key() == "resourceVersion") continue;
       t.tail += ',';
-      append_member(t.tail, member.key(), member.value());
+      append_member(t.tail, writer, member.key(), member.value());
     }
   }
   t.tail += '}';
   for (const auto& member : object) {
     if (member.key() == "apiVersion" || member.key() == "kind" || member.key() == "metadata") continue;
     t.tail += ',';
-    append_member(t.tail, member.key(), member.value());
+    append_member(t.tail, writer, member.key(), member.value());
   }
   t.tail += '}';
   return t;

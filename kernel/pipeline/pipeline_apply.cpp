@@ -101,7 +101,8 @@ store::Bytes KernelPipeline::apply(Target& t, std::string_view body, const Write
     boost::json::object live = parse_object(*current->value);
     request.live = &live;
     boost::json::object merged = server_side_apply(request);
-    if (auto written = write_update(t, *current, live, std::move(merged), options, false)) return *written;
+    if (auto written = write_update(t, *current, live, std::move(merged), options, UpdatePath::Untracked))
+      return *written;
   }
   throw ApiError::stale(t.type->group_resource(), t.name);
 }

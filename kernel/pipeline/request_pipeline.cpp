@@ -34,6 +34,28 @@ bool same_spec(const boost::json::object& a, const boost::json::object& b) {
   return true;
 }
 
+// Members of `a` and `b` equal, `ignored` aside, compared in place (objects can be large).
+bool same_members_except(const boost::json::object& a, const boost::json::object& b,
+                         std::string_view ignored) {
+  auto size_without = [&](const boost::json::object& o) { return o.size() - (o.contains(ignored) ? 1 : 0); };
+  if (size_without(a) != size_without(b)) return false;
+  for (const auto& m : a) {
+    if (m.key() == ignored) continue;
+    auto* other = b.if_contains(m.key());
+    if (!other || *other != m.value()) return false;
+  }
+  return true;
+}
+
+// Whether an update changes nothing but the resourceVersion it was read at.
+bool same_but_resource_version(const boost::json::object& a, const boost::json::object& b) {
+  if (!same_members_except(a, b, "metadata")) return false;
+  const auto* ma = a.if_contains("metadata");
+  const auto* mb = b.if_contains("metadata");
+  if (!ma || !mb || !ma->is_object() || !mb->is_object()) return ma == mb || (ma && mb && *ma == *mb);
+  return same_members_except(ma->get_object(), mb->get_object(), "resourceVersion");
+}
+
 // fieldValidation: unknown fields leave the object in every mode; Strict and Warn tell
 // the caller. Whole objects (create, update) are rejected with the decoding prefix
 // upstream puts before strict errors, patches without it.
@@ -112,15 +134,17 @@ std::string KernelPipeline::manager_of(const Target& t, const WriteOptions& opti
 }
 
 void KernelPipeline::admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
-                                        const boost::json::object* old, bool dry_run) {
+                                        const boost::json::object* old, bool dry_run, bool check) {
   AdmissionRequest request{op, t.type.get(), t.subresource, t.ns, t.name, &object, old, t.user, dry_run};
   auth_.admit(request);
-  for (const auto& d : t.type->defaulters) d(object);
-  std::vector<FieldError> errors;
-  // Ephemeral objects (access reviews) are never stored, so need no name.
-  if (!t.type->ephemeral_create) validate_object_meta(object, *t.type, errors);
-  for (const auto& v : t.type->validators) v(object, old, errors);
-  if (!errors.empty()) throw ApiError::invalid(t.type->gvk(), meta_string(object, "name"), errors);
+  if (check) {
+    for (const auto& d : t.type->defaulters) d(object);
+    std::vector<FieldError> errors;
+    // Ephemeral objects (access reviews) are never stored, so need no name.
+    if (!t.type->ephemeral_create) validate_object_meta(object, *t.type, errors);
+    for (const auto& v : t.type->validators) v(object, old, errors);
+    if (!errors.empty()) throw ApiError::invalid(t.type->gvk(), meta_string(object, "name"), errors);
+  }
   auth_.validate(request);
 }
 
@@ -258,8 +282,13 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
     if (store_.get(t.key)) throw ApiError::already_exists(type.group_resource(), t.name);
     return encoded.stamp(store_.current_revision());
   }
-  store::WriteResult r = store_.write(
-      {store::WriteKind::Create, t.key, [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0});
+  store::WriteRequest write{store::WriteKind::Create, t.key,
+                            [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0};
+  if (!options.wait_for_commit) {
+    store_.submit(std::move(write), nullptr);
+    return nullptr;
+  }
+  store::WriteResult r = store_.write(std::move(write));
   if (r.status == store::WriteStatus::AlreadyExists)
     throw ApiError::already_exists(type.group_resource(), t.name);
   return r.current.value;
@@ -268,7 +297,7 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
 std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const store::KeyValue& current,
                                                          const boost::json::object& old,
                                                          boost::json::object object,
-                                                         const WriteOptions& options, bool track) {
+                                                         const WriteOptions& options, UpdatePath path) {
   const TypeInfo& type = *t.type;
   set_type_meta(object, type);
   const auto* old_meta = metadata(old);
@@ -305,14 +334,14 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
   if (!same_spec(object, old)) m["generation"] = generation_of(old) + 1;
   m.erase("resourceVersion");
 
-  admit_and_validate(t, AdmissionOperation::Update, object, &old, options.dry_run);
-  if (track)
+  admit_and_validate(t, AdmissionOperation::Update, object, &old, options.dry_run,
+                     path != UpdatePath::Storage);
+  if (path == UpdatePath::Full)
     track_update(&old, object, SchemaView(type.schema.get()),
                  {manager_of(t, options), type.api_version(), t.subresource, now_rfc3339()});
 
-  boost::json::object old_without_rv = old;
-  metadata(old_without_rv).erase("resourceVersion");
-  if (object == old_without_rv) return current.value;  // a no-op update keeps its revision, as upstream
+  if (same_but_resource_version(object, old))
+    return current.value;  // a no-op update keeps its revision, as upstream
   if (options.dry_run) return make_template(object).stamp(current.mod_revision);
 
   // A Terminating namespace outlives its last finalizer while content is left in it.
@@ -369,7 +398,8 @@ store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const Grou
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
     boost::json::object old = parse_object(*current->value);
     boost::json::object updated = writer->second(old, body);
-    if (auto written = write_update(t, *current, old, std::move(updated), options)) return *written;
+    if (auto written = write_update(t, *current, old, std::move(updated), options, UpdatePath::Storage))
+      return *written;
   }
   throw ApiError::stale(t.type->group_resource(), t.name);
 }

@@ -78,18 +78,28 @@ class KernelPipeline final : public RequestPipeline {
                 std::string_view name, std::string_view subresource) const;
   // A target the kernel acts on by itself (dependents, namespace content), not authorized again.
   Target internal_target(const Target& cause, TypeInfoPtr type, std::string ns, std::string name) const;
+  // `check` false skips the type's defaulting and validation (admission still runs).
   void admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
-                          const boost::json::object* old, bool dry_run);
+                          const boost::json::object* old, bool dry_run, bool check = true);
   // Who a write's fields belong to: the request's fieldManager, else the caller's name.
   static std::string manager_of(const Target& t, const WriteOptions& options);
 
   // `track`: record the write in managedFields as an Update (apply records its own).
   store::Bytes answer_ephemeral(Target& t, boost::json::object object, const WriteOptions& options);
   store::Bytes create_object(Target& t, boost::json::object object, const WriteOptions& options, bool track);
+  // How much of the pipeline an update goes through besides admission.
+  enum class UpdatePath {
+    Full,       // defaulting, validation, a managedFields entry
+    Untracked,  // the same but no managedFields entry (apply records its own)
+    // Subresource writers (pods/binding) derive the object from a validated body and the
+    // stored parent, as upstream's storage-level binding does: nothing is re-defaulted,
+    // re-validated or recorded in managedFields.
+    Storage,
+  };
   // Writes `object` over `old` (stored at `revision`); nullopt when the store saw a newer version.
   std::optional<store::Bytes> write_update(const Target& t, const store::KeyValue& current,
                                            const boost::json::object& old, boost::json::object object,
-                                           const WriteOptions& options, bool track = true);
+                                           const WriteOptions& options, UpdatePath path = UpdatePath::Full);
   store::Bytes apply(Target& t, std::string_view body, const WriteOptions& options);
 
   // The scale subresource (pipeline_scale.cpp).

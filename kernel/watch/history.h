@@ -49,6 +49,7 @@ class History {
   // The oldest after_revision a reader may resume from.
   int64_t floor_revision() const { return floor_revision_.load(std::memory_order_acquire); }
   size_t chunk_size() const { return chunk_size_; }
+  size_t capacity() const { return capacity_; }
 
   // The chunk holding `seq` (which must be below a head the caller loaded), or null when
   // the ring has already dropped it.

@@ -18,7 +18,7 @@ void HistoryWatchBus::publish(std::span<const EventPtr> batch) {
   std::lock_guard lock(publish_mu_);
   if (shut_down_) return;
   core_->history.append(batch);
-  core_->subscribers.fire_armed(wake_scratch_);
+  core_->subscribers.fire_armed(batch, wake_scratch_);
 }
 
 std::unique_ptr<Watcher> HistoryWatchBus::watch(WatchOptions options) {

@@ -24,7 +24,10 @@ HistoryWatcher::HistoryWatcher(std::shared_ptr<BusCore> core, WatchOptions optio
   skip_through_ = start.skip_through;
   revision_ = start.revision;
   chunk_ = std::move(start.chunk);
-  if (!core_->subscribers.add(signal_)) signal_->close(false);
+  // A sleeper is woken for its own keys, and often enough to stay within both its lag
+  // bound and the history ring when other keys are all that change.
+  const size_t window = max_lag_ > 0 ? static_cast<size_t>(max_lag_) : core_->history.capacity();
+  if (!core_->subscribers.add(signal_, prefix_, window / 4)) signal_->close(false);
 }
 
 HistoryWatcher::~HistoryWatcher() {

@@ -35,6 +35,7 @@ inline const GroupVersionResource kPersistentVolumeClaims{"", "v1", "persistentv
 inline const GroupVersionResource kReplicationControllers{"", "v1", "replicationcontrollers"};
 inline const GroupVersionResource kLimitRanges{"", "v1", "limitranges"};
 inline const GroupVersionResource kResourceQuotas{"", "v1", "resourcequotas"};
+inline const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "priorityclasses"};
 
 // Where pods mount their service account's token, CA and namespace, and the ConfigMap
 // (in every namespace) that carries the cluster CA.

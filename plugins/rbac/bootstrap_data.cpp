@@ -2,7 +2,9 @@
 // gets the label kubernetes.io/bootstrapping=rbac-defaults and the annotation
 // rbac.authorization.kubernetes.io/autoupdate=true (bootstrap_policy.cpp adds them).
 // One addition to upstream's data: system:kube-scheduler may read PriorityClasses, since
-// this scheduler resolves priorityClassName itself (there is no Priority admission yet).
+// this scheduler still resolves priorityClassName itself for pods the Priority admission
+// plugin (ukube.admission.v1.priority) did not see: configs without it, or pods created
+// before it was enabled.
 #include "bootstrap_policy.h"
 
 namespace ukube::rbac {

@@ -1,6 +1,7 @@
-// The five admission plugins in the real daemon, observed with real kubectl: quota
+// The six admission plugins in the real daemon, observed with real kubectl: quota
 // refusals exactly as upstream prints them, usage that falls after deletes, LimitRange
-// defaults, the service account and its token volume, and namespace lifecycle.
+// defaults, the service account and its token volume, namespace lifecycle and pod
+// priorities from PriorityClasses.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -14,6 +15,7 @@ const char* kAdmission =
     "  - uri: ukube.admission.v1.namespace-lifecycle\n"
     "  - uri: ukube.admission.v1.limit-ranger\n"
     "  - uri: ukube.admission.v1.service-account\n"
+    "  - uri: ukube.admission.v1.priority\n"
     "  - uri: ukube.admission.v1.default-toleration-seconds\n"
     "  - uri: ukube.admission.v1.resource-quota\n";
 
@@ -152,6 +154,23 @@ TEST_F(AdmissionKubectl, NamespaceLifecycle) {
       answer.out,
       "Error from server (Forbidden): namespaces \"kube-public\" is forbidden: this namespace may not be "
       "deleted\n");
+}
+
+TEST_F(AdmissionKubectl, PriorityClassNamesResolveToPodPriority) {
+  EXPECT_EQ(ok("create priorityclass high --value=1000"), "priorityclass.scheduling.k8s.io/high created\n");
+  EXPECT_EQ(ok(run("vip", "default") + " --overrides='{\"spec\":{\"priorityClassName\":\"high\"}}'"),
+            "pod/vip created\n");
+  EXPECT_EQ(get("pod vip", ".spec.priority"), "1000");
+  EXPECT_EQ(get("pod vip", ".spec.preemptionPolicy"), "PreemptLowerPriority");
+
+  CommandResult lost =
+      refused(run("lost", "default") + " --overrides='{\"spec\":{\"priorityClassName\":\"missing\"}}'");
+  EXPECT_EQ(
+      lost.out,
+      "Error from server (Forbidden): pods \"lost\" is forbidden: no PriorityClass with name missing was "
+      "found\n");
+  // The system classes exist from the start, as in any upstream cluster.
+  EXPECT_EQ(get("priorityclass system-node-critical", ".value"), "2000001000");
 }
 
 }  // namespace

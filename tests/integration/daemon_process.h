@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "tests/support/eventually.h"
 
 // Runs build/bin/ukube as a child process for integration tests; kills it on destruction
 // so that no test leaves a daemon behind.
@@ -77,16 +78,5 @@ class DaemonProcess {
   pid_t pid_ = -1;
   bool exited_ = false;
 };
-
-// Polls `predicate` until it holds or `timeout` passes.
-template <class P>
-bool eventually(P predicate, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return predicate();
-}
 
 }  // namespace ukube::testing

@@ -58,6 +58,14 @@ struct WriteOptions {
   // Set to true when a patch (server-side apply) created the object rather than changed
   // it, so front ends can answer 201 as for a create; null: not reported.
   bool* created = nullptr;
+  // False when the caller ignores the written object: in-process clients then skip
+  // decoding it and return null (controllers' bindings, events, status patches).
+  bool return_object = true;
+  // False for best-effort creates (events, as upstream's recorder sends them in the
+  // background): in-process clients return null once the object passed admission and
+  // validation and its write is queued, without waiting for the commit; a conflict found
+  // at commit (a name taken meanwhile) is then lost. Other writes always wait.
+  bool wait_for_commit = true;
 };
 
 enum class PatchType { JsonMerge, JsonPatch, StrategicMerge, Apply };

@@ -70,6 +70,7 @@ Framework::Framework(const ProfileSpec& spec, const Registry& registry, Services
     }
     if (!made) throw std::invalid_argument(where + "plugin " + plugin + ": its factory returned nothing");
     FrameworkPlugin* raw = made.get();
+    event_interest_.add(*raw);
     owned_.push_back(std::move(made));
     instances[plugin] = raw;
     return raw;
@@ -373,6 +374,17 @@ Status Framework::run_add_pod(CycleState& state, const PodInfo& pod, const PodIn
 
 std::vector<PodInfoPtr> Framework::nominated_pods(const std::string& node) const {
   return services_.nominated_pods ? services_.nominated_pods(node) : std::vector<PodInfoPtr>{};
+}
+
+void Framework::clear_nomination(const std::string& uid) {
+  if (services_.clear_nomination) services_.clear_nomination(uid);
+}
+
+void Framework::run_async(std::function<void()> task) {
+  if (services_.run_async)
+    services_.run_async(std::move(task));
+  else
+    task();
 }
 
 }  // namespace ukube::scheduler

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "framework/event_interest.h"
 #include "framework/profile_spec.h"
 #include "framework/registry.h"
 #include "ukube/scheduler/framework.h"
@@ -23,6 +24,10 @@ class Framework final : public Handle {
     const Snapshot* snapshot = nullptr;
     Client* client = nullptr;
     std::function<std::vector<PodInfoPtr>(const std::string& node)> nominated_pods;
+    std::function<void(const std::string& uid)> clear_nomination;
+    // Unset: tasks run at once, on the caller's thread (frameworks built without a loop).
+    std::function<void(std::function<void()> task)> run_async;
+    const ObjectLister* listers = nullptr;  // outlives the framework; null: none kept
   };
 
   // Throws std::invalid_argument naming the profile and the plugin that is unknown,
@@ -34,6 +39,8 @@ class Framework final : public Handle {
   int32_t percentage_of_nodes_to_score() const { return percentage_; }
   const QueueSortPlugin* queue_sort() const { return queue_sort_; }
   bool has_post_filter() const { return !post_filter_.empty(); }
+  // Which cluster events may help the pods this profile's plugins reject.
+  const EventInterest& event_interest() const { return event_interest_; }
   // Every plugin at `point`, by name, for introspection and tests.
   std::vector<std::string> plugins_at(Point point) const;
 
@@ -65,6 +72,9 @@ class Framework final : public Handle {
   void allow(const std::string& uid, const std::string& plugin) override;
   void reject(const std::string& uid, const std::string& plugin, const std::string& message) override;
   std::vector<PodInfoPtr> nominated_pods(const std::string& node) const override;
+  void clear_nomination(const std::string& uid) override;
+  void run_async(std::function<void()> task) override;
+  const ObjectLister* listers() const override { return services_.listers; }
 
  private:
   struct Waiting {
@@ -81,6 +91,7 @@ class Framework final : public Handle {
   int32_t percentage_ = -1;
   Services services_;
   std::vector<std::unique_ptr<FrameworkPlugin>> owned_;
+  EventInterest event_interest_;
   const QueueSortPlugin* queue_sort_ = nullptr;
   std::vector<PreFilterPlugin*> pre_filter_;
   std::vector<int> pre_filter_to_filter_;  // index in filter_, or -1

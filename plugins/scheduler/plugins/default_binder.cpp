@@ -3,6 +3,7 @@
 
 #include "plugins/args.h"
 #include "plugins/binder_plugins.h"
+#include "runtime/pod_writes.h"
 #include "ukube/client.h"
 
 namespace ukube::scheduler {
@@ -19,7 +20,7 @@ class DefaultBinder final : public BindPlugin {
                                 {"metadata", {{"name", pod.name}, {"namespace", pod.ns}, {"uid", pod.uid}}},
                                 {"target", {{"apiVersion", "v1"}, {"kind", "Node"}, {"name", node}}}};
     try {
-      handle_.client().create({"", "v1", "pods"}, pod.ns, binding, {}, "binding", pod.name);
+      handle_.client().create({"", "v1", "pods"}, pod.ns, binding, fire_and_forget(), "binding", pod.name);
     } catch (const std::exception& e) {
       return Status::error(e.what());
     }

@@ -1,29 +1,66 @@
 // DefaultPreemption (PostFilter): when no node fits, find the node where evicting the
 // fewest, least important lower-priority pods makes room, preferring victims whose
 // PodDisruptionBudgets allow it; evict them and nominate the node for the pod.
+// Lower-priority pods nominated to that node lose their claim to it. The evictions
+// (DisruptionTarget condition, delete, Preempted event) run on the writer threads.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <mutex>
 #include <random>
+#include <unordered_map>
 
 #include "model/match.h"
 #include "model/node_accounting.h"
 #include "model/parse.h"
+#include "model/resources.h"
 #include "plugins/args.h"
 #include "plugins/binder_plugins.h"
 #include "runtime/fit_error.h"
+#include "runtime/pod_writes.h"
 #include "ukube/client.h"
 #include "ukube/errors.h"
+#include "ukube/scheduler/object_lister.h"
 
 namespace ukube::scheduler {
+using namespace resources;
 namespace {
 
-const GroupVersionResource kPods{"", "v1", "pods"};
-const GroupVersionResource kPdbs{"policy", "v1", "poddisruptionbudgets"};
+const char* const kVictimsLeaving = "preemption: not eligible while victims on the nominated node terminate.";
 
 struct Budget {
-  std::string ns;
   LabelSelector selector;
   int64_t allowed = 0;
+};
+
+Budget parse_budget(const boost::json::object& pdb) {
+  auto field = [&](const char* top, const char* key) -> const boost::json::value* {
+    const auto* t = pdb.if_contains(top);
+    return t && t->is_object() ? t->get_object().if_contains(key) : nullptr;
+  };
+  Budget b;
+  b.selector = parse_label_selector(field("spec", "selector"));
+  const auto* allowed = field("status", "disruptionsAllowed");
+  b.allowed = allowed && allowed->is_int64() ? allowed->get_int64() : 0;
+  return b;
+}
+
+// PodDisruptionBudgets by namespace for one attempt, read from the scheduler's informer
+// cache the first time a namespace comes up: preemption never lists them from the server.
+class Budgets {
+ public:
+  explicit Budgets(const ObjectLister* listers) : listers_(listers) {}
+  // Stays valid (and at the same address) for the whole attempt.
+  const std::vector<Budget>& in(const std::string& ns) {
+    auto [it, added] = by_ns_.try_emplace(ns);
+    if (added && listers_)
+      for (const auto& pdb : listers_->list(kPodDisruptionBudgets, ns))
+        it->second.push_back(parse_budget(*pdb));
+    return it->second;
+  }
+
+ private:
+  const ObjectLister* listers_;
+  std::unordered_map<std::string, std::vector<Budget>> by_ns_;
 };
 
 struct Candidate {
@@ -55,13 +92,13 @@ class DefaultPreemption final : public PostFilterPlugin {
     const Snapshot& snap = handle_.snapshot();
     if (pod.preempt_never)
       return Status::unschedulable("preemption: not eligible due to preemptionPolicy=Never.");
+    // Victims of an earlier preemption are still leaving: wait for them rather than
+    // evict more. Ours are known before the pod's nominatedNodeName is even written.
+    if (still_evicting_for(pod.uid, snap)) return Status::unschedulable(kVictimsLeaving);
     if (!pod.nominated_node.empty())
       if (const NodeInfo* n = snap.find(pod.nominated_node))
         for (const auto& p : n->pods)
-          if (p->terminating && p->priority < pod.priority)
-            // Victims of an earlier preemption are still leaving: wait for them.
-            return Status::unschedulable(
-                "preemption: not eligible while victims on the nominated node terminate.");
+          if (p->terminating && p->priority < pod.priority) return Status::unschedulable(kVictimsLeaving);
 
     const auto& nodes = snap.nodes();
     std::vector<const NodeInfo*> potential;
@@ -74,7 +111,7 @@ class DefaultPreemption final : public PostFilterPlugin {
         potential.push_back(n);
     }
 
-    std::vector<Budget> budgets = load_budgets();
+    Budgets budgets(handle_.listers());
     std::vector<Candidate> candidates;
     if (!potential.empty()) {
       const size_t want = std::min(potential.size(), std::max<size_t>(static_cast<size_t>(min_abs_),
@@ -102,46 +139,104 @@ class DefaultPreemption final : public PostFilterPlugin {
     }
 
     const Candidate& best = pick(candidates);
-    for (const auto& victim : best.victims) {
-      try {
-        DeleteOptions options;
-        options.precondition_uid = victim->uid;
-        handle_.client().remove(kPods, victim->ns, victim->name, options);
-      } catch (const ApiError& e) {
-        if (!is_not_found(e)) return Status::error("preemption: deleting " + victim->key() + ": " + e.what());
-      }
-    }
+    take_room(pod, best);
     result.nominated_node = best.node->name;
     return {};
   }
 
  private:
-  std::vector<Budget> load_budgets() {
-    std::vector<Budget> out;
-    try {
-      for (const auto& pdb : handle_.client().list(kPdbs, "").items) {
-        Budget b;
-        const auto& meta = pdb->at("metadata").as_object();
-        if (const auto* ns = meta.if_contains("namespace"); ns && ns->is_string()) b.ns = ns->get_string();
-        const auto* spec = pdb->if_contains("spec");
-        b.selector = parse_label_selector(
-            spec && spec->is_object() ? spec->get_object().if_contains("selector") : nullptr);
-        const auto* status = pdb->if_contains("status");
-        const auto* allowed =
-            status && status->is_object() ? status->get_object().if_contains("disruptionsAllowed") : nullptr;
-        b.allowed = allowed && allowed->is_int64() ? allowed->get_int64() : 0;
-        out.push_back(std::move(b));
+  struct Eviction {
+    std::string preemptor;  // uid
+    std::string node;
+  };
+
+  // Forgets victims the snapshot no longer holds (their deletion was seen), then tells
+  // whether any evicted for `preemptor` remain.
+  bool still_evicting_for(const std::string& preemptor, const Snapshot& snap) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(evicted_, [&](const auto& entry) {
+      const NodeInfo* n = snap.find(entry.second.node);
+      return !n || std::none_of(n->pods.begin(), n->pods.end(),
+                                [&](const PodInfoPtr& p) { return p->uid == entry.first; });
+    });
+    return std::any_of(evicted_.begin(), evicted_.end(),
+                       [&](const auto& entry) { return entry.second.preemptor == preemptor; });
+  }
+
+  // Lower-priority pods nominated to the node give up their claim here, on the
+  // scheduling thread, so the very next cycle sees the room as the preemptor's. The API
+  // writes follow on the writer threads.
+  void take_room(const PodInfo& pod, const Candidate& c) {
+    const std::string& node = c.node->name;
+    std::vector<PodInfoPtr> displaced;
+    for (const auto& p : handle_.nominated_pods(node))
+      if (p->priority < pod.priority && p->uid != pod.uid) {
+        handle_.clear_nomination(p->uid);
+        displaced.push_back(p);
       }
-    } catch (const std::exception&) {
-      // Without budgets every victim counts as allowed; better than not preempting.
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& v : c.victims) evicted_[v->uid] = {pod.uid, node};
     }
-    return out;
+    handle_.run_async([this, victims = c.victims, displaced = std::move(displaced), node, preemptor = pod.uid,
+                       scheduler = pod.scheduler_name] {
+      for (const auto& v : victims) evict(*v, preemptor, node, scheduler);
+      for (const auto& p : displaced) {
+        try {
+          clear_nominated_node(handle_.client(), *p);
+        } catch (const std::exception&) {
+          // Its next failed attempt rewrites its status anyway.
+        }
+      }
+    });
+  }
+
+  // The victim learns why before it goes (DisruptionTarget), as upstream does.
+  void evict(const PodInfo& victim, const std::string& preemptor, const std::string& node,
+             const std::string& scheduler) {
+    Client& client = handle_.client();
+    try {
+      if (!write_disruption_target(client, victim,
+                                   scheduler + ": preempting to accommodate a higher priority pod"))
+        return;  // already gone
+      DeleteOptions options;
+      options.precondition_uid = victim.uid;
+      client.remove(kPods, victim.ns, victim.name, options);
+    } catch (const std::exception& e) {
+      const auto* api = dynamic_cast<const ApiError*>(&e);
+      if (api && is_not_found(*api)) return;
+      // Still there and staying: the preemptor must not wait for it.
+      std::lock_guard lock(mutex_);
+      evicted_.erase(victim.uid);
+      return;
+    }
+    write_pod_event(client, victim, scheduler, "Normal", "Preempted",
+                    "Preempted by pod " + preemptor + " on node " + node);
+  }
+
+  // Pods already nominated to the node with at least this pod's priority keep their
+  // place, as upstream's filtering with nominated pods has it: two preemptors never count
+  // on the same room (nor evict twice for it).
+  Status fits_with_nominated(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
+    std::vector<PodInfoPtr> ahead;
+    for (const auto& p : handle_.nominated_pods(node.name))
+      if (p->uid != pod.uid && p->priority >= pod.priority) ahead.push_back(p);
+    if (!ahead.empty()) {
+      NodeInfo with = node;
+      CycleState s = state;
+      for (const auto& p : ahead) {
+        add_pod(with, p);
+        handle_.run_add_pod(s, pod, *p, with);
+      }
+      if (Status st = handle_.run_filters(s, pod, with); !st.ok()) return st;
+    }
+    return handle_.run_filters(state, pod, node);
   }
 
   // Removes every lower-priority pod, checks the pod then fits, and adds back as many as
   // still leave room: those that would violate a budget first.
-  Status select_victims(const CycleState& state, const PodInfo& pod, const NodeInfo& node,
-                        std::vector<Budget> budgets, Candidate& out) {
+  Status select_victims(const CycleState& state, const PodInfo& pod, const NodeInfo& node, Budgets& budgets,
+                        Candidate& out) {
     std::vector<PodInfoPtr> lower;
     for (const auto& p : node.pods)
       if (p->priority < pod.priority) lower.push_back(p);
@@ -154,23 +249,22 @@ class DefaultPreemption final : public PostFilterPlugin {
       Status st = handle_.run_remove_pod(s, pod, *p, sim);
       if (!st.ok()) return st;
     }
-    Status fits = handle_.run_filters(s, pod, sim);
+    Status fits = fits_with_nominated(s, pod, sim);
     if (!fits.ok()) return fits;
 
     std::sort(lower.begin(), lower.end(), more_important);
     std::vector<PodInfoPtr> violating, free;
+    std::unordered_map<const Budget*, int64_t> granted;  // disruptions on this node so far
     for (const auto& p : lower) {
       bool violates = false;
-      for (auto& b : budgets)
-        if (b.ns == p->ns && matches(b.selector, p->labels)) {
-          if (--b.allowed < 0) violates = true;
-        }
+      for (const auto& b : budgets.in(p->ns))
+        if (matches(b.selector, p->labels) && ++granted[&b] > b.allowed) violates = true;
       (violates ? violating : free).push_back(p);
     }
     auto reprieve = [&](const PodInfoPtr& p) {
       add_pod(sim, p);
       handle_.run_add_pod(s, pod, *p, sim);
-      if (handle_.run_filters(s, pod, sim).ok()) return true;
+      if (fits_with_nominated(s, pod, sim).ok()) return true;
       remove_pod(sim, p->uid);
       handle_.run_remove_pod(s, pod, *p, sim);
       return false;
@@ -207,6 +301,8 @@ class DefaultPreemption final : public PostFilterPlugin {
   int64_t min_pct_;
   int64_t min_abs_;
   std::minstd_rand rng_{7};
+  std::mutex mutex_;                                   // evicted_: written by the writer threads too
+  std::unordered_map<std::string, Eviction> evicted_;  // by victim uid, until it leaves the snapshot
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "model/match.h"
 #include "plugins/affinity_plugins.h"
 #include "plugins/args.h"
+#include "plugins/event_registration.h"
 #include "plugins/topology_index.h"
 
 namespace ukube::scheduler {
@@ -63,10 +64,18 @@ class InterPodAffinity final : public PreFilterPlugin,
                                public PreFilterExtensions,
                                public FilterPlugin,
                                public PreScorePlugin,
-                               public ScorePlugin {
+                               public ScorePlugin,
+                               public EnqueueExtensions {
  public:
   InterPodAffinity(Handle& handle, int64_t hard_weight) : handle_(handle), hard_weight_(hard_weight) {}
   std::string name() const override { return kName; }
+
+  // Pods arriving, leaving or relabelled change what terms match; node labels change
+  // the topology domains.
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::AssignedPod, action::All),
+            on(EventResource::Node, action::Add | action::UpdateNodeLabel)};
+  }
 
   Status pre_filter(CycleState& state, const PodInfo& pod, PreFilterResult&) override {
     const Snapshot& snap = handle_.snapshot();

@@ -4,6 +4,7 @@
 
 #include "model/match.h"
 #include "plugins/args.h"
+#include "plugins/event_registration.h"
 #include "plugins/normalize.h"
 #include "plugins/simple_plugins.h"
 
@@ -32,9 +33,15 @@ std::optional<std::vector<std::string>> pinned_nodes(const NodeAffinity& a) {
 class NodeAffinityPlugin final : public PreFilterPlugin,
                                  public FilterPlugin,
                                  public PreScorePlugin,
-                                 public ScorePlugin {
+                                 public ScorePlugin,
+                                 public EnqueueExtensions {
  public:
   std::string name() const override { return "NodeAffinity"; }
+
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::Node, action::Add | action::UpdateNodeLabel,
+               when_node(matches_required_node_affinity))};
+  }
 
   Status pre_filter(CycleState&, const PodInfo& pod, PreFilterResult& result) override {
     if (pod.node_selector.empty() && !pod.node_affinity.has_required) return Status::skip();

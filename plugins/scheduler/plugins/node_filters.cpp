@@ -1,26 +1,38 @@
 // NodeUnschedulable, NodeName and NodePorts: filters that look at one field of the node.
 #include "model/match.h"
 #include "plugins/args.h"
+#include "plugins/event_registration.h"
 #include "plugins/simple_plugins.h"
 
 namespace ukube::scheduler {
 namespace {
 
-class NodeUnschedulable final : public FilterPlugin {
+// Pods that tolerate the cordon taint (DaemonSet pods) may still land on a cordoned node.
+bool unschedulable_allows(const PodInfo& pod, const NodeInfo& node) {
+  static const Taint cordon{"node.kubernetes.io/unschedulable", "", TaintEffect::NoSchedule};
+  return !node.unschedulable || tolerates(pod.tolerations, cordon);
+}
+
+class NodeUnschedulable final : public FilterPlugin, public EnqueueExtensions {
  public:
   std::string name() const override { return "NodeUnschedulable"; }
   Status filter(const CycleState&, const PodInfo& pod, const NodeInfo& node) override {
-    if (!node.unschedulable) return {};
-    // Pods that tolerate the cordon taint (DaemonSet pods) may still land on the node.
-    static const Taint cordon{"node.kubernetes.io/unschedulable", "", TaintEffect::NoSchedule};
-    if (tolerates(pod.tolerations, cordon)) return {};
+    if (unschedulable_allows(pod, node)) return {};
     return Status::unresolvable("node(s) were unschedulable");
+  }
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::Node, action::Add | action::UpdateNodeTaint, when_node(unschedulable_allows))};
   }
 };
 
-class NodeName final : public FilterPlugin {
+class NodeName final : public FilterPlugin, public EnqueueExtensions {
  public:
   std::string name() const override { return "NodeName"; }
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::Node, action::Add, when_node([](const PodInfo& pod, const NodeInfo& node) {
+                 return pod.node_name.empty() || pod.node_name == node.name;
+               }))};
+  }
   Status filter(const CycleState&, const PodInfo& pod, const NodeInfo& node) override {
     if (pod.node_name.empty() || pod.node_name == node.name) return {};
     return Status::unresolvable("node(s) didn't match the requested node name");
@@ -33,9 +45,14 @@ bool ports_conflict(const HostPort& a, const HostPort& b) {
   return any(a.ip) || any(b.ip) || a.ip == b.ip;
 }
 
-class NodePorts final : public PreFilterPlugin, public FilterPlugin {
+class NodePorts final : public PreFilterPlugin, public FilterPlugin, public EnqueueExtensions {
  public:
   std::string name() const override { return "NodePorts"; }
+  // Ports free up when a pod leaves; a new node has all of them.
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::AssignedPod, action::Delete),
+            on(EventResource::Node, action::Add | action::Update)};
+  }
   Status pre_filter(CycleState&, const PodInfo& pod, PreFilterResult&) override {
     return pod.host_ports.empty() ? Status::skip() : Status();
   }

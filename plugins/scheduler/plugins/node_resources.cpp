@@ -5,13 +5,14 @@
 #include <cmath>
 
 #include "plugins/args.h"
+#include "plugins/event_registration.h"
 #include "plugins/resource_plugins.h"
 #include "plugins/resource_scoring.h"
 
 namespace ukube::scheduler {
 namespace {
 
-class NodeResourcesFit final : public FilterPlugin, public ScorePlugin {
+class NodeResourcesFit final : public FilterPlugin, public ScorePlugin, public EnqueueExtensions {
  public:
   NodeResourcesFit(ScoringStrategy strategy, std::vector<std::string> ignored,
                    std::vector<std::string> ignored_groups)
@@ -20,7 +21,26 @@ class NodeResourcesFit final : public FilterPlugin, public ScorePlugin {
         ignored_groups_(std::move(ignored_groups)) {}
   std::string name() const override { return "NodeResourcesFit"; }
 
+  // Room appears when a pod leaves or shrinks, or on a new or bigger node.
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::AssignedPod, action::Delete | action::UpdatePodScaleDown),
+            on(EventResource::Node, action::Add | action::UpdateNodeAllocatable,
+               when_node([this](const PodInfo& pod, const NodeInfo& node) { return fits(pod, node); }))};
+  }
+
   Status filter(const CycleState&, const PodInfo& pod, const NodeInfo& node) override {
+    return check(pod, node);
+  }
+
+  Status score(const CycleState&, const PodInfo& pod, const NodeInfo& node, int64_t& score) override {
+    score = score_node(strategy_, node, pod);
+    return {};
+  }
+
+ private:
+  bool fits(const PodInfo& pod, const NodeInfo& node) const { return check(pod, node).ok(); }
+
+  Status check(const PodInfo& pod, const NodeInfo& node) const {
     std::vector<std::string> reasons;
     if (static_cast<int64_t>(node.pods.size()) + 1 > node.allocatable.pods)
       reasons.emplace_back("Too many pods");
@@ -42,12 +62,6 @@ class NodeResourcesFit final : public FilterPlugin, public ScorePlugin {
     return Status(Code::Unschedulable, std::move(reasons));
   }
 
-  Status score(const CycleState&, const PodInfo& pod, const NodeInfo& node, int64_t& score) override {
-    score = score_node(strategy_, node, pod);
-    return {};
-  }
-
- private:
   bool ignored(const std::string& name) const {
     if (std::find(ignored_.begin(), ignored_.end(), name) != ignored_.end()) return true;
     auto slash = name.find('/');

@@ -1,15 +1,19 @@
 // PodTopologySpread: DoNotSchedule constraints filter nodes whose domain would exceed
-// maxSkew over the least loaded domain; ScheduleAnyway constraints (and the default
-// ones, for pods that declare none) score nodes by how many matching pods their domain
-// already has.
+// maxSkew over the least loaded domain; ScheduleAnyway constraints score nodes by how
+// many matching pods their domain already has. Pods that declare no constraints get the
+// configured default ones (spread_args.h), counting the pods selected by the same
+// Services and controller (default_selector.h).
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 
 #include "model/match.h"
 #include "plugins/affinity_plugins.h"
-#include "plugins/args.h"
+#include "plugins/default_selector.h"
+#include "plugins/event_registration.h"
+#include "plugins/spread_args.h"
 #include "plugins/topology_index.h"
 
 namespace ukube::scheduler {
@@ -18,8 +22,9 @@ namespace {
 constexpr const char* kName = "PodTopologySpread";
 constexpr const char* kHostname = "kubernetes.io/hostname";
 
-// A constraint as the plugin applies it. Default constraints select the pods of the same
-// controller (by owner uid), standing in for the owning workload's selector.
+// A constraint as the plugin applies it. A pod's own constraints point at their selector
+// in the pod; default ones share the selector derived for the pod, which `derived` keeps
+// alive as long as any copy of the cycle state does.
 struct Constraint {
   int32_t max_skew = 1;
   std::string topology_key;
@@ -27,27 +32,26 @@ struct Constraint {
   bool honor_node_affinity = true;
   bool honor_node_taints = false;
   const LabelSelector* selector = nullptr;
-  std::string owner_uid;
+  std::shared_ptr<const LabelSelector> derived;
 
-  bool selects(const PodInfo& other) const {
-    if (!owner_uid.empty()) return other.owner_uid == owner_uid;
-    return selector && matches(*selector, other.labels);
-  }
+  bool selects(const PodInfo& other) const { return selector && matches(*selector, other.labels); }
 };
+
+Constraint applied(const TopologySpreadConstraint& c, const LabelSelector* selector) {
+  Constraint k;
+  k.max_skew = c.max_skew;
+  k.topology_key = c.topology_key;
+  k.min_domains = c.min_domains;
+  k.honor_node_affinity = c.honor_node_affinity;
+  k.honor_node_taints = c.honor_node_taints;
+  k.selector = selector;
+  return k;
+}
 
 std::vector<Constraint> constraints_of(const PodInfo& pod, bool hard) {
   std::vector<Constraint> out;
-  for (const auto& c : pod.spread) {
-    if (c.hard != hard) continue;
-    Constraint k;
-    k.max_skew = c.max_skew;
-    k.topology_key = c.topology_key;
-    k.min_domains = c.min_domains;
-    k.honor_node_affinity = c.honor_node_affinity;
-    k.honor_node_taints = c.honor_node_taints;
-    k.selector = &c.selector;
-    out.push_back(std::move(k));
-  }
+  for (const auto& c : pod.spread)
+    if (c.hard == hard) out.push_back(applied(c, &c.selector));
   return out;
 }
 
@@ -68,7 +72,7 @@ int32_t count_matching(const Constraint& c, const std::string& ns, const NodeInf
 // Identifies what a constraint counts (namespace and selector), for the per-node count
 // cache below.
 std::string fingerprint(const Constraint& c, const std::string& ns) {
-  std::string f = ns + "\n" + c.owner_uid;
+  std::string f = ns;
   if (c.selector) {
     if (c.selector->nothing) f += "\n!";
     for (const auto& r : c.selector->requirements) {
@@ -161,14 +165,22 @@ class PodTopologySpread final : public PreFilterPlugin,
                                 public PreFilterExtensions,
                                 public FilterPlugin,
                                 public PreScorePlugin,
-                                public ScorePlugin {
+                                public ScorePlugin,
+                                public EnqueueExtensions {
  public:
-  PodTopologySpread(Handle& handle, bool system_defaults)
-      : handle_(handle), system_defaults_(system_defaults) {}
+  PodTopologySpread(Handle& handle, SpreadArgs args) : handle_(handle), args_(std::move(args)) {}
   std::string name() const override { return kName; }
 
+  // Skew moves as matching pods come, go or change labels, and as nodes (domains) come,
+  // go, or change labels or taints (which decide whether a node counts).
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::AssignedPod, action::All),
+            on(EventResource::Node,
+               action::Add | action::Delete | action::UpdateNodeLabel | action::UpdateNodeTaint)};
+  }
+
   Status pre_filter(CycleState& state, const PodInfo& pod, PreFilterResult&) override {
-    auto cs = constraints_of(pod, true);
+    auto cs = pod.spread.empty() ? default_constraints(pod, true) : constraints_of(pod, true);
     if (cs.empty()) return Status::skip();
     const Snapshot& snap = handle_.snapshot();
     matches_.begin_cycle(snap);
@@ -242,22 +254,13 @@ class PodTopologySpread final : public PreFilterPlugin,
 
   Status pre_score(CycleState& state, const PodInfo& pod,
                    std::span<const NodeInfo* const> feasible) override {
-    auto cs = constraints_of(pod, false);
-    if (cs.empty() && pod.spread.empty() && system_defaults_ && !pod.owner_uid.empty()) {
-      for (auto [key, skew] :
-           {std::pair<const char*, int32_t>{kHostname, 3}, {"topology.kubernetes.io/zone", 5}}) {
-        Constraint c;
-        c.max_skew = skew;
-        c.topology_key = key;
-        c.owner_uid = pod.owner_uid;
-        cs.push_back(std::move(c));
-      }
-    }
+    auto cs = pod.spread.empty() ? default_constraints(pod, false) : constraints_of(pod, false);
     if (cs.empty()) return Status::skip();
     const Snapshot& snap = handle_.snapshot();
     matches_.begin_cycle(snap);
     auto s = std::make_unique<ScoreState>();
-    s->require_all = !pod.spread.empty();
+    // Only the built-in defaults let a node lacking a key score on the keys it has.
+    s->require_all = !pod.spread.empty() || !args_.system_defaulted;
     for (auto& c : cs) {
       ScoreState::Entry e;
       e.c = std::move(c);
@@ -335,6 +338,24 @@ class PodTopologySpread final : public PreFilterPlugin,
  private:
   static constexpr int64_t kIgnored = -1;  // a feasible node lacking a topology label
 
+  // The default constraints of one kind for a pod that declares none. The selector is
+  // derived only when some default of that kind exists, and an empty one means nothing
+  // selects the pod: then no default applies.
+  std::vector<Constraint> default_constraints(const PodInfo& pod, bool hard) const {
+    std::vector<Constraint> out;
+    if (std::none_of(args_.defaults.begin(), args_.defaults.end(),
+                     [&](const auto& d) { return d.hard == hard; }))
+      return out;
+    auto selector = std::make_shared<const LabelSelector>(default_selector(pod, handle_.listers()));
+    if (selector->requirements.empty()) return out;
+    for (const auto& d : args_.defaults) {
+      if (d.hard != hard) continue;
+      out.push_back(applied(d, selector.get()));
+      out.back().derived = selector;
+    }
+    return out;
+  }
+
   Status adjust(CycleState& state, const PodInfo& pod, const PodInfo& other, const NodeInfo& node,
                 int32_t delta) {
     auto* s = state.get<FilterState>(kName);
@@ -348,7 +369,7 @@ class PodTopologySpread final : public PreFilterPlugin,
   }
 
   Handle& handle_;
-  bool system_defaults_;
+  SpreadArgs args_;
   TopologyIndex index_;
   MatchCounts matches_;
 };
@@ -357,18 +378,7 @@ class PodTopologySpread final : public PreFilterPlugin,
 
 FrameworkPluginFactory pod_topology_spread_factory() {
   return {kName, [](const boost::json::object& args, Handle& h) -> std::unique_ptr<FrameworkPlugin> {
-            check_known_args(args, {"defaultingType", "defaultConstraints"});
-            std::string defaulting = string_arg(args, "defaultingType", "System");
-            if (defaulting != "System" && defaulting != "List")
-              throw std::invalid_argument("defaultingType must be System or List");
-            // List with no constraints turns defaulting off; explicit lists are not
-            // supported beyond that yet.
-            bool system = defaulting == "System";
-            if (const auto* dc = args.if_contains("defaultConstraints");
-                dc && dc->is_array() && !dc->get_array().empty())
-              throw std::invalid_argument(
-                  "defaultConstraints lists are not supported; use defaultingType System or List");
-            return std::make_unique<PodTopologySpread>(h, system);
+            return std::make_unique<PodTopologySpread>(h, parse_spread_args(args));
           }};
 }
 

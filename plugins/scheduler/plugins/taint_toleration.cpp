@@ -2,15 +2,26 @@
 // PreferNoSchedule taint makes a node less attractive.
 #include "model/match.h"
 #include "plugins/args.h"
+#include "plugins/event_registration.h"
 #include "plugins/normalize.h"
 #include "plugins/simple_plugins.h"
 
 namespace ukube::scheduler {
 namespace {
 
-class TaintToleration final : public FilterPlugin, public PreScorePlugin, public ScorePlugin {
+class TaintToleration final : public FilterPlugin,
+                              public PreScorePlugin,
+                              public ScorePlugin,
+                              public EnqueueExtensions {
  public:
   std::string name() const override { return "TaintToleration"; }
+
+  std::vector<ClusterEventWithHint> events_to_register() const override {
+    return {on(EventResource::Node, action::Add | action::UpdateNodeTaint,
+               when_node([](const PodInfo& pod, const NodeInfo& node) {
+                 return untolerated_hard_taint(pod.tolerations, node) == nullptr;
+               }))};
+  }
 
   Status filter(const CycleState&, const PodInfo& pod, const NodeInfo& node) override {
     const Taint* taint = untolerated_hard_taint(pod.tolerations, node);

@@ -28,6 +28,7 @@ struct BackoffOrder {
 }  // namespace
 
 void SchedulingQueue::to_active(Entry& e) {
+  unschedulable_.erase(&e);
   e.where = Where::Active;
   e.seq = next_seq_++;
   active_.push_back({&e, e.seq});
@@ -35,6 +36,7 @@ void SchedulingQueue::to_active(Entry& e) {
 }
 
 void SchedulingQueue::to_backoff(Entry& e) {
+  unschedulable_.erase(&e);
   e.where = Where::Backoff;
   e.backoff_until = backoff_end(e);
   e.seq = next_seq_++;
@@ -96,6 +98,7 @@ void SchedulingQueue::remove(const std::string& uid) {
   auto stale = [&](const HeapItem& h) { return h.entry == e; };
   if (std::erase_if(active_, stale)) std::make_heap(active_.begin(), active_.end(), ActiveOrder{sort_});
   if (std::erase_if(backoff_, stale)) std::make_heap(backoff_.begin(), backoff_.end(), BackoffOrder{});
+  unschedulable_.erase(e);
   entries_.erase(it);
   unnominate(uid);
 }
@@ -122,16 +125,18 @@ void SchedulingQueue::done(const std::string& uid) {
   unnominate(uid);
 }
 
-void SchedulingQueue::requeue_unschedulable(const Popped& popped) {
+void SchedulingQueue::requeue_unschedulable(const Popped& popped, std::vector<std::string> plugins) {
   auto it = entries_.find(popped.pod->uid);
   if (it == entries_.end()) return;  // deleted during its cycle
   Entry& e = it->second;
   e.timestamp = now();
+  e.unschedulable_plugins = std::move(plugins);
   if (moves_ != popped.cycle || e.updated_in_flight) {
     to_backoff(e);
   } else {
     e.where = Where::Unschedulable;
     e.unschedulable_since = e.timestamp;
+    unschedulable_.insert(&e);
   }
 }
 
@@ -142,10 +147,17 @@ void SchedulingQueue::requeue_backoff(const Popped& popped) {
   to_backoff(it->second);
 }
 
-void SchedulingQueue::move_all_unschedulable() {
+void SchedulingQueue::move_unschedulable_if(const MayHelp& may_help) {
+  // Counted even when it moves nothing: a pod in flight meanwhile might have been helped.
   ++moves_;
-  for (auto& [uid, e] : entries_)
-    if (e.where == Where::Unschedulable) to_active_or_backoff(e);
+  std::vector<Entry*> helped;
+  for (Entry* e : unschedulable_)
+    if (may_help(*e->pod, e->unschedulable_plugins)) helped.push_back(e);
+  for (Entry* e : helped) to_active_or_backoff(*e);
+}
+
+void SchedulingQueue::move_all_unschedulable() {
+  move_unschedulable_if([](const PodInfo&, const std::vector<std::string>&) { return true; });
 }
 
 void SchedulingQueue::flush() {
@@ -161,9 +173,10 @@ void SchedulingQueue::flush() {
   // Scanning every pending pod is not free; once a second is plenty for a 5-minute rule.
   if (t - last_scan_ < std::chrono::seconds(1)) return;
   last_scan_ = t;
-  for (auto& [uid, e] : entries_)
-    if (e.where == Where::Unschedulable && t - e.unschedulable_since >= settings_.max_unschedulable)
-      to_active_or_backoff(e);
+  std::vector<Entry*> waited_enough;
+  for (Entry* e : unschedulable_)
+    if (t - e->unschedulable_since >= settings_.max_unschedulable) waited_enough.push_back(e);
+  for (Entry* e : waited_enough) to_active_or_backoff(*e);
 }
 
 std::optional<Clock::time_point> SchedulingQueue::next_wakeup() const {
@@ -171,11 +184,10 @@ std::optional<Clock::time_point> SchedulingQueue::next_wakeup() const {
   for (const auto& h : backoff_)
     if (h.entry->seq == h.seq && h.entry->where == Where::Backoff && (!at || h.entry->backoff_until < *at))
       at = h.entry->backoff_until;
-  for (const auto& [uid, e] : entries_)
-    if (e.where == Where::Unschedulable) {
-      auto t = e.unschedulable_since + settings_.max_unschedulable;
-      if (!at || t < *at) at = t;
-    }
+  for (const Entry* e : unschedulable_) {
+    auto t = e->unschedulable_since + settings_.max_unschedulable;
+    if (!at || t < *at) at = t;
+  }
   return at;
 }
 
@@ -190,9 +202,7 @@ size_t SchedulingQueue::backoff_size() const {
   return n;
 }
 size_t SchedulingQueue::unschedulable_size() const {
-  size_t n = 0;
-  for (const auto& [uid, e] : entries_) n += e.where == Where::Unschedulable;
-  return n;
+  return unschedulable_.size();
 }
 
 void SchedulingQueue::nominate(const PodInfoPtr& pod, const std::string& node) {

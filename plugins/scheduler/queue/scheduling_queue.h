@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ukube/scheduler/framework.h"
@@ -49,13 +50,18 @@ class SchedulingQueue {
   std::optional<Popped> pop();
   // The in-flight pod was assumed: it leaves the queue.
   void done(const std::string& uid);
-  // The in-flight pod did not fit. Goes to back-off if an event arrived during its
-  // cycle (it might fit now), else waits among the unschedulable pods.
-  void requeue_unschedulable(const Popped& popped);
+  // The in-flight pod did not fit because of `plugins` (their names; empty: unknown).
+  // Goes to back-off if an event arrived during its cycle (it might fit now), else waits
+  // among the unschedulable pods until an event one of those plugins cares for.
+  void requeue_unschedulable(const Popped& popped, std::vector<std::string> plugins = {});
   // The in-flight pod failed for another reason: back-off.
   void requeue_backoff(const Popped& popped);
 
-  // A cluster event that could make unschedulable pods fit: all of them move on.
+  // Whether a cluster event may help a pod that `plugins` rejected.
+  using MayHelp = std::function<bool(const PodInfo& pod, const std::vector<std::string>& plugins)>;
+  // A cluster event: the unschedulable pods it may help move on (to back-off while
+  // their back-off lasts).
+  void move_unschedulable_if(const MayHelp& may_help);
   void move_all_unschedulable();
   // Moves pods whose back-off ended, and long-waiting unschedulable pods.
   void flush();
@@ -69,6 +75,8 @@ class SchedulingQueue {
   // Pods preemption nominated to a node, until they are scheduled or gone.
   void nominate(const PodInfoPtr& pod, const std::string& node);
   std::vector<PodInfoPtr> nominated_pods(const std::string& node) const;
+  // The pod stays queued but no longer holds room on its node.
+  void unnominate(const std::string& uid);
   bool nominated_pods_empty() const { return nominated_.empty(); }
 
  private:
@@ -80,7 +88,8 @@ class SchedulingQueue {
     Clock::time_point backoff_until;
     Clock::time_point unschedulable_since;
     int attempts = 0;
-    uint64_t seq = 0;  // heap items carrying another seq are stale
+    std::vector<std::string> unschedulable_plugins;  // what rejected it last
+    uint64_t seq = 0;                                // heap items carrying another seq are stale
     bool updated_in_flight = false;
   };
   struct HeapItem {
@@ -93,7 +102,6 @@ class SchedulingQueue {
   void to_backoff(Entry& e);
   void to_active_or_backoff(Entry& e);
   Clock::time_point backoff_end(const Entry& e) const;
-  void unnominate(const std::string& uid);
 
   const QueueSortPlugin* sort_;
   QueueSettings settings_;
@@ -101,6 +109,8 @@ class SchedulingQueue {
   std::unordered_map<std::string, Entry> entries_;
   std::vector<HeapItem> active_;
   std::vector<HeapItem> backoff_;
+  // The entries waiting for an event, so events cost nothing per pending pod otherwise.
+  std::unordered_set<Entry*> unschedulable_;
   uint64_t next_seq_ = 1;
   uint64_t moves_ = 0;
   Clock::time_point last_scan_{};

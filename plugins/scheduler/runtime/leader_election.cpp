@@ -2,14 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include "model/resources.h"
 #include "runtime/pod_writes.h"
 #include "ukube/errors.h"
 
 namespace ukube::scheduler {
+using namespace resources;
 namespace json = boost::json;
 namespace {
-
-const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
 
 std::string field(const json::object& spec, const char* key) {
   const auto* v = spec.if_contains(key);

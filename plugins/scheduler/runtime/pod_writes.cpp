@@ -6,15 +6,15 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
+#include <string_view>
 
+#include "model/resources.h"
 #include "ukube/errors.h"
 
 namespace ukube::scheduler {
+using namespace resources;
 namespace json = boost::json;
 namespace {
-
-const GroupVersionResource kPods{"", "v1", "pods"};
-const GroupVersionResource kEvents{"", "v1", "events"};
 
 const json::array* conditions_of(const PodInfo& pod) {
   if (!pod.object) return nullptr;
@@ -24,12 +24,20 @@ const json::array* conditions_of(const PodInfo& pod) {
   return c && c->is_array() ? &c->get_array() : nullptr;
 }
 
-const json::object* pod_scheduled(const PodInfo& pod) {
+bool has_type(const json::value& condition, std::string_view type) {
+  const auto* t = condition.is_object() ? condition.get_object().if_contains("type") : nullptr;
+  return t && t->is_string() && t->get_string() == type;
+}
+
+const json::object* condition_of(const PodInfo& pod, std::string_view type) {
   if (const auto* cs = conditions_of(pod))
     for (const auto& c : *cs)
-      if (c.is_object() && c.get_object().contains("type") && c.get_object().at("type") == "PodScheduled")
-        return &c.get_object();
+      if (has_type(c, type)) return &c.get_object();
   return nullptr;
+}
+
+const json::object* pod_scheduled(const PodInfo& pod) {
+  return condition_of(pod, "PodScheduled");
 }
 
 std::string str(const json::object* o, const char* key) {
@@ -37,18 +45,36 @@ std::string str(const json::object* o, const char* key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-// The pod's conditions with PodScheduled replaced by `condition`.
+// The pod's conditions with the one of `condition`'s type replaced by it.
 json::array with_condition(const PodInfo& pod, json::object condition) {
+  const std::string type(condition.at("type").as_string());
   json::array out;
   if (const auto* cs = conditions_of(pod))
     for (const auto& c : *cs)
-      if (!(c.is_object() && c.get_object().contains("type") && c.get_object().at("type") == "PodScheduled"))
-        out.push_back(c);
+      if (!has_type(c, type)) out.push_back(c);
   out.push_back(std::move(condition));
   return out;
 }
 
+// Merge-patches the pod's status; false when the pod is gone.
+bool patch_status(Client& client, const PodInfo& pod, json::object status) {
+  try {
+    client.patch(kPods, pod.ns, pod.name, PatchType::JsonMerge,
+                 json::serialize(json::object{{"status", std::move(status)}}), fire_and_forget(), "status");
+  } catch (const ApiError& e) {
+    if (is_not_found(e)) return false;
+    throw;
+  }
+  return true;
+}
+
 }  // namespace
+
+WriteOptions fire_and_forget() {
+  WriteOptions options;
+  options.return_object = false;
+  return options;
+}
 
 std::string now_rfc3339(bool micro) {
   auto now = std::chrono::system_clock::now();
@@ -96,14 +122,7 @@ bool write_unschedulable_status(Client& client, const PodInfo& pod, const Failur
   }
   if (nominate) status["nominatedNodeName"] = failure.nominated_node;
   if (clear) status["nominatedNodeName"] = nullptr;
-  try {
-    client.patch(kPods, pod.ns, pod.name, PatchType::JsonMerge,
-                 json::serialize(json::object{{"status", std::move(status)}}), {}, "status");
-  } catch (const ApiError& e) {
-    if (is_not_found(e)) return false;
-    throw;
-  }
-  return true;
+  return patch_status(client, pod, std::move(status));
 }
 
 void write_scheduled_status(Client& client, const PodInfo& pod) {
@@ -111,13 +130,27 @@ void write_scheduled_status(Client& client, const PodInfo& pod) {
                          {"status", "True"},
                          {"lastProbeTime", nullptr},
                          {"lastTransitionTime", now_rfc3339()}};
-  json::object status{{"conditions", with_condition(pod, std::move(condition))}};
-  try {
-    client.patch(kPods, pod.ns, pod.name, PatchType::JsonMerge,
-                 json::serialize(json::object{{"status", std::move(status)}}), {}, "status");
-  } catch (const ApiError& e) {
-    if (!is_not_found(e)) throw;
-  }
+  patch_status(client, pod, {{"conditions", with_condition(pod, std::move(condition))}});
+}
+
+bool write_disruption_target(Client& client, const PodInfo& victim, const std::string& message) {
+  const json::object* current = condition_of(victim, "DisruptionTarget");
+  const bool was_true = current && str(current, "status") == "True";
+  if (was_true && str(current, "reason") == "PreemptionByScheduler" && str(current, "message") == message)
+    return true;
+  json::object condition{{"type", "DisruptionTarget"},
+                         {"status", "True"},
+                         {"lastProbeTime", nullptr},
+                         {"lastTransitionTime", was_true ? json::value(str(current, "lastTransitionTime"))
+                                                         : json::value(now_rfc3339())},
+                         {"reason", "PreemptionByScheduler"},
+                         {"message", message}};
+  return patch_status(client, victim, {{"conditions", with_condition(victim, std::move(condition))}});
+}
+
+bool clear_nominated_node(Client& client, const PodInfo& pod) {
+  // Unconditional: the cached pod may predate the write that nominated it.
+  return patch_status(client, pod, {{"nominatedNodeName", nullptr}});
 }
 
 void write_pod_event(Client& client, const PodInfo& pod, const std::string& component,
@@ -149,7 +182,9 @@ void write_pod_event(Client& client, const PodInfo& pod, const std::string& comp
                      {"lastTimestamp", now},
                      {"count", 1}};
   try {
-    client.create(kEvents, pod.ns, event);
+    WriteOptions options = fire_and_forget();
+    options.wait_for_commit = false;  // best effort: the writer moves on to the next binding
+    client.create(kEvents, pod.ns, event, options);
   } catch (const ApiError&) {
     // Events are best effort, as upstream's recorder treats them.
   }

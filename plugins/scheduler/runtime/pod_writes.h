@@ -5,8 +5,8 @@
 #include "ukube/client.h"
 #include "ukube/scheduler/pod_info.h"
 
-// What the scheduler writes about a pod besides its binding: the PodScheduled condition,
-// the nominated node, and events.
+// What the scheduler writes about a pod besides its binding: the PodScheduled and
+// DisruptionTarget conditions, the nominated node, and events.
 namespace ukube::scheduler {
 
 struct FailureWrite {
@@ -23,9 +23,20 @@ bool write_unschedulable_status(Client& client, const PodInfo& pod, const Failur
 void write_scheduled_status(Client& client, const PodInfo& pod);
 bool has_pod_scheduled_false(const PodInfo& pod);
 
+// Marks a preemption victim, before it is deleted, with the DisruptionTarget condition
+// (reason PreemptionByScheduler), unless it already says exactly that. Returns false
+// when the pod is gone.
+bool write_disruption_target(Client& client, const PodInfo& victim, const std::string& message);
+// Drops status.nominatedNodeName: a higher-priority pod took the room it was nominated
+// to. Returns false when the pod is gone.
+bool clear_nominated_node(Client& client, const PodInfo& pod);
+
 // A core/v1 Event about the pod from `component`.
 void write_pod_event(Client& client, const PodInfo& pod, const std::string& component,
                      const std::string& type, const std::string& reason, const std::string& message);
+
+// Options for the scheduler's writes, whose answers nobody reads (not decoded in-process).
+WriteOptions fire_and_forget();
 
 // RFC 3339 in UTC, with microseconds when `micro` (MicroTime fields).
 std::string now_rfc3339(bool micro = false);

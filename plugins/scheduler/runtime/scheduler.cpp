@@ -26,6 +26,8 @@ struct Scheduler::Event {
   Event(Kind k, ObjectPtr o = nullptr) : kind(k), object(std::move(o)) {}
   Kind kind;
   ObjectPtr object;
+  ObjectPtr old_object;            // NodeUpdate
+  uint32_t actions = action::All;  // NodeUpdate: what changed
   bool changed = true;
   PodInfoPtr pod;
   // BindFailed
@@ -43,20 +45,45 @@ std::string name_of(const ObjectPtr& o) {
   return name && name->is_string() ? std::string(name->get_string()) : std::string();
 }
 
-// Only changes that can make a pending pod fit count: labels, taints, allocatable, cordon.
-bool node_relevant_change(const ObjectPtr& a, const ObjectPtr& b) {
-  if (!a || !b) return true;
+// What a node update changed, in the terms plugins register for; 0 when nothing a
+// pending pod could care about (heartbeats, other status).
+uint32_t node_update_actions(const ObjectPtr& a, const ObjectPtr& b) {
+  if (!a || !b) return action::Update;
   auto field = [](const ObjectPtr& o, const char* top, const char* key) -> const boost::json::value* {
     const auto* t = o->if_contains(top);
     return t && t->is_object() ? t->get_object().if_contains(key) : nullptr;
   };
-  auto same = [](const boost::json::value* x, const boost::json::value* y) {
-    return (!x && !y) || (x && y && *x == *y);
+  auto differs = [&](const char* top, const char* key) {
+    const auto* x = field(a, top, key);
+    const auto* y = field(b, top, key);
+    return !((!x && !y) || (x && y && *x == *y));
   };
-  return !same(field(a, "metadata", "labels"), field(b, "metadata", "labels")) ||
-         !same(a->if_contains("spec"), b->if_contains("spec")) ||
-         !same(field(a, "status", "allocatable"), field(b, "status", "allocatable")) ||
-         !same(field(a, "status", "images"), field(b, "status", "images"));
+  uint32_t actions = 0;
+  if (differs("metadata", "labels")) actions |= action::UpdateNodeLabel;
+  if (differs("metadata", "annotations")) actions |= action::UpdateNodeAnnotation;
+  // A cordon is a taint to the scheduler, as upstream counts it.
+  if (differs("spec", "taints") || differs("spec", "unschedulable")) actions |= action::UpdateNodeTaint;
+  if (differs("status", "allocatable")) actions |= action::UpdateNodeAllocatable;
+  if (differs("status", "conditions")) actions |= action::UpdateNodeCondition;
+  if (differs("status", "images")) actions |= action::UpdateOther;
+  return actions;
+}
+
+bool smaller(const Resources& now, const Resources& before) {
+  if (now.milli_cpu < before.milli_cpu || now.memory < before.memory ||
+      now.ephemeral_storage < before.ephemeral_storage)
+    return true;
+  for (const auto& [name, amount] : before.scalars)
+    if (now.scalar(name) < amount) return true;
+  return false;
+}
+
+// What an update of a bound pod changed, for the pods waiting on it.
+uint32_t assigned_pod_update_actions(const PodInfo& before, const PodInfo& now) {
+  uint32_t actions = 0;
+  if (before.labels.entries() != now.labels.entries()) actions |= action::UpdatePodLabel;
+  if (smaller(now.requests, before.requests)) actions |= action::UpdatePodScaleDown;
+  return actions ? actions : action::UpdateOther;
 }
 
 }  // namespace
@@ -73,6 +100,10 @@ Scheduler::Scheduler(std::shared_ptr<Client> client, const Registry& registry, S
     services.snapshot = &cache_;
     services.client = client_.get();
     services.nominated_pods = [this](const std::string& node) { return queue_->nominated_pods(node); };
+    services.listers = settings_.listers.get();
+    // Preemption's evictions and un-nominations.
+    services.clear_nomination = [this](const std::string& uid) { queue_->unnominate(uid); };
+    services.run_async = [this](std::function<void()> task) { writers_->post(std::move(task)); };
     auto fw = std::make_unique<Framework>(spec, registry, std::move(services));
     // One queue serves every profile, so they must agree on its order.
     if (!sort)
@@ -113,7 +144,8 @@ void Scheduler::node_added(ObjectPtr node) {
 }
 void Scheduler::node_updated(ObjectPtr old_node, ObjectPtr node) {
   Event e{Event::Kind::NodeUpdate, std::move(node)};
-  e.changed = node_relevant_change(old_node, e.object);
+  e.actions = node_update_actions(old_node, e.object);
+  e.old_object = std::move(old_node);
   post(std::move(e));
 }
 void Scheduler::node_deleted(ObjectPtr node) {
@@ -147,27 +179,42 @@ void Scheduler::apply(Event& e) {
   switch (e.kind) {
     case K::NodeAdd:
       cache_.add_node(e.object);
-      queue_->move_all_unschedulable();
+      cluster_event({EventResource::Node, action::Add},
+                    {nullptr, e.object, nullptr, nullptr, node_of(e.object)});
       break;
     case K::NodeUpdate:
       cache_.update_node(e.object);
-      if (e.changed) queue_->move_all_unschedulable();
+      if (e.actions)
+        cluster_event({EventResource::Node, e.actions},
+                      {e.old_object, e.object, nullptr, nullptr, node_of(e.object)});
       break;
-    case K::NodeDelete: cache_.remove_node(name_of(e.object)); break;
+    case K::NodeDelete:
+      cache_.remove_node(name_of(e.object));
+      cluster_event({EventResource::Node, action::Delete}, {e.object, nullptr});
+      break;
     case K::PodAdd:
     case K::PodUpdate: {
       const PodInfo& pod = *e.pod;
       if (!pod.node_name.empty()) {
         queue_->remove(pod.uid);
+        PodInfoPtr before = cache_.pod(pod.uid);
         if (pod.terminal) {
           // A finished pod no longer uses its node.
-          if (cache_.pod(pod.uid)) {
+          if (before) {
             cache_.remove_pod(pod.uid);
-            queue_->move_all_unschedulable();
+            cluster_event({EventResource::AssignedPod, action::Delete},
+                          {before->object, nullptr, before.get(), nullptr});
           }
-        } else {
-          cache_.add_pod(e.pod);
+          break;
         }
+        // A binding of ours being confirmed is the pod's arrival for everyone else.
+        const bool arrived = !before || cache_.is_assumed(pod.uid);
+        cache_.add_pod(e.pod);
+        if (arrived)
+          cluster_event({EventResource::AssignedPod, action::Add}, {nullptr, pod.object, nullptr, &pod});
+        else if (e.changed)
+          cluster_event({EventResource::AssignedPod, assigned_pod_update_actions(*before, pod)},
+                        {before->object, pod.object, before.get(), &pod});
         break;
       }
       if (cache_.is_assumed(pod.uid)) break;  // its binding is being written
@@ -189,9 +236,10 @@ void Scheduler::apply(Event& e) {
         if (deleted_while_binding_.size() > 4096) deleted_while_binding_.clear();
         deleted_while_binding_.insert(e.pod->uid);
       }
-      if (cache_.pod(e.pod->uid)) {
+      if (PodInfoPtr before = cache_.pod(e.pod->uid)) {
         cache_.remove_pod(e.pod->uid);
-        queue_->move_all_unschedulable();
+        cluster_event({EventResource::AssignedPod, action::Delete},
+                      {before->object, nullptr, before.get(), nullptr});
       }
       break;
     case K::NsSet: {
@@ -219,6 +267,17 @@ void Scheduler::apply(Event& e) {
   }
 }
 
+const NodeInfo* Scheduler::node_of(const ObjectPtr& node) const {
+  return cache_.find(name_of(node));
+}
+
+void Scheduler::cluster_event(const ClusterEvent& event, const ClusterEventObjects& objects) {
+  queue_->move_unschedulable_if([&](const PodInfo& pod, const std::vector<std::string>& plugins) {
+    const auto it = profiles_.find(pod.scheduler_name);
+    return it == profiles_.end() || it->second->event_interest().may_help(pod, plugins, event, objects);
+  });
+}
+
 void Scheduler::process_events() {
   {
     std::lock_guard lock(inbox_mutex_);
@@ -228,8 +287,9 @@ void Scheduler::process_events() {
   draining_.clear();
 }
 
-void Scheduler::start() {
+void Scheduler::start(std::function<bool()> caches_synced) {
   if (running_.exchange(true)) return;
+  caches_synced_ = std::move(caches_synced);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -245,6 +305,20 @@ void Scheduler::wait_for_writes() {
 }
 
 void Scheduler::loop() {
+  const auto began = std::chrono::steady_clock::now();
+  auto next_note = began + std::chrono::seconds(10);
+  while (running_ && caches_synced_ && !caches_synced_()) {
+    process_events();
+    if (log_ && std::chrono::steady_clock::now() >= next_note) {
+      log_->warn(
+          "scheduling waits for its caches to sync ({} s so far): check that the scheduler may list "
+          "and watch pods, nodes and namespaces",
+          std::chrono::duration_cast<std::chrono::seconds>(next_note - began).count());
+      next_note += std::chrono::seconds(10);
+    }
+    std::unique_lock lock(inbox_mutex_);
+    inbox_cv_.wait_for(lock, std::chrono::milliseconds(20), [&] { return !running_; });
+  }
   while (running_) {
     process_events();
     queue_->flush();
@@ -443,13 +517,24 @@ void Scheduler::bind_async(Framework& fw, std::shared_ptr<CycleState> state, Pod
       });
 }
 
+std::vector<std::string> Scheduler::rejecting_plugins(const Status& status) const {
+  if (!status.plugin().empty()) return {status.plugin()};
+  // No node fitted: every plugin that turned a node down.
+  std::vector<std::string> names;
+  for (int32_t i : touched_) {
+    const std::string& name = statuses_[i].plugin();
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
 void Scheduler::fail(const SchedulingQueue::Popped& popped, Framework& fw, const Status& status,
                      std::string message, const std::string& nominated) {
   ++failures;
   if (status.code() == Code::Error)
     queue_->requeue_backoff(popped);
   else
-    queue_->requeue_unschedulable(popped);
+    queue_->requeue_unschedulable(popped, rejecting_plugins(status));
   PodInfoPtr pod = popped.pod;
   if (!nominated.empty()) queue_->nominate(pod, nominated);
   if (log_) log_->debug("unable to schedule {}: {}", pod->key(), message);

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,8 +30,10 @@ struct SchedulerSettings {
   std::vector<ProfileSpec> profiles{ProfileSpec{}};
   int32_t percentage_of_nodes_to_score = 0;  // 0: adaptive, as upstream
   QueueSettings queue;
-  unsigned write_workers = 2;
+  unsigned write_workers = 8;
   bool scheduled_events = true;  // a Normal "Scheduled" event per bound pod
+  // Not configuration: the caches SchedulerService keeps for Handle::listers() (null: none).
+  std::shared_ptr<const ObjectLister> listers;
 };
 
 class Scheduler {
@@ -53,7 +56,9 @@ class Scheduler {
   void namespace_deleted(ObjectPtr ns);
 
   // The scheduling thread.
-  void start();
+  // `caches_synced`, when given, holds the first cycle back until it says true, so no
+  // pod is placed against a half-filled cache (as upstream waits for its informers).
+  void start(std::function<bool()> caches_synced = {});
   void stop();
 
   // Driving the loop by hand (tests, and only while start() has not been called).
@@ -79,6 +84,9 @@ class Scheduler {
   struct BindResult;
   void post(Event event);
   void apply(Event& event);
+  // Moves the unschedulable pods `event` may help, as their rejecting plugins registered.
+  void cluster_event(const ClusterEvent& event, const ClusterEventObjects& objects);
+  const NodeInfo* node_of(const ObjectPtr& node) const;
   void loop();
   void schedule(const SchedulingQueue::Popped& popped);
   size_t feasible_to_find(const Framework& fw, size_t all) const;
@@ -86,6 +94,7 @@ class Scheduler {
   Status filter_with_nominated(Framework& fw, const CycleState& state, const PodInfo& pod,
                                const NodeInfo& node);
   const NodeInfo* select_host(const std::vector<int64_t>& totals);
+  std::vector<std::string> rejecting_plugins(const Status& status) const;
   void fail(const SchedulingQueue::Popped& popped, Framework& fw, const Status& status, std::string message,
             const std::string& nominated);
   void bind_async(Framework& fw, std::shared_ptr<CycleState> state, PodInfoPtr assumed, bool waiting,
@@ -105,6 +114,7 @@ class Scheduler {
   std::vector<Event> draining_;
 
   std::thread thread_;
+  std::function<bool()> caches_synced_;
   std::atomic<bool> running_{false};
 
   // Per-cycle scratch, reused so a cycle allocates nothing per node.

@@ -5,15 +5,12 @@
 #include <boost/json.hpp>
 
 #include "model/parse.h"
+#include "model/resources.h"
 
 namespace ukube::scheduler {
+using namespace resources;
 namespace json = boost::json;
 namespace {
-
-const GroupVersionResource kPods{"", "v1", "pods"};
-const GroupVersionResource kNodes{"", "v1", "nodes"};
-const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
-const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "priorityclasses"};
 
 const json::value* meta_field(const ObjectPtr& o, const char* key) {
   const auto* m = o->if_contains("metadata");
@@ -43,6 +40,12 @@ std::optional<int32_t> class_value(const ObjectPtr& pc) {
 SchedulerService::SchedulerService(std::shared_ptr<Client> client, const Registry& registry,
                                    Settings settings, std::shared_ptr<spdlog::logger> log)
     : client_(std::move(client)), settings_(std::move(settings)), log_(std::move(log)) {
+  // What PodTopologySpread's default selector reads, and the budgets DefaultPreemption
+  // weighs victims by.
+  auto cached = InformerListers::spread_resources();
+  cached.push_back(kPodDisruptionBudgets);
+  listers_ = std::make_shared<InformerListers>(client_, std::move(cached));
+  settings_.scheduler.listers = listers_;
   scheduler_ = std::make_unique<Scheduler>(client_, registry, settings_.scheduler, log_);
   priority_classes_ = std::make_unique<Informer>(client_, kPriorityClasses);
   namespaces_ = std::make_unique<Informer>(client_, kNamespaces);
@@ -84,7 +87,7 @@ SchedulerService::SchedulerService(std::shared_ptr<Client> client, const Registr
         client_, lease,
         LeaderCallbacks{[this] {
                           if (log_) log_->info("became the leader: scheduling");
-                          scheduler_->start();
+                          scheduler_->start(synced());
                         },
                         [this] {
                           if (log_) log_->warn("lost the leader lease: scheduling stops");
@@ -104,15 +107,21 @@ void SchedulerService::start() {
   namespaces_->start();
   nodes_->start();
   pods_->start();
+  listers_->start();
   if (elector_)
     elector_->start();
   else
-    scheduler_->start();
+    scheduler_->start(synced());
+}
+
+std::function<bool()> SchedulerService::synced() const {
+  return [this] { return wait_for_sync(std::chrono::milliseconds(0)); };
 }
 
 void SchedulerService::stop() {
   if (elector_) elector_->stop();
   scheduler_->stop();
+  listers_->stop();
   pods_->stop();
   nodes_->stop();
   namespaces_->stop();
@@ -121,7 +130,7 @@ void SchedulerService::stop() {
 
 bool SchedulerService::wait_for_sync(std::chrono::milliseconds timeout) const {
   return pods_->wait_for_sync(timeout) && nodes_->wait_for_sync(timeout) &&
-         namespaces_->wait_for_sync(timeout);
+         namespaces_->wait_for_sync(timeout) && listers_->wait_for_sync(timeout);
 }
 
 }  // namespace ukube::scheduler

@@ -1,17 +1,20 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "framework/registry.h"
 #include "model/parse.h"
+#include "runtime/informer_listers.h"
 #include "runtime/leader_election.h"
 #include "runtime/scheduler.h"
 #include "settings.h"
 #include "ukube/informer.h"
 
 // The scheduler as it runs: informers on nodes, pods, namespaces and PriorityClasses
-// feeding the Scheduler, optionally only while this server holds the leader Lease.
+// feeding the Scheduler, and on the workloads plugins look up through listers;
+// optionally only while this server holds the leader Lease.
 // Independent of the plugin host, so benchmarks run exactly this against a test kernel.
 namespace ukube::scheduler {
 
@@ -30,6 +33,8 @@ class SchedulerService {
   bool is_leader() const { return !elector_ || elector_->is_leader(); }
 
  private:
+  std::function<bool()> synced() const;  // the Scheduler's start gate
+
   std::shared_ptr<Client> client_;
   Settings settings_;
   std::shared_ptr<spdlog::logger> log_;
@@ -38,6 +43,7 @@ class SchedulerService {
   std::unique_ptr<Informer> namespaces_;
   std::unique_ptr<Informer> nodes_;
   std::unique_ptr<Informer> pods_;
+  std::shared_ptr<InformerListers> listers_;  // shared with the frameworks' Handle
   PriorityResolver priorities_;
   std::unique_ptr<LeaderElector> elector_;
 };

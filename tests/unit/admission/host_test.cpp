@@ -1,4 +1,4 @@
-// The five plugins as the daemon runs them: the real libraries, loaded by the host from a
+// The six plugins as the daemon runs them: the real libraries, loaded by the host from a
 // config, in the config's order.
 #include "kernel/host/host.h"
 #include "admission_test_support.h"
@@ -22,6 +22,7 @@ plugins:
   - uri: ukube.admission.v1.namespace-lifecycle
   - uri: ukube.admission.v1.limit-ranger
   - uri: ukube.admission.v1.service-account
+  - uri: ukube.admission.v1.priority
   - uri: ukube.admission.v1.default-toleration-seconds
   - uri: ukube.admission.v1.resource-quota
 )",
@@ -32,7 +33,7 @@ plugins:
   int running = 0;
   for (const auto& row : host->describe())
     if (row.type == "ukube.admission.v1" && row.state == "running") ++running;
-  EXPECT_EQ(running, 5);
+  EXPECT_EQ(running, 6);
 
   auto admin = kernel.client();
   admin->create(
@@ -49,6 +50,8 @@ plugins:
   EXPECT_EQ(json::serialize(at(stored, "spec.containers").as_array()[0].as_object().at("resources")),
             R"({"requests":{"cpu":"100m"}})");
   EXPECT_EQ(at(stored, "spec.tolerations").as_array().size(), 2u);
+  // The priority plugin made the system classes at start.
+  EXPECT_NO_THROW(admin->get({"scheduling.k8s.io", "v1", "priorityclasses"}, "", "system-node-critical"));
   EXPECT_EQ(json::serialize(at(*admin->get(kQuotasR, "default", "q"), "status.used")),
             R"({"pods":"1","requests.cpu":"100m"})");
 

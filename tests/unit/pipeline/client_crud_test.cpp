@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "tests/support/eventually.h"
 #include "tests/support/test_kernel.h"
 
 namespace ukube::testing {
@@ -26,6 +27,24 @@ TEST_F(ClientCrud, CreateFillsServerSideMetadata) {
 
   auto got = client->get(kConfigMaps, "ns1", "a");
   EXPECT_EQ(*got, *created);
+}
+
+TEST_F(ClientCrud, WritesWhoseAnswerIsIgnoredReturnNothing) {
+  WriteOptions ignored;
+  ignored.return_object = false;
+  EXPECT_EQ(client->create(kConfigMaps, "ns1", configmap("a", {{"k", "v"}}), ignored), nullptr);
+  EXPECT_EQ(client->get(kConfigMaps, "ns1", "a")->at("data").at("k"), "v");  // written all the same
+  EXPECT_EQ(client->patch(kConfigMaps, "ns1", "a", PatchType::JsonMerge, R"({"data":{"k":"w"}})", ignored),
+            nullptr);
+  EXPECT_EQ(client->get(kConfigMaps, "ns1", "a")->at("data").at("k"), "w");
+
+  // Best-effort creates do not wait for their commit, but are still checked first.
+  WriteOptions queued = ignored;
+  queued.wait_for_commit = false;
+  EXPECT_EQ(client->create(kConfigMaps, "ns1", configmap("b"), queued), nullptr);
+  EXPECT_TRUE(eventually([&] { return client->list(kConfigMaps, "ns1").items.size() == 2; }));
+  auto bad = expect_error([&] { client->create(kConfigMaps, "ns1", configmap("Bad_Name"), queued); });
+  EXPECT_EQ(bad.code(), 422);
 }
 
 TEST_F(ClientCrud, ErrorsReadLikeUpstream) {

@@ -13,6 +13,7 @@
 #include "rbac/rbac_plugin.h"
 #include "rbac/rbac_resources.h"
 #include "registry.h"
+#include "tests/support/eventually.h"
 #include "tests/support/plugin_context.h"
 #include "tests/support/test_kernel.h"
 #include "tests/unit/builtin-types/builtin_test_support.h"
@@ -123,16 +124,7 @@ inline RequestAttributes url_request(const UserInfo& who, const std::string& ver
   return a;
 }
 
-// Polls `condition` until it holds or `timeout` passes: informers and controllers
-// apply changes on their own threads.
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 30s) {
-  auto until = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
+using ukube::testing::eventually;
 
 // A kernel with the built-in types and a few namespaces; the RBAC plugin is started on
 // demand and can be restarted over the same store.

@@ -93,9 +93,12 @@ class NullHandle : public Handle {
   void allow(const std::string&, const std::string&) override {}
   void reject(const std::string&, const std::string&, const std::string&) override {}
   std::vector<PodInfoPtr> nominated_pods(const std::string&) const override { return {}; }
+  const ObjectLister* listers() const override { return listers_; }
+  void set_listers(const ObjectLister* listers) { listers_ = listers; }
 
  private:
   const Snapshot& snapshot_;
+  const ObjectLister* listers_ = nullptr;
 };
 
 // One plugin, created by name from the in-tree registry, over a cache the test fills.
@@ -109,6 +112,8 @@ class PluginHarness {
   void node(NodeSpec n) { cache_.add_node(node_object(std::move(n))); }
   void bound(PodInfoPtr p, const std::string& node) { cache_.add_pod(on(std::move(p), node)); }
   Cache& cache() { return cache_; }
+  // What the plugin's Handle::listers() answers with; it must stay alive while the plugin runs.
+  void listers(const ObjectLister* l) { handle_.set_listers(l); }
 
   // PreFilter (when implemented) then Filter on one node; Skip at PreFilter passes.
   Status filter(const PodInfo& p, const std::string& node) {

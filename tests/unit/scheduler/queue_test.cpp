@@ -141,5 +141,15 @@ TEST_F(QueueTest, NominatedPodsAreListedByNode) {
   EXPECT_TRUE(queue_->nominated_pods("n1").empty());
 }
 
+TEST_F(QueueTest, UnnominatedPodStaysQueued) {
+  auto p = prio("p", 5);
+  queue_->add_or_update(p);
+  queue_->nominate(p, "n1");
+  queue_->unnominate(p->uid);
+  EXPECT_TRUE(queue_->nominated_pods("n1").empty());
+  EXPECT_TRUE(queue_->nominated_pods_empty());
+  EXPECT_TRUE(queue_->contains(p->uid));
+}
+
 }  // namespace
 }  // namespace ukube::scheduler::testing

@@ -4,6 +4,7 @@
 
 #include "runtime/leader_election.h"
 #include "tests/unit/scheduler/scheduler_kernel.h"
+#include "ukube/scheduler/object_lister.h"
 
 namespace ukube::scheduler::testing {
 namespace {
@@ -98,6 +99,86 @@ TEST(SchedulerLoop, PreemptionSparesPodsAtTheSamePriority) {
                "preemption: 0/1 nodes are available: 1 No preemption victims found") != std::string::npos;
   })) << k.scheduled_condition("b");
   EXPECT_FALSE(k.gone("a"));
+}
+
+// A finalizer keeps a victim around, terminating, so the test can read what it was told
+// and decide when it is really gone.
+void hold(SchedulerKernel& k, const std::string& pod) {
+  k.client().patch(kPods, "default", pod, PatchType::JsonMerge,
+                   R"({"metadata":{"finalizers":["example.com/hold"]}})");
+}
+void release(SchedulerKernel& k, const std::string& pod) {
+  k.client().patch(kPods, "default", pod, PatchType::JsonMerge, R"({"metadata":{"finalizers":null}})");
+}
+
+TEST(SchedulerLoop, PreemptionMarksTheVictimDisruptionTargetAndRecordsWhy) {
+  SchedulerKernel k;
+  k.client().create(kPriorityClasses, "", bt::parse(R"({"metadata":{"name":"high"},"value":1000})"));
+  k.node("n1", "2");
+  k.start();
+  k.pod("low", "", "2");
+  ASSERT_TRUE(eventually([&] { return k.node_of("low") == "n1"; }));
+  hold(k, "low");
+  auto high = k.pod("high", R"(,"priorityClassName":"high")", "2");
+  EXPECT_TRUE(eventually([&] {
+    return k.condition("low", "DisruptionTarget") ==
+           "True/PreemptionByScheduler/default-scheduler: preempting to accommodate a higher priority pod";
+  })) << k.condition("low", "DisruptionTarget");
+  ASSERT_TRUE(eventually([&] { return !k.event_messages("low", "Preempted").empty(); }));
+  EXPECT_EQ(k.event_messages("low", "Preempted").front(),
+            "Preempted by pod " + std::string(bt::at(*high, "metadata.uid").as_string()) + " on node n1");
+  EXPECT_TRUE(bt::at(*k.client().get(kPods, "default", "low"), "metadata.deletionTimestamp").is_string());
+  EXPECT_EQ(k.node_of("high"), "");  // its victim still holds the room
+
+  release(k, "low");
+  EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n1"; }));
+}
+
+TEST(SchedulerLoop, PreemptionTakesTheNominationOfLowerPriorityPods) {
+  SchedulerKernel k;
+  k.client().create(kPriorityClasses, "", bt::parse(R"({"metadata":{"name":"mid"},"value":500})"));
+  k.client().create(kPriorityClasses, "", bt::parse(R"({"metadata":{"name":"high"},"value":1000})"));
+  k.node("n1", "2");
+  k.start();
+  k.pod("low", "", "2");
+  ASSERT_TRUE(eventually([&] { return k.node_of("low") == "n1"; }));
+  hold(k, "low");
+  k.pod("mid", R"(,"priorityClassName":"mid")", "2");
+  ASSERT_TRUE(eventually([&] { return k.nominated_node("mid") == "n1"; }));
+
+  // While "low" is still leaving, a more important pod claims the same room.
+  k.pod("high", R"(,"priorityClassName":"high")", "2");
+  EXPECT_TRUE(eventually([&] { return k.nominated_node("high") == "n1"; }));
+  EXPECT_TRUE(eventually([&] { return k.nominated_node("mid").empty(); })) << k.nominated_node("mid");
+
+  release(k, "low");
+  EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n1"; }));
+  EXPECT_EQ(k.node_of("mid"), "");
+}
+
+TEST(SchedulerLoop, PreemptionReadsBudgetsFromItsInformerNotTheServer) {
+  SchedulerKernel k;
+  k.client().create(kPriorityClasses, "", bt::parse(R"({"metadata":{"name":"high"},"value":1000})"));
+  k.node("n1", "2");
+  k.node("n2", "2");
+  SchedulerService& service = k.start();
+  // Created after the scheduler synced: only the informer's watch can bring it in.
+  k.client().create(
+      kPdbs, "default",
+      bt::parse(
+          R"({"metadata":{"name":"guard"},"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"guarded"}}}})"));
+  const ObjectLister* cached = service.scheduler().framework("default-scheduler")->listers();
+  ASSERT_NE(cached, nullptr);
+  ASSERT_TRUE(eventually([&] { return cached->get(kPdbs, "default", "guard") != nullptr; }));
+  const size_t lists = k.lists(kPdbs);
+
+  k.pod("guarded", R"(,"nodeName":"n1")", "2", R"({"app":"guarded"})");
+  k.pod("free", R"(,"nodeName":"n2")", "2", R"({"app":"free"})");
+  k.pod("high", R"(,"priorityClassName":"high")", "2");
+  EXPECT_TRUE(eventually([&] { return k.gone("free"); }));
+  EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n2"; }));
+  EXPECT_FALSE(k.gone("guarded"));
+  EXPECT_EQ(k.lists(kPdbs), lists) << "a preemption attempt listed PodDisruptionBudgets";
 }
 
 TEST(SchedulerLoop, ProfilesAreSelectedBySchedulerName) {

@@ -95,19 +95,6 @@ TEST(PodTopologySpread, HardConstraintsDoNotScore) {
   for (auto& [n, v] : s) EXPECT_EQ(v, 0) << n;
 }
 
-TEST(PodTopologySpread, DefaultConstraintsSpreadPodsOfOneController) {
-  PluginHarness h("PodTopologySpread");
-  for (auto n : {"n1", "n2"}) h.node({n});
-  auto owned = [](const std::string& name) {
-    auto p = std::make_shared<PodInfo>(*pod(name));
-    p->owner_uid = "rs-1";
-    return PodInfoPtr(p);
-  };
-  h.bound(owned("a"), "n1");
-  auto s = h.scores(*owned("p"));
-  EXPECT_GT(s["n2"], s["n1"]);
-}
-
 std::string affinity(const char* kind, const char* key, const char* sel = R"({"matchLabels":{"app":"db"}})") {
   return std::string(R"({"affinity":{")") + kind +
          R"(":{"requiredDuringSchedulingIgnoredDuringExecution":[{"topologyKey":")" + key +

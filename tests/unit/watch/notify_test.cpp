@@ -113,6 +113,31 @@ TEST(WatchOnReady, FiresOncePerBatchAtMostUntilPolledEmpty) {
   EXPECT_EQ(calls.load(), 2);
 }
 
+TEST(WatchOnReady, OtherKeysDoNotWakeASleeperUntilItMustCatchUp) {
+  HistoryWatchBus bus(0);
+  auto watcher = bus.watch(on("/a/").lag(100));  // caught up at least every 25 events
+  std::atomic<int> calls{0};
+  watcher->on_ready([&] { ++calls; });
+  publish_range(bus, 1, 10, "/b/x");
+  EXPECT_EQ(calls.load(), 0) << "woken by keys outside its prefix";
+  publish_range(bus, 11, 11, "/a/x");
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(revisions(watcher->poll().events), iota(11, 11));
+  EXPECT_EQ(watcher->poll().state, WatchState::Timeout);  // re-arms
+
+  // Only other keys from here on: it is still woken before it could lag 100 behind, and
+  // reading then keeps it within its bound however long the other writes go on.
+  for (int64_t rev = 12; rev < 12 + 400; ++rev) {
+    publish_range(bus, rev, rev, "/b/x");
+    if (calls.load() > 1) {
+      EXPECT_EQ(watcher->poll().state, WatchState::Timeout);
+      calls = 1;
+    }
+  }
+  publish_range(bus, 412, 412, "/a/x");
+  EXPECT_EQ(revisions(watcher->poll().events), iota(412, 412)) << "closed as too slow while asleep";
+}
+
 TEST(WatchOnReady, CallbackMayPollInline) {
   HistoryWatchBus bus(0);
   auto watcher = bus.watch(on("/a/"));

@@ -138,6 +138,8 @@ class UKUBE_API PostBindPlugin : public virtual FrameworkPlugin {
   virtual void post_bind(CycleState& state, const PodInfo& pod, const std::string& node) = 0;
 };
 
+class ObjectLister;  // ukube/scheduler/object_lister.h
+
 // What a framework plugin may use from the scheduler that runs it.
 class UKUBE_API Handle {
  public:
@@ -158,6 +160,20 @@ class UKUBE_API Handle {
   // Pods nominated to a node by preemption and not yet bound, for filters that must
   // account for them.
   virtual std::vector<PodInfoPtr> nominated_pods(const std::string& node) const = 0;
+  // Forgets the node the pod with `uid` was nominated to, so nominated_pods() stops
+  // listing it (preemption taking that room from a lower-priority pod). Scheduling
+  // thread only, as PostFilter runs; the pod's status.nominatedNodeName is the caller's
+  // to clear. Default: nothing is nominated, nothing to forget.
+  virtual void clear_nomination(const std::string& uid) {}
+  // Runs `task` later on one of the scheduler's writer threads, so the API writes a
+  // plugin decides on in a cycle (evictions, status patches, events) never hold up the
+  // scheduling thread. Tasks run concurrently and in no set order; each handles its own
+  // errors. Default: runs it at once, on the caller's thread.
+  virtual void run_async(std::function<void()> task) { task(); }
+  // Cached Services, ReplicationControllers, ReplicaSets, StatefulSets and
+  // PodDisruptionBudgets (see object_lister.h); null when the scheduler keeps none
+  // (embedders, unit tests).
+  virtual const ObjectLister* listers() const { return nullptr; }
 };
 
 // Creates a framework plugin from its args (the profile's pluginConfig entry, {} when
