@@ -23,7 +23,7 @@ namespace ukube::watch {
 class Subscribers {
  public:
   // False once closed: the watcher starts out closed. An empty prefix wants every batch.
-  bool add(std::shared_ptr<WakeSignal> signal, std::string prefix = {}, size_t catch_up_every = 1);
+  bool add(std::shared_ptr<WakeSignal> signal, std::string prefix, size_t catch_up_every);
   void remove(const WakeSignal* signal);
   size_t size() const;
 

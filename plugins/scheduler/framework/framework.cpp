@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "model/node_accounting.h"
+
 namespace ukube::scheduler {
 namespace {
 
@@ -360,6 +362,23 @@ Status Framework::run_remove_pod(CycleState& state, const PodInfo& pod, const Po
       if (!s.ok()) return s.with_plugin(p->name());
     }
   return {};
+}
+
+Status Framework::run_filters_with_nominated(const CycleState& state, const PodInfo& pod,
+                                             const NodeInfo& node) {
+  auto nominated = nominated_pods(node.name);
+  std::erase_if(nominated,
+                [&](const PodInfoPtr& p) { return p->uid == pod.uid || p->priority < pod.priority; });
+  if (nominated.empty()) return run_filters(state, pod, node);
+  NodeInfo with = node;
+  CycleState s = state;
+  for (const auto& p : nominated) {
+    add_pod(with, p);
+    run_add_pod(s, pod, *p, with);
+  }
+  Status st = run_filters(s, pod, with);
+  if (!st.ok()) return st;
+  return run_filters(state, pod, node);
 }
 
 Status Framework::run_add_pod(CycleState& state, const PodInfo& pod, const PodInfo& added,

@@ -47,6 +47,8 @@ class Framework final : public Handle {
   Status run_pre_filter(CycleState& state, const PodInfo& pod, PreFilterResult& result);
   // Stops at the first plugin that rejects the node.
   Status run_filters(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override;
+  Status run_filters_with_nominated(const CycleState& state, const PodInfo& pod,
+                                    const NodeInfo& node) override;
   Status run_post_filter(CycleState& state, const PodInfo& pod, const NodeStatuses& statuses,
                          PostFilterResult& result);
   Status run_pre_score(CycleState& state, const PodInfo& pod, std::span<const NodeInfo* const> nodes);

@@ -214,25 +214,6 @@ class DefaultPreemption final : public PostFilterPlugin {
                     "Preempted by pod " + preemptor + " on node " + node);
   }
 
-  // Pods already nominated to the node with at least this pod's priority keep their
-  // place, as upstream's filtering with nominated pods has it: two preemptors never count
-  // on the same room (nor evict twice for it).
-  Status fits_with_nominated(const CycleState& state, const PodInfo& pod, const NodeInfo& node) {
-    std::vector<PodInfoPtr> ahead;
-    for (const auto& p : handle_.nominated_pods(node.name))
-      if (p->uid != pod.uid && p->priority >= pod.priority) ahead.push_back(p);
-    if (!ahead.empty()) {
-      NodeInfo with = node;
-      CycleState s = state;
-      for (const auto& p : ahead) {
-        add_pod(with, p);
-        handle_.run_add_pod(s, pod, *p, with);
-      }
-      if (Status st = handle_.run_filters(s, pod, with); !st.ok()) return st;
-    }
-    return handle_.run_filters(state, pod, node);
-  }
-
   // Removes every lower-priority pod, checks the pod then fits, and adds back as many as
   // still leave room: those that would violate a budget first.
   Status select_victims(const CycleState& state, const PodInfo& pod, const NodeInfo& node, Budgets& budgets,
@@ -249,7 +230,7 @@ class DefaultPreemption final : public PostFilterPlugin {
       Status st = handle_.run_remove_pod(s, pod, *p, sim);
       if (!st.ok()) return st;
     }
-    Status fits = fits_with_nominated(s, pod, sim);
+    Status fits = handle_.run_filters_with_nominated(s, pod, sim);
     if (!fits.ok()) return fits;
 
     std::sort(lower.begin(), lower.end(), more_important);
@@ -264,7 +245,7 @@ class DefaultPreemption final : public PostFilterPlugin {
     auto reprieve = [&](const PodInfoPtr& p) {
       add_pod(sim, p);
       handle_.run_add_pod(s, pod, *p, sim);
-      if (fits_with_nominated(s, pod, sim).ok()) return true;
+      if (handle_.run_filters_with_nominated(s, pod, sim).ok()) return true;
       remove_pod(sim, p->uid);
       handle_.run_remove_pod(s, pod, *p, sim);
       return false;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "model/node_accounting.h"
 #include "runtime/fit_error.h"
 #include "runtime/pod_writes.h"
 
@@ -357,24 +356,6 @@ size_t Scheduler::feasible_to_find(const Framework& fw, size_t all) const {
   return std::max(n, kMinFeasible);
 }
 
-Status Scheduler::filter_with_nominated(Framework& fw, const CycleState& state, const PodInfo& pod,
-                                        const NodeInfo& node) {
-  // Pods nominated here by preemption with at least this priority hold their place.
-  auto nominated = queue_->nominated_pods(node.name);
-  std::erase_if(nominated,
-                [&](const PodInfoPtr& p) { return p->uid == pod.uid || p->priority < pod.priority; });
-  if (nominated.empty()) return fw.run_filters(state, pod, node);
-  NodeInfo with = node;
-  CycleState s = state;
-  for (const auto& p : nominated) {
-    add_pod(with, p);
-    fw.run_add_pod(s, pod, *p, with);
-  }
-  Status st = fw.run_filters(s, pod, with);
-  if (!st.ok()) return st;
-  return fw.run_filters(state, pod, node);
-}
-
 void Scheduler::find_feasible(Framework& fw, const CycleState& state, const PodInfo& pod,
                               const PreFilterResult& pre) {
   feasible_.clear();
@@ -385,7 +366,8 @@ void Scheduler::find_feasible(Framework& fw, const CycleState& state, const PodI
   touched_.clear();
   const bool nominations = !queue_->nominated_pods_empty();
   auto check = [&](const NodeInfo& node) {
-    Status s = nominations ? filter_with_nominated(fw, state, pod, node) : fw.run_filters(state, pod, node);
+    Status s =
+        nominations ? fw.run_filters_with_nominated(state, pod, node) : fw.run_filters(state, pod, node);
     if (s.ok()) {
       feasible_.push_back(&node);
     } else {

@@ -91,8 +91,6 @@ class Scheduler {
   void schedule(const SchedulingQueue::Popped& popped);
   size_t feasible_to_find(const Framework& fw, size_t all) const;
   void find_feasible(Framework& fw, const CycleState& state, const PodInfo& pod, const PreFilterResult& pre);
-  Status filter_with_nominated(Framework& fw, const CycleState& state, const PodInfo& pod,
-                               const NodeInfo& node);
   const NodeInfo* select_host(const std::vector<int64_t>& totals);
   std::vector<std::string> rejecting_plugins(const Status& status) const;
   void fail(const SchedulingQueue::Popped& popped, Framework& fw, const Status& status, std::string message,

@@ -88,6 +88,9 @@ class NullHandle : public Handle {
   const Snapshot& snapshot() const override { return snapshot_; }
   Client& client() override { throw std::logic_error("no client in this test"); }
   Status run_filters(const CycleState&, const PodInfo&, const NodeInfo&) override { return {}; }
+  Status run_filters_with_nominated(const CycleState&, const PodInfo&, const NodeInfo&) override {
+    return {};
+  }
   Status run_remove_pod(CycleState&, const PodInfo&, const PodInfo&, const NodeInfo&) override { return {}; }
   Status run_add_pod(CycleState&, const PodInfo&, const PodInfo&, const NodeInfo&) override { return {}; }
   void allow(const std::string&, const std::string&) override {}

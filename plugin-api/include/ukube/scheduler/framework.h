@@ -149,6 +149,11 @@ class UKUBE_API Handle {
   // Runs the profile's Filter plugins (PreFilter already run into `state`), for plugins
   // that simulate, like preemption.
   virtual Status run_filters(const CycleState& state, const PodInfo& pod, const NodeInfo& node) = 0;
+  // The same, as the scheduling cycle filters when preemption has nominated pods: those
+  // nominated to `node` with at least this pod's priority hold their place, so the pod
+  // must fit beside them too.
+  virtual Status run_filters_with_nominated(const CycleState& state, const PodInfo& pod,
+                                            const NodeInfo& node) = 0;
   // Runs the PreFilter extensions of the profile after a simulated change of `node`.
   virtual Status run_remove_pod(CycleState& state, const PodInfo& pod, const PodInfo& removed,
                                 const NodeInfo& node) = 0;
