@@ -1,4 +1,5 @@
 #include "kernel/daemon/token_command.h"
+#include "ukube/machinery/time.h"
 
 #include <curl/curl.h>
 #include <openssl/rand.h>
@@ -72,15 +73,6 @@ std::string random_lower_alnum(size_t n) {
       if (c < 252 && out.size() < n) out.push_back(kAlphabet[c % 36]);
   }
   return out;
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 bool valid_group(const std::string& g) {
@@ -199,7 +191,8 @@ std::string create_bootstrap_token(const TokenCreateRequest& request) {
                              {"token-secret", secret},
                              {"usage-bootstrap-authentication", "true"},
                              {"usage-bootstrap-signing", "true"}};
-    if (request.ttl.count() > 0) data["expiration"] = rfc3339(std::chrono::system_clock::now() + request.ttl);
+    if (request.ttl.count() > 0)
+      data["expiration"] = machinery::format_time(std::chrono::system_clock::now() + request.ttl);
     if (!request.description.empty()) data["description"] = request.description;
     std::string groups;
     for (const auto& g : request.groups) groups += (groups.empty() ? "" : ",") + g;

@@ -1,6 +1,7 @@
 // Server-side apply as a verb: request checks, create-or-merge, and the retry loop
 // around the store's compare-and-swap. The merge itself is server_side_apply.cpp.
 #include <boost/json.hpp>
+#include "ukube/machinery/time.h"
 
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/object_meta.h"
@@ -78,7 +79,7 @@ store::Bytes KernelPipeline::apply(Target& t, std::string_view body, const Write
   request.force = options.force;
 
   for (int attempt = 0; attempt < kApplyRetries; ++attempt) {
-    request.now = now_rfc3339();
+    request.now = machinery::now_rfc3339();
     auto current = store_.get(t.key);
     if (!current) {
       // The one patch that creates: not through a subresource, and not against a version.

@@ -13,6 +13,7 @@
 // finalizers) will replace this.
 #include <boost/json.hpp>
 #include <set>
+#include "ukube/machinery/time.h"
 
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/object_meta.h"
@@ -121,7 +122,7 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
       if (is_terminating(old)) return current->value;
       boost::json::object marked = old;
       auto& m = metadata(marked);
-      m["deletionTimestamp"] = now_rfc3339();
+      m["deletionTimestamp"] = machinery::now_rfc3339();
       m["deletionGracePeriodSeconds"] = options.grace_period_seconds.value_or(0);
       m["generation"] = generation_of(old) + 1;
       m.erase("resourceVersion");

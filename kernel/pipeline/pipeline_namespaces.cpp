@@ -8,6 +8,7 @@
 // the namespace Terminating; the removal of the last such object finishes the job.
 #include <boost/json.hpp>
 #include <set>
+#include "ukube/machinery/time.h"
 
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/object_meta.h"
@@ -91,7 +92,7 @@ store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptio
     }
     auto& m = metadata(ns);
     if (!is_terminating(ns)) {
-      m["deletionTimestamp"] = now_rfc3339();
+      m["deletionTimestamp"] = machinery::now_rfc3339();
       m["deletionGracePeriodSeconds"] = 0;
     }
     auto& status = ns["status"];

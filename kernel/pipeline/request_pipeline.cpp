@@ -1,4 +1,6 @@
 #include "kernel/pipeline/request_pipeline.h"
+#include "ukube/machinery/time.h"
+#include "ukube/machinery/uuid.h"
 
 #include <boost/json.hpp>
 #include <utility>
@@ -264,8 +266,8 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
       meta["name"] = t.name;
     }
   }
-  meta["uid"] = new_uid();
-  meta["creationTimestamp"] = now_rfc3339();
+  meta["uid"] = machinery::new_uuid();
+  meta["creationTimestamp"] = machinery::now_rfc3339();
   meta["generation"] = 1;
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
@@ -275,7 +277,7 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   t.key = key_for(type, t.ns, t.name);
   if (track)
     track_update(nullptr, object, SchemaView(type.schema.get()),
-                 {manager_of(t, options), type.api_version(), t.subresource, now_rfc3339()});
+                 {manager_of(t, options), type.api_version(), t.subresource, machinery::now_rfc3339()});
 
   ObjectTemplate encoded = make_template(object);
   if (options.dry_run) {
@@ -338,7 +340,7 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
                      path != UpdatePath::Storage);
   if (path == UpdatePath::Full)
     track_update(&old, object, SchemaView(type.schema.get()),
-                 {manager_of(t, options), type.api_version(), t.subresource, now_rfc3339()});
+                 {manager_of(t, options), type.api_version(), t.subresource, machinery::now_rfc3339()});
 
   if (same_but_resource_version(object, old))
     return current.value;  // a no-op update keeps its revision, as upstream

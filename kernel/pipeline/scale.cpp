@@ -7,6 +7,7 @@
 
 #include "kernel/pipeline/object_meta.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/labels.h"
 
 namespace ukube::pipeline {
 namespace {
@@ -23,10 +24,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
     path.remove_prefix(dot + 1);
   }
   return parts;
-}
-
-std::string str(const json::value& v) {
-  return v.is_string() ? std::string(v.get_string()) : json::serialize(v);
 }
 
 }  // namespace
@@ -55,43 +52,6 @@ void set_value_at(json::object& object, std::string_view dotted_path, json::valu
   (*cur)[parts.back()] = std::move(value);
 }
 
-std::string selector_string(const json::value& selector) {
-  if (selector.is_string()) return std::string(selector.get_string());
-  const auto* s = selector.if_object();
-  if (!s) return {};
-  std::vector<std::pair<std::string, std::string>> requirements;
-  if (const auto* labels = s->if_contains("matchLabels"); labels && labels->is_object())
-    for (const auto& m : labels->get_object())
-      requirements.emplace_back(std::string(m.key()), std::string(m.key()) + "=" + str(m.value()));
-  if (const auto* exprs = s->if_contains("matchExpressions"); exprs && exprs->is_array()) {
-    for (const auto& e : exprs->get_array()) {
-      const auto* o = e.if_object();
-      if (!o) continue;
-      std::string key = o->contains("key") ? str(o->at("key")) : "";
-      std::string op = o->contains("operator") ? str(o->at("operator")) : "";
-      std::vector<std::string> values;
-      if (const auto* vs = o->if_contains("values"); vs && vs->is_array())
-        for (const auto& v : vs->get_array()) values.push_back(str(v));
-      std::sort(values.begin(), values.end());
-      std::string joined;
-      for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
-      if (op == "In")
-        requirements.emplace_back(key, key + " in (" + joined + ")");
-      else if (op == "NotIn")
-        requirements.emplace_back(key, key + " notin (" + joined + ")");
-      else if (op == "Exists")
-        requirements.emplace_back(key, key);
-      else if (op == "DoesNotExist")
-        requirements.emplace_back(key, "!" + key);
-    }
-  }
-  std::stable_sort(requirements.begin(), requirements.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& [_, text] : requirements) out += (out.empty() ? "" : ",") + text;
-  return out;
-}
-
 json::object scale_of(const json::object& parent, const ScaleSpec& spec) {
   json::object meta;
   for (const char* field : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
@@ -107,7 +67,10 @@ json::object scale_of(const json::object& parent, const ScaleSpec& spec) {
   status["replicas"] = current && current->is_int64() ? current->get_int64() : 0;
   if (!spec.label_selector_path.empty())
     if (const auto* selector = value_at(parent, spec.label_selector_path)) {
-      std::string text = selector_string(*selector);
+      // A string (status.selector of a custom resource) is already the selector text.
+      std::string text = selector->is_string()   ? std::string(selector->get_string())
+                         : selector->is_object() ? machinery::selector_string(&selector->get_object())
+                                                 : std::string();
       if (!text.empty()) status["selector"] = text;
     }
   return json::object{{"kind", "Scale"},

@@ -20,11 +20,6 @@ const boost::json::value* value_at(const boost::json::object& object, std::strin
 // Sets the value at a dotted path, creating objects on the way.
 void set_value_at(boost::json::object& object, std::string_view dotted_path, boost::json::value value);
 
-// A label selector as upstream prints it: "app=web,tier in (a,b),!legacy", requirements
-// sorted by key. Takes a LabelSelector object ({matchLabels, matchExpressions}) or a
-// string (returned as is); anything else renders as "".
-std::string selector_string(const boost::json::value& selector);
-
 // The Scale of `parent` (whose metadata carries its resourceVersion).
 boost::json::object scale_of(const boost::json::object& parent, const ScaleSpec& spec);
 

@@ -4,29 +4,25 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
+#include <boost/json/fwd.hpp>
 
+#include "ukube/labels.h"
 #include "ukube/types.h"
 
-// Label and field selectors with upstream's syntax; parse errors are ApiError 400.
+// `?labelSelector=` and `?fieldSelector=` of list and watch requests. Parsing is
+// sdk/machinery's; this adds what only the API server knows (which fields a type can
+// select on) and turns parse errors into ApiError 400.
 namespace ukube::pipeline {
 
 class LabelSelector {
  public:
   static LabelSelector parse(std::string_view text);
-  bool empty() const { return requirements_.empty(); }
+  bool empty() const { return selector_.empty(); }
   bool matches(const boost::json::object& object) const;  // reads metadata.labels
-
-  enum class Op { Exists, NotExists, Equals, NotEquals, In, NotIn, GreaterThan, LessThan };
-  struct Requirement {
-    std::string key;
-    Op op;
-    std::vector<std::string> values;
-  };
-  const std::vector<Requirement>& requirements() const { return requirements_; }
+  const ukube::LabelSelector& selector() const { return selector_; }
 
  private:
-  std::vector<Requirement> requirements_;
+  ukube::LabelSelector selector_;
 };
 
 class FieldSelector {
@@ -38,7 +34,6 @@ class FieldSelector {
 
  private:
   struct Term {
-    std::string field;
     bool equals;
     std::string value;
     FieldGetter get;

@@ -21,9 +21,6 @@ class CallError : public std::runtime_error {
   explicit CallError(const std::string& reason) : std::runtime_error(reason) {}
 };
 
-// A fresh random (version 4) UUID, as upstream gives every review.
-std::string new_review_uid();
-
 // The whole AdmissionReview document for one call.
 boost::json::object review_request(const std::string& uid, const Attributes& a, const UserInfo* user,
                                    bool dry_run);

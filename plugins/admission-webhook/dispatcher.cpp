@@ -1,4 +1,5 @@
 #include "dispatcher.h"
+#include "ukube/machinery/uuid.h"
 
 #include <spdlog/logger.h>
 
@@ -98,7 +99,7 @@ ReviewResponse Dispatcher::call(const Webhook& hook, const Attributes& a, const 
   if (std::find(hook.review_versions.begin(), hook.review_versions.end(), "v1") == hook.review_versions.end())
     throw CallError(
         "could not create admission objects: webhook does not accept known AdmissionReview versions (v1)");
-  const std::string uid = new_review_uid();
+  const std::string uid = machinery::new_uuid();
   HttpCall http{url, hook.ca_bundle, std::chrono::seconds(hook.timeout_seconds),
                 json::serialize(review_request(uid, a, user, dry_run))};
   HttpResult result = transport_->post(http);

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "label_selector.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/labels.h"
 #include "ukube/types.h"
 
 namespace ukube::webhook {
@@ -79,6 +80,21 @@ bool exempt(const Attributes& a) {
   return a.group == "admissionregistration.k8s.io" &&
          (a.resource == "validatingwebhookconfigurations" || a.resource == "mutatingwebhookconfigurations");
 }
+
+namespace {
+
+// A selector upstream could not convert (an unknown operator, In without values) matches
+// nothing, so a broken selector never widens a match.
+bool selector_matches(const boost::json::object& selector, const Labels& labels) {
+  return machinery::matches(machinery::selector_from_json_or_nothing(&selector),
+                            ukube::Labels({labels.begin(), labels.end()}));
+}
+
+Labels labels_of(const boost::json::object& object) {
+  return machinery::string_map_at(object, {"metadata", "labels"});
+}
+
+}  // namespace
 
 bool object_selector_matches(const Webhook& hook, const Attributes& a) {
   if (hook.object_selector.empty()) return true;

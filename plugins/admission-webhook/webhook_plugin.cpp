@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "curl_transport.h"
-#include "label_selector.h"
+#include "ukube/machinery/json.h"
 #include "ukube/types.h"
 
 namespace ukube::webhook {
@@ -89,7 +89,7 @@ void WebhookPlugin::init(InitContext& ctx) {
       [informer = namespaces_.get()](const std::string& name) -> std::optional<Labels> {
     ObjectPtr ns = informer->get(name);
     if (!ns) return std::nullopt;
-    return labels_of(*ns);
+    return machinery::string_map_at(*ns, {"metadata", "labels"});
   };
   admission_ = std::make_shared<WebhookAdmission>(
       Dispatcher(std::make_shared<CurlTransport>(), std::move(namespace_labels), log_));

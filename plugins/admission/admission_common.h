@@ -9,6 +9,7 @@
 #include "ukube/errors.h"
 #include "ukube/plugin.h"
 #include "ukube/types.h"
+#include "ukube/workqueue.h"
 
 namespace spdlog {
 class logger;
@@ -24,6 +25,11 @@ namespace ukube::admission {
 UserInfo apiserver_identity();
 // kube-controller-manager's identity (its bootstrap role may create service accounts).
 UserInfo controller_manager_identity();
+
+// The work queues of the controllers here: a failed namespace is retried from 50 ms,
+// backing off to 30 s, within 50 syncs a second overall.
+inline const RateLimits kAdmissionLoopLimits{std::chrono::milliseconds(50), std::chrono::milliseconds(30000),
+                                             50, 200};
 
 inline const GroupVersionResource kPods{"", "v1", "pods"};
 inline const GroupVersionResource kNamespaces{"", "v1", "namespaces"};

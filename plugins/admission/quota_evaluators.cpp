@@ -77,7 +77,7 @@ const ResourceNames kPodValidation = {"cpu",        "memory",       "requests.cp
 bool has_cross_namespace_terms(const json::object& pod) {
   auto term_crosses = [](const json::object& term) {
     const auto* namespaces = array_at(term, {"namespaces"});
-    const auto* selector = find_path(term, {"namespaceSelector"});
+    const auto* selector = value_at(term, {"namespaceSelector"});
     return (namespaces && !namespaces->empty()) || (selector && !selector->is_null());
   };
   for (const char* kind : {"podAffinity", "podAntiAffinity"}) {
@@ -142,7 +142,7 @@ class PodEvaluator final : public QuotaEvaluator {
   }
 
   bool matches_scope(const ScopeRequirement& s, const json::object& pod) const override {
-    const auto* deadline = find_path(pod, {"spec", "activeDeadlineSeconds"});
+    const auto* deadline = value_at(pod, {"spec", "activeDeadlineSeconds"});
     bool terminating = deadline && deadline->is_number() && deadline->to_number<double>() >= 0;
     if (s.scope == "Terminating") return terminating;
     if (s.scope == "NotTerminating") return !terminating;
@@ -204,7 +204,7 @@ class ServiceEvaluator final : public QuotaEvaluator {
     std::string type = string_at(svc, {"spec", "type"});
     if (type == "NodePort") out["services.nodeports"] = Quantity::of(count);
     if (type == "LoadBalancer") {
-      const auto* allocate = find_path(svc, {"spec", "allocateLoadBalancerNodePorts"});
+      const auto* allocate = value_at(svc, {"spec", "allocateLoadBalancerNodePorts"});
       if (allocate && allocate->is_bool() && !allocate->get_bool()) {
         // Node ports are then only the ones asked for explicitly.
         int64_t explicit_ports = 0;
@@ -245,10 +245,10 @@ class ClaimEvaluator final : public QuotaEvaluator {
     if (cls.empty()) cls = string_at(pvc, {"spec", "storageClassName"});
     std::string prefix = cls + std::string(kStorageClassSuffix);
     if (!cls.empty()) out[prefix + "persistentvolumeclaims"] = one();
-    const auto* request = find_path(pvc, {"spec", "resources", "requests", "storage"});
+    const auto* request = value_at(pvc, {"spec", "resources", "requests", "storage"});
     std::optional<Quantity> storage = request ? Quantity::from_json(*request) : std::nullopt;
     // An expansion in progress is charged at the larger of request and allocation.
-    if (const auto* allocated = find_path(pvc, {"status", "allocatedResources", "storage"}))
+    if (const auto* allocated = value_at(pvc, {"status", "allocatedResources", "storage"}))
       if (auto a = Quantity::from_json(*allocated); a && (!storage || a->compare(*storage) > 0)) storage = a;
     if (storage) {
       out["requests.storage"] = *storage;
@@ -297,7 +297,7 @@ bool pod_counts_for_compute(const json::object& pod) {
   if (phase == "Failed" || phase == "Succeeded") return false;
   // A pod past its deletion grace period is as good as gone.
   std::string deleted = string_at(pod, {"metadata", "deletionTimestamp"});
-  const auto* grace = find_path(pod, {"metadata", "deletionGracePeriodSeconds"});
+  const auto* grace = value_at(pod, {"metadata", "deletionGracePeriodSeconds"});
   if (!deleted.empty() && grace && grace->is_number()) {
     auto at = parse_time(deleted);
     if (at && std::chrono::system_clock::now() >

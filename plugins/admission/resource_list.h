@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "json_util.h"
-#include "quantity.h"
+#include "ukube/machinery/quantity.h"
 
 // corev1.ResourceList and the arithmetic upstream's quota and limit range code does on
 // it (k8s.io/apiserver/pkg/quota/v1 resources.go), with the same semantics: sums keep
 // the first operand's format, comparisons only look at names both sides have.
 namespace ukube::admission {
 
+using machinery::Quantity;
+using machinery::QuantityFormat;
 using ResourceList = std::map<std::string, Quantity>;
 using ResourceNames = std::set<std::string>;
 

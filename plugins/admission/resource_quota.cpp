@@ -196,7 +196,8 @@ QuotaReconciler::QuotaReconciler(std::shared_ptr<Client> client, TypeRegistry& t
       log_(log),
       options_(options),
       loop_(
-          "resource quota controller", [this](const std::string& ns) { return sync(ns); }, log) {}
+          {"resource quota controller", 1, kAdmissionLoopLimits},
+          [this](const std::string& ns) { return controller::Result::done_if(sync(ns)); }, log) {}
 
 QuotaReconciler::~QuotaReconciler() {
   stop();
@@ -210,8 +211,8 @@ InformerHandlers QuotaReconciler::quota_handlers() {
   return {[this](const ObjectPtr& q) { loop_.add(namespace_of(*q)); },
           [this](const ObjectPtr& old, const ObjectPtr& q) {
             // Its own status writes change nothing here; a new spec (or a stale status) does.
-            bool spec_changed = find_path(*old, {"spec"}) == nullptr || find_path(*q, {"spec"}) == nullptr ||
-                                *find_path(*old, {"spec"}) != *find_path(*q, {"spec"});
+            bool spec_changed = value_at(*old, {"spec"}) == nullptr || value_at(*q, {"spec"}) == nullptr ||
+                                *value_at(*old, {"spec"}) != *value_at(*q, {"spec"});
             if (spec_changed || !equal(list_at(*q, {"spec", "hard"}), list_at(*q, {"status", "hard"})) ||
                 !object_at(*q, {"status", "used"}))
               loop_.add(namespace_of(*q));

@@ -12,8 +12,8 @@
 #include "admission_common.h"
 #include "quota_evaluators.h"
 #include "resource_list.h"
+#include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
-#include "work_loop.h"
 
 // ukube.admission.v1.resource-quota: upstream's ResourceQuota admission plugin and the
 // resource quota controller that keeps each quota's status.
@@ -121,7 +121,7 @@ class QuotaReconciler {
   std::shared_ptr<QuotaLedger> ledger_;
   std::shared_ptr<spdlog::logger> log_;
   Options options_;
-  WorkLoop loop_;
+  controller::ReconcileLoop loop_;
   std::mutex resync_mutex_;
   std::condition_variable resync_cv_;
   bool stopping_ = false;

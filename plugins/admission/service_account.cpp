@@ -30,7 +30,7 @@ bool is_mirror(const json::object& pod) {
 }
 
 std::optional<bool> bool_at(const json::object& o, std::initializer_list<std::string_view> path) {
-  const json::value* v = find_path(o, path);
+  const json::value* v = value_at(o, path);
   if (v && v->is_bool()) return v->get_bool();
   return std::nullopt;
 }

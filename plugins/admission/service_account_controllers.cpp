@@ -37,7 +37,8 @@ DefaultServiceAccountController::DefaultServiceAccountController(std::shared_ptr
       accounts_(std::move(accounts)),
       log_(log),
       loop_(
-          "serviceaccount controller", [this](const std::string& ns) { return sync(ns); }, log) {}
+          {"serviceaccount controller", 1, kAdmissionLoopLimits},
+          [this](const std::string& ns) { return controller::Result::done_if(sync(ns)); }, log) {}
 
 InformerHandlers DefaultServiceAccountController::namespace_handlers() {
   return {[this](const ObjectPtr& ns) { loop_.add(name_of(*ns)); },
@@ -78,7 +79,8 @@ RootCAPublisher::RootCAPublisher(std::shared_ptr<Client> client, std::shared_ptr
       ca_file_(std::move(ca_file)),
       log_(log),
       loop_(
-          "root CA publisher", [this](const std::string& ns) { return sync(ns); }, log) {}
+          {"root CA publisher", 1, kAdmissionLoopLimits},
+          [this](const std::string& ns) { return controller::Result::done_if(sync(ns)); }, log) {}
 
 InformerHandlers RootCAPublisher::namespace_handlers() {
   return {[this](const ObjectPtr& ns) { loop_.add(name_of(*ns)); },

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "admission_common.h"
+#include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
-#include "work_loop.h"
 
 // The two controllers of upstream's controller manager the service-account plugin runs:
 // each syncs one namespace at a time from a work queue fed by informers.
@@ -37,7 +37,7 @@ class DefaultServiceAccountController {
   std::shared_ptr<Client> client_;
   std::shared_ptr<Informer> namespaces_, accounts_;
   std::shared_ptr<spdlog::logger> log_;
-  WorkLoop loop_;
+  controller::ReconcileLoop loop_;
 };
 
 // Publishes the cluster CA as ConfigMap kube-root-ca.crt in every active namespace
@@ -64,7 +64,7 @@ class RootCAPublisher {
   std::shared_ptr<spdlog::logger> log_;
   std::mutex mutex_;
   std::string ca_;
-  WorkLoop loop_;
+  controller::ReconcileLoop loop_;
 };
 
 // The description upstream's publisher annotates the ConfigMap with.

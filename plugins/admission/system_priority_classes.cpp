@@ -32,7 +32,8 @@ SystemPriorityClassBootstrap::SystemPriorityClassBootstrap(std::shared_ptr<Clien
       classes_(std::move(classes)),
       log_(log),
       loop_(
-          "system priority classes", [this](const std::string& name) { return sync(name); }, log) {}
+          {"system priority classes", 1, kAdmissionLoopLimits},
+          [this](const std::string& name) { return controller::Result::done_if(sync(name)); }, log) {}
 
 void SystemPriorityClassBootstrap::start() {
   for (const auto& c : system_priority_classes()) {

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "admission_common.h"
+#include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
-#include "work_loop.h"
 
 // Upstream's two built-in PriorityClasses, which its API server creates at start-up (the
 // scheduling bootstrap): here the priority plugin owns them, since nothing else in this
@@ -44,7 +44,7 @@ class SystemPriorityClassBootstrap {
   std::shared_ptr<Client> client_;
   std::shared_ptr<Informer> classes_;
   std::shared_ptr<spdlog::logger> log_;
-  WorkLoop loop_;
+  controller::ReconcileLoop loop_;
 };
 
 }  // namespace ukube::admission

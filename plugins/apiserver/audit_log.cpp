@@ -1,4 +1,6 @@
 #include "apiserver/audit_log.h"
+#include "ukube/machinery/time.h"
+#include "ukube/machinery/uuid.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,30 +15,6 @@ namespace ukube::apiserver {
 namespace {
 
 namespace json = boost::json;
-
-std::string micro_time(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  auto micros = duration_cast<microseconds>(t.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buf, static_cast<long long>(micros % 1000000));
-  return out;
-}
-
-std::string audit_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng(), b = rng();
-  char out[37];
-  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0x0fff),
-                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return out;
-}
 
 // A body worth embedding: JSON that parses to an object; anything else is left out.
 std::optional<json::value> json_body(std::string_view body) {
@@ -63,7 +41,7 @@ std::string AuditLog::event_json(const AuditRecord& r, AuditLevel level) {
   json::object e{{"kind", "Event"},
                  {"apiVersion", "audit.k8s.io/v1"},
                  {"level", kLevels[static_cast<int>(level)]},
-                 {"auditID", audit_id()},
+                 {"auditID", machinery::new_uuid()},
                  {"stage", r.response_started_only ? "ResponseStarted" : "ResponseComplete"},
                  {"requestURI", r.request_uri},
                  {"verb", r.verb}};
@@ -91,8 +69,8 @@ std::string AuditLog::event_json(const AuditRecord& r, AuditLevel level) {
     if (auto body = json_body(r.request_body)) e["requestObject"] = std::move(*body);
   if (level >= AuditLevel::RequestResponse)
     if (auto body = json_body(r.response_body)) e["responseObject"] = std::move(*body);
-  e["requestReceivedTimestamp"] = micro_time(r.received);
-  e["stageTimestamp"] = micro_time(std::chrono::system_clock::now());
+  e["requestReceivedTimestamp"] = machinery::format_micro_time(r.received);
+  e["stageTimestamp"] = machinery::format_micro_time(std::chrono::system_clock::now());
   return json::serialize(e);
 }
 

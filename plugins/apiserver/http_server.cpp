@@ -1,4 +1,5 @@
 #include "apiserver/http_server.h"
+#include "ukube/controller/worker_pool.h"
 
 #include <spdlog/spdlog.h>
 
@@ -73,113 +74,10 @@ class Gate {
   bool open_ = true;
 };
 
-// The threads that run requests which may block. A write holds its thread until its
-// group commit is on disk, and the store can only batch the writes that wait together,
-// so a fixed handful of threads would cap writes at a handful per fsync. The pool
-// therefore grows when more requests wait than threads are free to take them and the
-// oldest has waited longer than kGrace, up to `max` (the in-flight limit: no more
-// requests than that are admitted anyway); a thread idle for a while leaves again, down
-// to `min`. A thread is free once its task says the part that may block is over, so
-// that a busy CPU, which delays a task's last steps, does not pass for blocked writes.
-class WorkerPool {
- public:
-  WorkerPool(size_t min, size_t max) : min_(min), max_(std::max(min, max)) {
-    std::lock_guard lock(mu_);
-    for (size_t i = 0; i < min_; ++i) spawn();
-  }
-  ~WorkerPool() { stop(); }
-
-  void post(std::function<void()> task) {
-    const auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(mu_);
-    if (stopped_) return;
-    queue_.push_back({std::move(task), now});
-    if (busy_ + queue_.size() > workers_.size() && now - queue_.front().queued >= kGrace &&
-        workers_.size() < max_)
-      spawn();
-    ready_.notify_one();
-  }
-
-  // Called by a task once what may block is done; the rest of it is quick.
-  static void done_blocking() {
-    WorkerPool* pool = std::exchange(current_, nullptr);
-    if (!pool) return;
-    std::lock_guard lock(pool->mu_);
-    --pool->busy_;
-  }
-
-  // Drops the queued tasks and waits for the running ones to finish.
-  void stop() {
-    std::deque<Task> dropped;
-    std::list<std::thread> threads;
-    {
-      std::lock_guard lock(mu_);
-      stopped_ = true;
-      dropped.swap(queue_);
-      threads.splice(threads.end(), workers_);
-      threads.splice(threads.end(), finished_);
-      ready_.notify_all();
-    }
-    for (auto& t : threads) t.join();
-  }
-
- private:
-  using Threads = std::list<std::thread>;
-  struct Task {
-    std::function<void()> run;
-    std::chrono::steady_clock::time_point queued;
-  };
-  static constexpr std::chrono::milliseconds kGrace{1};
-  static constexpr std::chrono::seconds kIdleExit{30};
-
-  void spawn() {  // mu_ held
-    // Threads that left have nothing more to do than return: joining them is quick.
-    for (auto& t : finished_) t.join();
-    finished_.clear();
-    auto self = workers_.emplace(workers_.end());
-    *self = std::thread([this, self] { run(self); });
-  }
-
-  void run(Threads::iterator self) {
-    std::unique_lock lock(mu_);
-    while (!stopped_) {
-      if (!queue_.empty()) {
-        std::function<void()> task = std::move(queue_.front().run);
-        queue_.pop_front();
-        ++busy_;
-        current_ = this;
-        lock.unlock();
-        task();
-        task = nullptr;  // whatever it holds goes before the lock is taken again
-        lock.lock();
-        if (std::exchange(current_, nullptr)) --busy_;
-        continue;
-      }
-      const bool woken = ready_.wait_for(lock, kIdleExit, [&] { return stopped_ || !queue_.empty(); });
-      if (!woken && workers_.size() > min_) {
-        finished_.splice(finished_.end(), workers_, self);
-        return;
-      }
-    }
-  }
-
-  const size_t min_, max_;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::deque<Task> queue_;
-  Threads workers_;   // alive
-  Threads finished_;  // left after idling; joined by the next spawn() or stop()
-  size_t busy_ = 0;   // threads inside the part of a task that may block
-  bool stopped_ = false;
-  static thread_local WorkerPool* current_;  // the pool whose task this thread runs
-};
-
-thread_local WorkerPool* WorkerPool::current_ = nullptr;
-
 struct Shared {
   Settings settings;
   ApiHandler* handler = nullptr;  // set by start()
-  WorkerPool* workers = nullptr;
+  controller::WorkerPool* workers = nullptr;
   std::shared_ptr<spdlog::logger> logger;
   std::shared_ptr<Gate> gate = std::make_shared<Gate>();
 
@@ -470,7 +368,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // pool and the event loops stay free for other connections and for watch streams.
     shared_.workers->post([self = self(), request = std::move(request)] {
       HttpResponse response = self->shared_.handler->handle(request);
-      WorkerPool::done_blocking();
+      controller::WorkerPool::done_blocking();
       asio::post(self->stream_.get_executor(),
                  [self, response = std::move(response)]() mutable { self->respond(std::move(response)); });
     });
@@ -697,7 +595,7 @@ struct HttpServer::Impl {
         io(std::make_unique<asio::io_context>(static_cast<int>(settings.threads))),
         acceptor(std::make_unique<tcp::acceptor>(*io)),
         retry(std::make_unique<asio::steady_timer>(*io)),
-        workers(std::make_unique<WorkerPool>(worker_count(settings), settings.max_in_flight)) {
+        workers(std::make_unique<controller::WorkerPool>(worker_count(settings), settings.max_in_flight)) {
     shared.workers = workers.get();
   }
 
@@ -731,7 +629,11 @@ struct HttpServer::Impl {
   std::unique_ptr<asio::io_context> io;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> retry;
-  std::unique_ptr<WorkerPool> workers;
+  // Requests that may block run here. A write holds its thread until its group commit is
+  // on disk, and the store can only batch the writes that wait together, so a fixed
+  // handful of threads would cap writes at a handful per fsync: the pool grows up to the
+  // in-flight limit, and a handler calls done_blocking() once its write is durable.
+  std::unique_ptr<controller::WorkerPool> workers;
   std::vector<std::thread> threads;
 };
 

@@ -1,4 +1,5 @@
 #include "apiserver/protobuf_body.h"
+#include "ukube/machinery/time.h"
 
 #include <boost/json.hpp>
 #include <cstdint>
@@ -128,14 +129,9 @@ json::value time_value(std::string_view message, bool micro) {
   });
   constexpr int64_t kGoZeroTime = -62135596800;
   if (!seconds || *seconds == kGoZeroTime) return nullptr;
-  std::time_t t = *seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[48];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (micro) n += std::snprintf(buf + n, sizeof buf - n, ".%06d", static_cast<int>(nanos / 1000));
-  std::snprintf(buf + n, sizeof buf - n, "Z");
-  return json::string(buf);
+  auto t = machinery::Clock::time_point(std::chrono::seconds(*seconds)) +
+           std::chrono::duration_cast<machinery::Clock::duration>(std::chrono::microseconds(nanos / 1000));
+  return json::string(micro ? machinery::format_micro_time(t) : machinery::format_time(t));
 }
 
 json::object decode_message(std::string_view data, const json::object& schema);

@@ -53,15 +53,6 @@ std::optional<int64_t> parse_utc_timestamp(std::string_view t) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
-std::string format_utc_timestamp(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 LiveObject live_object_of(const std::string& encoded) {
   LiveObject out;
   boost::system::error_code ec;

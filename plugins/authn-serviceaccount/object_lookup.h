@@ -34,7 +34,6 @@ class ObjectLookup {
 
 // "2024-05-01T10:00:00Z" (what the kernel writes) to seconds since the epoch.
 std::optional<int64_t> parse_utc_timestamp(std::string_view text);
-std::string format_utc_timestamp(int64_t seconds);
 
 LiveObject live_object_of(const std::string& encoded_json);
 

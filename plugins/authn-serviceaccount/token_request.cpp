@@ -1,4 +1,6 @@
 #include "token_request.h"
+#include "ukube/machinery/time.h"
+#include "ukube/machinery/uuid.h"
 
 #include <openssl/rand.h>
 
@@ -107,18 +109,6 @@ void bind(const json::object& ref, const std::string& account, std::string_view 
 
 }  // namespace
 
-std::string random_uuid() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("the system's random generator failed");
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-  char out[37];
-  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                b[15]);
-  return out;
-}
-
 TokenIssuer::TokenIssuer(std::shared_ptr<const Es256Key> key, TokenSettings settings,
                          std::shared_ptr<ObjectLookup> lookup, Now now)
     : key_(std::move(key)),
@@ -154,15 +144,16 @@ json::object TokenIssuer::answer(EphemeralCall& call) const {
   const int64_t now = now_();
   claims.issued_at = claims.not_before = now;
   claims.expiry = now + expiration;
-  claims.id = random_uuid();
+  claims.id = machinery::new_uuid();
 
   json::object out_spec = spec;
   out_spec["audiences"] = json::array(claims.audiences.begin(), claims.audiences.end());
   out_spec["expirationSeconds"] = expiration;
   json::object out_meta =
       meta ? json::object{{"name", account}, {"namespace", claims.namespace_}} : json::object{};
-  out_meta["creationTimestamp"] = format_utc_timestamp(now);
-  json::object status{{"expirationTimestamp", format_utc_timestamp(claims.expiry)}};
+  out_meta["creationTimestamp"] = machinery::format_time(machinery::Clock::from_time_t(now));
+  json::object status{
+      {"expirationTimestamp", machinery::format_time(machinery::Clock::from_time_t(claims.expiry))}};
   // A dry run checks everything but hands out no credential.
   status["token"] = call.dry_run ? std::string() : sign(claims);
   return json::object{{"kind", "TokenRequest"},

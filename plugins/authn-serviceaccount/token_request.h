@@ -37,7 +37,4 @@ class TokenIssuer {
   Now now_;
 };
 
-// A random RFC 4122 version 4 UUID, for jti.
-std::string random_uuid();
-
 }  // namespace ukube::authn::sa

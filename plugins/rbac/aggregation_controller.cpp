@@ -11,14 +11,18 @@
 namespace ukube::rbac {
 namespace {
 
-constexpr auto kPoll = std::chrono::milliseconds(200);
 constexpr const char* kFieldManager = "clusterrole-aggregation-controller";
 
 }  // namespace
 
 AggregationController::AggregationController(std::shared_ptr<Client> client, const Informer& cluster_roles,
                                              std::shared_ptr<spdlog::logger> log)
-    : client_(std::move(client)), cluster_roles_(cluster_roles), log_(std::move(log)) {}
+    : client_(std::move(client)),
+      cluster_roles_(cluster_roles),
+      log_(log),
+      loop_(
+          {kFieldManager},
+          [this](const std::string& name) { return controller::Result::done_if(sync(name)); }, log) {}
 
 AggregationController::~AggregationController() {
   stop();
@@ -31,52 +35,17 @@ InformerHandlers AggregationController::handlers() {
 }
 
 void AggregationController::start() {
-  if (worker_.joinable()) return;
-  stopping_ = false;
   enqueue_all();
-  worker_ = std::thread([this] { run(); });
+  loop_.start();
 }
 
 void AggregationController::stop() {
-  stopping_ = true;
-  if (worker_.joinable()) worker_.join();
-}
-
-bool AggregationController::idle() const {
-  std::lock_guard lock(mutex_);
-  return pending_.empty();
+  loop_.stop();
 }
 
 void AggregationController::enqueue_all() {
-  for (const auto& role : cluster_roles_.list()) {
-    if (!has_aggregation_rule(*role)) continue;
-    std::string name = meta_string(*role, "name");
-    std::lock_guard lock(mutex_);
-    ++pending_[name];
-    queue_.add(name);
-  }
-}
-
-void AggregationController::run() {
-  while (!stopping_) {
-    auto name = queue_.get(kPoll);
-    if (!name) continue;
-    uint64_t seen = 0;
-    {
-      std::lock_guard lock(mutex_);
-      seen = pending_[*name];
-    }
-    bool ok = sync(*name);
-    queue_.done(*name);
-    if (!ok) {
-      queue_.add_rate_limited(*name);
-      continue;
-    }
-    queue_.forget(*name);
-    std::lock_guard lock(mutex_);
-    // Queued again while we worked: the queue hands it out once more, so it stays pending.
-    if (auto it = pending_.find(*name); it != pending_.end() && it->second == seen) pending_.erase(it);
-  }
+  for (const auto& role : cluster_roles_.list())
+    if (has_aggregation_rule(*role)) loop_.add(meta_string(*role, "name"));
 }
 
 bool AggregationController::sync(const std::string& name) {

@@ -1,15 +1,12 @@
 #pragma once
 
 #include <atomic>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "ukube/client.h"
+#include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
-#include "ukube/workqueue.h"
 
 namespace spdlog {
 class logger;
@@ -35,23 +32,18 @@ class AggregationController {
   void stop();
 
   // Nothing queued or in progress: every aggregated role reflects the last change seen.
-  bool idle() const;
+  bool idle() const { return loop_.idle(); }
   uint64_t writes() const { return writes_; }
 
  private:
   void enqueue_all();
-  void run();
   bool sync(const std::string& name);  // false: try again later
 
   std::shared_ptr<Client> client_;
   const Informer& cluster_roles_;
   std::shared_ptr<spdlog::logger> log_;
-  WorkQueue queue_;
-  mutable std::mutex mutex_;
-  std::map<std::string, uint64_t> pending_;  // name → times queued, until handled after the last
   std::atomic<uint64_t> writes_{0};
-  std::atomic<bool> stopping_{false};
-  std::thread worker_;
+  controller::ReconcileLoop loop_;
 };
 
 }  // namespace ukube::rbac

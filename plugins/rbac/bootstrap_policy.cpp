@@ -9,7 +9,7 @@ constexpr std::string_view kGroup = "rbac.authorization.k8s.io";
 
 json::object metadata(const json::object& spec) {
   json::object labels{{kBootstrappingLabel, "rbac-defaults"}};
-  if (const json::object* extra = object_field(spec, "labels"))
+  if (const json::object* extra = object_at(spec, {"labels"}))
     for (const auto& [k, v] : *extra) labels[k] = v;
   return json::object{{"name", spec.at("name")},
                       {"labels", std::move(labels)},

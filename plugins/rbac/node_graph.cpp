@@ -16,22 +16,22 @@ void visit_containers(const json::array* containers,
   for (const auto& c : *containers) {
     const auto* container = c.if_object();
     if (!container) continue;
-    if (const auto* env = array_field(*container, "env"))
+    if (const auto* env = array_at(*container, {"env"}))
       for (const auto& e : *env) {
-        const auto* from = e.is_object() ? object_field(e.get_object(), "valueFrom") : nullptr;
+        const auto* from = e.is_object() ? object_at(e.get_object(), {"valueFrom"}) : nullptr;
         if (!from) continue;
-        if (const auto* s = object_field(*from, "secretKeyRef"))
-          visit(NodeObject::Secret, string_field(*s, "name"));
-        if (const auto* m = object_field(*from, "configMapKeyRef"))
-          visit(NodeObject::ConfigMap, string_field(*m, "name"));
+        if (const auto* s = object_at(*from, {"secretKeyRef"}))
+          visit(NodeObject::Secret, string_at(*s, {"name"}));
+        if (const auto* m = object_at(*from, {"configMapKeyRef"}))
+          visit(NodeObject::ConfigMap, string_at(*m, {"name"}));
       }
-    if (const auto* env_from = array_field(*container, "envFrom"))
+    if (const auto* env_from = array_at(*container, {"envFrom"}))
       for (const auto& e : *env_from) {
         if (!e.is_object()) continue;
-        if (const auto* s = object_field(e.get_object(), "secretRef"))
-          visit(NodeObject::Secret, string_field(*s, "name"));
-        if (const auto* m = object_field(e.get_object(), "configMapRef"))
-          visit(NodeObject::ConfigMap, string_field(*m, "name"));
+        if (const auto* s = object_at(e.get_object(), {"secretRef"}))
+          visit(NodeObject::Secret, string_at(*s, {"name"}));
+        if (const auto* m = object_at(e.get_object(), {"configMapRef"}))
+          visit(NodeObject::ConfigMap, string_at(*m, {"name"}));
       }
   }
 }
@@ -46,33 +46,33 @@ void visit_volumes(const json::array* volumes, const std::string& pod_name,
   for (const auto& v : *volumes) {
     const auto* volume = v.if_object();
     if (!volume) continue;
-    if (const auto* s = object_field(*volume, "secret"))
-      visit(NodeObject::Secret, string_field(*s, "secretName"));
-    if (const auto* m = object_field(*volume, "configMap"))
-      visit(NodeObject::ConfigMap, string_field(*m, "name"));
-    if (const auto* a = object_field(*volume, "azureFile"))
-      visit(NodeObject::Secret, string_field(*a, "secretName"));
-    if (const auto* csi = object_field(*volume, "csi"))
-      if (const auto* ref = object_field(*csi, "nodePublishSecretRef"))
-        visit(NodeObject::Secret, string_field(*ref, "name"));
+    if (const auto* s = object_at(*volume, {"secret"}))
+      visit(NodeObject::Secret, string_at(*s, {"secretName"}));
+    if (const auto* m = object_at(*volume, {"configMap"}))
+      visit(NodeObject::ConfigMap, string_at(*m, {"name"}));
+    if (const auto* a = object_at(*volume, {"azureFile"}))
+      visit(NodeObject::Secret, string_at(*a, {"secretName"}));
+    if (const auto* csi = object_at(*volume, {"csi"}))
+      if (const auto* ref = object_at(*csi, {"nodePublishSecretRef"}))
+        visit(NodeObject::Secret, string_at(*ref, {"name"}));
     for (const char* source : kSecretRefSources)
-      if (const auto* s = object_field(*volume, source))
-        if (const auto* ref = object_field(*s, "secretRef"))
-          visit(NodeObject::Secret, string_field(*ref, "name"));
-    if (const auto* projected = object_field(*volume, "projected"))
-      if (const auto* sources = array_field(*projected, "sources"))
+      if (const auto* s = object_at(*volume, {source}))
+        if (const auto* ref = object_at(*s, {"secretRef"}))
+          visit(NodeObject::Secret, string_at(*ref, {"name"}));
+    if (const auto* projected = object_at(*volume, {"projected"}))
+      if (const auto* sources = array_at(*projected, {"sources"}))
         for (const auto& src : *sources) {
           if (!src.is_object()) continue;
-          if (const auto* s = object_field(src.get_object(), "secret"))
-            visit(NodeObject::Secret, string_field(*s, "name"));
-          if (const auto* m = object_field(src.get_object(), "configMap"))
-            visit(NodeObject::ConfigMap, string_field(*m, "name"));
+          if (const auto* s = object_at(src.get_object(), {"secret"}))
+            visit(NodeObject::Secret, string_at(*s, {"name"}));
+          if (const auto* m = object_at(src.get_object(), {"configMap"}))
+            visit(NodeObject::ConfigMap, string_at(*m, {"name"}));
         }
-    if (const auto* claim = object_field(*volume, "persistentVolumeClaim"))
-      visit(NodeObject::Claim, string_field(*claim, "claimName"));
+    if (const auto* claim = object_at(*volume, {"persistentVolumeClaim"}))
+      visit(NodeObject::Claim, string_at(*claim, {"claimName"}));
     // A generic ephemeral volume's claim is named after the pod and the volume.
-    if (object_field(*volume, "ephemeral"))
-      visit(NodeObject::Claim, pod_name + "-" + string_field(*volume, "name"));
+    if (object_at(*volume, {"ephemeral"}))
+      visit(NodeObject::Claim, pod_name + "-" + string_at(*volume, {"name"}));
   }
 }
 
@@ -84,18 +84,18 @@ std::string key(const std::string& ns, const std::string& name) {
 
 void visit_pod_references(const json::object& pod,
                           const std::function<void(NodeObject, const std::string&)>& visit) {
-  const auto* spec = object_field(pod, "spec");
+  const auto* spec = object_at(pod, {"spec"});
   if (!spec) return;
   auto named = [&](NodeObject kind, const std::string& name) {
     if (!name.empty()) visit(kind, name);
   };
-  if (const auto* pull = array_field(*spec, "imagePullSecrets"))
+  if (const auto* pull = array_at(*spec, {"imagePullSecrets"}))
     for (const auto& s : *pull)
-      if (s.is_object()) named(NodeObject::Secret, string_field(s.get_object(), "name"));
+      if (s.is_object()) named(NodeObject::Secret, string_at(s.get_object(), {"name"}));
   for (const char* list : {"containers", "initContainers", "ephemeralContainers"})
-    visit_containers(array_field(*spec, list), named);
-  visit_volumes(array_field(*spec, "volumes"), meta_string(pod, "name"), named);
-  named(NodeObject::ServiceAccount, string_field(*spec, "serviceAccountName"));
+    visit_containers(array_at(*spec, {list}), named);
+  visit_volumes(array_at(*spec, {"volumes"}), meta_string(pod, "name"), named);
+  named(NodeObject::ServiceAccount, string_at(*spec, {"serviceAccountName"}));
 }
 
 void NodeGraph::file(const std::string& node, const std::set<Ref>& refs, int delta) {
@@ -107,8 +107,8 @@ void NodeGraph::file(const std::string& node, const std::set<Ref>& refs, int del
 
 void NodeGraph::put_pod(const json::object& pod) {
   const std::string ns = meta_string(pod, "namespace");
-  const auto* spec = object_field(pod, "spec");
-  const std::string node = spec ? string_field(*spec, "nodeName") : "";
+  const auto* spec = object_at(pod, {"spec"});
+  const std::string node = spec ? string_at(*spec, {"nodeName"}) : "";
   std::set<Ref> refs;
   if (!node.empty())
     visit_pod_references(pod,
@@ -133,8 +133,8 @@ void NodeGraph::remove_pod(const json::object& pod) {
 }
 
 void NodeGraph::put_claim(const json::object& claim) {
-  const auto* spec = object_field(claim, "spec");
-  std::string volume = spec ? string_field(*spec, "volumeName") : "";
+  const auto* spec = object_at(claim, {"spec"});
+  std::string volume = spec ? string_at(*spec, {"volumeName"}) : "";
   std::unique_lock lock(mutex_);
   const std::string k = key(meta_string(claim, "namespace"), meta_string(claim, "name"));
   if (volume.empty())

@@ -92,8 +92,8 @@ void NodeRestrictionPlugin::init(InitContext& ctx) {
                     const std::string& name) -> std::optional<std::pair<std::string, std::string>> {
     ObjectPtr pod = pods->get(ns + "/" + name);
     if (!pod) return std::nullopt;
-    const auto* spec = object_field(*pod, "spec");
-    return std::make_pair(spec ? string_field(*spec, "nodeName") : std::string(), meta_string(*pod, "uid"));
+    const auto* spec = object_at(*pod, {"spec"});
+    return std::make_pair(spec ? string_at(*spec, {"nodeName"}) : std::string(), meta_string(*pod, "uid"));
   };
   auto node_uid = [nodes = nodes_.get()](const std::string& name) -> std::optional<std::string> {
     ObjectPtr node = nodes->get(name);

@@ -38,8 +38,8 @@ const char* operation_name(AdmissionOperation op) {
 }
 
 std::string node_of(const json::object* pod) {
-  const auto* spec = pod ? object_field(*pod, "spec") : nullptr;
-  return spec ? string_field(*spec, "nodeName") : "";
+  const auto* spec = pod ? object_at(*pod, {"spec"}) : nullptr;
+  return spec ? string_at(*spec, {"nodeName"}) : "";
 }
 
 bool is_kubernetes_label(const std::string& key) {
@@ -71,8 +71,9 @@ bool is_kubelet_label(const std::string& key) {
 }
 
 std::vector<std::string> forbidden_label_changes(const json::object* now, const json::object* before) {
-  auto labels_now = now ? meta_map(*now, "labels") : std::map<std::string, std::string>{};
-  auto labels_before = before ? meta_map(*before, "labels") : std::map<std::string, std::string>{};
+  auto labels_now = now ? string_map_at(*now, {"metadata", "labels"}) : std::map<std::string, std::string>{};
+  auto labels_before =
+      before ? string_map_at(*before, {"metadata", "labels"}) : std::map<std::string, std::string>{};
   std::set<std::string> changed;
   for (const auto& [k, v] : labels_now)
     if (auto it = labels_before.find(k); it == labels_before.end() || it->second != v) changed.insert(k);
@@ -95,7 +96,7 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 const json::value* spec_field(const json::object* o, std::string_view key) {
-  const auto* spec = o ? object_field(*o, "spec") : nullptr;
+  const auto* spec = o ? object_at(*o, {"spec"}) : nullptr;
   return spec ? spec->if_contains(key) : nullptr;
 }
 
@@ -144,7 +145,9 @@ void NodeRestriction::pods(const std::string& node, const AdmissionRequest& r) c
     if (node_of(r.old_object) != node)
       forbid(r, "node " + quoted(node) +
                     " can only update pod status for pods with spec.nodeName set to itself");
-    if (r.object && r.old_object && meta_map(*r.object, "labels") != meta_map(*r.old_object, "labels"))
+    if (r.object && r.old_object &&
+        string_map_at(*r.object, {"metadata", "labels"}) !=
+            string_map_at(*r.old_object, {"metadata", "labels"}))
       forbid(r, "node " + quoted(node) + " cannot update labels through pod status");
     return;
   }
@@ -158,21 +161,21 @@ void NodeRestriction::pods(const std::string& node, const AdmissionRequest& r) c
 
 void NodeRestriction::pod_create(const std::string& node, const AdmissionRequest& r) const {
   const json::object& pod = *r.object;
-  if (!meta_map(pod, "annotations").contains("kubernetes.io/config.mirror"))
+  if (!string_map_at(pod, {"metadata", "annotations"}).contains("kubernetes.io/config.mirror"))
     forbid(r, "pod does not have \"kubernetes.io/config.mirror\" annotation, node " + quoted(node) +
                   " can only create mirror pods");
   if (node_of(&pod) != node)
     forbid(r, "node " + quoted(node) + " can only create pods with spec.nodeName set to itself");
   const json::array* owners = nullptr;
-  if (const auto* meta = object_field(pod, "metadata")) owners = array_field(*meta, "ownerReferences");
+  if (const auto* meta = object_at(pod, {"metadata"})) owners = array_at(*meta, {"ownerReferences"});
   const size_t owner_count = owners ? owners->size() : 0;
   if (owner_count > 1)
     forbid(r, "node " + quoted(node) + " can only create pods with a single owner reference set to itself");
   if (owner_count == 0)
     forbid(r, "node " + quoted(node) + " can only create pods with an owner reference set to itself");
   const json::object* owner = (*owners)[0].if_object();
-  if (!owner || string_field(*owner, "apiVersion") != "v1" || string_field(*owner, "kind") != "Node" ||
-      string_field(*owner, "name") != node)
+  if (!owner || string_at(*owner, {"apiVersion"}) != "v1" || string_at(*owner, {"kind"}) != "Node" ||
+      string_at(*owner, {"name"}) != node)
     forbid(r, "node " + quoted(node) + " can only create pods with an owner reference set to itself");
   const auto* controller = owner->if_contains("controller");
   if (!controller || !controller->is_bool() || !controller->get_bool())
@@ -183,8 +186,8 @@ void NodeRestriction::pod_create(const std::string& node, const AdmissionRequest
     forbid(r, "node " + quoted(node) + " must not set blockOwnerDeletion on an owner reference");
   auto uid = node_uid_(node);
   if (!uid) throw ApiError::not_found("nodes", node);
-  if (string_field(*owner, "uid") != *uid)
-    forbid(r, "node " + node + " UID mismatch: expected " + string_field(*owner, "uid") + " got " + *uid);
+  if (string_at(*owner, {"uid"}) != *uid)
+    forbid(r, "node " + node + " UID mismatch: expected " + string_at(*owner, {"uid"}) + " got " + *uid);
 
   if (const auto* sa = spec_field(&pod, "serviceAccountName");
       sa && sa->is_string() && !sa->get_string().empty())
@@ -232,17 +235,17 @@ void NodeRestriction::nodes(const std::string& node, const AdmissionRequest& r) 
 
 void NodeRestriction::token(const std::string& node, const AdmissionRequest& r) const {
   if (r.operation != AdmissionOperation::Create) return;
-  const json::object* spec = r.object ? object_field(*r.object, "spec") : nullptr;
-  const json::object* ref = spec ? object_field(*spec, "boundObjectRef") : nullptr;
-  if (!ref || string_field(*ref, "apiVersion") != "v1" || string_field(*ref, "kind") != "Pod" ||
-      string_field(*ref, "name").empty())
+  const json::object* spec = r.object ? object_at(*r.object, {"spec"}) : nullptr;
+  const json::object* ref = spec ? object_at(*spec, {"boundObjectRef"}) : nullptr;
+  if (!ref || string_at(*ref, {"apiVersion"}) != "v1" || string_at(*ref, {"kind"}) != "Pod" ||
+      string_at(*ref, {"name"}).empty())
     forbid(r, "node requested token not bound to a pod");
-  if (string_field(*ref, "uid").empty()) forbid(r, "node requested token with a pod binding without a uid");
-  auto pod = pod_on_(r.namespace_, string_field(*ref, "name"));
-  if (!pod) throw ApiError::not_found("pods", string_field(*ref, "name"));
-  if (pod->second != string_field(*ref, "uid"))
+  if (string_at(*ref, {"uid"}).empty()) forbid(r, "node requested token with a pod binding without a uid");
+  auto pod = pod_on_(r.namespace_, string_at(*ref, {"name"}));
+  if (!pod) throw ApiError::not_found("pods", string_at(*ref, {"name"}));
+  if (pod->second != string_at(*ref, {"uid"}))
     forbid(r,
-           "the UID in the bound object reference (" + string_field(*ref, "uid") +
+           "the UID in the bound object reference (" + string_at(*ref, {"uid"}) +
                ") does not match the UID in record. The object might have been deleted and then recreated");
   if (pod->first != node) forbid(r, "node requested token bound to a pod scheduled on a different node");
 }

@@ -15,21 +15,21 @@ std::shared_ptr<const Binding> parse_binding(const json::object& o) {
   auto b = std::make_shared<Binding>();
   b->name = meta_string(o, "name");
   b->ns = meta_string(o, "namespace");
-  if (const json::object* ref = object_field(o, "roleRef")) {
-    b->role_kind = string_field(*ref, "kind");
-    b->role_name = string_field(*ref, "name");
+  if (const json::object* ref = object_at(o, {"roleRef"})) {
+    b->role_kind = string_at(*ref, {"kind"});
+    b->role_name = string_at(*ref, {"name"});
   }
-  if (const json::array* subjects = array_field(o, "subjects")) {
+  if (const json::array* subjects = array_at(o, {"subjects"})) {
     for (const json::value& v : *subjects) {
       const json::object* s = v.if_object();
       if (!s) continue;
       Subject subject;
-      std::string kind = string_field(*s, "kind");
+      std::string kind = string_at(*s, {"kind"});
       if (kind == "User") subject.kind = Subject::Kind::User;
       if (kind == "Group") subject.kind = Subject::Kind::Group;
       if (kind == "ServiceAccount") subject.kind = Subject::Kind::ServiceAccount;
-      subject.name = string_field(*s, "name");
-      subject.ns = string_field(*s, "namespace");
+      subject.name = string_at(*s, {"name"});
+      subject.ns = string_at(*s, {"namespace"});
       b->subjects.push_back(std::move(subject));
     }
   }

@@ -44,17 +44,17 @@ void put_list(json::object& out, std::string_view key, const std::vector<std::st
 
 PolicyRule parse_rule(const json::object& rule) {
   PolicyRule r;
-  r.verbs = strings_field(rule, "verbs");
-  r.api_groups = strings_field(rule, "apiGroups");
-  r.resources = strings_field(rule, "resources");
-  r.resource_names = strings_field(rule, "resourceNames");
-  r.non_resource_urls = strings_field(rule, "nonResourceURLs");
+  r.verbs = strings_at(rule, {"verbs"});
+  r.api_groups = strings_at(rule, {"apiGroups"});
+  r.resources = strings_at(rule, {"resources"});
+  r.resource_names = strings_at(rule, {"resourceNames"});
+  r.non_resource_urls = strings_at(rule, {"nonResourceURLs"});
   return r;
 }
 
 std::vector<PolicyRule> parse_rules(const json::object& role) {
   std::vector<PolicyRule> out;
-  if (const json::array* rules = array_field(role, "rules"))
+  if (const json::array* rules = array_at(role, {"rules"}))
     for (const json::value& v : *rules)
       if (const json::object* rule = v.if_object()) out.push_back(parse_rule(*rule));
   return out;

@@ -11,15 +11,15 @@ namespace ukube::rbac {
 namespace {
 
 bool protected_from_updates(const json::object& existing) {
-  auto annotations = meta_map(existing, "annotations");
+  auto annotations = string_map_at(existing, {"metadata", "annotations"});
   auto it = annotations.find(std::string(kAutoUpdateAnnotation));
   return it != annotations.end() && it->second == "false";
 }
 
 // Adds the wanted metadata map entries the object lacks; the object's own values win.
 bool add_missing_entries(json::object& object, const json::object& wanted, std::string_view key) {
-  const json::object* wanted_meta = object_field(wanted, "metadata");
-  const json::object* add = wanted_meta ? object_field(*wanted_meta, key) : nullptr;
+  const json::object* wanted_meta = object_at(wanted, {"metadata"});
+  const json::object* add = wanted_meta ? object_at(*wanted_meta, {key}) : nullptr;
   if (!add || add->empty()) return false;
   json::value& meta = object["metadata"];
   if (!meta.is_object()) meta = json::object{};
@@ -55,21 +55,21 @@ Reconciled finish(Reconciled r, const json::object& existing) {
 }
 
 json::object role_ref(const json::object& binding) {
-  const json::object* ref = object_field(binding, "roleRef");
+  const json::object* ref = object_at(binding, {"roleRef"});
   if (!ref) return {};
-  return json::object{{"apiGroup", string_field(*ref, "apiGroup")},
-                      {"kind", string_field(*ref, "kind")},
-                      {"name", string_field(*ref, "name")}};
+  return json::object{{"apiGroup", string_at(*ref, {"apiGroup"})},
+                      {"kind", string_at(*ref, {"kind"})},
+                      {"name", string_at(*ref, {"name"})}};
 }
 
 // Subjects compare on their four fields, with an absent field equal to an empty one.
 json::object normal_subject(const json::value& v) {
   const json::object* s = v.if_object();
   if (!s) return {};
-  return json::object{{"kind", string_field(*s, "kind")},
-                      {"apiGroup", string_field(*s, "apiGroup")},
-                      {"name", string_field(*s, "name")},
-                      {"namespace", string_field(*s, "namespace")}};
+  return json::object{{"kind", string_at(*s, {"kind"})},
+                      {"apiGroup", string_at(*s, {"apiGroup"})},
+                      {"name", string_at(*s, {"name"})},
+                      {"namespace", string_at(*s, {"namespace"})}};
 }
 
 }  // namespace
@@ -88,11 +88,11 @@ Reconciled reconcile_cluster_role(const json::object& wanted, const json::object
     changed = true;
   }
 
-  if (const json::object* wanted_rule = object_field(wanted, "aggregationRule")) {
+  if (const json::object* wanted_rule = object_at(wanted, {"aggregationRule"})) {
     json::value& rule = r.object["aggregationRule"];
     if (!rule.is_object()) rule = json::object{};
     changed |= add_missing_items(rule.as_object()["clusterRoleSelectors"],
-                                 array_field(*wanted_rule, "clusterRoleSelectors"));
+                                 array_at(*wanted_rule, {"clusterRoleSelectors"}));
   }
   if (changed) r.action = Reconciled::Action::Update;
   return finish(std::move(r), *existing);
@@ -108,9 +108,9 @@ Reconciled reconcile_cluster_role_binding(const json::object& wanted, const json
   changed |= add_missing_entries(r.object, wanted, "labels");
 
   json::array have;
-  if (const json::array* subjects = array_field(*existing, "subjects"))
+  if (const json::array* subjects = array_at(*existing, {"subjects"}))
     for (const json::value& s : *subjects) have.push_back(normal_subject(s));
-  if (const json::array* subjects = array_field(wanted, "subjects")) {
+  if (const json::array* subjects = array_at(wanted, {"subjects"})) {
     for (const json::value& s : *subjects) {
       if (std::find(have.begin(), have.end(), normal_subject(s)) != have.end()) continue;
       json::value& list = r.object["subjects"];

@@ -46,13 +46,6 @@ ProfileSpec to_spec(const Profile& p, size_t index) {
   return spec;
 }
 
-std::string default_identity() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  std::random_device rd;
-  return std::string(host) + "_" + std::to_string(rd() % 1000000);
-}
-
 }  // namespace
 
 Settings resolve_settings(const config::SchedulerConfig& config) {
@@ -86,7 +79,7 @@ Settings resolve_settings(const config::SchedulerConfig& config) {
   if (le.retry_period_seconds() > 0) s.leader.retry_period = std::chrono::seconds(le.retry_period_seconds());
   if (s.leader.renew_deadline >= s.leader.lease_duration)
     throw std::invalid_argument("leaderElection.renewDeadlineSeconds must be less than leaseDurationSeconds");
-  s.leader.identity = le.identity().empty() ? default_identity() : le.identity();
+  s.leader.identity = le.identity().empty() ? controller::default_identity() : le.identity();
   return s;
 }
 

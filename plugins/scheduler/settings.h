@@ -4,6 +4,7 @@
 #include <string>
 
 #include "runtime/scheduler.h"
+#include "ukube/controller/leader_election.h"
 
 namespace ukube::scheduler {
 
@@ -11,14 +12,9 @@ namespace config {
 class SchedulerConfig;
 }
 
-struct LeaderSettings {
+struct LeaderSettings : controller::LeaseSettings {
+  LeaderSettings() { name = "kube-scheduler"; }
   bool enabled = false;
-  std::string ns = "kube-system";
-  std::string name = "kube-scheduler";
-  std::string identity;
-  std::chrono::seconds lease_duration{15};
-  std::chrono::seconds renew_deadline{10};
-  std::chrono::seconds retry_period{2};
 };
 
 struct Settings {

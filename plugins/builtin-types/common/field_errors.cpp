@@ -18,10 +18,6 @@ FieldPath FieldPath::key(std::string_view k) const {
   return FieldPath(path_ + "[" + std::string(k) + "]");
 }
 
-std::string quote(std::string_view s) {
-  return json::serialize(json::string(s));
-}
-
 std::string value_repr(const json::value& v) {
   if (v.is_string()) return quote(as_string(v));
   if (v.is_null()) return "null";

@@ -6,6 +6,7 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "ukube/machinery/names.h"
 #include "ukube/types.h"
 
 // Upstream's field-error vocabulary (reason + "Required value" / "Invalid value: ..." text),
@@ -28,7 +29,7 @@ class FieldPath {
 
 // How upstream prints a bad value: strings quoted, numbers and booleans bare, anything
 // else as compact JSON.
-std::string quote(std::string_view s);
+using machinery::quote;
 std::string value_repr(const boost::json::value& v);
 
 class Errors {

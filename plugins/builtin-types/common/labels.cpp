@@ -1,23 +1,16 @@
 #include "common/labels.h"
 
 #include <algorithm>
-#include <map>
 #include <vector>
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 #include "common/json.h"
 #include "common/names.h"
 
 namespace ukube::builtin {
 namespace {
-
-std::map<std::string, std::string> sorted(const json::object* labels) {
-  std::map<std::string, std::string> out;
-  if (labels)
-    for (const auto& m : *labels) out[std::string(m.key())] = std::string(as_string(m.value()));
-  return out;
-}
 
 std::vector<std::string> string_list(const json::value* v) {
   std::vector<std::string> out;
@@ -26,76 +19,7 @@ std::vector<std::string> string_list(const json::value* v) {
   return out;
 }
 
-bool valid_label_value(std::string_view v) {
-  if (v.empty()) return true;
-  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  return v.size() <= 63 && alnum(v.front()) && alnum(v.back()) &&
-         std::all_of(v.begin(), v.end(),
-                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-constexpr std::string_view kLabelValueRule =
-    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
-    "start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used "
-    "for "
-    "validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-
 }  // namespace
-
-std::string format_labels(const json::object* labels) {
-  auto m = sorted(labels);
-  if (m.empty()) return "<none>";
-  std::string out;
-  for (const auto& [k, v] : m) out += (out.empty() ? "" : ",") + k + "=" + v;
-  return out;
-}
-
-std::string selector_string(const json::object* selector) {
-  if (!selector) return "<none>";
-  // One requirement per key, sorted by key, as upstream's selector String() does.
-  std::vector<std::pair<std::string, std::string>> reqs;
-  for (const auto& [k, v] : sorted(object_at(*selector, {"matchLabels"}))) reqs.emplace_back(k, k + "=" + v);
-  for_each_object(array_at(*selector, {"matchExpressions"}), [&](const json::object& r, size_t) {
-    std::string key = string_at(r, {"key"}), op = string_at(r, {"operator"});
-    auto values = string_list(r.if_contains("values"));
-    std::sort(values.begin(), values.end());
-    std::string joined;
-    for (const auto& v : values) joined += (joined.empty() ? "" : ",") + v;
-    if (op == "In")
-      reqs.emplace_back(key, key + " in (" + joined + ")");
-    else if (op == "NotIn")
-      reqs.emplace_back(key, key + " notin (" + joined + ")");
-    else if (op == "Exists")
-      reqs.emplace_back(key, key);
-    else if (op == "DoesNotExist")
-      reqs.emplace_back(key, "!" + key);
-  });
-  std::stable_sort(reqs.begin(), reqs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& r : reqs) out += (out.empty() ? "" : ",") + r.second;
-  return out;
-}
-
-bool selector_matches(const json::object& selector, const json::object* labels) {
-  auto have = sorted(labels);
-  for (const auto& [k, v] : sorted(object_at(selector, {"matchLabels"}))) {
-    auto it = have.find(k);
-    if (it == have.end() || it->second != v) return false;
-  }
-  bool ok = true;
-  for_each_object(array_at(selector, {"matchExpressions"}), [&](const json::object& r, size_t) {
-    std::string key = string_at(r, {"key"}), op = string_at(r, {"operator"});
-    auto values = string_list(r.if_contains("values"));
-    auto it = have.find(key);
-    bool present = it != have.end();
-    bool listed = present && std::find(values.begin(), values.end(), it->second) != values.end();
-    if (op == "In" && !listed) ok = false;
-    if (op == "NotIn" && listed) ok = false;
-    if (op == "Exists" && !present) ok = false;
-    if (op == "DoesNotExist" && present) ok = false;
-  });
-  return ok;
-}
 
 bool selector_is_empty(const json::object& selector) {
   const auto* labels = object_at(selector, {"matchLabels"});
@@ -107,7 +31,8 @@ std::string go_string_map(const json::object* labels) {
   if (!labels) return "map[string]string(nil)";
   std::string out = "map[string]string{";
   bool first = true;
-  for (const auto& [k, v] : sorted(labels)) {
+  const Labels sorted = machinery::to_labels(labels);
+  for (const auto& [k, v] : sorted.entries()) {
     out += (first ? "" : ", ") + quote(k) + ":" + quote(v);
     first = false;
   }
@@ -142,7 +67,7 @@ void validate_label_map(Errors& e, const FieldPath& p, const json::object& label
     std::string_view key(m.key().data(), m.key().size());
     report(e, p, key, qualified_name_errors(key));
     std::string_view value = as_string(m.value());
-    if (!valid_label_value(value)) e.invalid(p, quote(value), kLabelValueRule);
+    report(e, p, value, label_value_errors(value));
   }
 }
 

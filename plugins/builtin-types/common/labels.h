@@ -5,17 +5,15 @@
 #include <boost/json/fwd.hpp>
 
 #include "common/field_errors.h"
+#include "ukube/machinery/labels.h"
 
 // Label maps and metav1.LabelSelector: printing them as kubectl does, matching them, and
 // echoing them the way upstream's error messages do (Go syntax).
 namespace ukube::builtin {
 
-// "a=b,c=d" sorted by key; "<none>" for a missing or empty map.
-std::string format_labels(const boost::json::object* labels);
-// A LabelSelector as selector text: "app=web,tier in (a,b),!legacy"; "<none>" when null.
-std::string selector_string(const boost::json::object* selector);
-// Whether `labels` satisfy `selector` (matchLabels and matchExpressions).
-bool selector_matches(const boost::json::object& selector, const boost::json::object* labels);
+using machinery::format_labels;
+using machinery::selector_string;
+
 // A selector that selects nothing in particular (no matchLabels, no matchExpressions).
 bool selector_is_empty(const boost::json::object& selector);
 

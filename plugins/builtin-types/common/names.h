@@ -5,17 +5,19 @@
 #include <vector>
 
 #include "common/field_errors.h"
+#include "ukube/machinery/names.h"
 
-// Name formats Kubernetes checks, returning upstream's explanations (empty when valid).
+// Name formats Kubernetes checks (ukube/machinery/names.h), reported as field errors.
 namespace ukube::builtin {
 
-std::vector<std::string> dns1123_label_errors(std::string_view v);      // namespaces, container names
-std::vector<std::string> dns1123_subdomain_errors(std::string_view v);  // most object names
-std::vector<std::string> dns1035_label_errors(std::string_view v);      // service names
-std::vector<std::string> iana_svc_name_errors(std::string_view v);      // port names
-std::vector<std::string> config_key_errors(std::string_view v);         // configmap / secret keys
-std::vector<std::string> env_var_name_errors(std::string_view v);
-std::vector<std::string> qualified_name_errors(std::string_view v);  // label keys: [prefix/]name
+using machinery::config_key_errors;
+using machinery::dns1035_label_errors;
+using machinery::dns1123_label_errors;
+using machinery::dns1123_subdomain_errors;
+using machinery::env_var_name_errors;
+using machinery::iana_svc_name_errors;
+using machinery::label_value_errors;
+using machinery::qualified_name_errors;
 
 // Reports each problem as `path: Invalid value: "v": <why>`.
 void report(Errors& e, const FieldPath& p, std::string_view value, const std::vector<std::string>& problems);

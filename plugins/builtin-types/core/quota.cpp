@@ -16,10 +16,10 @@ namespace {
 void check_quantities(Errors& e, const FieldPath& p, const json::object* list) {
   if (!list) return;
   for (const auto& kv : *list) {
-    auto q = quantity_value(kv.value());
+    auto q = Quantity::from_json(kv.value());
     if (!q)
       e.invalid(p.key(kv.key()), quote(quantity_text(kv.value())), kQuantityPattern);
-    else if (*q < 0)
+    else if (q->is_negative())
       e.invalid(p.key(kv.key()), quote(quantity_text(kv.value())), "must be greater than or equal to 0");
   }
 }

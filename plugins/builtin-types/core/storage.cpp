@@ -56,10 +56,10 @@ void check_storage(Errors& e, const FieldPath& p, const json::object* list) {
     e.required(p.key("storage"), "");
     return;
   }
-  auto q = quantity_value(*v);
+  auto q = Quantity::from_json(*v);
   if (!q)
     e.invalid(p.key("storage"), quote(quantity_text(*v)), kQuantityPattern);
-  else if (*q <= 0)
+  else if (q->is_negative() || q->is_zero())
     e.invalid(p.key("storage"), quote(quantity_text(*v)), "must be greater than zero");
 }
 

@@ -111,7 +111,7 @@ void ensure_toleration(json::array& list, std::string_view key) {
 }
 
 struct Totals {
-  long double cpu = 0, memory = 0;
+  Quantity cpu, memory;
   bool cpu_set = false, memory_set = false;
 };
 
@@ -120,8 +120,8 @@ void add(Totals& t, const json::object* list) {
   for (const auto& [name, field, set] :
        {std::tuple{"cpu", &t.cpu, &t.cpu_set}, {"memory", &t.memory, &t.memory_set}}) {
     auto* v = list->if_contains(name);
-    auto q = v ? quantity_value(*v) : std::nullopt;
-    if (q && *q != 0) {
+    auto q = v ? Quantity::from_json(*v) : std::nullopt;
+    if (q && !q->is_zero()) {
       *field += *q;
       *set = true;
     }

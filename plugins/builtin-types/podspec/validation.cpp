@@ -70,10 +70,10 @@ void check_resources(Errors& e, const FieldPath& p, const json::object& c) {
     if (!list) continue;
     for (const auto& m : *list) {
       FieldPath rp = p.child(kind).key(m.key());
-      auto q = quantity_value(m.value());
+      auto q = Quantity::from_json(m.value());
       if (!q)
         e.invalid(rp, quote(quantity_text(m.value())), kQuantityPattern);
-      else if (*q < 0)
+      else if (q->is_negative())
         e.invalid(rp, quote(quantity_text(m.value())), "must be greater than or equal to 0");
     }
   }
@@ -83,8 +83,8 @@ void check_resources(Errors& e, const FieldPath& p, const json::object& c) {
   for (const auto& r : *requests) {
     const auto* l = limits->if_contains(r.key());
     if (!l) continue;
-    auto rq = quantity_value(r.value()), lq = quantity_value(*l);
-    if (rq && lq && *rq > *lq)
+    auto rq = Quantity::from_json(r.value()), lq = Quantity::from_json(*l);
+    if (rq && lq && rq->compare(*lq) > 0)
       e.invalid(p.child("requests").key(r.key()), quote(quantity_text(r.value())),
                 "must be less than or equal to " + std::string(r.key()) + " limit of " + quantity_text(*l));
   }
@@ -378,7 +378,8 @@ void validate_pod_template(Errors& e, const FieldPath& p, const json::object* tm
     return;
   }
   const auto* labels = object_at(*tmpl, {"metadata", "labels"});
-  if (rules.selector && !selector_is_empty(*rules.selector) && !selector_matches(*rules.selector, labels))
+  auto selector = rules.selector ? machinery::selector_from_json(*rules.selector) : std::nullopt;
+  if (selector && !machinery::matches(*selector, labels))
     e.invalid(p.child("metadata").child("labels"), go_string_map(labels),
               "`selector` does not match template `labels`");
   const auto* spec = object_at(*tmpl, {"spec"});

@@ -1,7 +1,8 @@
 #include "model/match.h"
 
 #include <algorithm>
-#include <charconv>
+
+#include "ukube/machinery/labels.h"
 
 namespace ukube::scheduler {
 namespace {
@@ -10,39 +11,7 @@ bool contains(const std::vector<std::string>& values, std::string_view v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-bool to_int(std::string_view s, int64_t& out) {
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
-}
-
-bool matches_value(const Requirement& r, const std::string* value) {
-  switch (r.op) {
-    case SelectorOp::In: return value && contains(r.values, *value);
-    case SelectorOp::NotIn: return !value || !contains(r.values, *value);
-    case SelectorOp::Exists: return value != nullptr;
-    case SelectorOp::DoesNotExist: return value == nullptr;
-    case SelectorOp::Gt:
-    case SelectorOp::Lt: {
-      int64_t have = 0, want = 0;
-      if (!value || r.values.size() != 1 || !to_int(*value, have) || !to_int(r.values[0], want)) return false;
-      return r.op == SelectorOp::Gt ? have > want : have < want;
-    }
-  }
-  return false;
-}
-
 }  // namespace
-
-bool matches(const Requirement& r, const Labels& labels) {
-  return matches_value(r, labels.find(r.key));
-}
-
-bool matches(const LabelSelector& selector, const Labels& labels) {
-  if (selector.nothing) return false;
-  for (const auto& r : selector.requirements)
-    if (!matches(r, labels)) return false;
-  return true;
-}
 
 bool matches(const NodeSelectorTerm& term, const Labels& labels, std::string_view node_name) {
   if (term.expressions.empty() && term.fields.empty()) return false;
@@ -50,8 +19,8 @@ bool matches(const NodeSelectorTerm& term, const Labels& labels, std::string_vie
     if (!matches(r, labels)) return false;
   for (const auto& r : term.fields) {
     if (r.key != "metadata.name") return false;
-    std::string name(node_name);
-    if (!matches_value(r, &name)) return false;
+    // metadata.name is the one field a term can name: matched as a label of that key.
+    if (!machinery::matches(r, Labels({{r.key, std::string(node_name)}}))) return false;
   }
   return true;
 }

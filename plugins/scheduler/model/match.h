@@ -3,14 +3,14 @@
 #include <span>
 #include <string_view>
 
+#include "ukube/machinery/labels.h"
 #include "ukube/scheduler/node_info.h"
 #include "ukube/scheduler/pod_info.h"
 
 // Selector and toleration semantics shared by the in-tree plugins.
 namespace ukube::scheduler {
 
-bool matches(const Requirement& r, const Labels& labels);
-bool matches(const LabelSelector& selector, const Labels& labels);
+using machinery::matches;  // a Requirement or a LabelSelector against Labels
 // A node selector term: every expression against the labels, every field against the
 // node's name (metadata.name is the only field). An empty term matches nothing.
 bool matches(const NodeSelectorTerm& term, const Labels& labels, std::string_view node_name);

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "model/quantity.h"
+#include "ukube/machinery/labels.h"
+#include "ukube/machinery/quantity.h"
 
 namespace ukube::scheduler {
 namespace json = boost::json;
@@ -35,12 +36,15 @@ std::optional<int64_t> int_at(const json::object* o, std::string_view key) {
   if (v->is_double()) return static_cast<int64_t>(v->get_double());
   return std::nullopt;
 }
-std::string quantity_text(const json::value& v) {
-  if (v.is_string()) return std::string(v.get_string());
-  if (v.is_int64()) return std::to_string(v.get_int64());
-  if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_double()) return std::to_string(v.get_double());
-  return {};
+// A quantity in thousandths or in whole units, rounded up as upstream's MilliValue() and
+// Value(); 0 when malformed (validation refused it already).
+int64_t milli_of(const json::value& v) {
+  auto q = machinery::Quantity::from_json(v);
+  return q ? q->milli_value() : 0;
+}
+int64_t units_of(const json::value& v) {
+  auto q = machinery::Quantity::from_json(v);
+  return q ? q->value() : 0;
 }
 
 SelectorOp parse_op(std::string_view op) {
@@ -134,15 +138,14 @@ Resources container_requests(const json::object* c) {
     for (const auto& [k, v] : *from) {
       std::string_view name = k;
       if (only_missing && req && req->contains(name)) continue;
-      std::string text = quantity_text(v);
       if (name == "cpu") {
-        r.milli_cpu = parse_milli(text).value_or(0);
+        r.milli_cpu = milli_of(v);
       } else if (name == "memory") {
-        r.memory = parse_units(text).value_or(0);
+        r.memory = units_of(v);
       } else if (name == "ephemeral-storage") {
-        r.ephemeral_storage = parse_units(text).value_or(0);
+        r.ephemeral_storage = units_of(v);
       } else if (name != "pods") {
-        r.scalars.emplace_back(std::string(name), parse_units(text).value_or(0));
+        r.scalars.emplace_back(std::string(name), units_of(v));
       }
     }
   };
@@ -240,24 +243,11 @@ void compute_requests(const json::object* spec, PodInfo& pod) {
 }  // namespace
 
 Labels parse_labels(const json::value* labels) {
-  std::vector<Labels::Entry> entries;
-  if (const json::object* o = obj(labels))
-    for (const auto& [k, v] : *o) entries.emplace_back(std::string(k), str(&v));
-  return Labels(std::move(entries));
+  return machinery::to_labels(obj(labels));
 }
 
 LabelSelector parse_label_selector(const json::value* selector) {
-  LabelSelector s;
-  const json::object* o = obj(selector);
-  if (!o) {
-    s.nothing = true;
-    return s;
-  }
-  if (const json::object* ml = obj_at(o, "matchLabels"))
-    for (const auto& [k, v] : *ml) s.requirements.push_back({std::string(k), SelectorOp::In, {str(&v)}});
-  auto exprs = parse_requirements(arr_at(o, "matchExpressions"));
-  s.requirements.insert(s.requirements.end(), exprs.begin(), exprs.end());
-  return s;
+  return machinery::selector_from_json_or_nothing(obj(selector));
 }
 
 std::string normalize_image(std::string_view image) {
@@ -411,17 +401,16 @@ void parse_node(std::shared_ptr<const json::object> object, NodeInfo& node) {
   if (alloc)
     for (const auto& [k, v] : *alloc) {
       std::string_view name = k;
-      std::string text = quantity_text(v);
       if (name == "cpu")
-        r.milli_cpu = parse_milli(text).value_or(0);
+        r.milli_cpu = milli_of(v);
       else if (name == "memory")
-        r.memory = parse_units(text).value_or(0);
+        r.memory = units_of(v);
       else if (name == "ephemeral-storage")
-        r.ephemeral_storage = parse_units(text).value_or(0);
+        r.ephemeral_storage = units_of(v);
       else if (name == "pods")
-        r.pods = parse_units(text).value_or(0);
+        r.pods = units_of(v);
       else
-        r.scalars.emplace_back(std::string(name), parse_units(text).value_or(0));
+        r.scalars.emplace_back(std::string(name), units_of(v));
     }
   std::sort(r.scalars.begin(), r.scalars.end());
   node.allocatable = std::move(r);

@@ -1,4 +1,5 @@
 #include "runtime/pod_writes.h"
+#include "ukube/machinery/time.h"
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -76,22 +77,6 @@ WriteOptions fire_and_forget() {
   return options;
 }
 
-std::string now_rfc3339(bool micro) {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  if (micro) {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(us));
-  } else {
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  }
-  return buf;
-}
-
 bool has_pod_scheduled_false(const PodInfo& pod) {
   return str(pod_scheduled(pod), "status") == "False";
 }
@@ -115,7 +100,7 @@ bool write_unschedulable_status(Client& client, const PodInfo& pod, const Failur
                            {"lastProbeTime", nullptr},
                            {"lastTransitionTime", current && str(current, "status") == "False"
                                                       ? json::value(str(current, "lastTransitionTime"))
-                                                      : json::value(now_rfc3339())},
+                                                      : json::value(machinery::now_rfc3339())},
                            {"reason", failure.reason},
                            {"message", failure.message}};
     status["conditions"] = with_condition(pod, std::move(condition));
@@ -129,7 +114,7 @@ void write_scheduled_status(Client& client, const PodInfo& pod) {
   json::object condition{{"type", "PodScheduled"},
                          {"status", "True"},
                          {"lastProbeTime", nullptr},
-                         {"lastTransitionTime", now_rfc3339()}};
+                         {"lastTransitionTime", machinery::now_rfc3339()}};
   patch_status(client, pod, {{"conditions", with_condition(pod, std::move(condition))}});
 }
 
@@ -142,7 +127,7 @@ bool write_disruption_target(Client& client, const PodInfo& victim, const std::s
                          {"status", "True"},
                          {"lastProbeTime", nullptr},
                          {"lastTransitionTime", was_true ? json::value(str(current, "lastTransitionTime"))
-                                                         : json::value(now_rfc3339())},
+                                                         : json::value(machinery::now_rfc3339())},
                          {"reason", "PreemptionByScheduler"},
                          {"message", message}};
   return patch_status(client, victim, {{"conditions", with_condition(victim, std::move(condition))}});
@@ -161,7 +146,7 @@ void write_pod_event(Client& client, const PodInfo& pod, const std::string& comp
   char suffix[32];
   std::snprintf(suffix, sizeof suffix, ".%016llx",
                 static_cast<unsigned long long>(counter.fetch_add(0x9e3779b97f4a7c15ULL)));
-  const std::string now = now_rfc3339();
+  const std::string now = machinery::now_rfc3339();
   json::object event{{"apiVersion", "v1"},
                      {"kind", "Event"},
                      {"metadata", {{"name", pod.name + suffix}, {"namespace", pod.ns}}},

@@ -38,7 +38,4 @@ void write_pod_event(Client& client, const PodInfo& pod, const std::string& comp
 // Options for the scheduler's writes, whose answers nobody reads (not decoded in-process).
 WriteOptions fire_and_forget();
 
-// RFC 3339 in UTC, with microseconds when `micro` (MicroTime fields).
-std::string now_rfc3339(bool micro = false);
-
 }  // namespace ukube::scheduler

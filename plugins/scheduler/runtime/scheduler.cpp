@@ -114,12 +114,12 @@ Scheduler::Scheduler(std::shared_ptr<Client> client, const Registry& registry, S
     profiles_[spec.scheduler_name] = std::move(fw);
   }
   queue_ = std::make_unique<SchedulingQueue>(sort, settings_.queue);
-  writers_ = std::make_unique<WorkerPool>(settings_.write_workers);
+  writers_ = std::make_unique<controller::WorkerPool>(settings_.write_workers);
 }
 
 Scheduler::~Scheduler() {
   stop();
-  writers_->stop();
+  writers_->stop(controller::WorkerPool::Queued::Run);
 }
 
 Framework* Scheduler::framework(const std::string& name) {

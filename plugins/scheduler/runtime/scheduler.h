@@ -14,8 +14,8 @@
 #include "cache/cache.h"
 #include "framework/framework.h"
 #include "queue/scheduling_queue.h"
-#include "runtime/worker_pool.h"
 #include "ukube/client.h"
+#include "ukube/controller/worker_pool.h"
 
 namespace spdlog {
 class logger;
@@ -104,7 +104,7 @@ class Scheduler {
   Cache cache_;
   std::map<std::string, std::unique_ptr<Framework>> profiles_;
   std::unique_ptr<SchedulingQueue> queue_;
-  std::unique_ptr<WorkerPool> writers_;
+  std::unique_ptr<controller::WorkerPool> writers_;
 
   std::mutex inbox_mutex_;
   std::condition_variable inbox_cv_;

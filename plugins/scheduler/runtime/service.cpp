@@ -76,23 +76,16 @@ SchedulerService::SchedulerService(std::shared_ptr<Client> client, const Registr
                        [this, s](const ObjectPtr& o) { s->pod_deleted(parse_pod(o, &priorities_)); }});
 
   if (settings_.leader.enabled) {
-    LeaseSettings lease;
-    lease.ns = settings_.leader.ns;
-    lease.name = settings_.leader.name;
-    lease.identity = settings_.leader.identity;
-    lease.lease_duration = settings_.leader.lease_duration;
-    lease.renew_deadline = settings_.leader.renew_deadline;
-    lease.retry_period = settings_.leader.retry_period;
-    elector_ = std::make_unique<LeaderElector>(
-        client_, lease,
-        LeaderCallbacks{[this] {
-                          if (log_) log_->info("became the leader: scheduling");
-                          scheduler_->start(synced());
-                        },
-                        [this] {
-                          if (log_) log_->warn("lost the leader lease: scheduling stops");
-                          scheduler_->stop();
-                        }});
+    elector_ = std::make_unique<controller::LeaderElector>(
+        client_, settings_.leader,
+        controller::LeaderCallbacks{[this] {
+                                      if (log_) log_->info("became the leader: scheduling");
+                                      scheduler_->start(synced());
+                                    },
+                                    [this] {
+                                      if (log_) log_->warn("lost the leader lease: scheduling stops");
+                                      scheduler_->stop();
+                                    }});
   }
 }
 

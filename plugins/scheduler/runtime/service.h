@@ -7,9 +7,9 @@
 #include "framework/registry.h"
 #include "model/parse.h"
 #include "runtime/informer_listers.h"
-#include "runtime/leader_election.h"
 #include "runtime/scheduler.h"
 #include "settings.h"
+#include "ukube/controller/leader_election.h"
 #include "ukube/informer.h"
 
 // The scheduler as it runs: informers on nodes, pods, namespaces and PriorityClasses
@@ -45,7 +45,7 @@ class SchedulerService {
   std::unique_ptr<Informer> pods_;
   std::shared_ptr<InformerListers> listers_;  // shared with the frameworks' Handle
   PriorityResolver priorities_;
-  std::unique_ptr<LeaderElector> elector_;
+  std::unique_ptr<controller::LeaderElector> elector_;
 };
 
 }  // namespace ukube::scheduler

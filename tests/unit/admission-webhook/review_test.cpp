@@ -1,6 +1,7 @@
 // The AdmissionReview we send, and the checks made of what comes back.
 #include "admission-webhook/admission_review.h"
 #include "ukube/base64.h"
+#include "ukube/machinery/uuid.h"
 #include "webhook_test_support.h"
 
 namespace ukube::webhook::testing {
@@ -70,7 +71,7 @@ TEST(ReviewRequest, DeleteHasNoObject) {
 }
 
 TEST(ReviewRequest, UidsAreFreshVersion4Uuids) {
-  std::string a = new_review_uid(), b = new_review_uid();
+  std::string a = machinery::new_uuid(), b = machinery::new_uuid();
   EXPECT_NE(a, b);
   ASSERT_EQ(a.size(), 36u);
   EXPECT_EQ(a[14], '4');

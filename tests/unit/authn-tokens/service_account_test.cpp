@@ -11,6 +11,7 @@
 #include "authn-serviceaccount/sa_plugin.h"
 #include "authn_test_support.h"
 #include "ukube/base64.h"
+#include "ukube/machinery/time.h"
 
 namespace ukube::authn::testing {
 namespace {
@@ -73,7 +74,7 @@ TEST_F(ServiceAccountTokens, RequestedTokenAuthenticatesAsTheAccount) {
   EXPECT_EQ(p.at("nbf").as_int64(), p.at("iat").as_int64());
   EXPECT_EQ(p.at("kubernetes.io").at("serviceaccount").at("uid").as_string(), uid_of(account_));
   EXPECT_EQ(answer->at("status").at("expirationTimestamp").as_string(),
-            sa::format_utc_timestamp(p.at("exp").as_int64()));
+            machinery::format_time(machinery::Clock::from_time_t(p.at("exp").as_int64())));
 
   UserInfo user = k_.authenticate(token);
   EXPECT_EQ(user.name, "system:serviceaccount:default:robot");
@@ -269,7 +270,7 @@ TEST(ObjectLookup, ReadsUidDeletionAndPodFields) {
   EXPECT_EQ(*o.deletion, 1704164645);
   EXPECT_EQ(o.service_account, "a");
   EXPECT_EQ(o.node_name, "n");
-  EXPECT_EQ(sa::format_utc_timestamp(1704164645), "2024-01-02T03:04:05Z");
+  EXPECT_EQ(machinery::format_time(machinery::Clock::from_time_t(1704164645)), "2024-01-02T03:04:05Z");
   EXPECT_FALSE(sa::parse_utc_timestamp("2024-01-02 03:04:05"));
 }
 

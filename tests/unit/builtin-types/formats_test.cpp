@@ -32,18 +32,6 @@ TEST(Formats, Timestamps) {
   EXPECT_EQ(age_since("2024-05-01T10:00:00Z", *t + std::chrono::hours(3)), "3h");
 }
 
-TEST(Formats, Quantities) {
-  auto q = [](std::string_view s) { return static_cast<double>(parse_quantity(s).value_or(-1)); };
-  EXPECT_DOUBLE_EQ(q("500m"), 0.5);
-  EXPECT_DOUBLE_EQ(q("1Gi"), 1073741824.0);
-  EXPECT_DOUBLE_EQ(q("2k"), 2000.0);
-  EXPECT_DOUBLE_EQ(q("1e3"), 1000.0);
-  EXPECT_DOUBLE_EQ(q("-1.5"), -1.5);
-  EXPECT_FALSE(parse_quantity("1 Gi"));
-  EXPECT_FALSE(parse_quantity("abc"));
-  EXPECT_FALSE(parse_quantity("1Qi"));
-}
-
 TEST(Formats, Names) {
   EXPECT_TRUE(dns1123_label_errors("web-1").empty());
   EXPECT_FALSE(dns1123_label_errors("Web").empty());
@@ -70,9 +58,11 @@ TEST(Formats, Selectors) {
       "matchExpressions":[{"key":"env","operator":"In","values":["prod","dev"]},{"key":"legacy","operator":"DoesNotExist"}]})");
   EXPECT_EQ(selector_string(&sel), "app=web,env in (dev,prod),!legacy,tier=be");
   auto labels = parse(R"({"app":"web","tier":"be","env":"dev"})");
-  EXPECT_TRUE(selector_matches(sel, &labels));
+  auto selector = machinery::selector_from_json(sel);
+  ASSERT_TRUE(selector);
+  EXPECT_TRUE(machinery::matches(*selector, &labels));
   labels["legacy"] = "1";
-  EXPECT_FALSE(selector_matches(sel, &labels));
+  EXPECT_FALSE(machinery::matches(*selector, &labels));
   EXPECT_EQ(format_labels(nullptr), "<none>");
 }
 

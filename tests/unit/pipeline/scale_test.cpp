@@ -12,25 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-TEST(SelectorString, RendersLikeUpstream) {
-  struct Case {
-    const char* selector;
-    const char* text;
-  } cases[] = {
-      {R"({"matchLabels":{"app":"web"}})", "app=web"},
-      {R"({"matchLabels":{"tier":"front","app":"web"}})", "app=web,tier=front"},
-      {R"({"matchExpressions":[{"key":"env","operator":"In","values":["prod","dev"]},
-          {"key":"legacy","operator":"DoesNotExist"},{"key":"canary","operator":"Exists"},
-          {"key":"zone","operator":"NotIn","values":["b","a"]}],"matchLabels":{"app":"web"}})",
-       "app=web,canary,env in (dev,prod),!legacy,zone notin (a,b)"},
-      {R"({})", ""},
-      {R"("app=web,tier!=db")", "app=web,tier!=db"},
-      {R"(7)", ""},
-  };
-  for (const auto& c : cases)
-    EXPECT_EQ(pipeline::selector_string(json::parse(c.selector)), c.text) << c.selector;
-}
-
 class Scale : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -2,37 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "model/node_accounting.h"
-#include "model/quantity.h"
 #include "tests/unit/scheduler/harness.h"
 
 namespace ukube::scheduler::testing {
 namespace {
-
-TEST(Quantity, Table) {
-  struct Case {
-    const char* text;
-    std::optional<int64_t> milli;
-    std::optional<int64_t> units;
-  };
-  std::vector<Case> cases = {
-      {"1", 1000, 1},
-      {"250m", 250, 1},
-      {"1.5", 1500, 2},
-      {"128Mi", 134217728000, 134217728},
-      {"1Gi", 1073741824000, 1073741824},
-      {"2k", 2000000, 2000},
-      {"1e3", 1000000, 1000},
-      {"0.1", 100, 1},
-      {"abc", std::nullopt, std::nullopt},
-      {"", std::nullopt, std::nullopt},
-      {"5Zi", std::nullopt, std::nullopt},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.text);
-    EXPECT_EQ(parse_milli(c.text), c.milli);
-    EXPECT_EQ(parse_units(c.text), c.units);
-  }
-}
 
 TEST(ParsePod, RequestsAndNonZeroDefaults) {
   auto p = pod("p", R"({"containers":[{"name":"a","resources":{"requests":{"cpu":"500m"}}},)"

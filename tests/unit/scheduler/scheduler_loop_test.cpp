@@ -2,8 +2,8 @@
 // re-queueing on cluster events, preemption, profiles and leader election.
 #include <gtest/gtest.h>
 
-#include "runtime/leader_election.h"
 #include "tests/unit/scheduler/scheduler_kernel.h"
+#include "ukube/controller/leader_election.h"
 #include "ukube/scheduler/object_lister.h"
 
 namespace ukube::scheduler::testing {
@@ -204,12 +204,13 @@ TEST(SchedulerLoop, ProfilesAreSelectedBySchedulerName) {
 
 TEST(LeaderElection, OneHolderAtATimeAndTakeoverAfterRelease) {
   SchedulerKernel k;
-  LeaseSettings s;
+  controller::LeaseSettings s;
+  s.name = "kube-scheduler";
   s.identity = "a";
   s.lease_duration = std::chrono::milliseconds(3000);
-  LeaderElector a(k.shared_client(), s, {});
+  controller::LeaderElector a(k.shared_client(), s, {});
   s.identity = "b";
-  LeaderElector b(k.shared_client(), s, {});
+  controller::LeaderElector b(k.shared_client(), s, {});
   EXPECT_TRUE(a.try_acquire_or_renew());
   EXPECT_FALSE(b.try_acquire_or_renew());
   EXPECT_TRUE(a.try_acquire_or_renew());  // renewing
@@ -219,15 +220,17 @@ TEST(LeaderElection, OneHolderAtATimeAndTakeoverAfterRelease) {
 
 TEST(LeaderElection, StandbyTakesOverWhenTheLeaderStops) {
   SchedulerKernel k;
-  LeaseSettings s;
+  controller::LeaseSettings s;
+  s.name = "kube-scheduler";
   s.lease_duration = std::chrono::milliseconds(1000);
   s.renew_deadline = std::chrono::milliseconds(800);
   s.retry_period = std::chrono::milliseconds(50);
   std::atomic<int> a_leads{0}, b_leads{0};
   s.identity = "a";
-  auto a = std::make_unique<LeaderElector>(k.shared_client(), s, LeaderCallbacks{[&] { ++a_leads; }, {}});
+  auto a = std::make_unique<controller::LeaderElector>(k.shared_client(), s,
+                                                       controller::LeaderCallbacks{[&] { ++a_leads; }, {}});
   s.identity = "b";
-  LeaderElector b(k.shared_client(), s, LeaderCallbacks{[&] { ++b_leads; }, {}});
+  controller::LeaderElector b(k.shared_client(), s, controller::LeaderCallbacks{[&] { ++b_leads; }, {}});
   a->start();
   ASSERT_TRUE(eventually([&] { return a_leads == 1; }));
   b.start();

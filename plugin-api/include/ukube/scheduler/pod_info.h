@@ -11,46 +11,16 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "ukube/labels.h"
+
 // A pod as the scheduler's plugins see it: parsed once when the pod enters the cache,
 // never JSON per node per cycle. Everything here is read-only to plugins.
 namespace ukube::scheduler {
 
-// Sorted by key, so lookups are a binary search over contiguous memory.
-class Labels {
- public:
-  using Entry = std::pair<std::string, std::string>;
-  Labels() = default;
-  explicit Labels(std::vector<Entry> entries) : entries_(std::move(entries)) {
-    std::sort(entries_.begin(), entries_.end());
-  }
-  const std::string* find(std::string_view key) const {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                               [](const Entry& e, std::string_view k) { return e.first < k; });
-    return it != entries_.end() && it->first == key ? &it->second : nullptr;
-  }
-  bool has(std::string_view key) const { return find(key) != nullptr; }
-  bool empty() const { return entries_.empty(); }
-  size_t size() const { return entries_.size(); }
-  const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  std::vector<Entry> entries_;
-};
-
-enum class SelectorOp { In, NotIn, Exists, DoesNotExist, Gt, Lt };
-
-struct Requirement {
-  std::string key;
-  SelectorOp op = SelectorOp::In;
-  std::vector<std::string> values;
-};
-
-// metav1.LabelSelector with matchLabels folded into In requirements. An empty selector
-// matches everything; `nothing` marks a null selector, which matches nothing.
-struct LabelSelector {
-  std::vector<Requirement> requirements;
-  bool nothing = false;
-};
+using ukube::Labels;
+using ukube::LabelSelector;
+using ukube::Requirement;
+using ukube::SelectorOp;
 
 // A core/v1 NodeSelectorTerm: the expressions and fields (metadata.name) all hold.
 struct NodeSelectorTerm {

@@ -1,22 +1,33 @@
-#include "runtime/leader_election.h"
+#include "ukube/controller/leader_election.h"
 
-#include <boost/json.hpp>
+#include <unistd.h>
 
-#include "model/resources.h"
-#include "runtime/pod_writes.h"
+#include <random>
+
+#include <boost/json/object.hpp>
+
 #include "ukube/errors.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/time.h"
 
-namespace ukube::scheduler {
-using namespace resources;
+namespace ukube::controller {
 namespace json = boost::json;
 namespace {
 
+const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
+
 std::string field(const json::object& spec, const char* key) {
-  const auto* v = spec.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  return machinery::string_at(spec, {key});
 }
 
 }  // namespace
+
+std::string default_identity() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::random_device rd;
+  return std::string(host) + "_" + std::to_string(rd() % 1000000);
+}
 
 LeaderElector::LeaderElector(std::shared_ptr<Client> client, LeaseSettings settings,
                              LeaderCallbacks callbacks)
@@ -44,7 +55,7 @@ void LeaderElector::stop() {
 
 bool LeaderElector::try_acquire_or_renew() {
   const auto now = std::chrono::steady_clock::now();
-  const std::string stamp = now_rfc3339(true);
+  const std::string stamp = machinery::format_micro_time(machinery::Clock::now());
   const int64_t duration_s =
       std::chrono::duration_cast<std::chrono::seconds>(settings_.lease_duration).count();
   ObjectPtr current;
@@ -116,7 +127,7 @@ void LeaderElector::release() {
     auto& spec = lease["spec"].as_object();
     if (field(spec, "holderIdentity") != settings_.identity) return;
     spec["holderIdentity"] = "";
-    spec["renewTime"] = now_rfc3339(true);
+    spec["renewTime"] = machinery::format_micro_time(machinery::Clock::now());
     spec["leaseDurationSeconds"] = 1;
     client_->update(kLeases, settings_.ns, lease);
   } catch (const std::exception&) {
@@ -145,4 +156,4 @@ void LeaderElector::run() {
   }
 }
 
-}  // namespace ukube::scheduler
+}  // namespace ukube::controller

@@ -10,13 +10,15 @@
 #include <thread>
 
 #include "ukube/client.h"
+#include "ukube/machinery/export.h"
 
 // Leader election on a coordination.k8s.io/v1 Lease, as client-go's leaderelection
-// does it: acquire when the lease is free or its holder stopped renewing, renew every
+// does it, for every component that must run once per cluster (the scheduler, each
+// controller): acquire when the lease is free or its holder stopped renewing, renew every
 // retry period, give up when renewals fail for the renew deadline. Expiry is judged by
 // this process's clock from when the record last changed, so servers' clocks need not
 // agree.
-namespace ukube::scheduler {
+namespace ukube::controller {
 
 struct LeaderCallbacks {
   std::function<void()> started_leading;
@@ -25,14 +27,17 @@ struct LeaderCallbacks {
 
 struct LeaseSettings {
   std::string ns = "kube-system";
-  std::string name = "kube-scheduler";
+  std::string name;  // the component: kube-scheduler, kube-controller-manager, ...
   std::string identity;
   std::chrono::milliseconds lease_duration{15000};
   std::chrono::milliseconds renew_deadline{10000};
   std::chrono::milliseconds retry_period{2000};
 };
 
-class LeaderElector {
+// "<hostname>_<random>", unique per process as upstream's default identity is.
+UKUBE_MACHINERY_API std::string default_identity();
+
+class UKUBE_MACHINERY_API LeaderElector {
  public:
   LeaderElector(std::shared_ptr<Client> client, LeaseSettings settings, LeaderCallbacks callbacks);
   ~LeaderElector();
@@ -61,4 +66,4 @@ class LeaderElector {
   std::chrono::steady_clock::time_point last_renewed_{};
 };
 
-}  // namespace ukube::scheduler
+}  // namespace ukube::controller

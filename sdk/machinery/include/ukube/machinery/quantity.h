@@ -7,22 +7,19 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "ukube/machinery/export.h"
+
 // resource.Quantity as upstream parses, adds, compares and prints it: exact to the nano
 // unit (finer values round up, as upstream rounds them), in a 128-bit integer, which
 // holds every quantity a real object carries (up to about 1.7e29). The format (decimal
 // SI, binary SI or decimal exponent) comes from the suffix it was written with and
 // decides its canonical text: "1000m" prints as "1", "1024Mi" as "1Gi", "1536Mi" as
 // "1536Mi" and "1.5" as "1500m".
-//
-// plugins/builtin-types/common/quantity.h reads quantities as long doubles, which is
-// enough for its validation but neither exact nor printable in canonical form, and a
-// plugin cannot include another plugin's files; sharing one parser would mean moving
-// this class to plugin-api.
-namespace ukube::admission {
+namespace ukube::machinery {
 
 enum class QuantityFormat { DecimalSI, BinarySI, DecimalExponent };
 
-class Quantity {
+class UKUBE_MACHINERY_API Quantity {
  public:
   using Nano = __int128;
 
@@ -61,4 +58,8 @@ class Quantity {
   QuantityFormat format_ = QuantityFormat::DecimalSI;
 };
 
-}  // namespace ukube::admission
+// Upstream's message for text that is not a quantity.
+inline constexpr std::string_view kQuantityPattern =
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+}  // namespace ukube::machinery

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ukube/machinery/export.h"
+#include "ukube/workqueue.h"
+
+namespace spdlog {
+class logger;
+}
+
+// The shape of every controller: keys (namespace/name) go into a rate-limited work
+// queue, N workers take them one at a time and reconcile each with the world as the
+// informers' caches show it. Level-triggered, as client-go's controllers: a key queued
+// several times while it waits is reconciled once, never by two workers at once.
+namespace ukube::controller {
+
+// What a reconcile asks of the loop next.
+struct Result {
+  enum class Next { Done, Retry, RequeueAfter };
+  Next next = Next::Done;
+  std::chrono::milliseconds after{0};
+
+  static Result done() { return {}; }
+  // Try again with the queue's per-key exponential back-off.
+  static Result retry() { return {Next::Retry, {}}; }
+  // Done when `ok`, else Retry: for reconciles that only say whether they got there.
+  static Result done_if(bool ok) { return ok ? done() : retry(); }
+  // Look again after `delay` (a deadline, a TTL), with no back-off.
+  static Result requeue_after(std::chrono::milliseconds delay) { return {Next::RequeueAfter, delay}; }
+};
+
+using Reconcile = std::function<Result(const std::string& key)>;
+
+struct LoopSettings {
+  std::string name;  // in log lines
+  unsigned workers = 1;
+  RateLimits limits{std::chrono::milliseconds(5), std::chrono::milliseconds(1000 * 1000), 10, 100};
+};
+
+class UKUBE_MACHINERY_API ReconcileLoop {
+ public:
+  // A reconcile that throws counts as Retry, and its message is logged.
+  ReconcileLoop(LoopSettings settings, Reconcile reconcile, std::shared_ptr<spdlog::logger> log);
+  ~ReconcileLoop();
+  ReconcileLoop(const ReconcileLoop&) = delete;
+  ReconcileLoop& operator=(const ReconcileLoop&) = delete;
+
+  void add(const std::string& key);
+  void add_after(const std::string& key, std::chrono::milliseconds delay);
+  void start();
+  void stop();
+
+  // Every key added has been reconciled successfully since it was last added.
+  bool idle() const;
+  uint64_t reconciles() const { return reconciles_; }
+
+ private:
+  void run();
+  void mark_pending(const std::string& key);
+
+  LoopSettings settings_;
+  Reconcile reconcile_;
+  std::shared_ptr<spdlog::logger> log_;
+  WorkQueue queue_;
+  mutable std::mutex mutex_;
+  std::map<std::string, uint64_t> pending_;  // key → times added, until reconciled after the last
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> reconciles_{0};
+};
+
+}  // namespace ukube::controller
