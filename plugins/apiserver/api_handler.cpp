@@ -1,4 +1,4 @@
-#include "apiserver/api_handler.h"
+#include "api_handler.h"
 
 #include <spdlog/spdlog.h>
 
@@ -9,14 +9,14 @@
 #include <optional>
 #include <set>
 
-#include "apiserver/impersonation.h"
-#include "apiserver/media.h"
-#include "apiserver/request_options.h"
-#include "apiserver/route.h"
-#include "apiserver/url.h"
-#include "apiserver/version_info.h"
+#include "impersonation.h"
+#include "media.h"
+#include "request_options.h"
+#include "route.h"
 #include "ukube/store.h"
 #include "ukube/watch.h"
+#include "url.h"
+#include "version_info.h"
 
 namespace ukube::apiserver {
 namespace {

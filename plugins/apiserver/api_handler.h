@@ -7,12 +7,12 @@
 #include <optional>
 #include <string>
 
-#include "apiserver/audit_log.h"
-#include "apiserver/discovery.h"
-#include "apiserver/http_types.h"
-#include "apiserver/metrics.h"
-#include "apiserver/openapi.h"
-#include "apiserver/resource_handler.h"
+#include "audit_log.h"
+#include "discovery.h"
+#include "http_types.h"
+#include "metrics.h"
+#include "openapi.h"
+#include "resource_handler.h"
 #include "ukube/auth.h"
 #include "ukube/errors.h"
 #include "ukube/pipeline.h"

@@ -1,4 +1,4 @@
-#include "apiserver/apiserver_plugin.h"
+#include "apiserver_plugin.h"
 
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "apiserver/config.pb.h"
-#include "apiserver/kubeconfig.h"
+#include "kubeconfig.h"
 
 namespace ukube::apiserver {
 

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "apiserver/api_handler.h"
-#include "apiserver/certificate_rotation.h"
-#include "apiserver/http_server.h"
-#include "apiserver/settings.h"
+#include "api_handler.h"
+#include "certificate_rotation.h"
+#include "http_server.h"
+#include "settings.h"
 #include "ukube/plugin.h"
 
 namespace ukube::apiserver {

@@ -1,4 +1,4 @@
-#include "apiserver/audit_log.h"
+#include "audit_log.h"
 #include "ukube/machinery/time.h"
 #include "ukube/machinery/uuid.h"
 

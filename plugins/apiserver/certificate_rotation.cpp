@@ -1,4 +1,4 @@
-#include "apiserver/certificate_rotation.h"
+#include "certificate_rotation.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "apiserver/discovery.h"
+#include "discovery.h"
 
 #include <algorithm>
 #include <boost/json.hpp>

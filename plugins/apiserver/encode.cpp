@@ -1,4 +1,4 @@
-#include "apiserver/encode.h"
+#include "encode.h"
 
 #include <array>
 #include <boost/json.hpp>

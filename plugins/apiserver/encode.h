@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "apiserver/http_types.h"
+#include "http_types.h"
 #include "ukube/pipeline.h"
 #include "ukube/types.h"
 

@@ -1,4 +1,4 @@
-#include "apiserver/http_server.h"
+#include "http_server.h"
 #include "ukube/controller/worker_pool.h"
 
 #include <spdlog/spdlog.h>
@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "apiserver/api_handler.h"
+#include "api_handler.h"
 #include "ukube/errors.h"
 #include "ukube/pki.h"
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "apiserver/settings.h"
+#include "settings.h"
 
 namespace spdlog {
 class logger;

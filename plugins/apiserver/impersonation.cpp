@@ -1,9 +1,9 @@
-#include "apiserver/impersonation.h"
+#include "impersonation.h"
 
 #include <algorithm>
 
-#include "apiserver/url.h"
 #include "ukube/errors.h"
+#include "url.h"
 
 namespace ukube::apiserver {
 namespace {

@@ -1,6 +1,6 @@
-#include "apiserver/initial_events.h"
+#include "initial_events.h"
 
-#include "apiserver/encode.h"
+#include "encode.h"
 
 namespace ukube::apiserver {
 

@@ -1,4 +1,4 @@
-#include "apiserver/kubeconfig.h"
+#include "kubeconfig.h"
 
 #include "ukube/pki.h"
 

@@ -1,4 +1,4 @@
-#include "apiserver/media.h"
+#include "media.h"
 
 #include <algorithm>
 #include <cctype>

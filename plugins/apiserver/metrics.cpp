@@ -1,4 +1,4 @@
-#include "apiserver/metrics.h"
+#include "metrics.h"
 
 #include <cstdio>
 

@@ -1,4 +1,4 @@
-#include "apiserver/openapi.h"
+#include "openapi.h"
 
 #include <algorithm>
 #include <boost/json.hpp>

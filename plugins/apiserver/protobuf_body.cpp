@@ -1,4 +1,4 @@
-#include "apiserver/protobuf_body.h"
+#include "protobuf_body.h"
 #include "ukube/machinery/time.h"
 
 #include <boost/json.hpp>

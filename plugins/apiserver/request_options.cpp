@@ -1,4 +1,4 @@
-#include "apiserver/request_options.h"
+#include "request_options.h"
 
 #include <boost/json.hpp>
 #include <charconv>

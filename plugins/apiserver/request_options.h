@@ -2,8 +2,8 @@
 
 #include <string_view>
 
-#include "apiserver/url.h"
 #include "ukube/client.h"
+#include "url.h"
 
 // Query parameters (and DeleteOptions bodies) turned into pipeline options. Unknown
 // parameters are ignored, as upstream does; malformed known ones are 400 BadRequest.

@@ -1,16 +1,16 @@
-#include "apiserver/resource_handler.h"
+#include "resource_handler.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 
-#include "apiserver/encode.h"
-#include "apiserver/initial_events.h"
-#include "apiserver/protobuf_body.h"
-#include "apiserver/request_options.h"
-#include "apiserver/table.h"
-#include "apiserver/yaml_json.h"
+#include "encode.h"
+#include "initial_events.h"
+#include "protobuf_body.h"
+#include "request_options.h"
+#include "table.h"
 #include "ukube/errors.h"
+#include "yaml_json.h"
 
 namespace ukube::apiserver {
 namespace {

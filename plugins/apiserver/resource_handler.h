@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <string>
 
-#include "apiserver/http_types.h"
-#include "apiserver/media.h"
-#include "apiserver/route.h"
-#include "apiserver/url.h"
+#include "http_types.h"
+#include "media.h"
+#include "route.h"
 #include "ukube/auth.h"
 #include "ukube/pipeline.h"
+#include "url.h"
 
 // Resource requests (collections, objects, subresources) turned into calls on the
 // kernel's request pipeline. Throws ApiError; the caller turns it into a Status.

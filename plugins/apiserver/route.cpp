@@ -1,9 +1,9 @@
-#include "apiserver/route.h"
+#include "route.h"
 
 #include <span>
 #include <vector>
 
-#include "apiserver/url.h"
+#include "url.h"
 
 namespace ukube::apiserver {
 namespace {

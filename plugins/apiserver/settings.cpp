@@ -1,4 +1,4 @@
-#include "apiserver/settings.h"
+#include "settings.h"
 
 #include <charconv>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "apiserver/table.h"
+#include "table.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "apiserver/encode.h"
+#include "encode.h"
 #include "ukube/errors.h"
 
 namespace ukube::apiserver {

@@ -1,4 +1,4 @@
-#include "apiserver/url.h"
+#include "url.h"
 
 #include "ukube/errors.h"
 

@@ -1,4 +1,4 @@
-#include "apiserver/version_info.h"
+#include "version_info.h"
 
 #include <boost/json.hpp>
 

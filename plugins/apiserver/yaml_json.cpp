@@ -1,4 +1,4 @@
-#include "apiserver/yaml_json.h"
+#include "yaml_json.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -3,8 +3,8 @@
 #include <optional>
 #include <vector>
 
-#include "policy_rule.h"
 #include "ukube/client.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac {
 

@@ -5,8 +5,8 @@
 
 #include "aggregation.h"
 #include "json_fields.h"
-#include "rbac_resources.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac {
 namespace {

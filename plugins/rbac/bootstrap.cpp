@@ -4,10 +4,10 @@
 
 #include "bootstrap_policy.h"
 #include "json_fields.h"
-#include "rbac_resources.h"
 #include "reconcile.h"
 #include "ukube/client.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac {
 namespace {

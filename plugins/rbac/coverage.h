@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "policy_rule.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac {
 

@@ -9,8 +9,8 @@
 
 #include <boost/json/fwd.hpp>
 
-#include "policy_rule.h"
 #include "ukube/auth.h"
+#include "ukube/machinery/policy_rule.h"
 
 // The RBAC objects as the authorizer needs them: role rules by name, bindings filed under
 // the users and groups they name, so that a decision only looks at the bindings that

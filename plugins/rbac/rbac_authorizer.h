@@ -4,12 +4,13 @@
 
 #include "policy_index.h"
 #include "ukube/auth.h"
+#include "ukube/machinery/identities.h"
 
 namespace ukube::rbac {
 
 // Members of this group may do anything, whatever the policy says (upstream's
 // privileged group). It is also how the plugin reads the policy before any exists.
-inline constexpr const char* kMastersGroup = "system:masters";
+using machinery::kMastersGroup;
 
 // The authorizer the plugin registers: the privileged group first, then RBAC. It never
 // denies outright: a request no rule allows gets no opinion (with upstream's reason), so

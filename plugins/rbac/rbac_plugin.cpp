@@ -5,19 +5,16 @@
 #include <stdexcept>
 
 #include "rbac_authorizer.h"
-#include "rbac_resources.h"
 #include "ukube/auth.h"
+#include "ukube/controller/informers.h"
+#include "ukube/machinery/identities.h"
+#include "ukube/machinery/policy_rule.h"
 #include "ukube/types.h"
 
 namespace ukube::rbac {
 namespace {
 
 constexpr auto kSyncTimeout = std::chrono::seconds(60);
-
-// Upstream's loopback identity: the API server's own writes of its bootstrap policy.
-UserInfo plugin_identity() {
-  return UserInfo{"system:apiserver", "", {kMastersGroup}, {}};
-}
 
 }  // namespace
 
@@ -35,7 +32,7 @@ void RbacPlugin::init(InitContext& ctx) {
       throw std::runtime_error("the RBAC type " + gvr.to_string() +
                                " is not registered; enable ukube.types.v1.builtin in the config");
 
-  client_ = ctx.client(plugin_identity());
+  client_ = ctx.client(machinery::apiserver_identity());
   index_ = std::make_shared<PolicyIndex>();
   const std::pair<RbacKind, GroupVersionResource> kinds[] = {
       {RbacKind::Role, kRoles},
@@ -66,10 +63,9 @@ void RbacPlugin::start() {
     log_->info("bootstrap policy: {} created, {} updated, {} recreated, {} left alone (autoupdate=false)",
                report_.created.size(), report_.updated.size(), report_.recreated.size(),
                report_.protected_.size());
-  for (auto& informer : informers_)
-    if (!informer->wait_for_sync(kSyncTimeout))
-      throw std::runtime_error("could not list the RBAC objects within " +
-                               std::to_string(kSyncTimeout.count()) + "s; requests would be refused");
+  std::vector<const Informer*> all;
+  for (auto& informer : informers_) all.push_back(informer.get());
+  controller::wait_for_sync(all, kSyncTimeout, "the RBAC objects", "requests would be refused");
   aggregation_->start();
   if (log_) log_->info("RBAC authorizer ready: {} bindings", index_->binding_count());
 }

@@ -5,7 +5,7 @@
 #include "bootstrap_policy.h"
 #include "coverage.h"
 #include "json_fields.h"
-#include "policy_rule.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac {
 namespace {

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "admission-webhook/curl_transport.h"
+#include "admission/webhook/curl_transport.h"
 #include "webhook_test_support.h"
 
 namespace ukube::webhook::testing {

@@ -1,6 +1,6 @@
 // Answers turned into outcomes: denials, patches, malformed answers and failure policies,
 // with a fake transport standing in for the network.
-#include "admission-webhook/dispatcher.h"
+#include "admission/webhook/dispatcher.h"
 #include "ukube/base64.h"
 #include "ukube/errors.h"
 #include "webhook_test_support.h"

@@ -1,5 +1,5 @@
 // Which webhooks a request reaches: rules (table-driven), scope, exemptions and selectors.
-#include "admission-webhook/matcher.h"
+#include "admission/webhook/matcher.h"
 #include "ukube/errors.h"
 #include "webhook_test_support.h"
 
@@ -115,10 +115,10 @@ TEST(RuleMatching, WebhookConfigurationsAreExempt) {
 }
 
 TEST(RuleMatching, OperationNamesAreUpstreams) {
-  EXPECT_EQ(operation_name(AdmissionOperation::Create), "CREATE");
-  EXPECT_EQ(operation_name(AdmissionOperation::Update), "UPDATE");
-  EXPECT_EQ(operation_name(AdmissionOperation::Delete), "DELETE");
-  EXPECT_EQ(operation_name(AdmissionOperation::Connect), "CONNECT");
+  EXPECT_STREQ(operation_name(AdmissionOperation::Create), "CREATE");
+  EXPECT_STREQ(operation_name(AdmissionOperation::Update), "UPDATE");
+  EXPECT_STREQ(operation_name(AdmissionOperation::Delete), "DELETE");
+  EXPECT_STREQ(operation_name(AdmissionOperation::Connect), "CONNECT");
 }
 
 class Selectors : public ::testing::Test {

@@ -1,5 +1,5 @@
 // The AdmissionReview we send, and the checks made of what comes back.
-#include "admission-webhook/admission_review.h"
+#include "admission/webhook/admission_review.h"
 #include "ukube/base64.h"
 #include "ukube/machinery/uuid.h"
 #include "webhook_test_support.h"

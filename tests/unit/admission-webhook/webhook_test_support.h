@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "admission-webhook/dispatcher.h"
-#include "admission-webhook/transport.h"
-#include "admission-webhook/webhook_config.h"
+#include "admission/webhook/dispatcher.h"
+#include "admission/webhook/transport.h"
+#include "admission/webhook/webhook_config.h"
 #include "ukube/types.h"
 
 // Builders shared by the admission webhook unit tests.

@@ -1,5 +1,5 @@
 // default-toleration-seconds: the two NoExecute tolerations, unless already tolerated.
-#include "admission/default_toleration_seconds.h"
+#include "admission/default-toleration-seconds/default_toleration_seconds.h"
 #include "admission_test_support.h"
 
 namespace ukube::admission::testing {

@@ -1,6 +1,6 @@
 // limit-ranger: defaults from LimitRanges, and min / max / ratio refusals with upstream's
 // messages, for containers, pods and claims.
-#include "admission/limit_ranger.h"
+#include "admission/limit-ranger/limit_ranger.h"
 #include "admission_test_support.h"
 
 namespace ukube::admission::testing {

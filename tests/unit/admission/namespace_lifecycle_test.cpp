@@ -1,6 +1,6 @@
 // namespace-lifecycle: upstream's messages for missing and terminating namespaces and
 // immortal ones, from the plugin itself and through the kernel.
-#include "admission/namespace_lifecycle.h"
+#include "admission/namespace-lifecycle/namespace_lifecycle.h"
 #include "admission_test_support.h"
 #include "ukube/informer.h"
 

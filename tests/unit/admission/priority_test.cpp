@@ -1,7 +1,7 @@
 // priority: PriorityClass names resolved to pod priorities, the global default, upstream's
 // refusals, one default only, and the two system classes.
-#include "admission/priority.h"
-#include "admission/system_priority_classes.h"
+#include "admission/priority/priority.h"
+#include "admission/priority/system_priority_classes.h"
 #include "admission_test_support.h"
 
 namespace ukube::admission::testing {

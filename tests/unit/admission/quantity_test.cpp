@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
-#include "admission/resource_list.h"
+#include "ukube/admission/plugin_support.h"
 #include "ukube/machinery/quantity.h"
 
 namespace ukube::admission {

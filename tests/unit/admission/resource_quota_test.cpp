@@ -2,7 +2,7 @@
 // that writes status.hard / status.used and lets usage fall after deletes.
 #include <atomic>
 
-#include "admission/resource_quota.h"
+#include "admission/resource-quota/resource_quota.h"
 #include "admission_test_support.h"
 
 namespace ukube::admission::testing {

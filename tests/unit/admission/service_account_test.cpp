@@ -2,8 +2,8 @@
 // controllers that keep "default" accounts and kube-root-ca.crt in every namespace.
 #include <regex>
 
-#include "admission/service_account.h"
-#include "admission/service_account_controllers.h"
+#include "admission/service-account/service_account.h"
+#include "admission/service-account/service_account_controllers.h"
 #include "admission_test_support.h"
 
 namespace ukube::admission::testing {

@@ -1,9 +1,9 @@
 // The Node authorizer and NodeRestriction: what a kubelet may read and change.
-#include "rbac/node_authorizer.h"
-#include "rbac/node_restriction.h"
-#include "rbac/policy_rule.h"
+#include "admission/node-restriction/node_restriction.h"
+#include "authz-node/node_authorizer.h"
 #include "rbac_test_support.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac::testing {
 namespace {

@@ -11,7 +11,6 @@
 #include <boost/json.hpp>
 
 #include "rbac/rbac_plugin.h"
-#include "rbac/rbac_resources.h"
 #include "registry.h"
 #include "tests/support/eventually.h"
 #include "tests/support/plugin_context.h"
@@ -19,6 +18,7 @@
 #include "tests/unit/builtin-types/builtin_test_support.h"
 #include "ukube/auth.h"
 #include "ukube/client.h"
+#include "ukube/machinery/policy_rule.h"
 
 // Builders for RBAC objects and requests, and a real kernel with the built-in types in
 // which the RBAC plugin can be started and restarted.

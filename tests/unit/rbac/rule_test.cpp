@@ -1,6 +1,6 @@
 // One PolicyRule against one request, form by form.
-#include "rbac/policy_rule.h"
 #include "rbac_test_support.h"
+#include "ukube/machinery/policy_rule.h"
 
 namespace ukube::rbac::testing {
 namespace {

@@ -1,0 +1,5 @@
+// The library's registrar: identity and factory only.
+#include "priority.h"
+#include "ukube/admission/plugin_support.h"
+
+UKUBE_ADMISSION_PLUGIN("priority", ukube::admission::PriorityPlugin)

@@ -1,0 +1,67 @@
+#include "node_authorizer_plugin.h"
+
+#include <boost/json.hpp>
+#include <stdexcept>
+
+#include "ukube/auth.h"
+#include "ukube/controller/informers.h"
+#include "ukube/machinery/identities.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/policy_rule.h"
+
+namespace ukube::rbac {
+namespace {
+
+constexpr auto kSyncTimeout = std::chrono::seconds(60);
+const GroupVersionResource kPods{"", "v1", "pods"};
+const GroupVersionResource kClaims{"", "v1", "persistentvolumeclaims"};
+
+}  // namespace
+
+NodeAuthorizerPlugin::~NodeAuthorizerPlugin() {
+  stop();
+  if (auth_) auth_->remove(uri_);
+}
+
+void NodeAuthorizerPlugin::init(InitContext& ctx) {
+  uri_ = ctx.uri();
+  auto client = ctx.client(machinery::apiserver_identity());
+  graph_ = std::make_shared<NodeGraph>();
+  rules_ = std::make_shared<NodeRules>();
+  auto pods = std::make_unique<Informer>(client, kPods);
+  pods->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_pod(*o); },
+                      [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_pod(*o); },
+                      [g = graph_.get()](const ObjectPtr& o) { g->remove_pod(*o); }});
+  auto claims = std::make_unique<Informer>(client, kClaims);
+  claims->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_claim(*o); },
+                        [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_claim(*o); },
+                        [g = graph_.get()](const ObjectPtr& o) { g->remove_claim(*o); }});
+  auto roles = std::make_unique<Informer>(client, kClusterRoles);
+  auto set_rules = [r = rules_.get()](const ObjectPtr& o) {
+    if (machinery::meta_string(*o, "name") == "system:node") r->set(parse_rules(*o));
+  };
+  roles->add_handlers({set_rules, [set_rules](const ObjectPtr&, const ObjectPtr& o) { set_rules(o); },
+                       [r = rules_.get()](const ObjectPtr& o) {
+                         if (machinery::meta_string(*o, "name") == "system:node") r->set({});
+                       }});
+  informers_.push_back(std::move(pods));
+  informers_.push_back(std::move(claims));
+  informers_.push_back(std::move(roles));
+  auth_ = &ctx.auth();
+  auth_->add_authorizer(uri_, std::make_shared<NodeAuthorizer>(graph_, rules_));
+}
+
+void NodeAuthorizerPlugin::start() {
+  std::vector<const Informer*> all;
+  for (auto& informer : informers_) {
+    informer->start();
+    all.push_back(informer.get());
+  }
+  controller::wait_for_sync(all, kSyncTimeout, "pods, claims and cluster roles for the Node authorizer");
+}
+
+void NodeAuthorizerPlugin::stop() {
+  for (auto& informer : informers_) informer->stop();
+}
+
+}  // namespace ukube::rbac

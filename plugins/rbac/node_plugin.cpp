@@ -1,6 +1,0 @@
-// The library's registrar: identity and factory only; the plugin lives in node_plugins.cpp.
-#include "node_plugins.h"
-#include "ukube/plugin.h"
-
-UKUBE_DEFINE_PLUGIN("ukube.authorizer.v1", "node", ukube::rbac::NodeAuthorizerPlugin, nullptr,
-                    "ukube.types.v1")
