@@ -13,6 +13,7 @@
 #include "schema/meta.h"
 #include "schema/pod.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/conditions.h"
 
 namespace ukube::builtin {
 namespace {
@@ -71,21 +72,9 @@ json::object bind(const json::object& pod, const json::object& binding) {
     for (const auto& a : *ann) dst[a.key()] = a.value();
   }
   // As upstream's binding does: the pod now says it is scheduled.
-  json::value& conditions = child(out_pod, "status")["conditions"];
-  if (!conditions.is_array()) conditions = json::array();
-  json::object scheduled{{"type", "PodScheduled"},
-                         {"status", "True"},
-                         {"lastProbeTime", nullptr},
-                         {"lastTransitionTime", format_time(Clock::now())}};
-  bool replaced = false;
-  for (auto& c : conditions.get_array())
-    if (c.is_object() && string_at(c.get_object(), {"type"}) == "PodScheduled") {
-      if (string_at(c.get_object(), {"status"}) == "True")
-        scheduled["lastTransitionTime"] = c.at("lastTransitionTime");
-      c = scheduled;
-      replaced = true;
-    }
-  if (!replaced) conditions.get_array().push_back(std::move(scheduled));
+  machinery::set_condition(machinery::child_array(child(out_pod, "status"), "conditions"),
+                           {{"type", "PodScheduled"}, {"status", "True"}, {"lastProbeTime", nullptr}},
+                           format_time(Clock::now()));
   return out_pod;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "ukube/machinery/labels.h"
+#include "ukube/machinery/owners.h"
 #include "ukube/machinery/quantity.h"
 
 namespace ukube::scheduler {
@@ -279,15 +280,10 @@ PodInfoPtr parse_pod(std::shared_ptr<const json::object> object, const PriorityR
   pod->labels = parse_labels(meta ? meta->if_contains("labels") : nullptr);
   pod->terminating =
       meta && meta->if_contains("deletionTimestamp") && !meta->at("deletionTimestamp").is_null();
-  if (const auto* owners = arr_at(meta, "ownerReferences"))
-    for (const auto& o : *owners) {
-      const json::object* ref = obj(&o);
-      const json::value* controller = ref ? ref->if_contains("controller") : nullptr;
-      if (controller && controller->is_bool() && controller->get_bool()) {
-        pod->owner_kind = str_at(ref, "kind");
-        pod->owner_uid = str_at(ref, "uid");
-      }
-    }
+  if (const json::object* ref = object ? machinery::controller_of(*object) : nullptr) {
+    pod->owner_kind = str_at(ref, "kind");
+    pod->owner_uid = str_at(ref, "uid");
+  }
 
   pod->node_name = str_at(spec, "nodeName");
   pod->scheduler_name = str_at(spec, "schedulerName");

@@ -1,4 +1,5 @@
 #include "plugins/default_selector.h"
+#include "ukube/machinery/owners.h"
 
 #include <boost/json.hpp>
 #include <map>
@@ -71,15 +72,7 @@ bool well_formed(const json::object& selector) {
 
 // The pod's controller owner reference, if any.
 const json::object* controller_of(const PodInfo& pod) {
-  const json::object* meta = object_at(pod.object.get(), "metadata");
-  const json::value* refs = meta ? meta->if_contains("ownerReferences") : nullptr;
-  if (!refs || !refs->is_array()) return nullptr;
-  for (const auto& r : refs->get_array()) {
-    if (!r.is_object()) continue;
-    const json::value* c = r.get_object().if_contains("controller");
-    if (c && c->is_bool() && c->get_bool()) return &r.get_object();
-  }
-  return nullptr;
+  return pod.object ? machinery::controller_of(*pod.object) : nullptr;
 }
 
 }  // namespace

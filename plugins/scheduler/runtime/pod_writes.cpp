@@ -1,4 +1,5 @@
 #include "runtime/pod_writes.h"
+#include "ukube/machinery/conditions.h"
 #include "ukube/machinery/time.h"
 
 #include <atomic>
@@ -17,24 +18,8 @@ using namespace resources;
 namespace json = boost::json;
 namespace {
 
-const json::array* conditions_of(const PodInfo& pod) {
-  if (!pod.object) return nullptr;
-  const auto* status = pod.object->if_contains("status");
-  if (!status || !status->is_object()) return nullptr;
-  const auto* c = status->get_object().if_contains("conditions");
-  return c && c->is_array() ? &c->get_array() : nullptr;
-}
-
-bool has_type(const json::value& condition, std::string_view type) {
-  const auto* t = condition.is_object() ? condition.get_object().if_contains("type") : nullptr;
-  return t && t->is_string() && t->get_string() == type;
-}
-
 const json::object* condition_of(const PodInfo& pod, std::string_view type) {
-  if (const auto* cs = conditions_of(pod))
-    for (const auto& c : *cs)
-      if (has_type(c, type)) return &c.get_object();
-  return nullptr;
+  return pod.object ? machinery::find_condition(*pod.object, type) : nullptr;
 }
 
 const json::object* pod_scheduled(const PodInfo& pod) {
@@ -46,15 +31,11 @@ std::string str(const json::object* o, const char* key) {
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-// The pod's conditions with the one of `condition`'s type replaced by it.
+// The pod's conditions with `condition` set as upstream sets one.
 json::array with_condition(const PodInfo& pod, json::object condition) {
-  const std::string type(condition.at("type").as_string());
-  json::array out;
-  if (const auto* cs = conditions_of(pod))
-    for (const auto& c : *cs)
-      if (!has_type(c, type)) out.push_back(c);
-  out.push_back(std::move(condition));
-  return out;
+  static const json::object kNoPod;
+  return machinery::with_condition(pod.object ? *pod.object : kNoPod, std::move(condition),
+                                   machinery::now_rfc3339());
 }
 
 // Merge-patches the pod's status; false when the pod is gone.
@@ -98,9 +79,6 @@ bool write_unschedulable_status(Client& client, const PodInfo& pod, const Failur
     json::object condition{{"type", "PodScheduled"},
                            {"status", "False"},
                            {"lastProbeTime", nullptr},
-                           {"lastTransitionTime", current && str(current, "status") == "False"
-                                                      ? json::value(str(current, "lastTransitionTime"))
-                                                      : json::value(machinery::now_rfc3339())},
                            {"reason", failure.reason},
                            {"message", failure.message}};
     status["conditions"] = with_condition(pod, std::move(condition));
@@ -111,10 +89,7 @@ bool write_unschedulable_status(Client& client, const PodInfo& pod, const Failur
 }
 
 void write_scheduled_status(Client& client, const PodInfo& pod) {
-  json::object condition{{"type", "PodScheduled"},
-                         {"status", "True"},
-                         {"lastProbeTime", nullptr},
-                         {"lastTransitionTime", machinery::now_rfc3339()}};
+  json::object condition{{"type", "PodScheduled"}, {"status", "True"}, {"lastProbeTime", nullptr}};
   patch_status(client, pod, {{"conditions", with_condition(pod, std::move(condition))}});
 }
 
@@ -126,8 +101,6 @@ bool write_disruption_target(Client& client, const PodInfo& victim, const std::s
   json::object condition{{"type", "DisruptionTarget"},
                          {"status", "True"},
                          {"lastProbeTime", nullptr},
-                         {"lastTransitionTime", was_true ? json::value(str(current, "lastTransitionTime"))
-                                                         : json::value(machinery::now_rfc3339())},
                          {"reason", "PreemptionByScheduler"},
                          {"message", message}};
   return patch_status(client, victim, {{"conditions", with_condition(victim, std::move(condition))}});
