@@ -1,4 +1,5 @@
 #include "quota_evaluators.h"
+#include "ukube/machinery/pod.h"
 
 #include <algorithm>
 #include <chrono>
@@ -281,15 +282,8 @@ class ObjectCountEvaluator final : public QuotaEvaluator {
 }  // namespace
 
 bool pod_is_best_effort(const json::object& pod) {
-  bool best_effort = true;
-  const json::object empty;
-  const json::object* spec = object_at(pod, {"spec"});
-  for_each_container(spec ? *spec : empty, [&](const json::object& c, bool) {
-    for (const auto* list : {object_at(c, {"resources", "requests"}), object_at(c, {"resources", "limits"})})
-      for (const auto& [name, q] : parse_resource_list(list))
-        if ((name == "cpu" || name == "memory") && q.compare(Quantity()) > 0) best_effort = false;
-  });
-  return best_effort;
+  const auto* spec = object_at(pod, {"spec"});
+  return !spec || machinery::pod_qos_class(*spec) == "BestEffort";
 }
 
 bool pod_counts_for_compute(const json::object& pod) {

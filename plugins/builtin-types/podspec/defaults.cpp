@@ -1,4 +1,5 @@
 #include "podspec/defaults.h"
+#include "ukube/machinery/pod.h"
 
 #include <map>
 
@@ -110,24 +111,6 @@ void ensure_toleration(json::array& list, std::string_view key) {
       {"key", key}, {"operator", "Exists"}, {"effect", "NoExecute"}, {"tolerationSeconds", 300}});
 }
 
-struct Totals {
-  Quantity cpu, memory;
-  bool cpu_set = false, memory_set = false;
-};
-
-void add(Totals& t, const json::object* list) {
-  if (!list) return;
-  for (const auto& [name, field, set] :
-       {std::tuple{"cpu", &t.cpu, &t.cpu_set}, {"memory", &t.memory, &t.memory_set}}) {
-    auto* v = list->if_contains(name);
-    auto q = v ? Quantity::from_json(*v) : std::nullopt;
-    if (q && !q->is_zero()) {
-      *field += *q;
-      *set = true;
-    }
-  }
-}
-
 }  // namespace
 
 std::string default_pull_policy(std::string_view image) {
@@ -176,25 +159,7 @@ void default_pod(json::object& pod) {
 
   auto& status = child(pod, "status");
   set_default(status, "phase", "Pending");
-  set_default(status, "qosClass", json::string(qos_class(spec)));
-}
-
-std::string qos_class(const json::object& spec) {
-  Totals requests, limits;
-  bool every_container_limited = true;
-  for (const char* list : {"containers", "initContainers"}) {
-    for_each_object(array_at(spec, {list}), [&](const json::object& c, size_t) {
-      Totals own;
-      add(own, object_at(c, {"resources", "limits"}));
-      if (!own.cpu_set || !own.memory_set) every_container_limited = false;
-      add(requests, object_at(c, {"resources", "requests"}));
-      add(limits, object_at(c, {"resources", "limits"}));
-    });
-  }
-  if (!requests.cpu_set && !requests.memory_set && !limits.cpu_set && !limits.memory_set) return "BestEffort";
-  if (every_container_limited && requests.cpu == limits.cpu && requests.memory == limits.memory)
-    return "Guaranteed";
-  return "Burstable";
+  set_default(status, "qosClass", json::string(machinery::pod_qos_class(spec)));
 }
 
 }  // namespace ukube::builtin

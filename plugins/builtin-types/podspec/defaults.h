@@ -15,8 +15,6 @@ void default_pod_template(boost::json::object& pod_template);
 // not-ready/unreachable tolerations) and the initial status (phase Pending, QoS class).
 void default_pod(boost::json::object& pod);
 
-// Guaranteed, Burstable or BestEffort, from the containers' requests and limits.
-std::string qos_class(const boost::json::object& spec);
 // Always for images without a tag or with tag latest, else IfNotPresent.
 std::string default_pull_policy(std::string_view image);
 

@@ -2,8 +2,11 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <tuple>
 
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/quantity.h"
 
 namespace ukube::machinery {
 namespace {
@@ -76,7 +79,43 @@ void visit_volumes(const json::array* volumes, const std::string& pod_name,
   }
 }
 
+// cpu and memory summed over containers; `set` once a non-zero amount was seen.
+struct ComputeTotals {
+  Quantity cpu, memory;
+  bool cpu_set = false, memory_set = false;
+
+  void add(const json::object* list) {
+    if (!list) return;
+    for (auto [name, amount, seen] : {std::tuple{"cpu", &cpu, &cpu_set}, {"memory", &memory, &memory_set}}) {
+      const auto* v = list->if_contains(name);
+      auto q = v ? Quantity::from_json(*v) : std::nullopt;
+      if (q && !q->is_zero()) {
+        *amount += *q;
+        *seen = true;
+      }
+    }
+  }
+};
+
 }  // namespace
+
+std::string pod_qos_class(const json::object& spec) {
+  ComputeTotals requests, limits;
+  bool every_container_limited = true;
+  for (const char* list : {"containers", "initContainers"}) {
+    for_each_object(array_at(spec, {list}), [&](const json::object& c, size_t) {
+      ComputeTotals own;
+      own.add(object_at(c, {"resources", "limits"}));
+      if (!own.cpu_set || !own.memory_set) every_container_limited = false;
+      requests.add(object_at(c, {"resources", "requests"}));
+      limits.add(object_at(c, {"resources", "limits"}));
+    });
+  }
+  if (!requests.cpu_set && !requests.memory_set && !limits.cpu_set && !limits.memory_set) return "BestEffort";
+  if (every_container_limited && requests.cpu == limits.cpu && requests.memory == limits.memory)
+    return "Guaranteed";
+  return "Burstable";
+}
 
 void visit_pod_references(const json::object& pod,
                           const std::function<void(PodReference, const std::string&)>& visit) {

@@ -19,4 +19,9 @@ UKUBE_MACHINERY_API void visit_pod_references(
     const boost::json::object& pod,
     const std::function<void(PodReference kind, const std::string& name)>& visit);
 
+// The pod's QoS class as upstream computes it from its containers' and init containers'
+// cpu and memory: "BestEffort" with no requests or limits, "Guaranteed" when every
+// container limits both and the requests equal the limits, else "Burstable".
+UKUBE_MACHINERY_API std::string pod_qos_class(const boost::json::object& pod_spec);
+
 }  // namespace ukube::machinery
