@@ -266,8 +266,9 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
       meta["name"] = t.name;
     }
   }
+  const std::string now = machinery::now_rfc3339();
   meta["uid"] = machinery::new_uuid();
-  meta["creationTimestamp"] = machinery::now_rfc3339();
+  meta["creationTimestamp"] = now;
   meta["generation"] = 1;
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
@@ -277,7 +278,7 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   t.key = key_for(type, t.ns, t.name);
   if (track)
     track_update(nullptr, object, SchemaView(type.schema.get()),
-                 {manager_of(t, options), type.api_version(), t.subresource, machinery::now_rfc3339()});
+                 {manager_of(t, options), type.api_version(), t.subresource, now});
 
   ObjectTemplate encoded = make_template(object);
   if (options.dry_run) {

@@ -19,8 +19,8 @@ bool matches(const NodeSelectorTerm& term, const Labels& labels, std::string_vie
     if (!matches(r, labels)) return false;
   for (const auto& r : term.fields) {
     if (r.key != "metadata.name") return false;
-    // metadata.name is the one field a term can name: matched as a label of that key.
-    if (!machinery::matches(r, Labels({{r.key, std::string(node_name)}}))) return false;
+    // metadata.name is the one field a term can name.
+    if (!machinery::matches_value(r, node_name)) return false;
   }
   return true;
 }

@@ -571,6 +571,10 @@ bool matches(const Requirement& r, const Labels& labels) {
   });
 }
 
+bool matches_value(const Requirement& r, std::string_view value) {
+  return requirement_matches(r, [&](std::string_view) -> std::optional<std::string_view> { return value; });
+}
+
 bool matches(const LabelSelector& selector, const Labels& labels) {
   return selector_matches(selector, [&](std::string_view key) -> std::optional<std::string_view> {
     if (const auto* v = labels.find(key)) return std::string_view(*v);
@@ -584,12 +588,6 @@ bool matches(const LabelSelector& selector, const boost::json::object* labels) {
     if (!v || !v->is_string()) return std::nullopt;
     return string_of(*v);
   });
-}
-
-const Requirement* find_requirement(const LabelSelector& selector, std::string_view key) {
-  for (const auto& r : selector.requirements)
-    if (r.key == key) return &r;
-  return nullptr;
 }
 
 Labels to_labels(const boost::json::object* labels) {

@@ -574,4 +574,16 @@ TEST(SelectorString, RendersLikeUpstream) {
   EXPECT_EQ(ukube::machinery::selector_string(nullptr), "<none>");
 }
 
+// A requirement against a field's single value, as node selector matchFields use it.
+TEST(Requirement, MatchesOneValue) {
+  using ukube::Requirement;
+  using ukube::SelectorOp;
+  EXPECT_TRUE(
+      ukube::machinery::matches_value(Requirement{"metadata.name", SelectorOp::In, {"n1", "n2"}}, "n2"));
+  EXPECT_FALSE(ukube::machinery::matches_value(Requirement{"metadata.name", SelectorOp::In, {"n1"}}, "n2"));
+  EXPECT_TRUE(ukube::machinery::matches_value(Requirement{"metadata.name", SelectorOp::NotIn, {"n1"}}, "n2"));
+  EXPECT_FALSE(
+      ukube::machinery::matches_value(Requirement{"metadata.name", SelectorOp::DoesNotExist, {}}, "n2"));
+}
+
 }  // namespace

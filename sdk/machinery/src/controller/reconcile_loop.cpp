@@ -61,7 +61,6 @@ void ReconcileLoop::run() {
     } catch (const std::exception& e) {
       if (log_) log_->warn("{}: reconciling {} failed: {}", settings_.name, *key, e.what());
     }
-    ++reconciles_;
     switch (result.next) {
       case Result::Next::Retry: queue_.add_rate_limited(*key); break;
       case Result::Next::RequeueAfter:

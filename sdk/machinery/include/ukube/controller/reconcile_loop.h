@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -62,7 +61,6 @@ class UKUBE_MACHINERY_API ReconcileLoop {
 
   // Every key added has been reconciled successfully since it was last added.
   bool idle() const;
-  uint64_t reconciles() const { return reconciles_; }
 
  private:
   void run();
@@ -75,7 +73,6 @@ class UKUBE_MACHINERY_API ReconcileLoop {
   mutable std::mutex mutex_;
   std::map<std::string, uint64_t> pending_;  // key → times added, until reconciled after the last
   std::vector<std::thread> workers_;
-  std::atomic<uint64_t> reconciles_{0};
 };
 
 }  // namespace ukube::controller

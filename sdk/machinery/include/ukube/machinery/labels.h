@@ -45,11 +45,11 @@ UKUBE_MACHINERY_API std::string to_string(const Requirement& requirement);
 UKUBE_MACHINERY_API std::string selector_string(const boost::json::object* selector);
 
 UKUBE_MACHINERY_API bool matches(const Requirement& requirement, const Labels& labels);
+// The requirement against the one value its key has (a field such as metadata.name).
+UKUBE_MACHINERY_API bool matches_value(const Requirement& requirement, std::string_view value);
 UKUBE_MACHINERY_API bool matches(const LabelSelector& selector, const Labels& labels);
 // Against a JSON label map (metadata.labels), without copying it; null: no labels.
 UKUBE_MACHINERY_API bool matches(const LabelSelector& selector, const boost::json::object* labels);
-// Whether the selector names `key` at all (upstream's RequiresExactMatch / Requirements scan).
-UKUBE_MACHINERY_API const Requirement* find_requirement(const LabelSelector& selector, std::string_view key);
 
 // A JSON label map as Labels (non-string values are skipped); null: no labels.
 UKUBE_MACHINERY_API Labels to_labels(const boost::json::object* labels);
