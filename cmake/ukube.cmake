@@ -42,7 +42,8 @@ endfunction()
 # ukube_plugin(<name> SOURCES ... [PROTOS ...] [LIBS ...])
 # One plugin folder: its code as the object library <name>-objects, which tests link so
 # they exercise the very objects the plugin is made of, and lib/ukube/plugins/<name>.so
-# made of those objects and the folder's plugin.cpp (the registrar). A plugin sees
+# made of those objects and the folder's plugin.cpp (the registrar). The objects compile
+# against libukube-core's interface only; the .so links libukube-core, a test libukube-kernel.a. A plugin sees
 # plugin-api, sdk/machinery and its own folder; shared code lives in sdk/machinery.
 function(ukube_plugin name)
   cmake_parse_arguments(P "" "" "SOURCES;PROTOS;LIBS" ${ARGN})
@@ -51,7 +52,7 @@ function(ukube_plugin name)
     ukube_plugin_protos(${name}-objects ${P_PROTOS})
   endif()
   target_include_directories(${name}-objects PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(${name}-objects PUBLIC ukube-core ukube-machinery ukube-runtime ${P_LIBS})
+  target_link_libraries(${name}-objects PUBLIC ukube-core-interface ukube-runtime ${P_LIBS})
   set_target_properties(${name}-objects PROPERTIES CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   ukube_add_plugin(${name} SOURCES plugin.cpp LIBS ${name}-objects)
 endfunction()

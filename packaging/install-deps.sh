@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build ccache g++ pkg-config clang-format
+  cmake ninja-build ccache g++ lld pkg-config clang-format
   # libraries
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev

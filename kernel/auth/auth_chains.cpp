@@ -1,5 +1,6 @@
 #include "kernel/auth/auth_chains.h"
 
+#include <spdlog/logger.h>
 #include <algorithm>
 #include <mutex>
 

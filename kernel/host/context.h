@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel/host/services.h"
+#include "kernel/host/shared_informers.h"
 #include "ukube/plugin.h"
 
 namespace ukube::host {
@@ -26,7 +27,8 @@ class Context final : public InitContext {
  public:
   Context(std::string uri, std::shared_ptr<const google::protobuf::Message> config,
           std::filesystem::path state_dir, std::filesystem::path data_dir,
-          std::shared_ptr<spdlog::logger> logger, const KernelServices& services, const PluginLookup& lookup);
+          std::shared_ptr<spdlog::logger> logger, const KernelServices& services, const PluginLookup& lookup,
+          SharedInformers& informers);
 
   const std::string& uri() const override { return uri_; }
   const google::protobuf::Message& config() const override;
@@ -39,6 +41,7 @@ class Context final : public InitContext {
   AuthChains& auth() const override;
   RequestPipeline& pipeline() const override;
   std::shared_ptr<Client> client(const UserInfo& user) const override;
+  InformerFactory& informers() const override { return informers_.get(uri_); }
   Plugin* find(const std::string& uri_or_id) const override { return lookup_.find(uri_or_id); }
   std::vector<Plugin*> all() const override { return lookup_.all(); }
 
@@ -59,6 +62,7 @@ class Context final : public InitContext {
   std::shared_ptr<spdlog::logger> logger_;
   const KernelServices& services_;
   const PluginLookup& lookup_;
+  SharedInformers& informers_;
 };
 
 }  // namespace ukube::host

@@ -135,7 +135,7 @@ void Host::create_and_init(Slot& slot) {
 
   const PluginLookup& lookup = *this;  // the base is private: only contexts see it
   auto context = std::make_unique<Context>(slot.uri, slot.config, dir, data_dir_, log_->clone(slot.uri),
-                                           services_, lookup);
+                                           services_, lookup, informers_);
   std::unique_ptr<Plugin> instance = slot.descriptor->create();
   if (!instance) throw std::runtime_error("its descriptor's create() returned no plugin");
   Plugin* plugin = instance.get();
@@ -232,6 +232,8 @@ void Host::start() {
 void Host::stop() {
   std::lock_guard lock(lifecycle_mutex_);
   shut_down(slots_);
+  // No plugin holds a handler any more: the shared informers can go.
+  informers_.shutdown();
   started_ = false;
 }
 

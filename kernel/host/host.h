@@ -86,6 +86,7 @@ class Host final : private PluginLookup {
   DaemonConfig config_;
   Catalog catalog_;
   KernelServices services_;
+  SharedInformers informers_{services_};  // after services_, which it reads
   std::shared_ptr<spdlog::logger> log_;
   std::filesystem::path data_dir_;  // absolute, fixed for the life of the host
 

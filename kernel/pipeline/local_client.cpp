@@ -25,6 +25,16 @@ class LocalWatchStream final : public WatchStream {
   }
   bool done() const override { return raw_->done(); }
   void stop() override { raw_->stop(); }
+  std::vector<WatchEvent> poll(size_t max_events) override {
+    std::vector<WatchEvent> events;
+    for (auto& e : raw_->poll(max_events)) events.push_back(WatchEvent{e.type, decode(e.object)});
+    return events;
+  }
+  // The watch bus wakes us: shared informers need no thread of their own to wait.
+  bool on_ready(std::function<void()> notify) override {
+    raw_->on_ready(std::move(notify));
+    return true;
+  }
 
  private:
   std::unique_ptr<RawWatch> raw_;

@@ -3,7 +3,7 @@
 #include <memory>
 #include <span>
 
-#include <spdlog/logger.h>
+#include <spdlog/fwd.h>
 
 #include "kernel/store/value_encryption.h"
 #include "ukube/store.h"

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include <spdlog/logger.h>
+#include <spdlog/fwd.h>
 
 #include "kernel/store/adaptive_mutex.h"
 #include "kernel/store/data_dir.h"

@@ -1,4 +1,5 @@
 // Background work of the embedded store: snapshots and compaction.
+#include <spdlog/logger.h>
 #include <shared_mutex>
 #include <system_error>
 

@@ -1,4 +1,5 @@
 // Write path of the embedded store: sequencing, group commit, completion.
+#include <spdlog/logger.h>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>

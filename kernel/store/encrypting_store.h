@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include <spdlog/logger.h>
+#include <spdlog/fwd.h>
 
 #include "kernel/store/value_encryption.h"
 #include "ukube/store.h"

@@ -1,5 +1,6 @@
 #include "kernel/store/recovery.h"
 
+#include <spdlog/logger.h>
 #include <chrono>
 #include <system_error>
 #include <vector>

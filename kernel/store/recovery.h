@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include <spdlog/logger.h>
+#include <spdlog/fwd.h>
 
 #include "kernel/store/mvcc_index.h"
 

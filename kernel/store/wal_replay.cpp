@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 
+#include <spdlog/logger.h>
 #include <algorithm>
 #include <cstring>
 #include <optional>

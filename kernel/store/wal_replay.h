@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include <spdlog/logger.h>
+#include <spdlog/fwd.h>
 
 #include "kernel/store/data_dir.h"
 #include "kernel/store/record_format.h"

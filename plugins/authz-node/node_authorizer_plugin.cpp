@@ -5,7 +5,7 @@
 
 #include "ukube/auth.h"
 #include "ukube/controller/informers.h"
-#include "ukube/machinery/identities.h"
+#include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/policy_rule.h"
 
@@ -25,43 +25,41 @@ NodeAuthorizerPlugin::~NodeAuthorizerPlugin() {
 
 void NodeAuthorizerPlugin::init(InitContext& ctx) {
   uri_ = ctx.uri();
-  auto client = ctx.client(machinery::apiserver_identity());
   graph_ = std::make_shared<NodeGraph>();
   rules_ = std::make_shared<NodeRules>();
-  auto pods = std::make_unique<Informer>(client, kPods);
-  pods->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_pod(*o); },
-                      [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_pod(*o); },
-                      [g = graph_.get()](const ObjectPtr& o) { g->remove_pod(*o); }});
-  auto claims = std::make_unique<Informer>(client, kClaims);
-  claims->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_claim(*o); },
-                        [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_claim(*o); },
-                        [g = graph_.get()](const ObjectPtr& o) { g->remove_claim(*o); }});
-  auto roles = std::make_unique<Informer>(client, kClusterRoles);
+  auto pods = ctx.informers().informer(kPods);
+  registrations_.push_back(
+      pods->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_pod(*o); },
+                          [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_pod(*o); },
+                          [g = graph_.get()](const ObjectPtr& o) { g->remove_pod(*o); }}));
+  auto claims = ctx.informers().informer(kClaims);
+  registrations_.push_back(
+      claims->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_claim(*o); },
+                            [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_claim(*o); },
+                            [g = graph_.get()](const ObjectPtr& o) { g->remove_claim(*o); }}));
+  auto roles = ctx.informers().informer(kClusterRoles);
   auto set_rules = [r = rules_.get()](const ObjectPtr& o) {
     if (machinery::meta_string(*o, "name") == "system:node") r->set(parse_rules(*o));
   };
-  roles->add_handlers({set_rules, [set_rules](const ObjectPtr&, const ObjectPtr& o) { set_rules(o); },
-                       [r = rules_.get()](const ObjectPtr& o) {
-                         if (machinery::meta_string(*o, "name") == "system:node") r->set({});
-                       }});
-  informers_.push_back(std::move(pods));
-  informers_.push_back(std::move(claims));
-  informers_.push_back(std::move(roles));
+  registrations_.push_back(
+      roles->add_handlers({set_rules, [set_rules](const ObjectPtr&, const ObjectPtr& o) { set_rules(o); },
+                           [r = rules_.get()](const ObjectPtr& o) {
+                             if (machinery::meta_string(*o, "name") == "system:node") r->set({});
+                           }}));
+  informers_ = {std::move(pods), std::move(claims), std::move(roles)};
   auth_ = &ctx.auth();
   auth_->add_authorizer(uri_, std::make_shared<NodeAuthorizer>(graph_, rules_));
 }
 
 void NodeAuthorizerPlugin::start() {
   std::vector<const Informer*> all;
-  for (auto& informer : informers_) {
-    informer->start();
-    all.push_back(informer.get());
-  }
+  for (auto& informer : informers_) all.push_back(informer.get());
   controller::wait_for_sync(all, kSyncTimeout, "pods, claims and cluster roles for the Node authorizer");
 }
 
 void NodeAuthorizerPlugin::stop() {
-  for (auto& informer : informers_) informer->stop();
+  // The shared informers run on for other plugins; ours stop calling us.
+  registrations_.clear();
 }
 
 }  // namespace ukube::rbac

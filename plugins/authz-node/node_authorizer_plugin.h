@@ -26,7 +26,8 @@ class NodeAuthorizerPlugin final : public Plugin {
   std::string uri_;
   std::shared_ptr<NodeGraph> graph_;
   std::shared_ptr<NodeRules> rules_;
-  std::vector<std::unique_ptr<Informer>> informers_;
+  std::vector<std::shared_ptr<Informer>> informers_;  // shared with other plugins
+  std::vector<InformerRegistration> registrations_;
 };
 
 }  // namespace ukube::rbac

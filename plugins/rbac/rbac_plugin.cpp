@@ -7,6 +7,7 @@
 #include "rbac_authorizer.h"
 #include "ukube/auth.h"
 #include "ukube/controller/informers.h"
+#include "ukube/informer_factory.h"
 #include "ukube/machinery/identities.h"
 #include "ukube/machinery/policy_rule.h"
 #include "ukube/types.h"
@@ -40,14 +41,14 @@ void RbacPlugin::init(InitContext& ctx) {
       {RbacKind::RoleBinding, kRoleBindings},
       {RbacKind::ClusterRoleBinding, kClusterRoleBindings}};
   for (const auto& [kind, gvr] : kinds) {
-    auto informer = std::make_unique<Informer>(client_, gvr);
-    informer->add_handlers(
+    auto informer = ctx.informers().informer(gvr);
+    registrations_.push_back(informer->add_handlers(
         {[index = index_.get(), kind](const ObjectPtr& o) { index->put(kind, *o); },
          [index = index_.get(), kind](const ObjectPtr&, const ObjectPtr& o) { index->put(kind, *o); },
-         [index = index_.get(), kind](const ObjectPtr& o) { index->remove(kind, *o); }});
+         [index = index_.get(), kind](const ObjectPtr& o) { index->remove(kind, *o); }}));
     if (kind == RbacKind::ClusterRole) {
       aggregation_ = std::make_unique<AggregationController>(client_, *informer, log_);
-      informer->add_handlers(aggregation_->handlers());
+      registrations_.push_back(informer->add_handlers(aggregation_->handlers()));
     }
     informers_.push_back(std::move(informer));
   }
@@ -57,7 +58,6 @@ void RbacPlugin::init(InitContext& ctx) {
 }
 
 void RbacPlugin::start() {
-  for (auto& informer : informers_) informer->start();
   report_ = ensure_bootstrap_policy(*client_, log_.get());
   if (log_)
     log_->info("bootstrap policy: {} created, {} updated, {} recreated, {} left alone (autoupdate=false)",
@@ -71,8 +71,9 @@ void RbacPlugin::start() {
 }
 
 void RbacPlugin::stop() {
+  // The shared informers run on for other plugins; ours stop calling us.
+  registrations_.clear();
   if (aggregation_) aggregation_->stop();
-  for (auto& informer : informers_) informer->stop();
 }
 
 bool RbacPlugin::synced() const {

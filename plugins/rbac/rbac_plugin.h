@@ -45,7 +45,8 @@ class RbacPlugin final : public Plugin {
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<Client> client_;
   std::shared_ptr<PolicyIndex> index_;
-  std::vector<std::unique_ptr<Informer>> informers_;
+  std::vector<std::shared_ptr<Informer>> informers_;  // shared with other plugins
+  std::vector<InformerRegistration> registrations_;
   std::unique_ptr<AggregationController> aggregation_;
   BootstrapReport report_;
 };

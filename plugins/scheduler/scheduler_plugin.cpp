@@ -4,6 +4,7 @@
 
 #include "scheduler/config.pb.h"
 #include "ukube/auth.h"
+#include "ukube/informer_factory.h"
 
 namespace ukube::scheduler {
 
@@ -22,7 +23,8 @@ void SchedulerPlugin::start() {
   // kube-scheduler's own identity, authorized by RBAC (system:kube-scheduler and
   // system:volume-scheduler) like any other client.
   auto client = ctx_->client(UserInfo{"system:kube-scheduler", "", {"system:authenticated"}, {}});
-  service_ = std::make_unique<SchedulerService>(client, registry_, settings_, ctx_->logger());
+  service_ =
+      std::make_unique<SchedulerService>(client, registry_, settings_, ctx_->logger(), &ctx_->informers());
   service_->start();
 }
 

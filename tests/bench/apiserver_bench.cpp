@@ -40,6 +40,8 @@
 #include <thread>
 #include <vector>
 
+#include "ukube/testing/temp_dir.h"
+
 extern char** environ;
 
 namespace {
@@ -67,28 +69,21 @@ std::mutex g_cleanup_mu;
 std::vector<fs::path> g_scratch_dirs;
 std::atomic<pid_t> g_children[4];
 
+// A TempDir that the signal watcher also removes when the run is interrupted.
 class ScratchDir {
  public:
-  explicit ScratchDir(const std::string& tag) {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/ukube-bench-" + tag + "-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
-    path_ = pattern;
+  explicit ScratchDir(const std::string& tag) : dir_("bench-" + tag) {
     std::lock_guard lock(g_cleanup_mu);
-    g_scratch_dirs.push_back(path_);
+    g_scratch_dirs.push_back(dir_.path());
   }
   ~ScratchDir() {
-    {
-      std::lock_guard lock(g_cleanup_mu);
-      std::erase(g_scratch_dirs, path_);
-    }
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
+    std::lock_guard lock(g_cleanup_mu);
+    std::erase(g_scratch_dirs, dir_.path());
   }
-  const fs::path& path() const { return path_; }
+  const fs::path& path() const { return dir_.path(); }
 
  private:
-  fs::path path_;
+  ukube::testing::TempDir dir_;  // removes the directory after the destructor's body
 };
 
 // ---------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 // (DESIGN.md §8: every performance claim is a benchmark that prints its figure).
 #include <fcntl.h>
 #include <malloc.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <spdlog/sinks/null_sink.h>
@@ -21,11 +20,11 @@
 #include <random>
 #include <semaphore>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "kernel/store/embedded_store.h"
+#include "ukube/testing/temp_dir.h"
 
 #ifdef UKUBE_BENCH_WATCH
 #include "bench_watch.h"
@@ -34,6 +33,7 @@
 namespace {
 
 using namespace ukube::store;
+using ukube::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kValueSize = 1024;
@@ -41,24 +41,6 @@ constexpr size_t kValueSize = 1024;
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag) {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/ukube-bench-" + tag + "-XXXXXX";
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::shared_ptr<spdlog::logger> quiet_logger() {
   static auto logger =
@@ -125,7 +107,7 @@ std::string fmt2(const char* format, double a, double b) {
 
 // The disk's own fdatasync latency, for reading the throughput figures.
 double fdatasync_latency_us() {
-  ScratchDir dir("fsync");
+  TempDir dir("bench-fsync");
   int fd = ::open((dir.path() / "probe").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   std::string block(16 * 1024, 'x');
   constexpr int kRounds = 200;
@@ -140,7 +122,7 @@ double fdatasync_latency_us() {
 
 // Blocking creates from `threads` threads for `duration`; returns creates per second.
 void bench_blocking_creates(int threads, double duration) {
-  ScratchDir dir("create");
+  TempDir dir("bench-create");
   auto store = open_store(dir.path());
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> done{0};
@@ -196,7 +178,7 @@ uint64_t run_async_writers(Store& store, int threads, int in_flight, uint64_t pe
 }
 
 void bench_async_creates(double duration) {
-  ScratchDir dir("async");
+  TempDir dir("bench-async");
   auto store = open_store(dir.path());
   std::atomic<bool> stop{false};
   auto start = Clock::now();
@@ -219,7 +201,7 @@ void bench_async_creates(double duration) {
 void bench_memory_and_reads() {
   constexpr uint64_t kObjects = 200'000;
   constexpr uint64_t kBig = 10'000;
-  ScratchDir dir("reads");
+  TempDir dir("bench-reads");
   auto key_of = [&](uint64_t i) {
     char buf[64];
     if (i < kBig) {
@@ -303,7 +285,7 @@ void drop_from_page_cache(const std::filesystem::path& dir) {
 
 void bench_recovery() {
   constexpr uint64_t kObjects = 1'000'000;
-  ScratchDir dir("recovery");
+  TempDir dir("bench-recovery");
   uintmax_t on_disk = 0;
   {
     // Loaded without fsync to save time: the files are byte for byte what a durable load

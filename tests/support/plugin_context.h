@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/support/test_kernel.h"
+#include "ukube/informer_factory.h"
 #include "ukube/plugin.h"
 
 // An InitContext over a TestKernel, so unit tests can init and start a plugin's class
@@ -37,6 +38,11 @@ class PluginContext final : public InitContext {
     last_user = user.name;
     return kernel_.client(user);
   }
+  // One factory per context, made on first use, reading as the test admin.
+  InformerFactory& informers() const override {
+    if (!informers_) informers_ = std::make_unique<SharedInformerFactory>(kernel_.client());
+    return *informers_;
+  }
   Plugin* find(const std::string&) const override { return nullptr; }
   std::vector<Plugin*> all() const override { return {}; }
 
@@ -47,6 +53,7 @@ class PluginContext final : public InitContext {
   std::string uri_;
   std::filesystem::path dir_;
   const google::protobuf::Message* config_;
+  mutable std::unique_ptr<SharedInformerFactory> informers_;
 };
 
 }  // namespace ukube::testing

@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "kernel/auth/auth_chains.h"
@@ -15,18 +14,11 @@
 #include "kernel/store/embedded_store.h"
 #include "kernel/store/forwarding_sink.h"
 #include "kernel/watch/history_watch_bus.h"
+#include "ukube/testing/temp_dir.h"
 
 // A whole kernel in a temp dir (store without fsync, bus, registry, pipeline) with a few
 // test types, for tests of everything built on the pipeline.
 namespace ukube::testing {
-
-inline std::filesystem::path make_temp_dir(const std::string& tag) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ukube-" + tag + "-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
 inline const GroupVersionResource kWidgets{"example.com", "v1", "widgets"};
@@ -158,6 +150,12 @@ inline object deployment() {
                                   {"readyReplicas", scalar("integer")},
                                   {"conditions", map_list(condition, {"type"})}})}});
 }
+
+// One shared instance, for SchemaView, which keeps a pointer to the schema.
+inline const object& deployment_instance() {
+  static const object s = deployment();
+  return s;
+}
 }  // namespace schema
 
 inline std::string spec_string(const boost::json::object& o, const char* field) {
@@ -240,10 +238,9 @@ inline UserInfo test_admin() {
 
 class TestKernel {
  public:
-  explicit TestKernel(size_t history = watch::HistoryWatchBus::kDefaultHistoryCapacity)
-      : dir_(make_temp_dir("kernel")) {
+  explicit TestKernel(size_t history = watch::HistoryWatchBus::kDefaultHistoryCapacity) : dir_("kernel") {
     store::EmbeddedStoreOptions options;
-    options.data_dir = dir_;
+    options.data_dir = dir_.path();
     options.sink = &sink_;
     options.fsync = false;
     store_ = store::EmbeddedStore::open(options);
@@ -255,8 +252,6 @@ class TestKernel {
   ~TestKernel() {
     store_.reset();
     bus_->shutdown();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   std::shared_ptr<Client> client(UserInfo user = test_admin()) {
@@ -269,7 +264,7 @@ class TestKernel {
   pipeline::KernelPipeline& pipeline() { return *pipeline_; }
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_;  // first: removed after everything that writes into it
   store::ForwardingSink sink_;
   std::unique_ptr<store::EmbeddedStore> store_;
   std::unique_ptr<watch::HistoryWatchBus> bus_;

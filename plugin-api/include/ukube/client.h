@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,7 +80,7 @@ struct DeleteOptions {
 };
 
 enum class WatchEventType { Added, Modified, Deleted, Bookmark, Error };
-std::string_view to_string(WatchEventType type);
+UKUBE_API std::string_view to_string(WatchEventType type);
 
 struct WatchEvent {
   WatchEventType type = WatchEventType::Added;
@@ -94,6 +95,15 @@ class UKUBE_API WatchStream {
   virtual std::optional<WatchEvent> next(std::chrono::milliseconds timeout) = 0;
   virtual bool done() const = 0;
   virtual void stop() = 0;
+
+  // For event loops that drive many streams from a few threads (shared informers).
+  // The events ready now, at most `max_events`, without blocking; empty when none. The
+  // default asks next() with no wait.
+  virtual std::vector<WatchEvent> poll(size_t max_events);
+  // Asks to be told when poll() may have news or the stream ended. `notify` runs on
+  // another component's thread (a writer's): it must be quick and must not destroy the
+  // stream. Returns false when this stream cannot notify (the default): poll it on a timer.
+  virtual bool on_ready(std::function<void()> notify);
 };
 
 class UKUBE_API Client {

@@ -27,6 +27,7 @@ class WatchBus;
 }
 class TypeRegistry;
 class Client;
+class InformerFactory;
 class AuthChains;
 class RequestPipeline;
 struct UserInfo;
@@ -64,6 +65,10 @@ class UKUBE_API InitContext {
   virtual RequestPipeline& pipeline() const = 0;
   // A Client acting as `user` through the full request pipeline.
   virtual std::shared_ptr<Client> client(const UserInfo& user) const = 0;
+  // The process's shared informers (ukube/informer_factory.h): one cache and one watch
+  // per resource for all plugins, reading as the kernel's loopback identity. Writes go
+  // through client() under the plugin's own identity.
+  virtual InformerFactory& informers() const = 0;
 
   // Initialised plugins by URI or by id; null when absent or of another kind.
   virtual Plugin* find(const std::string& uri_or_id) const = 0;

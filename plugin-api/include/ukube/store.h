@@ -108,7 +108,8 @@ class UKUBE_API StoreError : public std::runtime_error {
   Code code_;
 };
 
-// Every backend (embedded, etcd) implements this and passes tests/unit/store/conformance.
+// Every backend (embedded, etcd) implements this and passes the store conformance suite
+// (sdk/testing: ukube/testing/store_conformance.h).
 class UKUBE_API Store {
  public:
   virtual ~Store();
@@ -133,6 +134,6 @@ class UKUBE_API Store {
   WriteResult remove(std::string_view key, int64_t expected_mod_revision = 0);
 };
 
-std::string_view to_string(WriteStatus status);
+UKUBE_API std::string_view to_string(WriteStatus status);
 
 }  // namespace ukube::store

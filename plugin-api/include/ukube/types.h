@@ -18,7 +18,7 @@ namespace ukube {
 
 struct UserInfo;  // ukube/auth.h
 
-struct GroupVersionResource {
+struct UKUBE_API GroupVersionResource {
   std::string group;  // "" for the core group
   std::string version;
   std::string resource;  // plural
@@ -99,7 +99,7 @@ struct SelectableField {
   FieldGetter get;
 };
 
-struct TypeInfo {
+struct UKUBE_API TypeInfo {
   std::string group;
   std::string version;
   std::string kind;

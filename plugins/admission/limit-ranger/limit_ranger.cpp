@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <limits>
+#include "ukube/informer_factory.h"
 
 namespace ukube::admission {
 namespace {
@@ -302,26 +303,27 @@ void LimitRangerPlugin::init(InitContext& ctx) {
     throw std::runtime_error(
         "limitranges are not a registered type; enable ukube.types.v1.builtin in the config");
   auto client = ctx.client(apiserver_identity());
-  informer_ = std::make_shared<Informer>(client, kLimitRanges);
-  informer_->add_indexer("namespace",
-                         [](const json::object& o) { return std::vector<std::string>{namespace_of(o)}; });
+  informer_ = ctx.informers().informer(kLimitRanges);
+  index_ = informer_->add_indexer(
+      "namespace", [](const json::object& o) { return std::vector<std::string>{namespace_of(o)}; });
   auto ranger = std::make_shared<LimitRanger>(client, informer_);
   std::weak_ptr<LimitRanger> weak = ranger;
   auto forget = [weak](const ObjectPtr& o) {
     if (auto r = weak.lock()) r->forget(namespace_of(*o));
   };
-  informer_->add_handlers({forget, [forget](const ObjectPtr&, const ObjectPtr& o) { forget(o); }, forget});
+  handlers_ = informer_->add_handlers(
+      {forget, [forget](const ObjectPtr&, const ObjectPtr& o) { forget(o); }, forget});
   join_chain(ctx, ranger);
 }
 
 void LimitRangerPlugin::start() {
-  informer_->start();
   if (!informer_->wait_for_sync(kReadyWait) && log_)
     log_->warn("limit ranges not listed yet; requests wait for them");
 }
 
 void LimitRangerPlugin::stop_workers() {
-  if (informer_) informer_->stop();
+  // The shared informers run on for other plugins; ours stop calling us.
+  handlers_.reset();
 }
 
 }  // namespace ukube::admission

@@ -64,7 +64,8 @@ class LimitRangerPlugin final : public AdmissionPluginShell {
 
  private:
   void stop_workers() override;
-  std::shared_ptr<Informer> informer_;
+  std::shared_ptr<Informer> informer_;  // shared with other plugins
+  InformerRegistration index_, handlers_;
 };
 
 }  // namespace ukube::admission

@@ -1,6 +1,7 @@
 #include "namespace_lifecycle.h"
 
 #include <spdlog/logger.h>
+#include "ukube/informer_factory.h"
 
 namespace ukube::admission {
 namespace {
@@ -97,18 +98,15 @@ void NamespaceLifecyclePlugin::init(InitContext& ctx) {
     throw std::runtime_error(
         "namespaces are not a registered type; enable ukube.types.v1.builtin in the config");
   auto client = ctx.client(apiserver_identity());
-  namespaces_ = std::make_shared<Informer>(client, kNamespaces);
+  namespaces_ = ctx.informers().informer(kNamespaces);
   join_chain(ctx, std::make_shared<NamespaceLifecycle>(client, namespaces_));
 }
 
 void NamespaceLifecyclePlugin::start() {
-  namespaces_->start();
   if (!namespaces_->wait_for_sync(kReadyWait) && log_)
     log_->warn("namespaces not listed yet; requests wait for them");
 }
 
-void NamespaceLifecyclePlugin::stop_workers() {
-  if (namespaces_) namespaces_->stop();
-}
+void NamespaceLifecyclePlugin::stop_workers() {}
 
 }  // namespace ukube::admission

@@ -47,8 +47,8 @@ class NamespaceLifecyclePlugin final : public AdmissionPluginShell {
   void start() override;
 
  private:
-  void stop_workers() override;
-  std::shared_ptr<Informer> namespaces_;
+  void stop_workers() override;           // nothing: it only reads a shared informer
+  std::shared_ptr<Informer> namespaces_;  // shared with other plugins
 };
 
 }  // namespace ukube::admission

@@ -6,7 +6,7 @@
 #include "node_restriction.h"
 #include "ukube/auth.h"
 #include "ukube/controller/informers.h"
-#include "ukube/machinery/identities.h"
+#include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
 
 namespace ukube::rbac {
@@ -25,9 +25,8 @@ NodeRestrictionPlugin::~NodeRestrictionPlugin() {
 
 void NodeRestrictionPlugin::init(InitContext& ctx) {
   uri_ = ctx.uri();
-  auto client = ctx.client(machinery::apiserver_identity());
-  pods_ = std::make_unique<Informer>(client, kPods);
-  nodes_ = std::make_unique<Informer>(client, kNodes);
+  pods_ = ctx.informers().informer(kPods);
+  nodes_ = ctx.informers().informer(kNodes);
   auto pod_on = [pods = pods_.get()](
                     const std::string& ns,
                     const std::string& name) -> std::optional<std::pair<std::string, std::string>> {
@@ -47,14 +46,10 @@ void NodeRestrictionPlugin::init(InitContext& ctx) {
 }
 
 void NodeRestrictionPlugin::start() {
-  pods_->start();
-  nodes_->start();
   controller::wait_for_sync({pods_.get(), nodes_.get()}, kSyncTimeout, "pods and nodes for NodeRestriction");
 }
 
-void NodeRestrictionPlugin::stop() {
-  if (pods_) pods_->stop();
-  if (nodes_) nodes_->stop();
-}
+// Nothing to stop: it only reads shared informers, registering no handlers.
+void NodeRestrictionPlugin::stop() {}
 
 }  // namespace ukube::rbac

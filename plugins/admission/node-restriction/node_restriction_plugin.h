@@ -21,7 +21,7 @@ class NodeRestrictionPlugin final : public Plugin {
  private:
   AuthChains* auth_ = nullptr;
   std::string uri_;
-  std::unique_ptr<Informer> pods_, nodes_;
+  std::shared_ptr<Informer> pods_, nodes_;  // shared with other plugins
 };
 
 }  // namespace ukube::rbac

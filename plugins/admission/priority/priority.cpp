@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "system_priority_classes.h"
+#include "ukube/informer_factory.h"
 
 namespace ukube::admission {
 namespace {
@@ -150,13 +151,12 @@ void PriorityPlugin::init(InitContext& ctx) {
       throw std::runtime_error("the type " + gvr.to_string() +
                                " is not registered; enable ukube.types.v1.builtin in the config");
   auto apiserver = ctx.client(apiserver_identity());
-  classes_ = std::make_shared<Informer>(apiserver, kPriorityClasses);
+  classes_ = ctx.informers().informer(kPriorityClasses);
   bootstrap_ = std::make_shared<SystemPriorityClassBootstrap>(apiserver, classes_, log_);
   join_chain(ctx, std::make_shared<PriorityAdmission>(apiserver, classes_));
 }
 
 void PriorityPlugin::start() {
-  classes_->start();
   if (!classes_->wait_for_sync(kReadyWait) && log_)
     log_->warn("priority classes not listed yet; pods wait for them");
   bootstrap_->start();
@@ -164,7 +164,6 @@ void PriorityPlugin::start() {
 
 void PriorityPlugin::stop_workers() {
   if (bootstrap_) bootstrap_->stop();
-  if (classes_) classes_->stop();
 }
 
 }  // namespace ukube::admission

@@ -184,27 +184,44 @@ void ResourceQuotaAdmission::validate(const AdmissionRequest& r) {
 }
 
 QuotaReconciler::QuotaReconciler(std::shared_ptr<Client> client, TypeRegistry& types,
-                                 std::shared_ptr<Informer> quotas,
-                                 std::map<std::string, std::shared_ptr<Informer>> informers,
-                                 std::shared_ptr<QuotaLedger> ledger, std::shared_ptr<spdlog::logger> log,
-                                 Options options)
+                                 InformerFactory& informers, std::shared_ptr<QuotaLedger> ledger,
+                                 std::shared_ptr<spdlog::logger> log, Options options)
     : client_(std::move(client)),
       types_(types),
-      quotas_(std::move(quotas)),
-      informers_(std::move(informers)),
+      factory_(informers),
       ledger_(std::move(ledger)),
       log_(log),
       options_(options),
       loop_(
           {"resource quota controller", 1, kAdmissionLoopLimits},
-          [this](const std::string& ns) { return controller::Result::done_if(sync(ns)); }, log) {}
+          [this](const std::string& ns) { return controller::Result::done_if(sync(ns)); }, log) {
+  quotas_ = make_cache(kResourceQuotas);
+  // The resources quotas commonly count have caches; any other is listed when counted.
+  for (const auto& gvr :
+       {kPods, kServices, kPersistentVolumeClaims, kConfigMaps, kSecrets, kReplicationControllers})
+    if (types_.find(gvr)) informers_[resource_key(gvr)] = make_cache(gvr);
+}
+
+QuotaReconciler::Cache QuotaReconciler::make_cache(const GroupVersionResource& gvr) {
+  Cache cache;
+  cache.informer = factory_.informer(gvr);
+  cache.index = cache.informer->add_indexer("namespace", by_namespace());
+  return cache;
+}
+
+std::vector<const Informer*> QuotaReconciler::caches() {
+  std::lock_guard lock(informers_mutex_);
+  std::vector<const Informer*> out{quotas_.informer.get()};
+  for (const auto& [key, cache] : informers_) out.push_back(cache.informer.get());
+  return out;
+}
 
 QuotaReconciler::~QuotaReconciler() {
   stop();
 }
 
 bool QuotaReconciler::has_quotas(const std::string& ns) const {
-  return !quotas_->by_index("namespace", ns).empty();
+  return !quotas_.informer->by_index("namespace", ns).empty();
 }
 
 InformerHandlers QuotaReconciler::quota_handlers() {
@@ -254,19 +271,24 @@ std::shared_ptr<Informer> QuotaReconciler::informer_for(const TypeInfo& type) {
   std::shared_ptr<Informer> informer;
   {
     std::lock_guard lock(informers_mutex_);
-    if (auto it = informers_.find(key); it != informers_.end()) return it->second;
-    informer = std::make_shared<Informer>(client_, type.gvr());
-    informer->add_indexer("namespace", by_namespace());
-    informer->add_handlers(object_handlers(key));
-    informers_[key] = informer;
-    started_.push_back(informer);
+    if (auto it = informers_.find(key); it != informers_.end()) return it->second.informer;
+    Cache cache = make_cache(type.gvr());
+    if (handling_) cache.handlers = cache.informer->add_handlers(object_handlers(key));
+    informer = cache.informer;
+    informers_[key] = std::move(cache);
   }
-  informer->start();
   if (log_) log_->info("resource quota: watching {} to count it", key);
   return informer->wait_for_sync(kReadyWait) ? informer : nullptr;
 }
 
 void QuotaReconciler::start() {
+  {
+    std::lock_guard lock(informers_mutex_);
+    handling_ = true;
+    if (!quotas_.handlers.active()) quotas_.handlers = quotas_.informer->add_handlers(quota_handlers());
+    for (auto& [key, cache] : informers_)
+      if (!cache.handlers.active()) cache.handlers = cache.informer->add_handlers(object_handlers(key));
+  }
   loop_.start();
   if (resync_.joinable()) return;
   stopping_ = false;
@@ -274,7 +296,7 @@ void QuotaReconciler::start() {
     std::unique_lock lock(resync_mutex_);
     while (!resync_cv_.wait_for(lock, options_.resync, [this] { return stopping_; })) {
       std::set<std::string> namespaces;
-      for (const auto& q : quotas_->list()) namespaces.insert(namespace_of(*q));
+      for (const auto& q : quotas_.informer->list()) namespaces.insert(namespace_of(*q));
       for (const auto& ns : namespaces) loop_.add(ns);
     }
   });
@@ -288,12 +310,11 @@ void QuotaReconciler::stop() {
   resync_cv_.notify_all();
   if (resync_.joinable()) resync_.join();
   loop_.stop();
-  std::vector<std::shared_ptr<Informer>> started;
-  {
-    std::lock_guard lock(informers_mutex_);
-    started = started_;
-  }
-  for (auto& informer : started) informer->stop();
+  // The shared informers run on for other plugins; ours stop calling us.
+  std::lock_guard lock(informers_mutex_);
+  handling_ = false;
+  quotas_.handlers.reset();
+  for (auto& [key, cache] : informers_) cache.handlers.reset();
 }
 
 ResourceList QuotaReconciler::count_usage(const std::string& ns, const json::object& quota) {
@@ -333,7 +354,7 @@ ResourceList QuotaReconciler::count_usage(const std::string& ns, const json::obj
 }
 
 bool QuotaReconciler::sync(const std::string& ns) {
-  std::vector<ObjectPtr> listed = quotas_->by_index("namespace", ns);
+  std::vector<ObjectPtr> listed = quotas_.informer->by_index("namespace", ns);
   if (listed.empty()) return true;
   std::lock_guard lock(ledger_->namespace_lock(ns));
   bool done = true;
@@ -384,34 +405,20 @@ void ResourceQuotaPlugin::init(InitContext& ctx) {
         "resourcequotas are not a registered type; enable ukube.types.v1.builtin in the config");
   auto client = ctx.client(apiserver_identity());
   auto ledger = std::make_shared<QuotaLedger>(kChargeTTL);
-  auto make = [&](const GroupVersionResource& gvr) {
-    auto informer = std::make_shared<Informer>(client, gvr);
-    informer->add_indexer("namespace", by_namespace());
-    informers_.push_back(informer);
-    return informer;
-  };
-  auto quotas = make(kResourceQuotas);
-  std::map<std::string, std::shared_ptr<Informer>> by_resource{{"resourcequotas", quotas}};
-  // The resources quotas commonly count have caches; any other is listed when counted.
-  for (const auto& gvr :
-       {kPods, kServices, kPersistentVolumeClaims, kConfigMaps, kSecrets, kReplicationControllers})
-    if (ctx.types().find(gvr)) by_resource[resource_key(gvr)] = make(gvr);
   // The quota controller's upstream role is not bootstrapped here and kube-controller-
   // manager's may not write quota status: it acts as the API server.
-  reconciler_ = std::make_shared<QuotaReconciler>(client, ctx.types(), quotas, by_resource, ledger, log_,
+  reconciler_ = std::make_shared<QuotaReconciler>(client, ctx.types(), ctx.informers(), ledger, log_,
                                                   QuotaReconciler::Options{});
-  quotas->add_handlers(reconciler_->quota_handlers());
-  for (const auto& [key, informer] : by_resource) informer->add_handlers(reconciler_->object_handlers(key));
   std::weak_ptr<QuotaReconciler> weak = reconciler_;
-  join_chain(ctx,
-             std::make_shared<ResourceQuotaAdmission>(client, quotas, ledger, [weak](const std::string& ns) {
-               if (auto r = weak.lock()) r->recount_later(ns, kChargeTTL + std::chrono::milliseconds(500));
-             }));
+  join_chain(ctx, std::make_shared<ResourceQuotaAdmission>(
+                      client, reconciler_->quotas(), ledger, [weak](const std::string& ns) {
+                        if (auto r = weak.lock())
+                          r->recount_later(ns, kChargeTTL + std::chrono::milliseconds(500));
+                      }));
 }
 
 void ResourceQuotaPlugin::start() {
-  for (auto& informer : informers_) informer->start();
-  for (auto& informer : informers_)
+  for (const Informer* informer : reconciler_->caches())
     if (!informer->wait_for_sync(kReadyWait) && log_)
       log_->warn("resource quota: an informer has not listed yet");
   reconciler_->start();
@@ -419,7 +426,6 @@ void ResourceQuotaPlugin::start() {
 
 void ResourceQuotaPlugin::stop_workers() {
   if (reconciler_) reconciler_->stop();
-  for (auto& informer : informers_) informer->stop();
 }
 
 }  // namespace ukube::admission

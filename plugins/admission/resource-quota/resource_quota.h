@@ -13,6 +13,7 @@
 #include "ukube/admission/plugin_support.h"
 #include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
+#include "ukube/informer_factory.h"
 #include "ukube/machinery/resource_list.h"
 
 // ukube.admission.v1.resource-quota: upstream's ResourceQuota admission plugin and the
@@ -83,18 +84,21 @@ class QuotaReconciler {
   struct Options {
     std::chrono::milliseconds resync{std::chrono::minutes(5)};  // upstream's --resource-quota-sync-period
   };
-  // `informers` by resource (plural.group) with a "namespace" index; a resource without
-  // one gets one (started here) the first time a quota counts it, as upstream's quota
-  // controller watches every resource it counts.
-  QuotaReconciler(std::shared_ptr<Client> client, TypeRegistry& types, std::shared_ptr<Informer> quotas,
-                  std::map<std::string, std::shared_ptr<Informer>> informers,
+  // Reads through the process's shared informers: quotas, and the resources quotas
+  // commonly count, each with a "namespace" index; any other resource gets its informer
+  // the first time a quota counts it, as upstream's quota controller watches every
+  // resource it counts.
+  QuotaReconciler(std::shared_ptr<Client> client, TypeRegistry& types, InformerFactory& informers,
                   std::shared_ptr<QuotaLedger> ledger, std::shared_ptr<spdlog::logger> log, Options options);
   ~QuotaReconciler();
 
   InformerHandlers quota_handlers();
   InformerHandlers object_handlers(const std::string& resource);
+  // Handlers are registered here and removed by stop(); indices live as long as this.
   void start();
   void stop();
+  const std::shared_ptr<Informer>& quotas() const { return quotas_.informer; }
+  std::vector<const Informer*> caches();
   bool idle() const { return loop_.idle(); }
   void recount(const std::string& ns) { loop_.add(ns); }
   // A recount `delay` from now, unless one is already due within a second of that.
@@ -107,15 +111,23 @@ class QuotaReconciler {
 
  private:
   bool has_quotas(const std::string& ns) const;
-  // The cache of a resource, made and started on first use; null if it could not list.
+  // A shared informer with this reconciler's namespace index and, once started, handlers.
+  struct Cache {
+    std::shared_ptr<Informer> informer;
+    InformerRegistration index;
+    InformerRegistration handlers;
+  };
+  Cache make_cache(const GroupVersionResource& gvr);
+  // The cache of a resource, made on first use; null if it could not list.
   std::shared_ptr<Informer> informer_for(const TypeInfo& type);
 
   std::shared_ptr<Client> client_;
   TypeRegistry& types_;
-  std::shared_ptr<Informer> quotas_;
+  InformerFactory& factory_;
+  Cache quotas_;
   std::mutex informers_mutex_;
-  std::map<std::string, std::shared_ptr<Informer>> informers_;
-  std::vector<std::shared_ptr<Informer>> started_;  // the ones made here, stopped here
+  std::map<std::string, Cache> informers_;  // by resource (plural.group)
+  bool handling_ = false;                   // between start() and stop(), under informers_mutex_
   std::mutex later_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> later_;  // delayed recounts due
   std::shared_ptr<QuotaLedger> ledger_;
@@ -138,7 +150,6 @@ class ResourceQuotaPlugin final : public AdmissionPluginShell {
 
  private:
   void stop_workers() override;
-  std::vector<std::shared_ptr<Informer>> informers_;
   std::shared_ptr<QuotaReconciler> reconciler_;
 };
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "service_account_controllers.h"
+#include "ukube/informer_factory.h"
 
 namespace ukube::admission {
 namespace {
@@ -341,11 +342,11 @@ void ServiceAccountPlugin::init(InitContext& ctx) {
       throw std::runtime_error("the type " + gvr.to_string() +
                                " is not registered; enable ukube.types.v1.builtin in the config");
   auto apiserver = ctx.client(apiserver_identity());
-  namespaces_ = std::make_shared<Informer>(apiserver, kNamespaces);
-  accounts_ = std::make_shared<Informer>(apiserver, kServiceAccounts);
+  namespaces_ = ctx.informers().informer(kNamespaces);
+  accounts_ = ctx.informers().informer(kServiceAccounts);
   ListOptions only_root_ca;
   only_root_ca.field_selector = std::string("metadata.name=") + kRootCAConfigMap;
-  root_ca_maps_ = std::make_shared<Informer>(apiserver, kConfigMaps, "", only_root_ca);
+  root_ca_maps_ = ctx.informers().informer(kConfigMaps, "", only_root_ca);
 
   // The service account controller acts as kube-controller-manager, whose bootstrap role
   // creates service accounts. The publisher's upstream role (system:controller:root-ca-
@@ -355,10 +356,10 @@ void ServiceAccountPlugin::init(InitContext& ctx) {
       ctx.client(controller_manager_identity()), namespaces_, accounts_, log_);
   publisher_ = std::make_shared<RootCAPublisher>(apiserver, namespaces_, root_ca_maps_,
                                                  ctx.data_dir() / "pki" / "ca.crt", log_);
-  namespaces_->add_handlers(accounts_controller_->namespace_handlers());
-  namespaces_->add_handlers(publisher_->namespace_handlers());
-  accounts_->add_handlers(accounts_controller_->account_handlers());
-  root_ca_maps_->add_handlers(publisher_->configmap_handlers());
+  registrations_.push_back(namespaces_->add_handlers(accounts_controller_->namespace_handlers()));
+  registrations_.push_back(namespaces_->add_handlers(publisher_->namespace_handlers()));
+  registrations_.push_back(accounts_->add_handlers(accounts_controller_->account_handlers()));
+  registrations_.push_back(root_ca_maps_->add_handlers(publisher_->configmap_handlers()));
 
   std::weak_ptr<DefaultServiceAccountController> controller = accounts_controller_;
   join_chain(ctx, std::make_shared<ServiceAccountAdmission>(apiserver, accounts_,
@@ -368,7 +369,6 @@ void ServiceAccountPlugin::init(InitContext& ctx) {
 }
 
 void ServiceAccountPlugin::start() {
-  for (auto* informer : {accounts_.get(), root_ca_maps_.get(), namespaces_.get()}) informer->start();
   for (auto* informer : {accounts_.get(), root_ca_maps_.get(), namespaces_.get()})
     if (!informer->wait_for_sync(kReadyWait) && log_)
       log_->warn("service accounts: an informer has not listed yet");
@@ -379,8 +379,8 @@ void ServiceAccountPlugin::start() {
 void ServiceAccountPlugin::stop_workers() {
   if (accounts_controller_) accounts_controller_->stop();
   if (publisher_) publisher_->stop();
-  for (auto* informer : {namespaces_.get(), accounts_.get(), root_ca_maps_.get()})
-    if (informer) informer->stop();
+  // The shared informers run on for other plugins; ours stop calling us.
+  registrations_.clear();
 }
 
 }  // namespace ukube::admission

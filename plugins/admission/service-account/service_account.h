@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ukube/admission/plugin_support.h"
 #include "ukube/informer.h"
@@ -61,9 +62,10 @@ class ServiceAccountPlugin final : public AdmissionPluginShell {
 
  private:
   void stop_workers() override;
-  std::shared_ptr<Informer> namespaces_, accounts_, root_ca_maps_;
+  std::shared_ptr<Informer> namespaces_, accounts_, root_ca_maps_;  // shared with other plugins
   std::shared_ptr<DefaultServiceAccountController> accounts_controller_;
   std::shared_ptr<RootCAPublisher> publisher_;
+  std::vector<InformerRegistration> registrations_;
 };
 
 }  // namespace ukube::admission

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "curl_transport.h"
+#include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
 #include "ukube/types.h"
 
@@ -18,11 +19,6 @@ const GroupVersionResource kMutating{"admissionregistration.k8s.io", "v1", "muta
 const GroupVersionResource kValidating{"admissionregistration.k8s.io", "v1",
                                        "validatingwebhookconfigurations"};
 const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
-
-// Upstream's loopback identity: the API server reading its own configuration.
-UserInfo plugin_identity() {
-  return UserInfo{"system:apiserver", "", {"system:masters"}, {}};
-}
 
 std::vector<Webhook> collect(const Informer& informer, bool mutating) {
   std::vector<ObjectPtr> configs = informer.list();
@@ -74,14 +70,9 @@ void WebhookPlugin::init(InitContext& ctx) {
     if (!ctx.types().find(gvr))
       throw std::runtime_error("the admission webhook plugin needs " + gvr.to_string() +
                                ", which is not registered; enable ukube.types.v1.builtin in the config");
-  client_ = ctx.client(plugin_identity());
-  mutating_ = std::make_unique<Informer>(client_, kMutating);
-  validating_ = std::make_unique<Informer>(client_, kValidating);
-  namespaces_ = std::make_unique<Informer>(client_, kNamespaces);
-  for (Informer* informer : {mutating_.get(), validating_.get()})
-    informer->add_handlers({[this](const ObjectPtr&) { rebuild(); },
-                            [this](const ObjectPtr&, const ObjectPtr&) { rebuild(); },
-                            [this](const ObjectPtr&) { rebuild(); }});
+  mutating_ = ctx.informers().informer(kMutating);
+  validating_ = ctx.informers().informer(kValidating);
+  namespaces_ = ctx.informers().informer(kNamespaces);
 
   // Namespace labels come from the cache: a lookup through the pipeline from inside
   // admission would re-enter the request chain.
@@ -93,12 +84,16 @@ void WebhookPlugin::init(InitContext& ctx) {
   };
   admission_ = std::make_shared<WebhookAdmission>(
       Dispatcher(std::make_shared<CurlTransport>(), std::move(namespace_labels), log_));
+  // After admission_ exists: the shared informers may call these right away.
+  for (Informer* informer : {mutating_.get(), validating_.get()})
+    registrations_.push_back(informer->add_handlers(
+        {[this](const ObjectPtr&) { rebuild(); }, [this](const ObjectPtr&, const ObjectPtr&) { rebuild(); },
+         [this](const ObjectPtr&) { rebuild(); }}));
   auth_ = &ctx.auth();
   auth_->add_admission(uri_, admission_);
 }
 
 void WebhookPlugin::start() {
-  for (Informer* informer : {namespaces_.get(), mutating_.get(), validating_.get()}) informer->start();
   for (Informer* informer : {namespaces_.get(), mutating_.get(), validating_.get()})
     if (!informer->wait_for_sync(kSyncTimeout))
       throw std::runtime_error("could not list the webhook configurations and namespaces within " +
@@ -111,8 +106,8 @@ void WebhookPlugin::start() {
 }
 
 void WebhookPlugin::stop() {
-  for (auto* informer : {mutating_.get(), validating_.get(), namespaces_.get()})
-    if (informer) informer->stop();
+  // The shared informers run on for other plugins; ours stop calling us.
+  registrations_.clear();
 }
 
 void WebhookPlugin::rebuild() {

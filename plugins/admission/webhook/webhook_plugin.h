@@ -57,10 +57,12 @@ class WebhookPlugin final : public Plugin {
   AuthChains* auth_ = nullptr;
   std::string uri_;
   std::shared_ptr<spdlog::logger> log_;
-  std::shared_ptr<Client> client_;
-  std::unique_ptr<Informer> mutating_;
-  std::unique_ptr<Informer> validating_;
-  std::unique_ptr<Informer> namespaces_;
+  // Shared with other plugins; read as the kernel's loopback identity, as upstream's API
+  // server reads its own configuration.
+  std::shared_ptr<Informer> mutating_;
+  std::shared_ptr<Informer> validating_;
+  std::shared_ptr<Informer> namespaces_;
+  std::vector<InformerRegistration> registrations_;
   std::shared_ptr<WebhookAdmission> admission_;
   std::mutex rebuild_mutex_;
 };

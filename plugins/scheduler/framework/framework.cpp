@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "model/node_accounting.h"
+#include "runtime/pod_writes.h"
 
 namespace ukube::scheduler {
 namespace {
@@ -397,6 +398,11 @@ std::vector<PodInfoPtr> Framework::nominated_pods(const std::string& node) const
 
 void Framework::clear_nomination(const std::string& uid) {
   if (services_.clear_nomination) services_.clear_nomination(uid);
+}
+
+void Framework::record_event(const PodInfo& pod, const std::string& type, const std::string& reason,
+                             const std::string& message) {
+  if (services_.events) write_pod_event(*services_.events, pod, name_, type, reason, message);
 }
 
 void Framework::run_async(std::function<void()> task) {

@@ -13,6 +13,10 @@
 #include "framework/registry.h"
 #include "ukube/scheduler/framework.h"
 
+namespace ukube::controller {
+class EventRecorder;
+}
+
 // One profile's plugins in execution order per extension point, and the runners that
 // call them with upstream's semantics (first rejection wins, Skip leaves a plugin out,
 // weighted score sums). It is also the Handle its plugins are created with.
@@ -27,7 +31,8 @@ class Framework final : public Handle {
     std::function<void(const std::string& uid)> clear_nomination;
     // Unset: tasks run at once, on the caller's thread (frameworks built without a loop).
     std::function<void(std::function<void()> task)> run_async;
-    const ObjectLister* listers = nullptr;  // outlives the framework; null: none kept
+    const ObjectLister* listers = nullptr;        // outlives the framework; null: none kept
+    controller::EventRecorder* events = nullptr;  // outlives the framework; null: events dropped
   };
 
   // Throws std::invalid_argument naming the profile and the plugin that is unknown,
@@ -77,6 +82,8 @@ class Framework final : public Handle {
   void clear_nomination(const std::string& uid) override;
   void run_async(std::function<void()> task) override;
   const ObjectLister* listers() const override { return services_.listers; }
+  void record_event(const PodInfo& pod, const std::string& type, const std::string& reason,
+                    const std::string& message) override;
 
  private:
   struct Waiting {

@@ -210,8 +210,7 @@ class DefaultPreemption final : public PostFilterPlugin {
       evicted_.erase(victim.uid);
       return;
     }
-    write_pod_event(client, victim, scheduler, "Normal", "Preempted",
-                    "Preempted by pod " + preemptor + " on node " + node);
+    handle_.record_event(victim, "Normal", "Preempted", "Preempted by pod " + preemptor + " on node " + node);
   }
 
   // Removes every lower-priority pod, checks the pod then fits, and adds back as many as

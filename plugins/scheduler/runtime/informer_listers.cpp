@@ -18,26 +18,23 @@ std::vector<std::string> namespace_of(const boost::json::object& object) {
 
 }  // namespace
 
-InformerListers::InformerListers(std::shared_ptr<Client> client, std::vector<GroupVersionResource> resources)
+InformerListers::InformerListers(std::shared_ptr<Client> client, std::vector<GroupVersionResource> resources,
+                                 InformerFactory* informers)
     : client_(std::move(client)) {
+  if (!informers) {
+    own_informers_ = std::make_unique<SharedInformerFactory>(client_);
+    informers = own_informers_.get();
+  }
   for (auto& r : resources) {
-    auto informer = std::make_unique<Informer>(client_, r);
-    informer->add_indexer(kByNamespace, namespace_of);
-    entries_.push_back({std::move(r), std::move(informer)});
+    auto informer = informers->informer(r);
+    auto index = informer->add_indexer(kByNamespace, namespace_of);
+    entries_.push_back({std::move(r), std::move(informer), std::move(index)});
   }
 }
 
 std::vector<GroupVersionResource> InformerListers::spread_resources() {
   return {resources::kServices, resources::kReplicationControllers, resources::kReplicaSets,
           resources::kStatefulSets};
-}
-
-void InformerListers::start() {
-  for (auto& e : entries_) e.informer->start();
-}
-
-void InformerListers::stop() {
-  for (auto& e : entries_) e.informer->stop();
 }
 
 // Asked only while an informer has not listed yet, so a kernel without the type costs one

@@ -1,13 +1,10 @@
 #include "runtime/pod_writes.h"
 #include "ukube/machinery/conditions.h"
+#include "ukube/machinery/json.h"
 #include "ukube/machinery/time.h"
 
-#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <random>
 #include <string_view>
 
 #include "model/resources.h"
@@ -24,11 +21,6 @@ const json::object* condition_of(const PodInfo& pod, std::string_view type) {
 
 const json::object* pod_scheduled(const PodInfo& pod) {
   return condition_of(pod, "PodScheduled");
-}
-
-std::string str(const json::object* o, const char* key) {
-  const auto* v = o ? o->if_contains(key) : nullptr;
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 // The pod's conditions with `condition` set as upstream sets one.
@@ -59,17 +51,17 @@ WriteOptions fire_and_forget() {
 }
 
 bool has_pod_scheduled_false(const PodInfo& pod) {
-  return str(pod_scheduled(pod), "status") == "False";
+  const json::object* condition = pod_scheduled(pod);
+  return condition && machinery::string_at(*condition, {"status"}) == "False";
 }
 
 bool write_unschedulable_status(Client& client, const PodInfo& pod, const FailureWrite& failure) {
   const json::object* current = pod_scheduled(pod);
-  const bool same = current && str(current, "status") == "False" &&
-                    str(current, "reason") == failure.reason && str(current, "message") == failure.message;
-  std::string nominated;
-  if (pod.object)
-    if (const auto* st = pod.object->if_contains("status"); st && st->is_object())
-      nominated = str(&st->get_object(), "nominatedNodeName");
+  const bool same = current && machinery::string_at(*current, {"status"}) == "False" &&
+                    machinery::string_at(*current, {"reason"}) == failure.reason &&
+                    machinery::string_at(*current, {"message"}) == failure.message;
+  const std::string nominated =
+      pod.object ? machinery::string_at(*pod.object, {"status", "nominatedNodeName"}) : std::string();
   const bool nominate = !failure.nominated_node.empty() && failure.nominated_node != nominated;
   const bool clear = failure.clear_nominated && !nominated.empty();
   if (same && !nominate && !clear) return true;
@@ -95,8 +87,9 @@ void write_scheduled_status(Client& client, const PodInfo& pod) {
 
 bool write_disruption_target(Client& client, const PodInfo& victim, const std::string& message) {
   const json::object* current = condition_of(victim, "DisruptionTarget");
-  const bool was_true = current && str(current, "status") == "True";
-  if (was_true && str(current, "reason") == "PreemptionByScheduler" && str(current, "message") == message)
+  const bool was_true = current && machinery::string_at(*current, {"status"}) == "True";
+  if (was_true && machinery::string_at(*current, {"reason"}) == "PreemptionByScheduler" &&
+      machinery::string_at(*current, {"message"}) == message)
     return true;
   json::object condition{{"type", "DisruptionTarget"},
                          {"status", "True"},
@@ -111,41 +104,10 @@ bool clear_nominated_node(Client& client, const PodInfo& pod) {
   return patch_status(client, pod, {{"nominatedNodeName", nullptr}});
 }
 
-void write_pod_event(Client& client, const PodInfo& pod, const std::string& component,
+void write_pod_event(controller::EventRecorder& events, const PodInfo& pod, const std::string& component,
                      const std::string& type, const std::string& reason, const std::string& message) {
-  // Unique names without a round trip: pod name plus a random hex suffix, as upstream's
-  // recorder does with a timestamp.
-  static std::atomic<uint64_t> counter{std::random_device{}()};
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, ".%016llx",
-                static_cast<unsigned long long>(counter.fetch_add(0x9e3779b97f4a7c15ULL)));
-  const std::string now = machinery::now_rfc3339();
-  json::object event{{"apiVersion", "v1"},
-                     {"kind", "Event"},
-                     {"metadata", {{"name", pod.name + suffix}, {"namespace", pod.ns}}},
-                     {"involvedObject",
-                      {{"apiVersion", "v1"},
-                       {"kind", "Pod"},
-                       {"namespace", pod.ns},
-                       {"name", pod.name},
-                       {"uid", pod.uid},
-                       {"resourceVersion", pod.resource_version}}},
-                     {"reason", reason},
-                     {"message", message},
-                     {"type", type},
-                     {"source", {{"component", component}}},
-                     {"reportingComponent", component},
-                     {"reportingInstance", component},
-                     {"firstTimestamp", now},
-                     {"lastTimestamp", now},
-                     {"count", 1}};
-  try {
-    WriteOptions options = fire_and_forget();
-    options.wait_for_commit = false;  // best effort: the writer moves on to the next binding
-    client.create(kEvents, pod.ns, event, options);
-  } catch (const ApiError&) {
-    // Events are best effort, as upstream's recorder treats them.
-  }
+  controller::ObjectReference involved{"Pod", pod.ns, pod.name, pod.uid, "v1", pod.resource_version, ""};
+  events.event({component, ""}, involved, type, reason, message);
 }
 
 }  // namespace ukube::scheduler

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "ukube/client.h"
+#include "ukube/controller/event_recorder.h"
 #include "ukube/scheduler/pod_info.h"
 
 // What the scheduler writes about a pod besides its binding: the PodScheduled and
@@ -31,8 +32,9 @@ bool write_disruption_target(Client& client, const PodInfo& victim, const std::s
 // to. Returns false when the pod is gone.
 bool clear_nominated_node(Client& client, const PodInfo& pod);
 
-// A core/v1 Event about the pod from `component`.
-void write_pod_event(Client& client, const PodInfo& pod, const std::string& component,
+// A core/v1 Event about the pod from `component` (a profile's scheduler name), through the
+// shared recorder: repeats are counted, bursts rate limited, the write is best effort.
+void write_pod_event(controller::EventRecorder& events, const PodInfo& pod, const std::string& component,
                      const std::string& type, const std::string& reason, const std::string& message);
 
 // Options for the scheduler's writes, whose answers nobody reads (not decoded in-process).

@@ -91,6 +91,10 @@ Scheduler::Scheduler(std::shared_ptr<Client> client, const Registry& registry, S
                      std::shared_ptr<spdlog::logger> log)
     : client_(std::move(client)), settings_(std::move(settings)), log_(std::move(log)) {
   if (settings_.profiles.empty()) throw std::invalid_argument("at least one profile is needed");
+  // One recorder for every profile; each reports under its own scheduler name.
+  controller::RecorderSettings events;
+  events.source.component = settings_.profiles.front().scheduler_name;
+  events_ = std::make_unique<controller::EventRecorder>(client_, std::move(events), log_);
   const QueueSortPlugin* sort = nullptr;
   for (const auto& spec : settings_.profiles) {
     if (profiles_.count(spec.scheduler_name))
@@ -103,6 +107,7 @@ Scheduler::Scheduler(std::shared_ptr<Client> client, const Registry& registry, S
     // Preemption's evictions and un-nominations.
     services.clear_nomination = [this](const std::string& uid) { queue_->unnominate(uid); };
     services.run_async = [this](std::function<void()> task) { writers_->post(std::move(task)); };
+    services.events = events_.get();
     auto fw = std::make_unique<Framework>(spec, registry, std::move(services));
     // One queue serves every profile, so they must agree on its order.
     if (!sort)
@@ -479,14 +484,13 @@ void Scheduler::bind_async(Framework& fw, std::shared_ptr<CycleState> state, Pod
           ++bound;
           if (was_unschedulable) write_scheduled_status(*client_, *assumed);
           if (settings_.scheduled_events)
-            write_pod_event(*client_, *assumed, fw.scheduler_name(), "Normal", "Scheduled",
+            fw.record_event(*assumed, "Normal", "Scheduled",
                             "Successfully assigned " + assumed->key() + " to " + node);
           return;
         }
         ++failures;
         if (log_) log_->info("binding {} to {} failed: {}", assumed->key(), node, s.message());
-        write_pod_event(*client_, *assumed, fw.scheduler_name(), "Warning", "FailedScheduling",
-                        "Binding rejected: " + s.message());
+        fw.record_event(*assumed, "Warning", "FailedScheduling", "Binding rejected: " + s.message());
         Event e{Event::Kind::BindFailed};
         auto original = std::make_shared<PodInfo>(*assumed);
         original->node_name.clear();
@@ -524,10 +528,10 @@ void Scheduler::fail(const SchedulingQueue::Popped& popped, Framework& fw, const
   w.reason = status.code() == Code::Error ? "SchedulerError" : "Unschedulable";
   w.message = std::move(message);
   w.nominated_node = nominated;
-  writers_->post([this, pod, w, component = fw.scheduler_name()] {
+  writers_->post([this, pod, w, &fw] {
     try {
       if (write_unschedulable_status(*client_, *pod, w))
-        write_pod_event(*client_, *pod, component, "Warning", "FailedScheduling", w.message);
+        fw.record_event(*pod, "Warning", "FailedScheduling", w.message);
     } catch (const std::exception& e) {
       if (log_) log_->warn("cannot record the scheduling failure of {}: {}", pod->key(), e.what());
     }

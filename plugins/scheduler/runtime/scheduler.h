@@ -15,6 +15,7 @@
 #include "framework/framework.h"
 #include "queue/scheduling_queue.h"
 #include "ukube/client.h"
+#include "ukube/controller/event_recorder.h"
 #include "ukube/controller/worker_pool.h"
 
 namespace spdlog {
@@ -102,6 +103,7 @@ class Scheduler {
   SchedulerSettings settings_;
   std::shared_ptr<spdlog::logger> log_;
   Cache cache_;
+  std::unique_ptr<controller::EventRecorder> events_;  // before the profiles, which use it
   std::map<std::string, std::unique_ptr<Framework>> profiles_;
   std::unique_ptr<SchedulingQueue> queue_;
   std::unique_ptr<controller::WorkerPool> writers_;

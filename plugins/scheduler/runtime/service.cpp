@@ -38,19 +38,24 @@ std::optional<int32_t> class_value(const ObjectPtr& pc) {
 }  // namespace
 
 SchedulerService::SchedulerService(std::shared_ptr<Client> client, const Registry& registry,
-                                   Settings settings, std::shared_ptr<spdlog::logger> log)
+                                   Settings settings, std::shared_ptr<spdlog::logger> log,
+                                   InformerFactory* informers)
     : client_(std::move(client)), settings_(std::move(settings)), log_(std::move(log)) {
+  if (!informers) {
+    own_informers_ = std::make_unique<SharedInformerFactory>(client_);
+    informers = own_informers_.get();
+  }
   // What PodTopologySpread's default selector reads, and the budgets DefaultPreemption
   // weighs victims by.
   auto cached = InformerListers::spread_resources();
   cached.push_back(kPodDisruptionBudgets);
-  listers_ = std::make_shared<InformerListers>(client_, std::move(cached));
+  listers_ = std::make_shared<InformerListers>(client_, std::move(cached), informers);
   settings_.scheduler.listers = listers_;
   scheduler_ = std::make_unique<Scheduler>(client_, registry, settings_.scheduler, log_);
-  priority_classes_ = std::make_unique<Informer>(client_, kPriorityClasses);
-  namespaces_ = std::make_unique<Informer>(client_, kNamespaces);
-  nodes_ = std::make_unique<Informer>(client_, kNodes);
-  pods_ = std::make_unique<Informer>(client_, kPods);
+  priority_classes_ = informers->informer(kPriorityClasses);
+  namespaces_ = informers->informer(kNamespaces);
+  nodes_ = informers->informer(kNodes);
+  pods_ = informers->informer(kPods);
 
   priorities_.by_name = [this](const std::string& name) { return class_value(priority_classes_->get(name)); };
   priorities_.global_default = [this]() -> int32_t {
@@ -59,21 +64,6 @@ SchedulerService::SchedulerService(std::shared_ptr<Client> client, const Registr
         return class_value(pc).value_or(0);
     return 0;
   };
-
-  Scheduler* s = scheduler_.get();
-  nodes_->add_handlers({[s](const ObjectPtr& o) { s->node_added(o); },
-                        [s](const ObjectPtr& a, const ObjectPtr& b) { s->node_updated(a, b); },
-                        [s](const ObjectPtr& o) { s->node_deleted(o); }});
-  namespaces_->add_handlers({[s](const ObjectPtr& o) { s->namespace_set(o); },
-                             [s](const ObjectPtr&, const ObjectPtr& b) { s->namespace_set(b); },
-                             [s](const ObjectPtr& o) { s->namespace_deleted(o); }});
-  // Pods are parsed here, on the informer's thread, so the scheduling thread only ever
-  // sees parsed pods.
-  pods_->add_handlers({[this, s](const ObjectPtr& o) { s->pod_added(parse_pod(o, &priorities_)); },
-                       [this, s](const ObjectPtr& a, const ObjectPtr& b) {
-                         s->pod_updated(parse_pod(b, &priorities_), pod_changed(a, b));
-                       },
-                       [this, s](const ObjectPtr& o) { s->pod_deleted(parse_pod(o, &priorities_)); }});
 
   if (settings_.leader.enabled) {
     elector_ = std::make_unique<controller::LeaderElector>(
@@ -95,16 +85,33 @@ SchedulerService::~SchedulerService() {
 
 void SchedulerService::start() {
   // Priorities must be known before the first pod is parsed.
-  priority_classes_->start();
   priority_classes_->wait_for_sync(std::chrono::seconds(30));
-  namespaces_->start();
-  nodes_->start();
-  pods_->start();
-  listers_->start();
+  add_handlers();
   if (elector_)
     elector_->start();
   else
     scheduler_->start(synced());
+}
+
+void SchedulerService::add_handlers() {
+  if (!registrations_.empty()) return;
+  Scheduler* s = scheduler_.get();
+  registrations_.push_back(
+      nodes_->add_handlers({[s](const ObjectPtr& o) { s->node_added(o); },
+                            [s](const ObjectPtr& a, const ObjectPtr& b) { s->node_updated(a, b); },
+                            [s](const ObjectPtr& o) { s->node_deleted(o); }}));
+  registrations_.push_back(
+      namespaces_->add_handlers({[s](const ObjectPtr& o) { s->namespace_set(o); },
+                                 [s](const ObjectPtr&, const ObjectPtr& b) { s->namespace_set(b); },
+                                 [s](const ObjectPtr& o) { s->namespace_deleted(o); }}));
+  // Pods are parsed here, on the informer's thread, so the scheduling thread only ever
+  // sees parsed pods.
+  registrations_.push_back(
+      pods_->add_handlers({[this, s](const ObjectPtr& o) { s->pod_added(parse_pod(o, &priorities_)); },
+                           [this, s](const ObjectPtr& a, const ObjectPtr& b) {
+                             s->pod_updated(parse_pod(b, &priorities_), pod_changed(a, b));
+                           },
+                           [this, s](const ObjectPtr& o) { s->pod_deleted(parse_pod(o, &priorities_)); }}));
 }
 
 std::function<bool()> SchedulerService::synced() const {
@@ -114,11 +121,8 @@ std::function<bool()> SchedulerService::synced() const {
 void SchedulerService::stop() {
   if (elector_) elector_->stop();
   scheduler_->stop();
-  listers_->stop();
-  pods_->stop();
-  nodes_->stop();
-  namespaces_->stop();
-  priority_classes_->stop();
+  // The shared informers run on for other plugins; ours stop calling the Scheduler.
+  registrations_.clear();
 }
 
 bool SchedulerService::wait_for_sync(std::chrono::milliseconds timeout) const {

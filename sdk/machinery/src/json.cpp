@@ -32,6 +32,11 @@ const json::array* array_at(const json::object& o, JsonPath path) {
   return v ? v->if_array() : nullptr;
 }
 
+const json::object& object_or_empty(const json::object* o) {
+  static const json::object kNoMembers;
+  return o ? *o : kNoMembers;
+}
+
 std::string string_at(const json::object& o, JsonPath path, std::string_view fallback) {
   const auto* v = value_at(o, path);
   if (v && v->is_string()) return std::string(v->get_string());

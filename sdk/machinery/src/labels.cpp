@@ -490,16 +490,10 @@ std::optional<LabelSelector> selector_from_json(const boost::json::object& selec
       Requirement r;
       r.key = o->contains("key") ? std::string(string_of(o->at("key"))) : std::string();
       std::string_view op = o->contains("operator") ? string_of(o->at("operator")) : std::string_view();
-      if (op == "In")
-        r.op = SelectorOp::In;
-      else if (op == "NotIn")
-        r.op = SelectorOp::NotIn;
-      else if (op == "Exists")
-        r.op = SelectorOp::Exists;
-      else if (op == "DoesNotExist")
-        r.op = SelectorOp::DoesNotExist;
-      else
+      auto parsed = operator_from_json(op);
+      if (!parsed || *parsed == SelectorOp::Gt || *parsed == SelectorOp::Lt)
         return refuse(quote(op) + " is not a valid label selector operator");
+      r.op = *parsed;
       r.values = strings_of(o->if_contains("values"));
       if (auto errors = requirement_errors(r, false); !errors.empty()) return refuse(aggregate(errors));
       out.requirements.push_back(std::move(r));
@@ -526,6 +520,21 @@ LabelSelector selector_from_map(const boost::json::object& labels) {
   std::sort(out.requirements.begin(), out.requirements.end(),
             [](const Requirement& a, const Requirement& b) { return a.key < b.key; });
   return out;
+}
+
+std::optional<SelectorOp> operator_from_json(std::string_view op) {
+  if (op == "In") return SelectorOp::In;
+  if (op == "NotIn") return SelectorOp::NotIn;
+  if (op == "Exists") return SelectorOp::Exists;
+  if (op == "DoesNotExist") return SelectorOp::DoesNotExist;
+  if (op == "Gt") return SelectorOp::Gt;
+  if (op == "Lt") return SelectorOp::Lt;
+  return std::nullopt;
+}
+
+std::string requirement_error(const Requirement& r) {
+  auto errors = requirement_errors(r, false);
+  return errors.empty() ? std::string() : aggregate(errors);
 }
 
 std::string to_string(const Requirement& r) {

@@ -101,11 +101,11 @@ inline const char* kTestCA = "-----BEGIN CERTIFICATE-----\nTEST CA\n-----END CER
 class AdmissionKernel {
  public:
   explicit AdmissionKernel(std::vector<std::string> namespaces = {"default", "kube-system", "team-a"})
-      : data_(ukube::testing::make_temp_dir("admission")) {
+      : data_("admission") {
     builtin::testing::remove_stand_ins(kernel_.types());
     builtin::register_builtin_types(kernel_.types());
-    std::filesystem::create_directories(data_ / "pki");
-    std::ofstream(data_ / "pki" / "ca.crt") << kTestCA;
+    std::filesystem::create_directories(data_.path() / "pki");
+    std::ofstream(data_.path() / "pki" / "ca.crt") << kTestCA;
     admin_ = kernel_.client();
     for (const auto& ns : namespaces) create_namespace(ns);
   }
@@ -113,15 +113,13 @@ class AdmissionKernel {
     for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) (*it)->stop();
     plugins_.clear();
     contexts_.clear();
-    std::error_code ec;
-    std::filesystem::remove_all(data_, ec);
   }
 
   // Inits and starts a plugin as the host would; the chain order is the call order.
   template <class P>
   P& start(const std::string& id) {
     contexts_.push_back(
-        std::make_unique<ukube::testing::PluginContext>(kernel_, "ukube.admission.v1." + id, data_));
+        std::make_unique<ukube::testing::PluginContext>(kernel_, "ukube.admission.v1." + id, data_.path()));
     auto plugin = std::make_unique<P>();
     P& ref = *plugin;
     plugin->init(*contexts_.back());
@@ -138,12 +136,12 @@ class AdmissionKernel {
   Client& admin() { return *admin_; }
   std::shared_ptr<Client> client(const UserInfo& user) { return kernel_.client(user); }
   ukube::testing::TestKernel& kernel() { return kernel_; }
-  const std::filesystem::path& data_dir() const { return data_; }
+  const std::filesystem::path& data_dir() const { return data_.path(); }
   TypeInfoPtr type(const GroupVersionResource& gvr) { return kernel_.types().find(gvr); }
 
  private:
   ukube::testing::TestKernel kernel_;
-  std::filesystem::path data_;
+  ukube::testing::TempDir data_;
   std::shared_ptr<Client> admin_;
   std::vector<std::unique_ptr<ukube::testing::PluginContext>> contexts_;
   std::vector<std::unique_ptr<Plugin>> plugins_;

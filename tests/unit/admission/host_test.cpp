@@ -10,7 +10,8 @@ namespace {
 TEST(AdmissionHost, LoadsEveryPluginFromTheConfigAndChainsThem) {
   ukube::testing::TestKernel kernel;
   builtin::testing::remove_stand_ins(kernel.types());
-  auto data = ukube::testing::make_temp_dir("admission-host");
+  ukube::testing::TempDir data_dir("admission-host");
+  const std::filesystem::path& data = data_dir.path();
   std::filesystem::create_directories(data / "pki");
   std::ofstream(data / "pki" / "ca.crt") << kTestCA;
 
@@ -68,8 +69,6 @@ plugins:
   EXPECT_NO_THROW(
       admin->create(kPodsR, "default", pod("after", {{"c", ""}}, R"({"serviceAccountName":"ghost"})")));
   EXPECT_NO_THROW(admin->create(kPodsR, "default", pod("after2")));
-  std::error_code ec;
-  std::filesystem::remove_all(data, ec);
 }
 
 }  // namespace

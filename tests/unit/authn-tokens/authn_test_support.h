@@ -30,7 +30,7 @@ inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
 
 class AuthnKernel {
  public:
-  AuthnKernel() : dir_(ukube::testing::make_temp_dir("authn")) {
+  AuthnKernel() {
     builtin::testing::remove_stand_ins(kernel_.types());
     builtin::register_builtin_types(kernel_.types());
     admin_ = kernel_.client();
@@ -41,15 +41,13 @@ class AuthnKernel {
   ~AuthnKernel() {
     for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) (*it)->stop();
     plugins_.clear();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   // Initialises `plugin` with `config` (may be null) as the host would, stopping it with
   // the kernel.
   template <class P>
   P& start(std::unique_ptr<P> plugin, const google::protobuf::Message* config, const std::string& uri) {
-    contexts_.push_back(std::make_unique<ukube::testing::PluginContext>(kernel_, uri, dir_, config));
+    contexts_.push_back(std::make_unique<ukube::testing::PluginContext>(kernel_, uri, dir_.path(), config));
     plugin->init(*contexts_.back());
     plugin->start();
     P& p = *plugin;
@@ -63,7 +61,7 @@ class AuthnKernel {
 
   Client& admin() { return *admin_; }
   ukube::testing::TestKernel& kernel() { return kernel_; }
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
 
   // The chain's verdict on `token`: the user, or the ApiError (401) it throws.
   UserInfo authenticate(const std::string& token) {
@@ -101,7 +99,7 @@ class AuthnKernel {
 
  private:
   ukube::testing::TestKernel kernel_;
-  std::filesystem::path dir_;
+  ukube::testing::TempDir dir_{"authn"};
   std::shared_ptr<Client> admin_;
   std::vector<std::unique_ptr<ukube::testing::PluginContext>> contexts_;
   std::vector<std::unique_ptr<Plugin>> plugins_;

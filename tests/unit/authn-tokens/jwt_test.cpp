@@ -25,16 +25,14 @@ std::string slurp(const std::filesystem::path& p) {
 class JwtTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ukube::testing::make_temp_dir("jwt");
-    auto pki = pki::ensure_cluster_pki(dir_ / "pki");
+    auto pki = pki::ensure_cluster_pki(dir_.path() / "pki");
     signer_ = std::make_unique<Es256Key>(
         Es256Key::from_private_pem(slurp(pki.service_account_key), pki.service_account_key.string()));
     verifier_ = std::make_unique<Es256Key>(Es256Key::from_public_pem(
         slurp(pki.service_account_public_key), pki.service_account_public_key.string()));
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
+  ukube::testing::TempDir dir_{"jwt"};
   std::unique_ptr<Es256Key> signer_, verifier_;
 };
 

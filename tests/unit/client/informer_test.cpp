@@ -2,51 +2,24 @@
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
-#include <condition_variable>
 #include <mutex>
 
 #include "tests/support/test_kernel.h"
+#include "tests/unit/client/handler_log.h"
 
 namespace ukube::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-// Records handler calls and lets a test wait for a condition on them.
-struct Recorder {
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::string> log;
-
-  InformerHandlers handlers() {
-    return {[this](const ObjectPtr& o) { record("add " + meta(o, "name")); },
-            [this](const ObjectPtr&, const ObjectPtr& o) { record("update " + meta(o, "name")); },
-            [this](const ObjectPtr& o) { record("delete " + meta(o, "name")); }};
-  }
-  void record(std::string entry) {
-    std::lock_guard lock(mutex);
-    log.push_back(std::move(entry));
-    changed.notify_all();
-  }
-  bool wait_for(const std::string& entry, std::chrono::milliseconds timeout = 10s) {
-    std::unique_lock lock(mutex);
-    return changed.wait_for(lock, timeout,
-                            [&] { return std::find(log.begin(), log.end(), entry) != log.end(); });
-  }
-};
-
 TEST(Informer, ListsThenFollowsChanges) {
   TestKernel kernel;
   auto client = kernel.client();
   client->create(kConfigMaps, "ns1", configmap("before"));
   Informer informer(client, kConfigMaps);
-  Recorder rec;
-  informer.add_handlers(rec.handlers());
-  informer.add_indexer("by-app", [](const boost::json::object& o) {
-    auto* labels = o.at("metadata").as_object().if_contains("labels");
-    auto* app = labels ? labels->as_object().if_contains("app") : nullptr;
-    return app ? std::vector<std::string>{std::string(app->as_string())} : std::vector<std::string>{};
-  });
+  HandlerLog rec;
+  auto handling = informer.add_handlers(rec.handlers());
+  auto indexing = informer.add_indexer("by-app", by_app_label);
   informer.start();
   ASSERT_TRUE(informer.wait_for_sync(10s));
   EXPECT_TRUE(rec.wait_for("add before"));
@@ -68,8 +41,8 @@ TEST(Informer, ListsThenFollowsChanges) {
   EXPECT_EQ(informer.resource_version(), std::to_string(kernel.store().current_revision()));
 
   // A late handler is first told about everything cached.
-  Recorder late;
-  informer.add_handlers(late.handlers());
+  HandlerLog late;
+  auto late_handling = informer.add_handlers(late.handlers());
   EXPECT_TRUE(late.wait_for("add web1", 1s));
   informer.stop();
 }
@@ -82,14 +55,14 @@ TEST(Informer, RelistsWhenItsWatchExpires) {
   Informer informer(client, kConfigMaps, "ns1");
   std::mutex gate;
   std::unique_lock hold(gate);
-  Recorder rec;
+  HandlerLog rec;
   InformerHandlers blocking = rec.handlers();
   auto record_add = blocking.on_add;
   blocking.on_add = [&, record_add](const ObjectPtr& o) {
     if (meta(o, "name") == "blocker") std::lock_guard wait(gate);
     record_add(o);
   };
-  informer.add_handlers(blocking);
+  auto handling = informer.add_handlers(blocking);
   informer.start();
   ASSERT_TRUE(informer.wait_for_sync(10s));
   client->create(kConfigMaps, "ns1", configmap("blocker"));

@@ -30,8 +30,9 @@ std::string logic_error_of(F call) {
 TEST(Context, AbsentServicesThrowNamingServiceAndPlugin) {
   KernelServices services;
   NoPlugins lookup;
+  SharedInformers informers(services);
   Context ctx("ukube.test.v1.alpha", std::make_shared<google::protobuf::Empty>(), "/tmp/state", "/tmp",
-              testing::quiet_logger(), services, lookup);
+              testing::quiet_logger(), services, lookup, informers);
   EXPECT_NE(
       logic_error_of([&] { ctx.store(); }).find("plugin ukube.test.v1.alpha asked for the object store"),
       std::string::npos);
@@ -40,6 +41,7 @@ TEST(Context, AbsentServicesThrowNamingServiceAndPlugin) {
   EXPECT_NE(logic_error_of([&] { ctx.auth(); }).find("auth chains"), std::string::npos);
   EXPECT_NE(logic_error_of([&] { ctx.pipeline(); }).find("request pipeline"), std::string::npos);
   EXPECT_NE(logic_error_of([&] { ctx.client(UserInfo{}); }).find("asked for a client"), std::string::npos);
+  EXPECT_NE(logic_error_of([&] { ctx.informers(); }).find("asked for shared informers"), std::string::npos);
 }
 
 TEST(Context, ExposesIdentityConfigAndClientFactory) {
@@ -50,8 +52,10 @@ TEST(Context, ExposesIdentityConfigAndClientFactory) {
     return std::shared_ptr<Client>();
   };
   NoPlugins lookup;
+  SharedInformers informers(services);
   auto first = std::make_shared<google::protobuf::Empty>();
-  Context ctx("ukube.test.v1.alpha", first, "/tmp/state", "/tmp", testing::quiet_logger(), services, lookup);
+  Context ctx("ukube.test.v1.alpha", first, "/tmp/state", "/tmp", testing::quiet_logger(), services, lookup,
+              informers);
   EXPECT_EQ(ctx.uri(), "ukube.test.v1.alpha");
   EXPECT_EQ(ctx.state_dir(), "/tmp/state");
   EXPECT_EQ(ctx.data_dir(), "/tmp");

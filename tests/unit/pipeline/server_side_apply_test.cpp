@@ -12,17 +12,12 @@ namespace {
 
 namespace json = boost::json;
 
-const json::object& deployment_schema() {
-  static const json::object s = schema::deployment();
-  return s;
-}
-
 TEST(FieldSet, CollectsWhatAnObjectSets) {
   auto object = J(R"({"metadata":{"name":"web","labels":{"app":"web"}},
     "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"spec":{"containers":[
       {"name":"web","image":"nginx","args":["a"],"ports":[{"containerPort":80}]}]}}}})");
   pipeline::FieldSet set;
-  pipeline::collect_fields(object, pipeline::SchemaView(&deployment_schema()), set);
+  pipeline::collect_fields(object, pipeline::SchemaView(&schema::deployment_instance()), set);
   pipeline::drop_server_fields(set);
   // Keyed list elements are members themselves ("."), atomic values are leaves, and a
   // list map key the client omitted takes its schema default (protocol TCP).

@@ -11,11 +11,6 @@
 namespace ukube::testing {
 namespace {
 
-const boost::json::object& deployment_schema() {
-  static const boost::json::object s = schema::deployment();
-  return s;
-}
-
 struct Case {
   const char* name;
   const char* original;
@@ -102,7 +97,8 @@ const Case kCases[] = {
 TEST(StrategicMerge, Table) {
   for (const auto& c : kCases) {
     auto target = J(c.original);
-    pipeline::apply_strategic_merge_patch(target, J(c.patch), pipeline::SchemaView(&deployment_schema()));
+    pipeline::apply_strategic_merge_patch(target, J(c.patch),
+                                          pipeline::SchemaView(&schema::deployment_instance()));
     EXPECT_EQ(target, J(c.expected)) << c.name << "\n got: " << boost::json::serialize(target);
   }
 }
@@ -124,7 +120,8 @@ TEST(StrategicMerge, MalformedDirectivesAreBadRequests) {
   for (const char* patch : bad) {
     auto target = J(R"({"spec":{"template":{"spec":{"containers":[{"name":"a"}]}}}})");
     try {
-      pipeline::apply_strategic_merge_patch(target, J(patch), pipeline::SchemaView(&deployment_schema()));
+      pipeline::apply_strategic_merge_patch(target, J(patch),
+                                            pipeline::SchemaView(&schema::deployment_instance()));
       ADD_FAILURE() << "accepted " << patch;
     } catch (const ApiError& e) {
       EXPECT_EQ(e.code(), 400) << patch;

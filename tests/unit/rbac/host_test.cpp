@@ -11,7 +11,8 @@ namespace {
 TEST(RbacHost, LoadsFromTheConfigAndGuardsTheApi) {
   ukube::testing::TestKernel kernel;
   builtin::testing::remove_stand_ins(kernel.types());
-  auto data = ukube::testing::make_temp_dir("rbac-host");
+  ukube::testing::TempDir data_dir("rbac-host");
+  const std::filesystem::path& data = data_dir.path();
 
   host::KernelServices services = ukube::testing::kernel_services(kernel);
 
@@ -39,8 +40,6 @@ plugins:
   EXPECT_NO_THROW(kernel.client()->get(kClusterRoles, "", "system:node-proxier"));
 
   host->stop();
-  std::error_code ec;
-  std::filesystem::remove_all(data, ec);
 }
 
 TEST(RbacHost, RefusesToInitWithoutTheRbacTypes) {

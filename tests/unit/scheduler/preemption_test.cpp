@@ -9,85 +9,26 @@
 
 #include "tests/unit/scheduler/harness.h"
 #include "ukube/client.h"
-#include "ukube/scheduler/object_lister.h"
+#include "ukube/controller/event_recorder.h"
+#include "ukube/testing/fake_client.h"
+#include "ukube/testing/fake_object_lister.h"
 
 namespace ukube::scheduler::testing {
 namespace {
 
+using ukube::testing::Action;
+using ukube::testing::FakeClient;
+using ukube::testing::FakeObjectLister;
+
 const GroupVersionResource kPdbs{"policy", "v1", "poddisruptionbudgets"};
 
-// One write (or read) the plugin made: verb, resource[/subresource], ns/name and body.
-struct Call {
-  std::string verb;
-  std::string resource;
-  std::string key;
-  json::object body;
-};
-
-class RecordingClient final : public Client {
- public:
-  std::vector<Call> calls;
-  std::function<void()> on_remove;  // may throw, to fail deletions
-
-  ObjectPtr get(const GroupVersionResource& gvr, std::string_view, std::string_view, const GetOptions&,
-                std::string_view) override {
-    calls.push_back({"get", gvr.resource, "", {}});
-    throw ApiError::internal("not served here");
-  }
-  ObjectList list(const GroupVersionResource& gvr, std::string_view ns, const ListOptions&) override {
-    calls.push_back({"list", gvr.resource, std::string(ns), {}});
-    return {};
-  }
-  std::unique_ptr<WatchStream> watch(const GroupVersionResource&, std::string_view,
-                                     const ListOptions&) override {
-    throw ApiError::internal("not served here");
-  }
-  ObjectPtr create(const GroupVersionResource& gvr, std::string_view ns, const json::object& object,
-                   const WriteOptions&, std::string_view, std::string_view) override {
-    calls.push_back({"create", gvr.resource, std::string(ns), object});
-    return nullptr;
-  }
-  ObjectPtr update(const GroupVersionResource& gvr, std::string_view, const json::object&,
-                   const WriteOptions&, std::string_view) override {
-    calls.push_back({"update", gvr.resource, "", {}});
-    return nullptr;
-  }
-  ObjectPtr patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name, PatchType,
-                  std::string_view patch, const WriteOptions&, std::string_view subresource) override {
-    calls.push_back({"patch", gvr.resource + "/" + std::string(subresource),
-                     std::string(ns) + "/" + std::string(name), json::parse(patch).as_object()});
-    return nullptr;
-  }
-  ObjectPtr remove(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
-                   const DeleteOptions& options) override {
-    calls.push_back({"delete",
-                     gvr.resource,
-                     std::string(ns) + "/" + std::string(name),
-                     {{"preconditionUid", options.precondition_uid}}});
-    if (on_remove) on_remove();
-    return nullptr;
-  }
-
-  size_t count(const std::string& verb) const {
-    return std::count_if(calls.begin(), calls.end(), [&](const Call& c) { return c.verb == verb; });
-  }
-};
-
-// PodDisruptionBudgets as an informer cache would answer for them.
-class FakeLister final : public ObjectLister {
- public:
-  std::vector<ObjectPtr> pdbs;
-  std::vector<ObjectPtr> list(const GroupVersionResource& resource, std::string_view ns) const override {
-    std::vector<ObjectPtr> out;
-    if (resource.resource != kPdbs.resource) return out;
-    for (const auto& p : pdbs)
-      if (p->at("metadata").at("namespace").as_string() == ns) out.push_back(p);
-    return out;
-  }
-  ObjectPtr get(const GroupVersionResource&, std::string_view, std::string_view) const override {
-    return nullptr;
-  }
-};
+// The patch document an action sent, and the namespace/name it addressed.
+json::object patch_body(const Action& a) {
+  return json::parse(a.patch).as_object();
+}
+std::string key_of(const Action& a) {
+  return a.ns + "/" + a.name;
+}
 
 ObjectPtr pdb(const std::string& ns, const std::string& app, int64_t allowed) {
   return obj(R"({"metadata":{"name":"guard","namespace":")" + ns +
@@ -103,16 +44,25 @@ PodInfoPtr prio(const std::string& name, int32_t priority, const std::string& cp
   return pod(name, json::serialize(spec), labels);
 }
 
-// A framework with the default profile over a cache, its writes recorded and its
-// "writer threads" run by hand.
+// Events as the scheduler reports them.
+controller::RecorderSettings recorder_settings() {
+  controller::RecorderSettings settings;
+  settings.source.component = "default-scheduler";
+  return settings;
+}
+
+// A framework with the default profile over a cache, its writes recorded (and not
+// applied: the pods live in the cache only) and its "writer threads" run by hand.
 class Rig {
  public:
   Rig() {
+    record_writes_only();
     register_in_tree(registry_);
     Framework::Services s;
     s.snapshot = &cache;
     s.client = &client;
     s.listers = &lister;
+    s.events = &events;
     s.nominated_pods = [this](const std::string& node) {
       std::vector<PodInfoPtr> out;
       for (const auto& [uid, n] : nominations)
@@ -143,18 +93,31 @@ class Rig {
     auto pending = std::move(tasks);
     tasks.clear();
     for (auto& t : pending) t();
+    events.flush();  // the recorder writes events from its own thread
   }
-  const Call* find(const std::string& verb, const std::string& key) const {
-    for (const auto& c : client.calls)
-      if (c.verb == verb && (c.key == key || (verb == "create" && c.body.contains("involvedObject") &&
-                                              c.body.at("involvedObject").at("name").as_string() == key)))
-        return &c;
-    return nullptr;
+  // The first `verb` action on ns/name `key` (for create: of an event about pod `key`).
+  std::optional<Action> find(const std::string& verb, const std::string& key) const {
+    for (const auto& a : client.actions(verb)) {
+      if (key_of(a) == key) return a;
+      if (verb == "create" && a.object && a.object->contains("involvedObject") &&
+          a.object->at("involvedObject").at("name").as_string() == key)
+        return a;
+    }
+    return std::nullopt;
+  }
+  // Writes are answered without being applied, as the cache holds the pods.
+  void record_writes_only() {
+    client.clear_reactors();
+    for (const char* verb : {"create", "update", "patch", "delete"})
+      client.prepend_reactor(verb, "*", ukube::testing::answer_with(nullptr));
   }
 
   Cache cache;
-  RecordingClient client;
-  FakeLister lister;
+  FakeClient client;
+  // Events go through the scheduler's recorder to `client` (not owned: the alias owns nothing).
+  controller::EventRecorder events{std::shared_ptr<Client>(std::shared_ptr<Client>{}, &client),
+                                   recorder_settings()};
+  FakeObjectLister lister;
   std::map<std::string, std::pair<PodInfoPtr, std::string>> nominations;  // uid -> pod, node
   std::vector<std::function<void()>> tasks;
 
@@ -170,15 +133,17 @@ TEST(DefaultPreemption, VictimIsMarkedDisruptionTargetThenDeletedAndToldWhy) {
   std::string nominated;
   ASSERT_TRUE(r.preempt(*prio("high", 1000, "2"), &nominated).ok());
   EXPECT_EQ(nominated, "n1");
-  EXPECT_TRUE(r.client.calls.empty()) << "writes belong to the writer threads";
+  EXPECT_TRUE(r.client.actions().empty()) << "writes belong to the writer threads";
 
   r.run_writes();
-  ASSERT_EQ(r.client.calls.size(), 3u);
-  const Call& condition = r.client.calls[0];
+  const auto actions = r.client.actions();
+  ASSERT_EQ(actions.size(), 3u);
+  const Action& condition = actions[0];
   EXPECT_EQ(condition.verb, "patch");
-  EXPECT_EQ(condition.resource, "pods/status");
-  EXPECT_EQ(condition.key, "default/low");
-  const auto& conditions = condition.body.at("status").at("conditions").as_array();
+  EXPECT_EQ(condition.resource_path(), "pods/status");
+  EXPECT_EQ(key_of(condition), "default/low");
+  const json::object body = patch_body(condition);
+  const auto& conditions = body.at("status").at("conditions").as_array();
   ASSERT_EQ(conditions.size(), 1u);
   const auto& c = conditions[0].as_object();
   EXPECT_EQ(c.at("type"), "DisruptionTarget");
@@ -186,17 +151,18 @@ TEST(DefaultPreemption, VictimIsMarkedDisruptionTargetThenDeletedAndToldWhy) {
   EXPECT_EQ(c.at("reason"), "PreemptionByScheduler");
   EXPECT_EQ(c.at("message"), "default-scheduler: preempting to accommodate a higher priority pod");
 
-  EXPECT_EQ(r.client.calls[1].verb, "delete");
-  EXPECT_EQ(r.client.calls[1].key, "default/low");
-  EXPECT_EQ(r.client.calls[1].body.at("preconditionUid"), "default-low");
+  EXPECT_EQ(actions[1].verb, "delete");
+  EXPECT_EQ(key_of(actions[1]), "default/low");
+  EXPECT_EQ(actions[1].delete_options.precondition_uid, "default-low");
 
-  const Call& event = r.client.calls[2];
+  const Action& event = actions[2];
   EXPECT_EQ(event.verb, "create");
-  EXPECT_EQ(event.resource, "events");
-  EXPECT_EQ(event.body.at("involvedObject").at("name"), "low");
-  EXPECT_EQ(event.body.at("type"), "Normal");
-  EXPECT_EQ(event.body.at("reason"), "Preempted");
-  EXPECT_EQ(event.body.at("message"), "Preempted by pod default-high on node n1");
+  EXPECT_EQ(event.resource_path(), "events");
+  ASSERT_TRUE(event.object);
+  EXPECT_EQ(event.object->at("involvedObject").at("name"), "low");
+  EXPECT_EQ(event.object->at("type"), "Normal");
+  EXPECT_EQ(event.object->at("reason"), "Preempted");
+  EXPECT_EQ(event.object->at("message"), "Preempted by pod default-high on node n1");
 }
 
 TEST(DefaultPreemption, VictimConditionsBesidesDisruptionTargetAreKept) {
@@ -209,9 +175,10 @@ TEST(DefaultPreemption, VictimConditionsBesidesDisruptionTargetAreKept) {
   r.cache.add_pod(low);
   ASSERT_TRUE(r.preempt(*prio("high", 1000, "2")).ok());
   r.run_writes();
-  const Call* patch = r.find("patch", "default/low");
-  ASSERT_NE(patch, nullptr);
-  const auto& conditions = patch->body.at("status").at("conditions").as_array();
+  auto patch = r.find("patch", "default/low");
+  ASSERT_TRUE(patch);
+  const json::object body = patch_body(*patch);
+  const auto& conditions = body.at("status").at("conditions").as_array();
   ASSERT_EQ(conditions.size(), 2u);
   EXPECT_EQ(conditions[0].at("type"), "Ready");
   EXPECT_EQ(conditions[1].at("type"), "DisruptionTarget");
@@ -246,11 +213,11 @@ TEST(DefaultPreemption, LowerPriorityPodsNominatedToTheNodeLoseTheirNomination) 
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(r.nominations.count("default-" + c.name), c.loses ? 0u : 1u);
-    const Call* patch = r.find("patch", "default/" + c.name);
-    ASSERT_EQ(patch != nullptr, c.loses);
+    auto patch = r.find("patch", "default/" + c.name);
+    ASSERT_EQ(patch.has_value(), c.loses);
     if (patch) {
-      EXPECT_EQ(patch->resource, "pods/status");
-      EXPECT_EQ(json::serialize(patch->body), R"({"status":{"nominatedNodeName":null}})");
+      EXPECT_EQ(patch->resource_path(), "pods/status");
+      EXPECT_EQ(patch->patch, R"({"status":{"nominatedNodeName":null}})");
     }
   }
 }
@@ -291,14 +258,14 @@ TEST(DefaultPreemption, BudgetsComeFromTheInformerCacheNeverFromTheServer) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     Rig r;
-    r.lister.pdbs = c.pdbs;
+    for (const auto& budget : c.pdbs) r.lister.add(kPdbs, budget);
     r.cache.add_node(node_object({"n1", "2"}));
     r.cache.add_node(node_object({"n2", "2"}));
     r.cache.add_pod(on(prio("guarded", 5, "2", R"({"app":"guarded"})"), "n1"));
     r.cache.add_pod(on(prio("free", 10, "2", R"({"app":"free"})"), "n2"));
     ASSERT_TRUE(r.preempt(*prio("high-" + c.name, 1000, "2")).ok());
     r.run_writes();
-    EXPECT_NE(r.find("delete", "default/" + c.victim), nullptr);
+    EXPECT_TRUE(r.find("delete", "default/" + c.victim));
     EXPECT_EQ(r.client.count("delete"), 1u);
     EXPECT_EQ(r.client.count("list"), 0u);
   }
@@ -334,14 +301,15 @@ TEST(DefaultPreemption, AFailedEvictionDoesNotHoldThePreemptorBack) {
   Rig r;
   r.cache.add_node(node_object({"n1", "2"}));
   r.cache.add_pod(on(prio("low", 0, "2"), "n1"));
-  r.client.on_remove = [] { throw ApiError::internal("store unavailable"); };
+  r.client.prepend_reactor("delete", "pods",
+                           ukube::testing::fail_with(ApiError::internal("store unavailable")));
   auto high = prio("high", 1000, "2");
   ASSERT_TRUE(r.preempt(*high).ok());
   r.run_writes();
-  EXPECT_EQ(r.find("create", "low"), nullptr) << "no Preempted event for a pod that stays";
+  EXPECT_FALSE(r.find("create", "low")) << "no Preempted event for a pod that stays";
 
   // The victim is still there, so the next attempt evicts it again.
-  r.client.on_remove = nullptr;
+  r.record_writes_only();
   ASSERT_TRUE(r.preempt(*high).ok());
   r.run_writes();
   EXPECT_EQ(r.client.count("delete"), 2u);

@@ -1,15 +1,14 @@
 #pragma once
 
 #include <chrono>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "runtime/service.h"
 #include "tests/support/eventually.h"
 #include "tests/unit/builtin-types/builtin_test_support.h"
+#include "ukube/testing/recording_client.h"
 
 // A real kernel with the built-in types, and the scheduler service running against it
 // in-process: the objects a test writes go through the same pipeline kubectl's do.
@@ -24,63 +23,13 @@ inline const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "p
 inline const GroupVersionResource kPdbs{"policy", "v1", "poddisruptionbudgets"};
 inline const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
 
-// Passes every call on and counts lists per resource, to tell cache reads from server reads.
-class CountingClient final : public Client {
- public:
-  explicit CountingClient(std::shared_ptr<Client> inner) : inner_(std::move(inner)) {}
-  size_t lists(const GroupVersionResource& gvr) const {
-    std::lock_guard lock(mutex_);
-    auto it = lists_.find(gvr.group + "/" + gvr.resource);
-    return it == lists_.end() ? 0 : it->second;
-  }
-
-  ObjectPtr get(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
-                const GetOptions& options, std::string_view subresource) override {
-    return inner_->get(gvr, ns, name, options, subresource);
-  }
-  ObjectList list(const GroupVersionResource& gvr, std::string_view ns, const ListOptions& options) override {
-    {
-      std::lock_guard lock(mutex_);
-      ++lists_[gvr.group + "/" + gvr.resource];
-    }
-    return inner_->list(gvr, ns, options);
-  }
-  std::unique_ptr<WatchStream> watch(const GroupVersionResource& gvr, std::string_view ns,
-                                     const ListOptions& options) override {
-    return inner_->watch(gvr, ns, options);
-  }
-  ObjectPtr create(const GroupVersionResource& gvr, std::string_view ns, const boost::json::object& object,
-                   const WriteOptions& options, std::string_view subresource,
-                   std::string_view name) override {
-    return inner_->create(gvr, ns, object, options, subresource, name);
-  }
-  ObjectPtr update(const GroupVersionResource& gvr, std::string_view ns, const boost::json::object& object,
-                   const WriteOptions& options, std::string_view subresource) override {
-    return inner_->update(gvr, ns, object, options, subresource);
-  }
-  ObjectPtr patch(const GroupVersionResource& gvr, std::string_view ns, std::string_view name, PatchType type,
-                  std::string_view patch, const WriteOptions& options,
-                  std::string_view subresource) override {
-    return inner_->patch(gvr, ns, name, type, patch, options, subresource);
-  }
-  ObjectPtr remove(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
-                   const DeleteOptions& options) override {
-    return inner_->remove(gvr, ns, name, options);
-  }
-
- private:
-  std::shared_ptr<Client> inner_;
-  mutable std::mutex mutex_;
-  std::map<std::string, size_t> lists_;
-};
-
 class SchedulerKernel {
  public:
   SchedulerKernel() {
     bt::remove_stand_ins(kernel_.types());
     builtin::register_builtin_types(kernel_.types());
-    counting_ = std::make_shared<CountingClient>(kernel_.client());
-    client_ = counting_;
+    recording_ = std::make_shared<ukube::testing::RecordingClient>(kernel_.client());
+    client_ = recording_;
     for (const char* ns : {"default", "kube-system"})
       client_->create({"", "v1", "namespaces"}, "",
                       bt::parse(std::string(R"({"metadata":{"name":")") + ns + "\"}}"));
@@ -90,7 +39,11 @@ class SchedulerKernel {
 
   Client& client() { return *client_; }
   // Lists of `gvr` anyone made through client() (the scheduler included).
-  size_t lists(const GroupVersionResource& gvr) const { return counting_->lists(gvr); }
+  size_t lists(const GroupVersionResource& gvr) const {
+    size_t n = 0;
+    for (const auto& a : recording_->actions("list", gvr.resource)) n += a.resource.group == gvr.group;
+    return n;
+  }
   std::shared_ptr<Client> shared_client() { return client_; }
   Registry& registry() { return registry_; }
   TypeRegistry& types() { return kernel_.types(); }
@@ -177,7 +130,8 @@ class SchedulerKernel {
 
  private:
   ukube::testing::TestKernel kernel_;
-  std::shared_ptr<CountingClient> counting_;
+  // Every call anyone makes through client(), to tell cache reads from server reads.
+  std::shared_ptr<ukube::testing::RecordingClient> recording_;
   std::shared_ptr<Client> client_;
   Registry registry_;
   std::unique_ptr<SchedulerService> service_;

@@ -4,51 +4,24 @@
 #include <stdexcept>
 
 #include "tests/unit/scheduler/harness.h"
-#include "ukube/scheduler/object_lister.h"
+#include "ukube/testing/fake_object_lister.h"
 #include "ukube/types.h"
 
 namespace ukube::scheduler::testing {
 namespace {
+
+using ukube::testing::FakeObjectLister;
 
 const GroupVersionResource kServices{"", "v1", "services"};
 const GroupVersionResource kRcs{"", "v1", "replicationcontrollers"};
 const GroupVersionResource kReplicaSets{"apps", "v1", "replicasets"};
 const GroupVersionResource kStatefulSets{"apps", "v1", "statefulsets"};
 
-// Objects a test files under a resource, answered the way the informer listers do.
-class FakeLister final : public ObjectLister {
- public:
-  void add(const GroupVersionResource& r, const std::string& name, const std::string& spec,
-           const std::string& ns = "default") {
-    objects_.push_back(
-        {r, ns, name,
-         obj(R"({"metadata":{"name":")" + name + R"(","namespace":")" + ns + R"("},"spec":)" + spec + "}")});
-  }
-  std::vector<std::shared_ptr<const json::object>> list(const GroupVersionResource& r,
-                                                        std::string_view ns) const override {
-    std::vector<std::shared_ptr<const json::object>> out;
-    for (const auto& o : objects_)
-      if (same(o.resource, r) && o.ns == ns) out.push_back(o.object);
-    return out;
-  }
-  std::shared_ptr<const json::object> get(const GroupVersionResource& r, std::string_view ns,
-                                          std::string_view name) const override {
-    for (const auto& o : objects_)
-      if (same(o.resource, r) && o.ns == ns && o.name == name) return o.object;
-    return nullptr;
-  }
-
- private:
-  struct Stored {
-    GroupVersionResource resource;
-    std::string ns, name;
-    std::shared_ptr<const json::object> object;
-  };
-  static bool same(const GroupVersionResource& a, const GroupVersionResource& b) {
-    return a.group == b.group && a.resource == b.resource;
-  }
-  std::vector<Stored> objects_;
-};
+// An object as the listers hold it: `name` in `ns` with `spec`.
+std::shared_ptr<const json::object> with_spec(const std::string& name, const std::string& spec,
+                                              const std::string& ns = "default") {
+  return obj(R"({"metadata":{"name":")" + name + R"(","namespace":")" + ns + R"("},"spec":)" + spec + "}");
+}
 
 // A pod with labels and, unless `owner` is empty, that ownerReferences entry.
 PodInfoPtr owned_pod(const std::string& name, const std::string& labels, const std::string& owner = "",
@@ -70,7 +43,7 @@ enum class Prefers { N1, N2, NoDefaults };
 
 struct SelectorCase {
   const char* name;
-  std::function<void(FakeLister&)> objects;
+  std::function<void(FakeObjectLister&)> objects;
   std::string owner;  // the incoming pod's owner reference, "" for none
   Prefers want;
 };
@@ -83,49 +56,57 @@ TEST(PodTopologySpreadDefaults, SystemDefaultsUseTheDerivedSelector) {
       R"({"selector":{"matchExpressions":[{"key":"tier","operator":"In","values":["front"]}]}})";
   std::vector<SelectorCase> cases = {
       {"Service selecting the pod: its selector counts",
-       [](FakeLister& l) { l.add(kServices, "web", R"({"selector":{"app":"web"}})"); }, "", Prefers::N1},
+       [](FakeObjectLister& l) { l.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})")); }, "",
+       Prefers::N1},
       {"narrower Service: only its pods count",
-       [](FakeLister& l) { l.add(kServices, "front", R"({"selector":{"tier":"front"}})"); }, "", Prefers::N2},
-      {"no Service, no owner: no default constraints", [](FakeLister&) {}, "", Prefers::NoDefaults},
+       [](FakeObjectLister& l) { l.add(kServices, with_spec("front", R"({"selector":{"tier":"front"}})")); },
+       "", Prefers::N2},
+      {"no Service, no owner: no default constraints", [](FakeObjectLister&) {}, "", Prefers::NoDefaults},
       {"Service in another namespace",
-       [](FakeLister& l) { l.add(kServices, "web", R"({"selector":{"app":"web"}})", "other"); }, "",
-       Prefers::NoDefaults},
+       [](FakeObjectLister& l) {
+         l.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})", "other"));
+       },
+       "", Prefers::NoDefaults},
       {"Service selecting other pods",
-       [](FakeLister& l) { l.add(kServices, "db", R"({"selector":{"app":"db"}})"); }, "",
+       [](FakeObjectLister& l) { l.add(kServices, with_spec("db", R"({"selector":{"app":"db"}})")); }, "",
        Prefers::NoDefaults},
       {"Service without a selector selects nothing",
-       [](FakeLister& l) { l.add(kServices, "headless", "{}"); }, "", Prefers::NoDefaults},
-      {"ReplicaSet owner: its selector", [&](FakeLister& l) { l.add(kReplicaSets, "rs", rs_front); },
+       [](FakeObjectLister& l) { l.add(kServices, with_spec("headless", "{}")); }, "", Prefers::NoDefaults},
+      {"ReplicaSet owner: its selector",
+       [&](FakeObjectLister& l) { l.add(kReplicaSets, with_spec("rs", rs_front)); },
        controller("apps/v1", "ReplicaSet", "rs"), Prefers::N2},
-      {"StatefulSet owner: its selector", [&](FakeLister& l) { l.add(kStatefulSets, "ss", rs_front); },
+      {"StatefulSet owner: its selector",
+       [&](FakeObjectLister& l) { l.add(kStatefulSets, with_spec("ss", rs_front)); },
        controller("apps/v1", "StatefulSet", "ss"), Prefers::N2},
       {"ReplicationController owner: its selector",
-       [](FakeLister& l) { l.add(kRcs, "rc", R"({"selector":{"app":"web"}})"); },
+       [](FakeObjectLister& l) { l.add(kRcs, with_spec("rc", R"({"selector":{"app":"web"}})")); },
        controller("v1", "ReplicationController", "rc"), Prefers::N1},
       {"Service and owner: requirements of both",
-       [&](FakeLister& l) {
-         l.add(kServices, "web", R"({"selector":{"app":"web"}})");
-         l.add(kReplicaSets, "rs", rs_front);
+       [&](FakeObjectLister& l) {
+         l.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})"));
+         l.add(kReplicaSets, with_spec("rs", rs_front));
        },
        controller("apps/v1", "ReplicaSet", "rs"), Prefers::N2},
-      {"owner not in the cache", [](FakeLister&) {}, controller("apps/v1", "ReplicaSet", "gone"),
+      {"owner not in the cache", [](FakeObjectLister&) {}, controller("apps/v1", "ReplicaSet", "gone"),
        Prefers::NoDefaults},
-      {"owner of another kind (Job)", [](FakeLister&) {}, controller("batch/v1", "Job", "job"),
+      {"owner of another kind (Job)", [](FakeObjectLister&) {}, controller("batch/v1", "Job", "job"),
        Prefers::NoDefaults},
-      {"owner at an old apiVersion", [&](FakeLister& l) { l.add(kReplicaSets, "rs", rs_front); },
+      {"owner at an old apiVersion",
+       [&](FakeObjectLister& l) { l.add(kReplicaSets, with_spec("rs", rs_front)); },
        controller("extensions/v1beta1", "ReplicaSet", "rs"), Prefers::NoDefaults},
       {"owner reference that is not the controller",
-       [&](FakeLister& l) { l.add(kReplicaSets, "rs", rs_front); },
+       [&](FakeObjectLister& l) { l.add(kReplicaSets, with_spec("rs", rs_front)); },
        controller("apps/v1", "ReplicaSet", "rs", false), Prefers::NoDefaults},
       {"owner with a malformed selector adds nothing",
-       [](FakeLister& l) {
-         l.add(kReplicaSets, "rs", R"({"selector":{"matchExpressions":[{"key":"tier","operator":"In"}]}})");
+       [](FakeObjectLister& l) {
+         l.add(kReplicaSets,
+               with_spec("rs", R"({"selector":{"matchExpressions":[{"key":"tier","operator":"In"}]}})"));
        },
        controller("apps/v1", "ReplicaSet", "rs"), Prefers::NoDefaults},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    FakeLister lister;
+    FakeObjectLister lister;
     c.objects(lister);
     PluginHarness h("PodTopologySpread");
     h.listers(&lister);
@@ -158,8 +139,8 @@ TEST(PodTopologySpreadDefaults, NoListersMeansNoDefaults) {
 }
 
 TEST(PodTopologySpreadDefaults, PodsWithTheirOwnConstraintsGetNoDefaults) {
-  FakeLister lister;
-  lister.add(kServices, "web", R"({"selector":{"app":"web"}})");
+  FakeObjectLister lister;
+  lister.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})"));
   PluginHarness h("PodTopologySpread");
   h.listers(&lister);
   h.node({"n1"});
@@ -225,8 +206,8 @@ TEST(PodTopologySpreadDefaults, ListConstraintsFilter) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    FakeLister lister;
-    if (c.service) lister.add(kServices, "web", R"({"selector":{"app":"web"}})");
+    FakeObjectLister lister;
+    if (c.service) lister.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})"));
     PluginHarness h("PodTopologySpread", c.args);
     h.listers(&lister);
     zoned(h);
@@ -253,8 +234,8 @@ TEST(PodTopologySpreadDefaults, ListConstraintsScore) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    FakeLister lister;
-    lister.add(kServices, "web", R"({"selector":{"app":"web"}})");
+    FakeObjectLister lister;
+    lister.add(kServices, with_spec("web", R"({"selector":{"app":"web"}})"));
     PluginHarness h("PodTopologySpread", c.args);
     h.listers(&lister);
     zoned(h);
@@ -381,7 +362,7 @@ TEST(PodTopologySpreadDefaults, ProfileErrorsNameThePluginAndField) {
         "0: not in valid range (0, inf)");
   }
   // A framework hands its plugins the listers it was built with.
-  FakeLister lister;
+  FakeObjectLister lister;
   services.listers = &lister;
   Framework fw({}, registry, services);
   EXPECT_EQ(fw.listers(), &lister);

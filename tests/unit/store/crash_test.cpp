@@ -21,7 +21,7 @@
 
 #include "crash_workload.h"
 #include "kernel/store/embedded_store.h"
-#include "temp_dir.h"
+#include "ukube/testing/temp_dir.h"
 
 namespace ukube::store {
 namespace {
@@ -121,7 +121,7 @@ TEST(StoreCrash, RepeatedKillsNeverLoseAnAcknowledgedWriteNorInventOne) {
   // re-faulting it every time (page faults are what is slow on small VMs).
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
-  test_support::TempDir dir("crash");
+  ukube::testing::TempDir dir("crash");
   std::random_device rd;
   unsigned seed = rd();
   std::mt19937 rng(seed);

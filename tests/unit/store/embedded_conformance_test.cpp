@@ -1,6 +1,6 @@
 // Runs the store conformance suite against the embedded backend, with real fsync.
-#include "conformance.h"
 #include "kernel/store/embedded_store.h"
+#include "ukube/testing/store_conformance.h"
 
 namespace ukube::store::conformance {
 namespace {

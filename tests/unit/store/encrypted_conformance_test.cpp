@@ -2,8 +2,8 @@
 // ("*.*"): the decorator must keep every promise of the Store interface (results, refusals,
 // revisions, events with previous values, encoder semantics, ordering), not only the paths
 // the pipeline uses today.
-#include "conformance.h"
 #include "encryption_test_util.h"
+#include "ukube/testing/store_conformance.h"
 
 namespace ukube::store::conformance {
 namespace {

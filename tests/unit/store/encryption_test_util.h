@@ -1,9 +1,7 @@
 #pragma once
 
-#include <condition_variable>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,6 +11,7 @@
 #include "kernel/store/encryption_config.h"
 #include "store_test_util.h"
 #include "ukube/base64.h"
+#include "ukube/testing/recording_sink.h"
 
 // A real EmbeddedStore with the encryption decorators around it, as the daemon wires them.
 namespace ukube::store::test_support {
@@ -46,27 +45,6 @@ inline std::string aesgcm(const std::vector<std::pair<std::string, char>>& keys)
 
 inline const std::string kIdentity = "      - identity: {}\n";
 
-// Keeps every event it is given.
-class EventLog : public EventSink {
- public:
-  void publish(std::span<const EventPtr> batch) override {
-    std::lock_guard lock(mu_);
-    events_.insert(events_.end(), batch.begin(), batch.end());
-    cv_.notify_all();
-  }
-  // The events so far, once there are at least `count` (or after 10 s).
-  std::vector<EventPtr> wait_for(size_t count) {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return events_.size() >= count; });
-    return events_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<EventPtr> events_;
-};
-
 class EncryptedStack {
  public:
   // `yaml` empty: no encryption (the store as it was before encryption was enabled).
@@ -95,7 +73,7 @@ class EncryptedStack {
   }
 
   CapturedLog log;
-  EventLog events;
+  ukube::testing::RecordingSink events;
   std::shared_ptr<ValueEncryption> encryption;
   std::unique_ptr<DecryptingSink> decrypting;
   std::unique_ptr<EmbeddedStore> inner;

@@ -12,9 +12,11 @@
 
 #include "kernel/store/data_dir.h"
 #include "kernel/store/embedded_store.h"
-#include "temp_dir.h"
+#include "ukube/testing/temp_dir.h"
 
 namespace ukube::store::test_support {
+
+using ukube::testing::TempDir;
 
 // A logger whose output the test can read back.
 struct CapturedLog {

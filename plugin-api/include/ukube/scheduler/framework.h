@@ -175,6 +175,11 @@ class UKUBE_API Handle {
   // scheduling thread. Tasks run concurrently and in no set order; each handles its own
   // errors. Default: runs it at once, on the caller's thread.
   virtual void run_async(std::function<void()> task) { task(); }
+  // Records a core/v1 Event about `pod` from this profile (upstream's Handle offers its
+  // EventRecorder), in the background, counted and rate limited as client-go's recorder
+  // does. `type` is Normal or Warning. Default: dropped.
+  virtual void record_event(const PodInfo& pod, const std::string& type, const std::string& reason,
+                            const std::string& message) {}
   // Cached Services, ReplicationControllers, ReplicaSets, StatefulSets and
   // PodDisruptionBudgets (see object_lister.h); null when the scheduler keeps none
   // (embedders, unit tests).

@@ -12,6 +12,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "ukube/labels.h"
+#include "ukube/node_selection.h"
 
 // A pod as the scheduler's plugins see it: parsed once when the pod enters the cache,
 // never JSON per node per cycle. Everything here is read-only to plugins.
@@ -19,14 +20,13 @@ namespace ukube::scheduler {
 
 using ukube::Labels;
 using ukube::LabelSelector;
+using ukube::NodeSelectorTerm;
 using ukube::Requirement;
 using ukube::SelectorOp;
-
-// A core/v1 NodeSelectorTerm: the expressions and fields (metadata.name) all hold.
-struct NodeSelectorTerm {
-  std::vector<Requirement> expressions;
-  std::vector<Requirement> fields;
-};
+using ukube::Taint;
+using ukube::TaintEffect;
+using ukube::Toleration;
+using ukube::TolerationOp;
 
 struct PreferredTerm {
   int32_t weight = 0;
@@ -34,7 +34,8 @@ struct PreferredTerm {
 };
 
 struct NodeAffinity {
-  // Required terms are ORed; `has_required` distinguishes "no terms" from "absent".
+  // Required terms are ORed; `has_required` distinguishes "no terms" (or none that
+  // parse: nothing matches) from "absent" (everything does).
   bool has_required = false;
   std::vector<NodeSelectorTerm> required;
   std::vector<PreferredTerm> preferred;
@@ -52,21 +53,6 @@ struct PodAffinityTerm {
 struct PodAffinity {
   std::vector<PodAffinityTerm> required;
   std::vector<PodAffinityTerm> preferred;
-};
-
-enum class TaintEffect { NoSchedule, PreferNoSchedule, NoExecute, All };
-
-struct Toleration {
-  std::string key;      // empty with Exists: every key
-  bool exists = false;  // operator Exists (else Equal)
-  std::string value;
-  TaintEffect effect = TaintEffect::All;  // All: an empty effect
-};
-
-struct Taint {
-  std::string key;
-  std::string value;
-  TaintEffect effect = TaintEffect::NoSchedule;
 };
 
 struct TopologySpreadConstraint {

@@ -23,6 +23,10 @@ using JsonPath = std::initializer_list<std::string_view>;
 UKUBE_MACHINERY_API const boost::json::value* value_at(const boost::json::object& o, JsonPath path);
 UKUBE_MACHINERY_API const boost::json::object* object_at(const boost::json::object& o, JsonPath path);
 UKUBE_MACHINERY_API const boost::json::array* array_at(const boost::json::object& o, JsonPath path);
+// `o`, or an object without members when `o` is null: a reader then goes on through an
+// optional member (object_or_empty(object_at(pod, {"spec"}))) or an array element
+// (object_or_empty(item.if_object())) with the accessors here and no null check at each step.
+UKUBE_MACHINERY_API const boost::json::object& object_or_empty(const boost::json::object* o);
 UKUBE_MACHINERY_API std::string string_at(const boost::json::object& o, JsonPath path,
                                           std::string_view fallback = {});
 // Integers also arrive as uint64 or as whole doubles (YAML → JSON); all count.

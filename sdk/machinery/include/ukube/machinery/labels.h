@@ -44,6 +44,15 @@ UKUBE_MACHINERY_API std::string to_string(const Requirement& requirement);
 // scale subresource's status.selector print it; "<none>" for a null selector.
 UKUBE_MACHINERY_API std::string selector_string(const boost::json::object* selector);
 
+// The operator of a metav1.LabelSelectorRequirement or core/v1 NodeSelectorRequirement as
+// written in JSON ("In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"); null for any other.
+// Label selectors take the first four only.
+UKUBE_MACHINERY_API std::optional<SelectorOp> operator_from_json(std::string_view op);
+
+// Why upstream's NewRequirement refuses `requirement` (its key, or values that do not fit
+// its operator), "" when it is valid.
+UKUBE_MACHINERY_API std::string requirement_error(const Requirement& requirement);
+
 UKUBE_MACHINERY_API bool matches(const Requirement& requirement, const Labels& labels);
 // The requirement against the one value its key has (a field such as metadata.name).
 UKUBE_MACHINERY_API bool matches_value(const Requirement& requirement, std::string_view value);

@@ -2,20 +2,20 @@
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <ostream>
 #include <string>
-#include <vector>
 
-#include "temp_dir.h"
 #include "ukube/store.h"
+#include "ukube/testing/recording_sink.h"
+#include "ukube/testing/temp_dir.h"
 
 // The store conformance suite (DESIGN.md §2): every backend runs these tests unchanged.
-// A backend instantiates it with a factory, e.g.
+// A backend's test links the object library ukube-store-conformance (an object library,
+// so the linker keeps every TEST_P registration) and instantiates the suite with a
+// factory, e.g.
 //
 //   INSTANTIATE_TEST_SUITE_P(Etcd, StoreConformance,
 //                            ::testing::Values(Backend{"etcd", make_etcd_store}), backend_name);
@@ -38,19 +38,6 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
 
-// Keeps every published event; tests wait for the ones they expect.
-class RecordingSink : public EventSink {
- public:
-  void publish(std::span<const EventPtr> batch) override;
-  // Events under `prefix`, once at least `count` of them arrived (or after a timeout).
-  std::vector<EventPtr> wait_for(const std::string& prefix, size_t count);
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<EventPtr> events_;
-};
-
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override;
@@ -61,8 +48,8 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
   std::string key(const std::string& name) const { return prefix_ + name; }
   const std::string& prefix() const { return prefix_; }
 
-  RecordingSink sink_;
-  std::unique_ptr<test_support::TempDir> dir_;
+  ukube::testing::RecordingSink sink_;
+  std::unique_ptr<ukube::testing::TempDir> dir_;
   std::unique_ptr<Store> store_;
   std::string prefix_;
 };

@@ -1,9 +1,11 @@
-#include "conformance.h"
+#include "ukube/testing/store_conformance.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -58,28 +60,8 @@ StoreError::Code error_code(Fn&& fn) {
 
 }  // namespace
 
-void RecordingSink::publish(std::span<const EventPtr> batch) {
-  {
-    std::lock_guard lock(mu_);
-    events_.insert(events_.end(), batch.begin(), batch.end());
-  }
-  cv_.notify_all();
-}
-
-std::vector<EventPtr> RecordingSink::wait_for(const std::string& prefix, size_t count) {
-  auto matching = [&] {
-    std::vector<EventPtr> out;
-    for (const auto& e : events_)
-      if (e->key.starts_with(prefix)) out.push_back(e);
-    return out;
-  };
-  std::unique_lock lock(mu_);
-  cv_.wait_for(lock, std::chrono::seconds(10), [&] { return matching().size() >= count; });
-  return matching();
-}
-
 void StoreConformance::SetUp() {
-  dir_ = std::make_unique<test_support::TempDir>("conformance");
+  dir_ = std::make_unique<ukube::testing::TempDir>("conformance");
   store_ = GetParam().factory(dir_->path(), &sink_);
   ASSERT_TRUE(store_);
   prefix_ = random_prefix();

@@ -1,0 +1,124 @@
+#include "ukube/controller/event_recorder.h"
+
+#include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include "ukube/errors.h"
+
+namespace ukube::controller {
+namespace json = boost::json;
+namespace {
+
+const GroupVersionResource kEvents{"", "v1", "events"};
+
+// Events are best effort: nobody reads the answer, nobody waits for the commit.
+WriteOptions best_effort() {
+  WriteOptions options;
+  options.return_object = false;
+  options.wait_for_commit = false;
+  return options;
+}
+
+}  // namespace
+
+EventRecorder::EventRecorder(std::shared_ptr<Client> client, RecorderSettings settings,
+                             std::shared_ptr<spdlog::logger> log)
+    : client_(std::move(client)),
+      settings_(std::move(settings)),
+      log_(log ? std::move(log) : spdlog::default_logger()),
+      correlator_(settings_.correlator) {
+  writer_ = std::thread([this] { run(); });
+}
+
+EventRecorder::~EventRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  wake_.notify_all();
+  drained_.notify_all();
+  writer_.join();
+}
+
+void EventRecorder::event(const json::object& object, const std::string& type, const std::string& reason,
+                          const std::string& message) {
+  event(settings_.source, reference_to(object), type, reason, message);
+}
+
+void EventRecorder::event(const ObjectReference& involved, const std::string& type, const std::string& reason,
+                          const std::string& message) {
+  event(settings_.source, involved, type, reason, message);
+}
+
+void EventRecorder::event(const EventSource& source, const ObjectReference& involved, const std::string& type,
+                          const std::string& reason, const std::string& message) {
+  if (type != "Normal" && type != "Warning") {
+    log_->error("unsupported event type \"{}\" for {}/{} ({}): not recorded", type, involved.ns,
+                involved.name, reason);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    if (queue_.size() >= settings_.queue_limit) {
+      log_->error("too many queued events, dropped {} {} about {} {}/{}: {}", type, reason, involved.kind,
+                  involved.ns, involved.name, message);
+      return;
+    }
+    queue_.push_back({source, involved, type, reason, message});
+  }
+  wake_.notify_one();
+}
+
+void EventRecorder::flush() {
+  std::unique_lock lock(mutex_);
+  drained_.wait(lock, [&] { return stopping_ || (queue_.empty() && !writing_); });
+}
+
+void EventRecorder::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    Queued next = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    write(next);
+    lock.lock();
+    writing_ = false;
+    if (queue_.empty()) drained_.notify_all();
+  }
+}
+
+void EventRecorder::write(const Queued& queued) {
+  Correlation c =
+      correlator_.correlate(queued.involved, queued.source, queued.type, queued.reason, queued.message);
+  if (c.action == Correlation::Action::Skip) return;
+  const CoreEvent& e = c.event;
+  try {
+    if (c.action == Correlation::Action::Patch) {
+      try {
+        client_->patch(kEvents, e.ns, e.name, PatchType::JsonMerge, json::serialize(repeat_patch(e)),
+                       best_effort());
+        return;
+      } catch (const ApiError& error) {
+        // Deleted (or expired) meanwhile: written anew under its name, with its count.
+        if (!is_not_found(error)) throw;
+      }
+    }
+    CoreEvent fresh = e;
+    fresh.resource_version.clear();
+    client_->create(kEvents, e.ns, to_json(fresh), best_effort());
+  } catch (const ApiError& error) {
+    // Refused by the server (a namespace being deleted, a name taken): not retried, as
+    // upstream; a taken name is expected when two writers race, so it is not reported.
+    if (!is_already_exists(error))
+      log_->warn("server rejected event {}/{} ({} {}): {}", e.ns, e.name, e.type, e.reason, error.what());
+  } catch (const std::exception& error) {
+    log_->warn("unable to write event {}/{} ({} {}): {}", e.ns, e.name, e.type, e.reason, error.what());
+  }
+}
+
+}  // namespace ukube::controller
