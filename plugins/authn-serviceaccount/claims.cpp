@@ -2,17 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include "ukube/machinery/json.h"
+
 namespace ukube::authn::sa {
 namespace json = boost::json;
 namespace {
 
 json::object object_claim(const ObjectClaim& c) {
   return json::object{{"name", c.name}, {"uid", c.uid}};
-}
-
-std::string text(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 std::optional<int64_t> seconds(const json::object& o, std::string_view key) {
@@ -27,7 +24,8 @@ std::optional<int64_t> seconds(const json::object& o, std::string_view key) {
 std::optional<ObjectClaim> read_object(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || !v->is_object()) return std::nullopt;
-  return ObjectClaim{text(v->get_object(), "name"), text(v->get_object(), "uid")};
+  return ObjectClaim{machinery::string_at(v->get_object(), {"name"}),
+                     machinery::string_at(v->get_object(), {"uid"})};
 }
 
 }  // namespace
@@ -53,9 +51,9 @@ json::object to_json(const TokenClaims& c) {
 
 std::optional<TokenClaims> claims_from_json(const json::object& p) {
   TokenClaims c;
-  c.issuer = text(p, "iss");
-  c.subject = text(p, "sub");
-  c.id = text(p, "jti");
+  c.issuer = machinery::string_at(p, {"iss"});
+  c.subject = machinery::string_at(p, {"sub"});
+  c.id = machinery::string_at(p, {"jti"});
   // `aud` is a string or a list of strings (RFC 7519 §4.1.3).
   if (const auto* aud = p.if_contains("aud")) {
     if (aud->is_string()) {
@@ -77,7 +75,7 @@ std::optional<TokenClaims> claims_from_json(const json::object& p) {
   const auto* k8s = p.if_contains("kubernetes.io");
   if (!k8s || !k8s->is_object()) return std::nullopt;
   const auto& k = k8s->get_object();
-  c.namespace_ = text(k, "namespace");
+  c.namespace_ = machinery::string_at(k, {"namespace"});
   auto account = read_object(k, "serviceaccount");
   if (c.namespace_.empty() || !account || account->name.empty()) return std::nullopt;
   c.service_account = *account;

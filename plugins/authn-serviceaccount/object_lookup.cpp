@@ -5,6 +5,8 @@
 
 #include <boost/json.hpp>
 
+#include "ukube/machinery/json.h"
+
 namespace ukube::authn::sa {
 namespace json = boost::json;
 namespace {
@@ -12,13 +14,6 @@ namespace {
 // Enough for every object a cluster of this size binds tokens to; past it the cache
 // starts over rather than tracking recency on the hot path.
 constexpr size_t kMaxCached = 16384;
-
-std::string text_at(const json::object& o, std::string_view a, std::string_view b) {
-  const auto* outer = o.if_contains(a);
-  if (!outer || !outer->is_object()) return {};
-  const auto* v = outer->get_object().if_contains(b);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 bool digits(std::string_view s) {
   for (char c : s)
@@ -59,13 +54,13 @@ LiveObject live_object_of(const std::string& encoded) {
   json::value v = json::parse(encoded, ec);
   if (ec || !v.is_object()) return out;  // an unreadable object has no uid, so matches no claim
   const auto& o = v.get_object();
-  out.uid = text_at(o, "metadata", "uid");
-  if (auto when = text_at(o, "metadata", "deletionTimestamp"); !when.empty()) {
+  out.uid = machinery::string_at(o, {"metadata", "uid"});
+  if (auto when = machinery::string_at(o, {"metadata", "deletionTimestamp"}); !when.empty()) {
     // Unreadable: being deleted all the same, as of the epoch.
     out.deletion = parse_utc_timestamp(when).value_or(0);
   }
-  out.service_account = text_at(o, "spec", "serviceAccountName");
-  out.node_name = text_at(o, "spec", "nodeName");
+  out.service_account = machinery::string_at(o, {"spec", "serviceAccountName"});
+  out.node_name = machinery::string_at(o, {"spec", "nodeName"});
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "token_request.h"
+#include "ukube/machinery/json.h"
 #include "ukube/machinery/time.h"
 #include "ukube/machinery/uuid.h"
 
@@ -19,24 +20,7 @@ constexpr int64_t kDefaultExpirationSeconds = 3600;
 constexpr int64_t kMinExpirationSeconds = 600;
 constexpr int64_t kMaxExpirationSeconds = int64_t{1} << 32;
 
-std::string text(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-const json::object* object_member(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::optional<int64_t> whole_number(const json::value& v) {
-  if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
-    return static_cast<int64_t>(v.get_uint64());
-  if (v.is_double() && v.get_double() == static_cast<double>(static_cast<int64_t>(v.get_double())))
-    return static_cast<int64_t>(v.get_double());
-  return std::nullopt;
-}
+using machinery::object_at;
 
 std::vector<std::string> audiences_of(const json::object& spec) {
   std::vector<std::string> out;
@@ -53,7 +37,7 @@ std::vector<std::string> audiences_of(const json::object& spec) {
 int64_t expiration_of(const json::object& spec) {
   const auto* v = spec.if_contains("expirationSeconds");
   if (!v || v->is_null()) return kDefaultExpirationSeconds;
-  auto seconds = whole_number(*v);
+  auto seconds = machinery::as_int(*v);
   if (!seconds) throw ApiError::bad_request("spec.expirationSeconds must be a whole number of seconds");
   std::vector<FieldError> errors;
   if (*seconds < kMinExpirationSeconds)
@@ -71,8 +55,9 @@ int64_t expiration_of(const json::object& spec) {
 // Puts the object `ref` names into `claims`, as upstream checks it.
 void bind(const json::object& ref, const std::string& account, std::string_view ns, ObjectLookup& lookup,
           TokenClaims& claims) {
-  const std::string kind = text(ref, "kind"), api_version = text(ref, "apiVersion"), name = text(ref, "name"),
-                    uid = text(ref, "uid");
+  const std::string kind = machinery::string_at(ref, {"kind"}),
+                    api_version = machinery::string_at(ref, {"apiVersion"}),
+                    name = machinery::string_at(ref, {"name"}), uid = machinery::string_at(ref, {"uid"});
   const auto slash = api_version.find('/');
   const std::string group = slash == std::string::npos ? "" : api_version.substr(0, slash);
   const std::string version = slash == std::string::npos ? api_version : api_version.substr(slash + 1);
@@ -122,11 +107,11 @@ std::string TokenIssuer::sign(const TokenClaims& claims) const {
 
 json::object TokenIssuer::answer(EphemeralCall& call) const {
   if (!call.parent) throw ApiError::internal("serviceaccounts/token was called without its ServiceAccount");
-  const auto* meta = object_member(*call.parent, "metadata");
-  const std::string account = meta ? text(*meta, "name") : "";
-  const std::string account_uid = meta ? text(*meta, "uid") : "";
+  const auto* meta = object_at(*call.parent, {"metadata"});
+  const std::string account = meta ? machinery::string_at(*meta, {"name"}) : "";
+  const std::string account_uid = meta ? machinery::string_at(*meta, {"uid"}) : "";
   static const json::object kEmpty;
-  const json::object* spec_in = object_member(call.body, "spec");
+  const json::object* spec_in = object_at(call.body, {"spec"});
   const json::object& spec = spec_in ? *spec_in : kEmpty;
 
   int64_t expiration = expiration_of(spec);
@@ -135,7 +120,7 @@ json::object TokenIssuer::answer(EphemeralCall& call) const {
   claims.namespace_ = std::string(call.namespace_);
   claims.subject = service_account_user(claims.namespace_, account);
   claims.service_account = ObjectClaim{account, account_uid};
-  if (const auto* ref = object_member(spec, "boundObjectRef"))
+  if (const auto* ref = object_at(spec, {"boundObjectRef"}))
     bind(*ref, account, call.namespace_, *lookup_, claims);
   claims.audiences = audiences_of(spec);
   if (claims.audiences.empty()) claims.audiences = settings_.api_audiences;
