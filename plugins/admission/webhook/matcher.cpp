@@ -73,11 +73,8 @@ bool exempt(const Attributes& a) {
 
 namespace {
 
-// A selector upstream could not convert (an unknown operator, In without values) matches
-// nothing, so a broken selector never widens a match.
-bool selector_matches(const boost::json::object& selector, const Labels& labels) {
-  return machinery::matches(machinery::selector_from_json_or_nothing(&selector),
-                            ukube::Labels({labels.begin(), labels.end()}));
+bool selector_matches(const LabelSelector& selector, const Labels& labels) {
+  return machinery::matches(selector, ukube::Labels({labels.begin(), labels.end()}));
 }
 
 Labels labels_of(const boost::json::object& object) {
@@ -87,24 +84,24 @@ Labels labels_of(const boost::json::object& object) {
 }  // namespace
 
 bool object_selector_matches(const Webhook& hook, const Attributes& a) {
-  if (hook.object_selector.empty()) return true;
+  if (!hook.object_selector) return true;
   // Either the new or the old object may match; a missing one never does.
-  return (a.object && selector_matches(hook.object_selector, labels_of(*a.object))) ||
-         (a.old_object && selector_matches(hook.object_selector, labels_of(*a.old_object)));
+  return (a.object && selector_matches(*hook.object_selector, labels_of(*a.object))) ||
+         (a.old_object && selector_matches(*hook.object_selector, labels_of(*a.old_object)));
 }
 
 bool namespace_selector_matches(const Webhook& hook, const Attributes& a, const NamespaceLabels& namespaces) {
   // Other cluster-scoped objects are never exempted by a namespace selector.
   if (!is_namespace(a) && (!a.namespaced || a.namespace_.empty())) return true;
-  if (hook.namespace_selector.empty()) return true;
+  if (!hook.namespace_selector) return true;
   if (is_namespace(a)) {
     // A Namespace is judged by its own labels: the new ones, or the old ones on delete.
     const boost::json::object* self = a.object ? a.object : a.old_object;
-    return self && selector_matches(hook.namespace_selector, labels_of(*self));
+    return self && selector_matches(*hook.namespace_selector, labels_of(*self));
   }
   std::optional<Labels> labels = namespaces ? namespaces(a.namespace_) : std::nullopt;
   if (!labels) throw ApiError::not_found("namespaces", a.namespace_);
-  return selector_matches(hook.namespace_selector, *labels);
+  return selector_matches(*hook.namespace_selector, *labels);
 }
 
 bool should_call(const Webhook& hook, const Attributes& a, const NamespaceLabels& namespaces) {

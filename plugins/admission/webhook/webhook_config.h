@@ -7,6 +7,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "ukube/labels.h"
+
 // One webhook of a Mutating/ValidatingWebhookConfiguration, read once when the
 // configuration changes so that requests only match and call.
 namespace ukube::webhook {
@@ -38,12 +40,18 @@ struct Webhook {
   std::string config_error;                 // why calls cannot be made (an undecodable caBundle)
   std::vector<Rule> rules;
   bool fail_open = false;  // failurePolicy Ignore
-  boost::json::object namespace_selector;
-  boost::json::object object_selector;
+  // Parsed once with the configuration; nullopt: none, everything matches.
+  std::optional<LabelSelector> namespace_selector;
+  std::optional<LabelSelector> object_selector;
   std::string side_effects;
   int timeout_seconds = 10;
   std::vector<std::string> review_versions;
 };
+
+// A webhook's namespaceSelector / objectSelector. {}: none, everything matches. One upstream
+// could not convert (an unknown operator, In without values) becomes a selector that
+// matches nothing, so a broken selector never widens a match.
+std::optional<LabelSelector> parse_selector(const boost::json::object& selector);
 
 // The webhooks of one configuration object, in order. Defaults apply to members the object
 // lacks (objects read from the store are defaulted already; tests may pass bare ones).

@@ -261,7 +261,7 @@ TEST_F(DispatcherTest, OnlyMatchingWebhooksAreCalled) {
   Webhook secrets_only = any_hook("secrets.example.com", false);
   secrets_only.rules = {Rule{{"CREATE"}, {""}, {"v1"}, {"secrets"}}};
   Webhook labelled_only = any_hook("labelled.example.com", false);
-  labelled_only.object_selector = parse(R"({"matchLabels":{"deny":"true"}})");
+  labelled_only.object_selector = parse_selector(parse(R"({"matchLabels":{"deny":"true"}})"));
   AdmissionRequest r = create_request();
   EXPECT_NO_THROW(with(t).validate(r, {secrets_only, labelled_only}));
   EXPECT_TRUE(t->calls.empty());
@@ -308,7 +308,7 @@ TEST(ParseConfiguration, ReadsEveryWebhookWithDefaults) {
   ASSERT_EQ(hooks[0].rules.size(), 1u);
   EXPECT_EQ(hooks[0].rules[0].resources, std::vector<std::string>{"pods/status"});
   EXPECT_EQ(hooks[0].rules[0].scope, "Namespaced");
-  EXPECT_EQ(hooks[0].object_selector, parse(R"({"matchLabels":{"x":"y"}})"));
+  EXPECT_EQ(hooks[0].object_selector, parse_selector(parse(R"({"matchLabels":{"x":"y"}})")));
   EXPECT_FALSE(hooks[1].fail_open);  // Fail by default
   EXPECT_EQ(hooks[1].timeout_seconds, 10);
   ASSERT_TRUE(hooks[1].service);

@@ -135,31 +135,33 @@ class Selectors : public ::testing::Test {
 
 TEST_F(Selectors, NamespaceSelectorUsesTheNamespacesLabels) {
   Webhook hook = any_hook("ns.example.com", false);
-  hook.namespace_selector = parse(R"({"matchLabels":{"env":"prod"}})");
+  hook.namespace_selector = parse_selector(parse(R"({"matchLabels":{"env":"prod"}})"));
   EXPECT_TRUE(should_call(hook, attrs(configmaps(), "CREATE", "prod"), namespace_labels));
   EXPECT_FALSE(should_call(hook, attrs(configmaps(), "CREATE", "dev"), namespace_labels));
 }
 
 TEST_F(Selectors, NamespaceSelectorExpressions) {
   Webhook hook = any_hook("ns.example.com", false);
-  hook.namespace_selector = parse(R"({"matchExpressions":[{"key":"env","operator":"NotIn","values":["prod"]},
-                                     {"key":"team","operator":"DoesNotExist"}]})");
+  hook.namespace_selector =
+      parse_selector(parse(R"({"matchExpressions":[{"key":"env","operator":"NotIn","values":["prod"]},
+                                     {"key":"team","operator":"DoesNotExist"}]})"));
   EXPECT_FALSE(should_call(hook, attrs(configmaps(), "CREATE", "prod"), namespace_labels));
   EXPECT_TRUE(should_call(hook, attrs(configmaps(), "CREATE", "dev"), namespace_labels));
-  hook.namespace_selector = parse(R"({"matchExpressions":[{"key":"team","operator":"Exists"}]})");
+  hook.namespace_selector =
+      parse_selector(parse(R"({"matchExpressions":[{"key":"team","operator":"Exists"}]})"));
   EXPECT_TRUE(should_call(hook, attrs(configmaps(), "CREATE", "prod"), namespace_labels));
   EXPECT_FALSE(should_call(hook, attrs(configmaps(), "CREATE", "dev"), namespace_labels));
   hook.namespace_selector =
-      parse(R"({"matchExpressions":[{"key":"env","operator":"In","values":["dev","qa"]}]})");
+      parse_selector(parse(R"({"matchExpressions":[{"key":"env","operator":"In","values":["dev","qa"]}]})"));
   EXPECT_TRUE(should_call(hook, attrs(configmaps(), "CREATE", "dev"), namespace_labels));
   hook.namespace_selector =
-      parse(R"({"matchExpressions":[{"key":"env","operator":"Bogus","values":["dev"]}]})");
+      parse_selector(parse(R"({"matchExpressions":[{"key":"env","operator":"Bogus","values":["dev"]}]})"));
   EXPECT_FALSE(should_call(hook, attrs(configmaps(), "CREATE", "dev"), namespace_labels));
 }
 
 TEST_F(Selectors, ANamespaceIsJudgedByItsOwnLabels) {
   Webhook hook = any_hook("ns.example.com", false);
-  hook.namespace_selector = parse(R"({"matchLabels":{"env":"prod"}})");
+  hook.namespace_selector = parse_selector(parse(R"({"matchLabels":{"env":"prod"}})"));
   json::object prod = labelled(R"({"env":"prod"})");
   json::object dev = labelled(R"({"env":"dev"})");
   Attributes a = attrs(namespaces(), "CREATE");
@@ -174,13 +176,13 @@ TEST_F(Selectors, ANamespaceIsJudgedByItsOwnLabels) {
 
 TEST_F(Selectors, ClusterScopedObjectsAreNeverExemptedByANamespaceSelector) {
   Webhook hook = any_hook("ns.example.com", false);
-  hook.namespace_selector = parse(R"({"matchLabels":{"env":"prod"}})");
+  hook.namespace_selector = parse_selector(parse(R"({"matchLabels":{"env":"prod"}})"));
   EXPECT_TRUE(should_call(hook, attrs(nodes(), "CREATE"), namespace_labels));
 }
 
 TEST_F(Selectors, AMissingNamespaceIsNotFound) {
   Webhook hook = any_hook("ns.example.com", false);
-  hook.namespace_selector = parse(R"({"matchLabels":{"env":"prod"}})");
+  hook.namespace_selector = parse_selector(parse(R"({"matchLabels":{"env":"prod"}})"));
   try {
     should_call(hook, attrs(configmaps(), "CREATE", "gone"), namespace_labels);
     FAIL() << "expected NotFound";
@@ -195,7 +197,7 @@ TEST_F(Selectors, AMissingNamespaceIsNotFound) {
 
 TEST_F(Selectors, ObjectSelectorMatchesNewOrOldObject) {
   Webhook hook = any_hook("obj.example.com", true);
-  hook.object_selector = parse(R"({"matchLabels":{"deny":"true"}})");
+  hook.object_selector = parse_selector(parse(R"({"matchLabels":{"deny":"true"}})"));
   json::object deny = labelled(R"({"deny":"true"})");
   json::object plain = labelled(R"({"other":"x"})");
   Attributes create = attrs(configmaps(), "CREATE");
@@ -215,7 +217,7 @@ TEST_F(Selectors, ObjectSelectorMatchesNewOrOldObject) {
 TEST_F(Selectors, RulesComeFirst) {
   Webhook hook = any_hook("rules.example.com", false);
   hook.rules = {Rule{{"CREATE"}, {""}, {"v1"}, {"secrets"}}};
-  hook.namespace_selector = parse(R"({"matchLabels":{"env":"prod"}})");
+  hook.namespace_selector = parse_selector(parse(R"({"matchLabels":{"env":"prod"}})"));
   // No rule matches, so the missing namespace is never looked up.
   EXPECT_FALSE(should_call(hook, attrs(configmaps(), "CREATE", "gone"), namespace_labels));
 }
