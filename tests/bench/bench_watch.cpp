@@ -19,13 +19,13 @@ using Clock = std::chrono::steady_clock;
 constexpr int kWatchers = 100;
 constexpr int64_t kEvents = 200'000;
 constexpr size_t kBatch = 64;  // about what one group commit carries under load
-constexpr size_t kValueSize = 1024;
+constexpr size_t kWatchValueSize = 1024;
 constexpr size_t kDistinctValues = 256;  // events share values, as the store's do
 
 std::vector<store::EventPtr> make_events() {
   std::vector<store::Bytes> values;
   for (size_t i = 0; i < kDistinctValues; ++i)
-    values.push_back(store::make_bytes(std::string(kValueSize, 'a' + i % 26)));
+    values.push_back(store::make_bytes(std::string(kWatchValueSize, 'a' + i % 26)));
   std::vector<store::EventPtr> events;
   events.reserve(kEvents);
   for (int64_t r = 1; r <= kEvents; ++r) {

@@ -19,7 +19,7 @@
 namespace ukube::scheduler {
 namespace {
 
-constexpr const char* kName = "PodTopologySpread";
+constexpr const char* kSpreadName = "PodTopologySpread";
 constexpr const char* kHostname = "kubernetes.io/hostname";
 
 // A constraint as the plugin applies it. A pod's own constraints point at their selector
@@ -119,7 +119,7 @@ class MatchCounts {
   std::unordered_map<std::string, Counts> cache_;
 };
 
-struct FilterState final : StateData {
+struct SpreadFilterState final : StateData {
   struct Entry {
     Constraint c;
     const TopologyIndex::Key* index = nullptr;
@@ -133,7 +133,7 @@ struct FilterState final : StateData {
   std::vector<Entry> entries;
   std::vector<uint8_t> node_eligible;  // by node index
 
-  std::unique_ptr<StateData> clone() const override { return std::make_unique<FilterState>(*this); }
+  std::unique_ptr<StateData> clone() const override { return std::make_unique<SpreadFilterState>(*this); }
 
   void recompute_min() {
     for (auto& e : entries) {
@@ -148,7 +148,7 @@ struct FilterState final : StateData {
   }
 };
 
-struct ScoreState final : StateData {
+struct SpreadScoreState final : StateData {
   struct Entry {
     Constraint c;
     const TopologyIndex::Key* index = nullptr;
@@ -158,7 +158,7 @@ struct ScoreState final : StateData {
   std::vector<Entry> entries;
   // Pods' own constraints need every key on a node; default ones score what is there.
   bool require_all = true;
-  std::unique_ptr<StateData> clone() const override { return std::make_unique<ScoreState>(*this); }
+  std::unique_ptr<StateData> clone() const override { return std::make_unique<SpreadScoreState>(*this); }
 };
 
 class PodTopologySpread final : public PreFilterPlugin,
@@ -169,7 +169,7 @@ class PodTopologySpread final : public PreFilterPlugin,
                                 public EnqueueExtensions {
  public:
   PodTopologySpread(Handle& handle, SpreadArgs args) : handle_(handle), args_(std::move(args)) {}
-  std::string name() const override { return kName; }
+  std::string name() const override { return kSpreadName; }
 
   // Skew moves as matching pods come, go or change labels, and as nodes (domains) come,
   // go, or change labels or taints (which decide whether a node counts).
@@ -184,10 +184,10 @@ class PodTopologySpread final : public PreFilterPlugin,
     if (cs.empty()) return Status::skip();
     const Snapshot& snap = handle_.snapshot();
     matches_.begin_cycle(snap);
-    auto s = std::make_unique<FilterState>();
+    auto s = std::make_unique<SpreadFilterState>();
     s->node_eligible.assign(snap.nodes().size(), 0);
     for (auto& c : cs) {
-      FilterState::Entry e;
+      SpreadFilterState::Entry e;
       e.index = &index_.get(snap, c.topology_key);
       e.counts.assign(e.index->values.size(), 0);
       e.eligible.assign(e.index->values.size(), 0);
@@ -221,7 +221,7 @@ class PodTopologySpread final : public PreFilterPlugin,
       }
     }
     s->recompute_min();
-    state.write(kName, std::move(s));
+    state.write(kSpreadName, std::move(s));
     return {};
   }
 
@@ -236,7 +236,7 @@ class PodTopologySpread final : public PreFilterPlugin,
   }
 
   Status filter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) override {
-    auto* s = state.get<FilterState>(kName);
+    auto* s = state.get<SpreadFilterState>(kSpreadName);
     if (!s) return {};
     for (const auto& e : s->entries) {
       int32_t d = node.index >= 0 && node.index < static_cast<int32_t>(e.index->domain_of_node.size())
@@ -258,11 +258,11 @@ class PodTopologySpread final : public PreFilterPlugin,
     if (cs.empty()) return Status::skip();
     const Snapshot& snap = handle_.snapshot();
     matches_.begin_cycle(snap);
-    auto s = std::make_unique<ScoreState>();
+    auto s = std::make_unique<SpreadScoreState>();
     // Only the built-in defaults let a node lacking a key score on the keys it has.
     s->require_all = !pod.spread.empty() || !args_.system_defaulted;
     for (auto& c : cs) {
-      ScoreState::Entry e;
+      SpreadScoreState::Entry e;
       e.c = std::move(c);
       s->entries.push_back(std::move(e));
     }
@@ -294,13 +294,13 @@ class PodTopologySpread final : public PreFilterPlugin,
         for (const NodeInfo* n : snap.nodes()) count_node(*n);
       e.weight = std::log(static_cast<double>(domains + 2));
     }
-    state.write(std::string(kName) + "/score", std::move(s));
+    state.write(std::string(kSpreadName) + "/score", std::move(s));
     return {};
   }
 
   Status score(const CycleState& state, const PodInfo&, const NodeInfo& node, int64_t& score) override {
     score = 0;
-    auto* s = state.get<ScoreState>(std::string(kName) + "/score");
+    auto* s = state.get<SpreadScoreState>(std::string(kSpreadName) + "/score");
     if (!s) return {};
     double total = 0;
     for (const auto& e : s->entries) {
@@ -358,7 +358,7 @@ class PodTopologySpread final : public PreFilterPlugin,
 
   Status adjust(CycleState& state, const PodInfo& pod, const PodInfo& other, const NodeInfo& node,
                 int32_t delta) {
-    auto* s = state.get<FilterState>(kName);
+    auto* s = state.get<SpreadFilterState>(kSpreadName);
     if (!s || other.ns != pod.ns || node.index < 0 || !s->node_eligible[node.index]) return {};
     for (auto& e : s->entries) {
       int32_t d = e.index->domain_of_node[node.index];
@@ -377,7 +377,7 @@ class PodTopologySpread final : public PreFilterPlugin,
 }  // namespace
 
 FrameworkPluginFactory pod_topology_spread_factory() {
-  return {kName, [](const boost::json::object& args, Handle& h) -> std::unique_ptr<FrameworkPlugin> {
+  return {kSpreadName, [](const boost::json::object& args, Handle& h) -> std::unique_ptr<FrameworkPlugin> {
             return std::make_unique<PodTopologySpread>(h, parse_spread_args(args));
           }};
 }

@@ -49,31 +49,31 @@ int64_t unix_nanos(EventClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-// The messages seen lately for one similar-events key.
-struct SimilarRecord {
-  std::set<std::string> messages;
-  EventClock::time_point last{};
-  bool seen = false;
-};
-
-// What was last written for one event key: the next repeat patches that Event.
-struct Observation {
-  int32_t count = 0;
-  EventClock::time_point first_timestamp{};
-  std::string name;
-  std::string resource_version;
-};
-
-// A token bucket read only when asked, as upstream's passive rate limiter, kept as the
-// time its tokens would all be back (the generic cell rate algorithm): exact arithmetic
-// on durations, so a token is back after exactly one refill period.
-struct TokenBucket {
-  EventClock::time_point full_at{};
-};
-
 }  // namespace
 
 struct EventCorrelator::State {
+  // The messages seen lately for one similar-events key.
+  struct SimilarRecord {
+    std::set<std::string> messages;
+    EventClock::time_point last{};
+    bool seen = false;
+  };
+
+  // What was last written for one event key: the next repeat patches that Event.
+  struct Observation {
+    int32_t count = 0;
+    EventClock::time_point first_timestamp{};
+    std::string name;
+    std::string resource_version;
+  };
+
+  // A token bucket read only when asked, as upstream's passive rate limiter, kept as the
+  // time its tokens would all be back (the generic cell rate algorithm): exact arithmetic
+  // on durations, so a token is back after exactly one refill period.
+  struct TokenBucket {
+    EventClock::time_point full_at{};
+  };
+
   explicit State(size_t entries) : similar(entries), observed(entries), spam(entries) {}
   LruCache<SimilarRecord> similar;
   LruCache<Observation> observed;
@@ -173,7 +173,7 @@ Correlation EventCorrelator::correlate(CoreEvent event) {
   // each further one becomes (a repeat of) one combined event.
   std::string key = event_key(event);
   const std::string similar = similar_key(event);
-  SimilarRecord* record = state_->similar.find(similar);
+  State::SimilarRecord* record = state_->similar.find(similar);
   if (!record || now - record->last > settings_.similar_window) record = &state_->similar.put(similar, {});
   record->messages.insert(event.message);
   record->last = now;
@@ -195,7 +195,7 @@ Correlation EventCorrelator::correlate(CoreEvent event) {
 
   // A repeat of an event written before: that Event gets the next count.
   Correlation result;
-  if (Observation* seen = state_->observed.find(key); seen && seen->count > 0) {
+  if (State::Observation* seen = state_->observed.find(key); seen && seen->count > 0) {
     event.name = seen->name;
     event.resource_version = seen->resource_version;
     event.first_timestamp = seen->first_timestamp;
@@ -206,7 +206,7 @@ Correlation EventCorrelator::correlate(CoreEvent event) {
 
   // The spam filter sees every event, repeats included, after they were counted.
   const std::string spam = spam_key(event);
-  TokenBucket* bucket = state_->spam.find(spam);
+  State::TokenBucket* bucket = state_->spam.find(spam);
   if (!bucket) bucket = &state_->spam.put(spam, {now});
   const auto full_at = std::max(bucket->full_at, now);
   // Taking a token moves full_at one period on; there is none left when that would put
