@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 #include <set>
+
+#include "ukube/machinery/versions.h"
 
 namespace ukube::apiserver {
 namespace {
@@ -41,37 +42,6 @@ size_t group_rank(const std::string& group) {
 }
 
 // v<major>[alpha|beta<minor>]; stage 2 = GA, 1 = beta, 0 = alpha.
-struct KubeVersion {
-  bool valid = false;
-  int major = 0, stage = 2, minor = 0;
-};
-
-KubeVersion parse_version(const std::string& v) {
-  KubeVersion k;
-  if (v.size() < 2 || v[0] != 'v') return k;
-  const char* p = v.data() + 1;
-  const char* end = v.data() + v.size();
-  auto [after_major, ec] = std::from_chars(p, end, k.major);
-  if (ec != std::errc() || k.major <= 0) return k;
-  std::string_view rest(after_major, end - after_major);
-  if (rest.empty()) {
-    k.valid = true;
-    return k;
-  }
-  if (rest.starts_with("alpha")) {
-    k.stage = 0;
-    rest.remove_prefix(5);
-  } else if (rest.starts_with("beta")) {
-    k.stage = 1;
-    rest.remove_prefix(4);
-  } else {
-    return k;
-  }
-  auto [after_minor, ec2] = std::from_chars(rest.data(), rest.data() + rest.size(), k.minor);
-  k.valid = ec2 == std::errc() && after_minor == rest.data() + rest.size() && k.minor > 0;
-  return k;
-}
-
 json::array strings(const std::vector<std::string>& v) {
   json::array out;
   for (const auto& s : v) out.emplace_back(s);
@@ -228,15 +198,6 @@ std::string aggregated_list(const std::vector<const GroupVersions*>& groups, con
 
 }  // namespace
 
-bool version_preferred(const std::string& a, const std::string& b) {
-  KubeVersion x = parse_version(a), y = parse_version(b);
-  if (x.valid != y.valid) return x.valid;
-  if (!x.valid) return a < b;
-  if (x.stage != y.stage) return x.stage > y.stage;
-  if (x.major != y.major) return x.major > y.major;
-  return x.minor > y.minor;
-}
-
 DiscoveryDocs build_discovery(const std::vector<TypeInfoPtr>& types, uint64_t generation,
                               const std::string& server_address) {
   DiscoveryDocs d;
@@ -252,7 +213,8 @@ DiscoveryDocs build_discovery(const std::vector<TypeInfoPtr>& types, uint64_t ge
       g.versions.push_back(version);
       std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a->plural < b->plural; });
     }
-    std::sort(g.versions.begin(), g.versions.end(), version_preferred);
+    std::sort(g.versions.begin(), g.versions.end(),
+              [](const std::string& a, const std::string& b) { return machinery::version_preferred(a, b); });
     d.groups.push_back(std::move(g));
   }
   std::stable_sort(d.groups.begin(), d.groups.end(),

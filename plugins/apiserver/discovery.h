@@ -32,10 +32,6 @@ struct DiscoveryDocs {
   std::map<std::string, std::string> resource_lists;  // by group version: "v1", "apps/v1"
 };
 
-// Orders versions as upstream prefers them: GA before beta before alpha, higher first;
-// versions that do not look like Kubernetes versions last, alphabetically.
-bool version_preferred(const std::string& a, const std::string& b);
-
 DiscoveryDocs build_discovery(const std::vector<TypeInfoPtr>& types, uint64_t generation,
                               const std::string& server_address);
 

@@ -14,7 +14,8 @@ class Client;
 
 namespace ukube::rbac {
 
-// What ensuring the bootstrap policy did, by object ("clusterrole/admin").
+// What ensuring the bootstrap policy did, by object ("clusterrole/admin",
+// "role/kube-system/system:controller:token-cleaner").
 struct BootstrapReport {
   std::vector<std::string> created;
   std::vector<std::string> updated;
@@ -23,9 +24,10 @@ struct BootstrapReport {
   size_t writes() const { return created.size() + updated.size() + recreated.size(); }
 };
 
-// Creates the default cluster roles and bindings that are missing and reconciles those
-// that exist. Writes race with other writers (the aggregation controller), so each
-// object is re-read and retried on a conflict. Throws ApiError when the store refuses.
+// Creates the default cluster roles, roles and their bindings that are missing (and a
+// namespace they need) and reconciles those that exist. Writes race with other writers
+// (the aggregation controller), so each object is re-read and retried on a conflict.
+// Throws ApiError when the store refuses.
 BootstrapReport ensure_bootstrap_policy(Client& client, spdlog::logger* log);
 
 }  // namespace ukube::rbac

@@ -19,7 +19,8 @@ struct Reconciled {
   boost::json::object object;
 };
 
-// `existing` is null when the object does not exist.
+// `existing` is null when the object does not exist. They serve namespaced Roles and
+// RoleBindings as well: a Role has no aggregation rule, a RoleBinding's roleRef is as fixed.
 Reconciled reconcile_cluster_role(const boost::json::object& wanted, const boost::json::object* existing);
 Reconciled reconcile_cluster_role_binding(const boost::json::object& wanted,
                                           const boost::json::object* existing);

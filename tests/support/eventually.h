@@ -12,7 +12,7 @@ bool eventually(P predicate, std::chrono::milliseconds timeout = std::chrono::se
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return predicate();
 }

@@ -52,12 +52,6 @@ class DiscoveryTest : public ::testing::Test {
   registry::InMemoryTypeRegistry types_;
 };
 
-TEST(VersionOrder, KubernetesPriority) {
-  std::vector<std::string> v = {"v1beta1", "v2", "v1alpha1", "foo", "v1", "v1beta2", "v10"};
-  std::sort(v.begin(), v.end(), version_preferred);
-  EXPECT_EQ(v, (std::vector<std::string>{"v10", "v2", "v1", "v1beta2", "v1beta1", "v1alpha1", "foo"}));
-}
-
 TEST_F(DiscoveryTest, LegacyDocuments) {
   Discovery discovery(types_, "127.0.0.1:6443");
   auto docs = discovery.docs();

@@ -26,13 +26,21 @@ TEST(Bootstrap, FreshClusterGetsTheDefaultRolesAndBindings) {
   RbacPlugin& plugin = k.start_plugin();
   EXPECT_TRUE(plugin.synced());
   EXPECT_EQ(plugin.bootstrap_report().created.size(),
-            bootstrap_cluster_roles().size() + bootstrap_cluster_role_bindings().size());
+            bootstrap_cluster_roles().size() + bootstrap_cluster_role_bindings().size() +
+                bootstrap_roles().size() + bootstrap_role_bindings().size());
   Client& admin = k.admin();
   for (const auto& wanted : bootstrap_cluster_roles()) {
     std::string name(wanted.at("metadata").at("name").as_string());
     ObjectPtr role = admin.get(kClusterRoles, "", name);
     EXPECT_EQ(annotation(role, kAutoUpdateAnnotation), "true") << name;
     EXPECT_EQ(role->at("metadata").at("labels").at(kBootstrappingLabel), "rbac-defaults") << name;
+  }
+  for (const auto& wanted : bootstrap_roles()) {
+    std::string ns(wanted.at("metadata").at("namespace").as_string());
+    std::string name(wanted.at("metadata").at("name").as_string());
+    ObjectPtr role = admin.get(kRoles, ns, name);
+    EXPECT_EQ(annotation(role, kAutoUpdateAnnotation), "true") << ns << "/" << name;
+    EXPECT_EQ(role->at("rules"), wanted.at("rules")) << ns << "/" << name;
   }
   ObjectPtr cluster_admin = admin.get(kClusterRoles, "", "cluster-admin");
   EXPECT_EQ(parse_rules(*cluster_admin), (std::vector<PolicyRule>{parse_rule(rule({"*"}, {"*"}, {"*"})),

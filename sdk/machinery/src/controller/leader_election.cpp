@@ -8,13 +8,14 @@
 
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/resources.h"
 #include "ukube/machinery/time.h"
 
 namespace ukube::controller {
 namespace json = boost::json;
 namespace {
 
-const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
+using machinery::kLeases;
 
 std::string field(const json::object& spec, const char* key) {
   return machinery::string_at(spec, {key});

@@ -12,6 +12,7 @@
 #include "ukube/machinery/identities.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/resource_list.h"
+#include "ukube/machinery/resources.h"
 #include "ukube/plugin.h"
 #include "ukube/types.h"
 #include "ukube/workqueue.h"
@@ -72,17 +73,17 @@ using machinery::controller_manager_identity;
 inline const RateLimits kAdmissionLoopLimits{std::chrono::milliseconds(50), std::chrono::milliseconds(30000),
                                              50, 200};
 
-inline const GroupVersionResource kPods{"", "v1", "pods"};
-inline const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
-inline const GroupVersionResource kServiceAccounts{"", "v1", "serviceaccounts"};
-inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
-inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
-inline const GroupVersionResource kServices{"", "v1", "services"};
-inline const GroupVersionResource kPersistentVolumeClaims{"", "v1", "persistentvolumeclaims"};
-inline const GroupVersionResource kReplicationControllers{"", "v1", "replicationcontrollers"};
-inline const GroupVersionResource kLimitRanges{"", "v1", "limitranges"};
-inline const GroupVersionResource kResourceQuotas{"", "v1", "resourcequotas"};
-inline const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "priorityclasses"};
+using machinery::kConfigMaps;
+using machinery::kLimitRanges;
+using machinery::kNamespaces;
+using machinery::kPersistentVolumeClaims;
+using machinery::kPods;
+using machinery::kPriorityClasses;
+using machinery::kReplicationControllers;
+using machinery::kResourceQuotas;
+using machinery::kSecrets;
+using machinery::kServiceAccounts;
+using machinery::kServices;
 
 // Where pods mount their service account's token, CA and namespace, and the ConfigMap
 // (in every namespace) that carries the cluster CA.

@@ -18,4 +18,14 @@ inline UserInfo controller_manager_identity() {
   return UserInfo{"system:kube-controller-manager", "", {"system:authenticated"}, {}};
 }
 
+// A controller as upstream's controller manager runs it with
+// --use-service-account-credentials: service account `account` of kube-system, which the
+// RBAC plugin's bootstrap policy binds to the ClusterRole system:controller:<account>.
+inline UserInfo controller_identity(const std::string& account) {
+  return UserInfo{"system:serviceaccount:kube-system:" + account,
+                  "",
+                  {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"},
+                  {}};
+}
+
 }  // namespace ukube::machinery

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "ukube/types.h"
+
+// The resources components read and write, named once.
+namespace ukube::machinery {
+
+inline const GroupVersionResource kPods{"", "v1", "pods"};
+inline const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
+inline const GroupVersionResource kNodes{"", "v1", "nodes"};
+inline const GroupVersionResource kServiceAccounts{"", "v1", "serviceaccounts"};
+inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
+inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
+inline const GroupVersionResource kServices{"", "v1", "services"};
+inline const GroupVersionResource kEndpoints{"", "v1", "endpoints"};
+inline const GroupVersionResource kPersistentVolumeClaims{"", "v1", "persistentvolumeclaims"};
+inline const GroupVersionResource kReplicationControllers{"", "v1", "replicationcontrollers"};
+inline const GroupVersionResource kLimitRanges{"", "v1", "limitranges"};
+inline const GroupVersionResource kResourceQuotas{"", "v1", "resourcequotas"};
+inline const GroupVersionResource kPriorityClasses{"scheduling.k8s.io", "v1", "priorityclasses"};
+inline const GroupVersionResource kReplicaSets{"apps", "v1", "replicasets"};
+inline const GroupVersionResource kDeployments{"apps", "v1", "deployments"};
+inline const GroupVersionResource kStatefulSets{"apps", "v1", "statefulsets"};
+inline const GroupVersionResource kDaemonSets{"apps", "v1", "daemonsets"};
+inline const GroupVersionResource kControllerRevisions{"apps", "v1", "controllerrevisions"};
+inline const GroupVersionResource kJobs{"batch", "v1", "jobs"};
+inline const GroupVersionResource kCronJobs{"batch", "v1", "cronjobs"};
+inline const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
+
+}  // namespace ukube::machinery

@@ -1,0 +1,156 @@
+// The controllers in the real daemon, observed with real kubectl. No kubelet runs pods
+// yet: where a controller reads pod status, the test writes it as a kubelet would.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/kubectl_fixture.h"
+
+namespace ukube::testing {
+namespace {
+
+const char* kControllers =
+    "  - uri: ukube.controller.v1.replicaset\n"
+    "  - uri: ukube.controller.v1.replicationcontroller\n"
+    "  - uri: ukube.controller.v1.deployment\n";
+
+std::string replicaset_yaml(const std::string& name, int replicas) {
+  return "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: " + name +
+         "\nspec:\n  replicas: " + std::to_string(replicas) +
+         "\n  selector:\n    matchLabels: {app: " + name +
+         "}\n  template:\n    metadata:\n      labels: {app: " + name +
+         "}\n    spec:\n      containers:\n      - name: c\n        image: registry.k8s.io/pause:3.9\n";
+}
+
+std::set<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::set<std::string> out;
+  for (std::string w; in >> w;) out.insert(w);
+  return out;
+}
+
+class ControllersKubectl : public KubectlFixture<> {
+ protected:
+  void SetUp() override { start_node(newest_kubectl(), kControllers); }
+  std::set<std::string> pods(const std::string& selector) {
+    return words(get("pods -l " + selector, ".items[*].metadata.name"));
+  }
+  bool pod_count(const std::string& selector, size_t n) {
+    return eventually([&] { return pods(selector).size() == n; }, std::chrono::seconds(30));
+  }
+  // What the kubelet would report for a started, ready pod.
+  void mark_ready(const std::string& pod) {
+    ok("patch pod " + pod + " --subresource=status --type=merge -p " +
+       shell_quote(R"({"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}})"));
+  }
+};
+
+TEST_F(ControllersKubectl, ReplicaSetCreatesScalesAndReplacesItsPods) {
+  ok("create -f -", replicaset_yaml("web", 3));
+  ASSERT_TRUE(pod_count("app=web", 3)) << ok("get pods -o wide");
+  EXPECT_TRUE(reads("rs web", ".status.replicas", "3"));
+  for (const auto& pod : pods("app=web")) {
+    EXPECT_EQ(pod.rfind("web-", 0), 0u) << pod;
+    EXPECT_EQ(get("pod " + pod, ".metadata.ownerReferences[0].kind"), "ReplicaSet");
+    EXPECT_EQ(get("pod " + pod, ".metadata.ownerReferences[0].controller"), "true");
+  }
+  EXPECT_NE(ok("describe rs web").find("SuccessfulCreate"), std::string::npos);
+
+  std::string first = *pods("app=web").begin();
+  mark_ready(first);
+  EXPECT_TRUE(reads("rs web", ".status.readyReplicas", "1"));
+  EXPECT_TRUE(reads("rs web", ".status.availableReplicas", "1"));
+
+  ok("scale rs web --replicas=1");
+  ASSERT_TRUE(pod_count("app=web", 1)) << ok("get pods");
+  // The ready pod ranks last for deletion: it is the one left.
+  EXPECT_EQ(*pods("app=web").begin(), first);
+  EXPECT_TRUE(reads("rs web", ".status.replicas", "1"));
+
+  ok("delete pod " + first + " --wait=false");
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto now = pods("app=web");
+        return now.size() == 1 && !now.count(first);
+      },
+      std::chrono::seconds(30)))
+      << ok("get pods");
+  EXPECT_NE(ok("get events --field-selector reason=SuccessfulDelete").find("Deleted pod: "),
+            std::string::npos);
+}
+
+TEST_F(ControllersKubectl, ReplicaSetAdoptsMatchingOrphansAndReleasesPodsThatStopMatching) {
+  ok("run orphan --image=registry.k8s.io/pause:3.9 --labels=app=api");
+  ok("create -f -", replicaset_yaml("api", 2));
+  ASSERT_TRUE(pod_count("app=api", 2)) << ok("get pods");
+  EXPECT_TRUE(reads("pod orphan", ".metadata.ownerReferences[0].name", "api"));
+
+  ok("label pod orphan app=released --overwrite");
+  EXPECT_TRUE(reads("pod orphan", ".metadata.ownerReferences", ""));
+  // Released, it no longer counts: a replacement brings the set back to two.
+  ASSERT_TRUE(pod_count("app=api", 2)) << ok("get pods --show-labels");
+  EXPECT_FALSE(pods("app=api").count("orphan"));
+}
+
+TEST_F(ControllersKubectl, ReplicationControllerKeepsItsReplicas) {
+  ok("create -f -",
+     "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: legacy\nspec:\n  replicas: 2\n"
+     "  selector: {app: legacy}\n  template:\n    metadata:\n      labels: {app: legacy}\n    spec:\n"
+     "      containers:\n      - name: c\n        image: registry.k8s.io/pause:3.9\n");
+  ASSERT_TRUE(pod_count("app=legacy", 2)) << ok("get pods");
+  for (const auto& pod : pods("app=legacy"))
+    EXPECT_EQ(get("pod " + pod, ".metadata.ownerReferences[0].kind"), "ReplicationController");
+  EXPECT_TRUE(reads("rc legacy", ".status.replicas", "2"));
+  ok("scale rc legacy --replicas=0");
+  ASSERT_TRUE(pod_count("app=legacy", 0)) << ok("get pods");
+}
+
+TEST_F(ControllersKubectl, DeploymentRollsOutANewImage) {
+  ok("create deployment web --image=registry.k8s.io/pause:3.9 --replicas=2");
+  ASSERT_TRUE(pod_count("app=web", 2)) << ok("get pods,rs -o wide");
+  auto replica_sets = [&] { return words(get("rs -l app=web", ".items[*].metadata.name")); };
+  EXPECT_EQ(replica_sets().size(), 1u);
+  // The kubelet's part: every pod that appears becomes ready.
+  auto mark_all_ready = [&] {
+    for (const auto& pod : pods("app=web"))
+      if (get("pod " + pod, ".status.phase") != "Running") mark_ready(pod);
+  };
+  auto settles = [&](const std::string& what, const std::string& jsonpath, const std::string& want) {
+    return eventually(
+        [&] {
+          mark_all_ready();
+          return get(what, jsonpath) == want;
+        },
+        std::chrono::seconds(60));
+  };
+  ASSERT_TRUE(settles("deployment web", ".status.availableReplicas", "2"))
+      << ok("get deploy,rs,pods -o wide");
+  EXPECT_NE(ok("rollout status deployment/web --timeout=60s").find("successfully rolled out"),
+            std::string::npos);
+
+  ok("set image deployment/web pause=registry.k8s.io/pause:3.10");
+  ASSERT_TRUE(eventually([&] { return replica_sets().size() == 2; }, std::chrono::seconds(30)))
+      << ok("get rs");
+  // The old ReplicaSet ends at zero, the new one at two.
+  ASSERT_TRUE(eventually(
+      [&] {
+        mark_all_ready();
+        return words(get("rs -l app=web", ".items[*].spec.replicas")) == std::set<std::string>{"0", "2"} &&
+               get("deployment web", ".status.updatedReplicas") == "2" &&
+               get("deployment web", ".status.availableReplicas") == "2";
+      },
+      std::chrono::seconds(60)))
+      << ok("get deploy,rs,pods -o wide");
+  EXPECT_NE(ok("rollout status deployment/web --timeout=60s").find("successfully rolled out"),
+            std::string::npos);
+  const std::string history = ok("rollout history deployment/web");
+  EXPECT_NE(history.find("\n1 "), std::string::npos) << history;
+  EXPECT_NE(history.find("\n2 "), std::string::npos) << history;
+  EXPECT_NE(ok("get events --field-selector reason=ScalingReplicaSet").find("Scaled down replica set"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace ukube::testing
