@@ -152,5 +152,34 @@ TEST_F(ControllersKubectl, DeploymentRollsOutANewImage) {
             std::string::npos);
 }
 
+#ifdef UKUBE_SDK_CONTROLLER_DIR
+// sdk/examples/controller, built out of tree against the staged SDK, loaded from its own
+// folder by config, and authorised by the RBAC a third party ships with it.
+class ThirdPartyController : public KubectlFixture<> {};
+
+TEST_F(ThirdPartyController, RunsFromItsOwnFolderAsItsServiceAccount) {
+  start_node(newest_kubectl(),
+             "  - uri: ukube.controller.v1.pod-counter\n"
+             "plugin_dirs: [\"" UKUBE_SDK_CONTROLLER_DIR "\"]\n");
+  ok("apply -f " UKUBE_SDK_CONTROLLER_RBAC);
+  ok("run a --image=registry.k8s.io/pause:3.9");
+  ok("run b --image=registry.k8s.io/pause:3.9");
+  EXPECT_TRUE(reads("configmap pod-count", ".data.pods", "2"));
+  ok("delete pod a --wait=false");
+  EXPECT_TRUE(reads("configmap pod-count", ".data.pods", "1"));
+  // Without its ClusterRoleBinding, the controller is refused like any other client.
+  ok("delete clusterrolebinding example:pod-counter");
+  ok("create namespace other");
+  ok("-n other run c --image=registry.k8s.io/pause:3.9");
+  EXPECT_TRUE(eventually(
+      [&] {
+        return node_->log().find("User \"system:serviceaccount:kube-system:pod-counter\" cannot") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(30)));
+  EXPECT_NE((*kubectl_)("-n other get configmap pod-count").exit_code, 0);
+}
+#endif
+
 }  // namespace
 }  // namespace ukube::testing
