@@ -1,5 +1,17 @@
 # Helpers shared by every target.
 
+# ukube_add_subfolders(): adds every folder beside the calling CMakeLists.txt that has a
+# CMakeLists.txt of its own, re-checked at build time, so a new plugin (or its tests) is
+# picked up without editing its parent.
+function(ukube_add_subfolders)
+  file(GLOB _dirs LIST_DIRECTORIES true CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*)
+  foreach(d IN LISTS _dirs)
+    if(IS_DIRECTORY ${d} AND EXISTS ${d}/CMakeLists.txt)
+      add_subdirectory(${d})
+    endif()
+  endforeach()
+endfunction()
+
 # ukube_plugin_protos(<target> <proto>...)
 # Generates C++ for a plugin's protos, named relative to plugins/ ("apiserver/config.proto"):
 # Protobuf's process-wide registry aborts when two loaded libraries register the same file

@@ -8,13 +8,13 @@
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/policy_rule.h"
+#include "ukube/machinery/resources.h"
 
 namespace ukube::rbac {
 namespace {
 
 constexpr auto kSyncTimeout = std::chrono::seconds(60);
-const GroupVersionResource kPods{"", "v1", "pods"};
-const GroupVersionResource kClaims{"", "v1", "persistentvolumeclaims"};
+using machinery::kPods;
 
 }  // namespace
 
@@ -32,7 +32,7 @@ void NodeAuthorizerPlugin::init(InitContext& ctx) {
       pods->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_pod(*o); },
                           [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_pod(*o); },
                           [g = graph_.get()](const ObjectPtr& o) { g->remove_pod(*o); }}));
-  auto claims = ctx.informers().informer(kClaims);
+  auto claims = ctx.informers().informer(machinery::kPersistentVolumeClaims);
   registrations_.push_back(
       claims->add_handlers({[g = graph_.get()](const ObjectPtr& o) { g->put_claim(*o); },
                             [g = graph_.get()](const ObjectPtr&, const ObjectPtr& o) { g->put_claim(*o); },

@@ -75,5 +75,12 @@ inline bool is_invalid(const ApiError& e) {
 inline bool is_expired(const ApiError& e) {
   return e.code() == 410;
 }
+// A create refused because its namespace is being deleted (cause NamespaceTerminating):
+// controllers drop such work instead of retrying or reporting it.
+inline bool is_namespace_terminating(const ApiError& e) {
+  for (const auto& cause : e.causes)
+    if (cause.reason == "NamespaceTerminating") return true;
+  return false;
+}
 
 }  // namespace ukube

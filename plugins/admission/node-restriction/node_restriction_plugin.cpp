@@ -8,13 +8,14 @@
 #include "ukube/controller/informers.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/resources.h"
 
 namespace ukube::rbac {
 namespace {
 
 constexpr auto kSyncTimeout = std::chrono::seconds(60);
-const GroupVersionResource kPods{"", "v1", "pods"};
-const GroupVersionResource kNodes{"", "v1", "nodes"};
+using machinery::kNodes;
+using machinery::kPods;
 
 }  // namespace
 

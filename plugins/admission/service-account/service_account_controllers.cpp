@@ -20,10 +20,7 @@ bool active(const json::object& ns) {
 
 // Creates that fail because the namespace is gone or going are not worth retrying.
 bool namespace_closed(const ApiError& e) {
-  if (is_not_found(e)) return true;
-  for (const auto& c : e.causes)
-    if (c.reason == "NamespaceTerminating") return true;
-  return false;
+  return is_not_found(e) || is_namespace_terminating(e);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "curl_transport.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/resources.h"
 #include "ukube/types.h"
 
 namespace ukube::webhook {
@@ -18,7 +19,7 @@ constexpr auto kSyncTimeout = std::chrono::seconds(60);
 const GroupVersionResource kMutating{"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations"};
 const GroupVersionResource kValidating{"admissionregistration.k8s.io", "v1",
                                        "validatingwebhookconfigurations"};
-const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
+using machinery::kNamespaces;
 
 std::vector<Webhook> collect(const Informer& informer, bool mutating) {
   std::vector<ObjectPtr> configs = informer.list();

@@ -238,34 +238,15 @@ json::object DeploymentSyncer::condition(const std::string& type, const std::str
 void DeploymentSyncer::event(const json::object& d, const std::string& type, const std::string& reason,
                              const std::string& message) {
   if (!options_.events) return;
-  controller::ObjectReference ref;
-  ref.kind = kDeploymentKind.kind;
-  ref.api_version = kDeploymentKind.api_version();
-  ref.ns = machinery::namespace_of(d);
-  ref.name = machinery::name_of(d);
-  ref.uid = machinery::uid_of(d);
-  ref.resource_version = machinery::meta_string(d, "resourceVersion");
-  options_.events->event(ref, type, reason, message);
+  options_.events->event(controller::reference_to(d, kDeploymentKind), type, reason, message);
 }
 
 ObjectPtr DeploymentSyncer::resolve(const std::string& ns, const json::object* ref) const {
-  if (!ref || machinery::string_at(*ref, {"kind"}) != kDeploymentKind.kind) return nullptr;
-  ObjectPtr d = options_.deployments->get(ns + "/" + machinery::string_at(*ref, {"name"}));
-  if (!d || machinery::uid_of(*d) != machinery::string_at(*ref, {"uid"})) return nullptr;
-  return d;
+  return controller::resolve_controller_ref(*options_.deployments, ns, ref, kDeploymentKind.kind);
 }
 
 std::vector<ObjectPtr> DeploymentSyncer::deployments_selecting(const json::object& rs) const {
-  std::vector<ObjectPtr> out;
-  const json::object* labels = machinery::labels_of(rs);
-  if (!labels || labels->empty()) return out;
-  for (const auto& d :
-       options_.deployments->by_index(controller::kNamespaceIndex, machinery::namespace_of(rs))) {
-    auto selector = deployment_selector(*d, nullptr);
-    if (!selector || selector->empty() || !machinery::matches(*selector, labels)) continue;
-    out.push_back(d);
-  }
-  return out;
+  return controller::owners_selecting(*options_.deployments, rs, deployment_selector);
 }
 
 std::vector<ObjectPtr> DeploymentSyncer::claim_replica_sets(const json::object& d,

@@ -34,12 +34,6 @@ json::object desired_labels(const json::object& service) {
   return labels;
 }
 
-bool namespace_terminating(const ApiError& e) {
-  for (const auto& cause : e.causes)
-    if (cause.reason == "NamespaceTerminating") return true;
-  return false;
-}
-
 // The Endpoints a Service's pods make: one address per counted pod and port.
 json::array desired_subsets(const json::object& service, const std::vector<ObjectPtr>& pods) {
   const bool publish_not_ready = machinery::publishes_not_ready_addresses(service);
@@ -206,7 +200,7 @@ void EndpointsController::write(const json::object& service, const json::object&
       written = client_->update(machinery::kEndpoints, ns, endpoints);
   } catch (const ApiError& e) {
     // Creates in a terminating namespace keep failing: drop the key.
-    if (create && namespace_terminating(e)) return;
+    if (create && is_namespace_terminating(e)) return;
     if (events_) {
       if (create)
         events_->event(endpoints, "Warning", "FailedToCreateEndpoint",

@@ -47,12 +47,6 @@ void set_trigger_time(json::object& slice, std::optional<machinery::Clock::time_
   if (annotations.empty()) meta.erase("annotations");
 }
 
-bool namespace_is_terminating(const ApiError& e) {
-  for (const auto& cause : e.causes)
-    if (cause.reason == "NamespaceTerminating") return true;
-  return false;
-}
-
 json::array& endpoints_of(json::object& slice) {
   return machinery::child_array(slice, "endpoints");
 }
@@ -281,7 +275,7 @@ void Reconciler::finalize(const json::object& service, Plan& plan,
       try {
         created = options_.client->create(machinery::kEndpointSlices, ns, slice);
       } catch (const ApiError& e) {
-        if (namespace_is_terminating(e)) return;
+        if (is_namespace_terminating(e)) return;
         throw;
       }
       if (created && options_.tracker) options_.tracker->update(*created);

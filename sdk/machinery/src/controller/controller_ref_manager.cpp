@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "ukube/controller/cache_indexes.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/labels.h"
@@ -154,6 +155,27 @@ void ControllerRefManager::release(const json::object& object) {
     if (is_not_found(e) || is_invalid(e)) return;
     throw;
   }
+}
+
+ObjectPtr resolve_controller_ref(const Informer& owners, const std::string& ns, const json::object* ref,
+                                 std::string_view kind) {
+  if (!ref || machinery::string_at(*ref, {"kind"}) != kind) return nullptr;
+  ObjectPtr owner = owners.get(ns + "/" + machinery::string_at(*ref, {"name"}));
+  if (!owner || machinery::uid_of(*owner) != machinery::string_at(*ref, {"uid"})) return nullptr;
+  return owner;
+}
+
+std::vector<ObjectPtr> owners_selecting(const Informer& owners, const json::object& object,
+                                        const SelectorOf& selector_of) {
+  std::vector<ObjectPtr> out;
+  const json::object* labels = machinery::labels_of(object);
+  if (!labels || labels->empty()) return out;
+  for (const auto& owner : owners.by_index(kNamespaceIndex, machinery::namespace_of(object))) {
+    auto selector = selector_of(*owner, nullptr);
+    if (!selector || selector->empty() || !machinery::matches(*selector, labels)) continue;
+    out.push_back(owner);
+  }
+  return out;
 }
 
 }  // namespace ukube::controller

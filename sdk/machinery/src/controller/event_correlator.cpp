@@ -100,6 +100,13 @@ ObjectReference reference_to(const json::object& object, const std::string& fiel
   return ref;
 }
 
+ObjectReference reference_to(const json::object& object, const GroupVersionKind& kind) {
+  ObjectReference ref = reference_to(object);
+  ref.kind = kind.kind;
+  ref.api_version = kind.api_version();
+  return ref;
+}
+
 json::object to_json(const CoreEvent& e) {
   json::object involved{{"kind", e.involved.kind},
                         {"namespace", e.involved.ns},

@@ -4,12 +4,13 @@
 #include <boost/json.hpp>
 
 #include "ukube/errors.h"
+#include "ukube/machinery/resources.h"
 
 namespace ukube::controller {
 namespace json = boost::json;
 namespace {
 
-const GroupVersionResource kEvents{"", "v1", "events"};
+using machinery::kEvents;
 
 // Events are best effort: nobody reads the answer, nobody waits for the commit.
 WriteOptions best_effort() {

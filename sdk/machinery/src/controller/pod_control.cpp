@@ -13,12 +13,6 @@
 namespace ukube::controller {
 namespace json = boost::json;
 
-bool is_namespace_terminating(const ApiError& error) {
-  for (const auto& cause : error.causes)
-    if (cause.reason == "NamespaceTerminating") return true;
-  return false;
-}
-
 PodControl::PodControl(std::shared_ptr<Client> client, EventRecorder* events)
     : client_(std::move(client)), events_(events) {}
 

@@ -27,10 +27,6 @@ namespace {
 // How long a sync waits for the informers' first lists before it looks again.
 constexpr std::chrono::milliseconds kUnsyncedRetry{100};
 
-std::string pod_key_of(const json::object& pod) {
-  return machinery::namespace_of(pod) + "/" + machinery::name_of(pod);
-}
-
 bool same_controller_ref(const json::object* a, const json::object* b) {
   if (!a || !b) return a == b;
   return *a == *b;
@@ -59,43 +55,19 @@ machinery::Clock::time_point ReplicaManager::now() const {
   return options_.now ? options_.now() : machinery::Clock::now();
 }
 
-ObjectReference ReplicaManager::involved(const json::object& owner) const {
-  ObjectReference ref;
-  ref.kind = options_.kind.kind.kind;
-  ref.api_version = options_.kind.kind.api_version();
-  ref.ns = machinery::namespace_of(owner);
-  ref.name = machinery::name_of(owner);
-  ref.uid = machinery::uid_of(owner);
-  ref.resource_version = machinery::meta_string(owner, "resourceVersion");
-  return ref;
-}
-
 void ReplicaManager::enqueue(const json::object& owner) {
   queue_.add(object_key(owner));
 }
 
 ObjectPtr ReplicaManager::resolve(const std::string& ns, const json::object* controller_ref) const {
-  // Looked up by name, then checked by uid; a reference to another kind is not ours.
-  if (!controller_ref || machinery::string_at(*controller_ref, {"kind"}) != options_.kind.kind.kind)
-    return nullptr;
-  ObjectPtr owner = options_.owners->get(ns + "/" + machinery::string_at(*controller_ref, {"name"}));
-  if (!owner || machinery::uid_of(*owner) != machinery::string_at(*controller_ref, {"uid"})) return nullptr;
-  return owner;
+  return resolve_controller_ref(*options_.owners, ns, controller_ref, options_.kind.kind.kind);
 }
 
 std::vector<ObjectPtr> ReplicaManager::owners_selecting(const json::object& pod) const {
-  std::vector<ObjectPtr> out;
-  const json::object& labels = labels_or_empty(pod);
-  if (labels.empty()) return out;
-  for (const auto& owner : options_.owners->by_index(kNamespaceIndex, machinery::namespace_of(pod))) {
-    auto selector = options_.kind.selector(*owner, nullptr);
-    // An owner selecting everything adopts nothing by label alone.
-    if (!selector || selector->empty() || !machinery::matches(*selector, &labels)) continue;
-    out.push_back(owner);
-  }
+  std::vector<ObjectPtr> out = controller::owners_selecting(*options_.owners, pod, options_.kind.selector);
   if (out.size() > 1 && options_.log)
     options_.log->warn("user error! more than one {} is selecting pods with labels: {}",
-                       options_.kind.kind.kind, machinery::format_labels(&labels));
+                       options_.kind.kind.kind, machinery::format_labels(machinery::labels_of(pod)));
   return out;
 }
 
@@ -185,7 +157,7 @@ void ReplicaManager::manage_replicas(const std::string& key, const std::vector<O
                                      const ObjectPtr& owner) {
   const int64_t diff = static_cast<int64_t>(pods.size()) - machinery::int_or(*owner, {"spec", "replicas"}, 1);
   const std::string ns = machinery::namespace_of(*owner);
-  const ObjectReference about = involved(*owner);
+  const ObjectReference about = reference_to(*owner, options_.kind.kind);
   if (diff < 0) {
     const int count = static_cast<int>(std::min<int64_t>(-diff, options_.burst_replicas));
     // Expected before the first create, so no observation of one can come too early.
@@ -221,7 +193,7 @@ void ReplicaManager::manage_replicas(const std::string& key, const std::vector<O
                           machinery::int_or(*owner, {"spec", "replicas"}, 1), count);
     std::vector<ObjectPtr> doomed = pods_to_delete(pods, related_pods(*owner), count, now());
     std::vector<std::string> doomed_keys;
-    for (const auto& pod : doomed) doomed_keys.push_back(pod_key_of(*pod));
+    for (const auto& pod : doomed) doomed_keys.push_back(object_key(*pod));
     // Each deletion counts once, whether seen as a deletionTimestamp or as the delete.
     expectations_.expect_deletions(key, doomed_keys);
     BatchOutcome outcome =
@@ -324,7 +296,7 @@ void ReplicaManager::pod_deleted(const ObjectPtr& pod) {
   ObjectPtr owner = resolve(machinery::namespace_of(*pod), machinery::controller_of(*pod));
   if (!owner) return;
   const std::string key = object_key(*owner);
-  expectations_.deletion_observed(key, pod_key_of(*pod));
+  expectations_.deletion_observed(key, object_key(*pod));
   queue_.add(key);
 }
 

@@ -37,7 +37,7 @@ using ukube::testing::eventually;
 inline constexpr const char* kHeldBySpec = "test.ukube.io/spec-finalizers";
 
 inline const GroupVersionResource kWidgets{"example.com", "v1", "widgets"};
-inline const GroupVersionResource kEvents{"", "v1", "events"};
+using machinery::kEvents;
 
 inline TypeInfoPtr served(const GroupVersionResource& gvr, const std::string& kind, bool namespaced = true,
                           std::vector<std::string> verbs = {"create", "delete", "deletecollection", "get",

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "ukube/client.h"
+#include "ukube/informer.h"
 #include "ukube/labels.h"
 #include "ukube/machinery/export.h"
 
@@ -33,6 +34,23 @@ using CanAdopt = std::function<void()>;
 // being deleted, so a controller never adopts for an owner it last saw in a stale cache.
 UKUBE_MACHINERY_API CanAdopt recheck_owner(Client& client, const GroupVersionResource& resource,
                                            const std::string& kind, const boost::json::object& owner);
+
+// The owner a controller reference names, from the owners' cache (upstream's
+// resolveControllerRef): null unless the reference is to `kind` and the cached object of
+// that name in `ns` has the reference's uid.
+UKUBE_MACHINERY_API ObjectPtr resolve_controller_ref(const Informer& owners, const std::string& ns,
+                                                     const boost::json::object* ref, std::string_view kind);
+
+// An owner's selector, or null when it does not convert (`error`, when given, says why).
+using SelectorOf =
+    std::function<std::optional<LabelSelector>(const boost::json::object& owner, std::string* error)>;
+
+// The owners in `object`'s namespace whose selector matches its labels: who may adopt an
+// orphan. An owner whose selector selects everything, or does not convert, adopts nothing by
+// label alone. `owners` must carry the namespace index (cache_indexes.h).
+UKUBE_MACHINERY_API std::vector<ObjectPtr> owners_selecting(const Informer& owners,
+                                                            const boost::json::object& object,
+                                                            const SelectorOf& selector_of);
 
 class UKUBE_MACHINERY_API ControllerRefManager {
  public:

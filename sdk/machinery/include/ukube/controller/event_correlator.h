@@ -12,6 +12,10 @@
 
 #include "ukube/machinery/export.h"
 
+namespace ukube {
+struct GroupVersionKind;  // ukube/types.h
+}
+
 // What client-go's record package decides before it writes a core/v1 Event: whether an
 // event repeats one already written (then the existing Event's count, lastTimestamp and
 // message are patched), whether it is one of many similar events (same object and
@@ -38,6 +42,10 @@ struct ObjectReference {
 // reference.GetReference builds it.
 UKUBE_MACHINERY_API ObjectReference reference_to(const boost::json::object& object,
                                                  const std::string& field_path = {});
+// The same for an object of a kind the caller knows: objects from an informer's cache may
+// carry no kind or apiVersion.
+UKUBE_MACHINERY_API ObjectReference reference_to(const boost::json::object& object,
+                                                 const GroupVersionKind& kind);
 
 struct EventSource {
   std::string component;  // source.component and reportingComponent: default-scheduler

@@ -25,10 +25,6 @@ inline constexpr const char* kSuccessfulCreatePodReason = "SuccessfulCreate";
 inline constexpr const char* kFailedDeletePodReason = "FailedDelete";
 inline constexpr const char* kSuccessfulDeletePodReason = "SuccessfulDelete";
 
-// The error a create gets while its namespace is being deleted: such failures are no one's
-// fault and get no event.
-UKUBE_MACHINERY_API bool is_namespace_terminating(const ApiError& error);
-
 class UKUBE_MACHINERY_API PodControl {
  public:
   // `events` may be null (no events).

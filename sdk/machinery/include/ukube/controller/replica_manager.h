@@ -99,7 +99,6 @@ class UKUBE_MACHINERY_API ReplicaManager {
   std::vector<ObjectPtr> related_pods(const boost::json::object& owner) const;
   // Creates or deletes pods; throws the first failure.
   void manage_replicas(const std::string& key, const std::vector<ObjectPtr>& pods, const ObjectPtr& owner);
-  ObjectReference involved(const boost::json::object& owner) const;
   machinery::Clock::time_point now() const;
   void enqueue(const boost::json::object& owner);
 

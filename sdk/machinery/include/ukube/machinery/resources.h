@@ -13,6 +13,8 @@ inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};
 inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
 inline const GroupVersionResource kServices{"", "v1", "services"};
 inline const GroupVersionResource kEndpoints{"", "v1", "endpoints"};
+inline const GroupVersionResource kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices"};
+inline const GroupVersionResource kEvents{"", "v1", "events"};
 inline const GroupVersionResource kPersistentVolumeClaims{"", "v1", "persistentvolumeclaims"};
 inline const GroupVersionResource kReplicationControllers{"", "v1", "replicationcontrollers"};
 inline const GroupVersionResource kLimitRanges{"", "v1", "limitranges"};
@@ -26,5 +28,6 @@ inline const GroupVersionResource kControllerRevisions{"apps", "v1", "controller
 inline const GroupVersionResource kJobs{"batch", "v1", "jobs"};
 inline const GroupVersionResource kCronJobs{"batch", "v1", "cronjobs"};
 inline const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
+inline const GroupVersionResource kPodDisruptionBudgets{"policy", "v1", "poddisruptionbudgets"};
 
 }  // namespace ukube::machinery

@@ -10,6 +10,7 @@
 
 #include "ukube/client.h"
 #include "ukube/machinery/export.h"
+#include "ukube/machinery/resources.h"
 #include "ukube/types.h"
 
 // What a Service with a selector makes of the pods it selects, as upstream's endpoints and
@@ -19,8 +20,6 @@
 // address with its hostname, node and pod reference. The two controllers differ only in
 // how they write this down (core/v1 Endpoints subsets, discovery.k8s.io/v1 EndpointSlices).
 namespace ukube::machinery {
-
-inline const GroupVersionResource kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices"};
 
 // endpoints.kubernetes.io/last-change-trigger-time: when the change that led to this
 // version of the endpoints happened (see TriggerTimeTracker).
