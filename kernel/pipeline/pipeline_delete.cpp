@@ -67,6 +67,39 @@ bool owned_by(const boost::json::object& object, std::string_view uid) {
   return false;
 }
 
+// What a delete does to an object of a type with graceful deletion (upstream's
+// BeforeDelete): remove it now, leave a pending graceful deletion as it is, or mark it
+// with a deletionTimestamp `period` seconds ahead (a first delete, or a shorter period).
+struct GracefulStep {
+  enum class Action { RemoveNow, Pending, Mark } action = Action::RemoveNow;
+  int64_t period = 0;
+  std::string deletion_timestamp;
+};
+
+GracefulStep graceful_step(const TypeInfo& type, const boost::json::object& old,
+                           const DeleteOptions& options) {
+  using Action = GracefulStep::Action;
+  if (!type.grace_period) return {};
+  const auto& meta = *metadata(old);
+  if (is_terminating(old)) {
+    const auto* current = meta.if_contains("deletionGracePeriodSeconds");
+    // A pending deletion without a period (or with 0) was meant to be immediate: finish it.
+    if (!current || !current->is_int64() || current->get_int64() == 0) return {};
+    if (!options.grace_period_seconds || *options.grace_period_seconds >= current->get_int64())
+      return {Action::Pending};
+    const int64_t period = std::max<int64_t>(*options.grace_period_seconds, 0);
+    if (period == 0) return {};
+    const auto* stamp = meta.if_contains("deletionTimestamp");
+    auto marked = stamp && stamp->is_string() ? machinery::parse_time(stamp->get_string()) : std::nullopt;
+    auto start = marked.value_or(machinery::Clock::now()) - std::chrono::seconds(current->get_int64());
+    return {Action::Mark, period, machinery::format_time(start + std::chrono::seconds(period))};
+  }
+  const int64_t period = type.grace_period(old, options.grace_period_seconds);
+  if (period <= 0) return {};
+  return {Action::Mark, period,
+          machinery::format_time(machinery::Clock::now() + std::chrono::seconds(period))};
+}
+
 }  // namespace
 
 store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionResource& gvr,
@@ -107,6 +140,28 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
         AdmissionOperation::Delete, t.type.get(), {}, t.ns, t.name, nullptr, &old, t.user, options.dry_run};
     auth_.validate(request);
 
+    GracefulStep graceful = graceful_step(*t.type, old, options);
+    if (graceful.action == GracefulStep::Action::Pending) return current->value;
+    // Marks the object as deleted `period` seconds from `stamp`; null when it changed meanwhile.
+    auto mark = [&](const std::string& stamp, int64_t period) -> store::Bytes {
+      boost::json::object marked = old;
+      auto& m = metadata(marked);
+      m["deletionTimestamp"] = stamp;
+      m["deletionGracePeriodSeconds"] = period;
+      m["generation"] = generation_of(old) + 1;
+      m.erase("resourceVersion");
+      if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
+      ObjectTemplate encoded = make_template(marked);
+      store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
+                                           [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
+                                           current->mod_revision});
+      return r ? r.current.value : nullptr;
+    };
+    if (graceful.action == GracefulStep::Action::Mark) {
+      if (auto marked = mark(graceful.deletion_timestamp, graceful.period)) return marked;
+      continue;
+    }
+
     std::string uid = meta_string(old, "uid");
     // A namespace sweep deletes every namespaced dependent anyway: no scan per object.
     const bool cascades =
@@ -120,18 +175,8 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
     if (has_finalizers(old)) {
       // Finalizers hold the object: mark it and let their owners finish the deletion.
       if (is_terminating(old)) return current->value;
-      boost::json::object marked = old;
-      auto& m = metadata(marked);
-      m["deletionTimestamp"] = machinery::now_rfc3339();
-      m["deletionGracePeriodSeconds"] = options.grace_period_seconds.value_or(0);
-      m["generation"] = generation_of(old) + 1;
-      m.erase("resourceVersion");
-      if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
-      ObjectTemplate encoded = make_template(marked);
-      store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
-                                           [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
-                                           current->mod_revision});
-      if (r) return r.current.value;
+      if (auto marked = mark(machinery::now_rfc3339(), options.grace_period_seconds.value_or(0)))
+        return marked;
       continue;
     }
     if (options.dry_run) return current->value;

@@ -2,14 +2,13 @@
 
 #include <string>
 
-// The Kubernetes version this server speaks. kubectl warns when its minor version is
-// more than one away, so this sits in the middle of the 1.31–1.33 clients we test.
+#include "ukube/machinery/release.h"
+
 namespace ukube::apiserver {
 
-inline constexpr const char* kKubeMajor = "1";
-inline constexpr const char* kKubeMinor = "32";
-// Semver with build metadata, as distributions mark their builds (v1.32.0+k3s1).
-inline constexpr const char* kGitVersion = "v1.32.0+ukube";
+using machinery::kGitVersion;
+using machinery::kKubeMajor;
+using machinery::kKubeMinor;
 
 // The /version document (version.Info).
 std::string version_json();

@@ -94,6 +94,13 @@ struct SubresourceAnswer {
   EphemeralHandler answer;
 };
 
+// Upstream's graceful deletion (pods): the grace period a delete of the stored `object`
+// gets, given the one the request asked for. 0 removes it at once; more marks it with a
+// deletionTimestamp that far ahead and leaves the removal to whoever stops it (the
+// kubelet), and a later delete may only shorten the period.
+using GracePeriodFunc =
+    std::function<int64_t(const boost::json::object& object, std::optional<int64_t> requested)>;
+
 struct SelectableField {
   std::string name;  // e.g. "spec.nodeName"
   FieldGetter get;
@@ -129,6 +136,7 @@ struct UKUBE_API TypeInfo {
   std::vector<SelectableField> selectable_fields;  // beyond metadata.name / metadata.namespace
   std::vector<DefaultingHook> defaulters;
   std::vector<ValidationHook> validators;
+  GracePeriodFunc grace_period;  // empty: deletes are immediate
 
   GroupVersionResource gvr() const { return {group, version, plural}; }
   GroupVersionKind gvk() const { return {group, version, kind}; }

@@ -80,6 +80,19 @@ json::object bind(const json::object& pod, const json::object& binding) {
 
 }  // namespace
 
+// Upstream's pod CheckGracefulDelete: the request's period, else the pod's
+// terminationGracePeriodSeconds; immediate for pods no kubelet runs (unscheduled) or that
+// already ended.
+int64_t pod_grace_period(const json::object& pod, std::optional<int64_t> requested) {
+  if (string_at(pod, {"spec", "nodeName"}).empty()) return 0;
+  const std::string phase = string_at(pod, {"status", "phase"});
+  if (phase == "Succeeded" || phase == "Failed") return 0;
+  if (requested) return *requested;
+  const auto* spec = object_at(pod, {"spec"});
+  const auto* period = spec ? spec->if_contains("terminationGracePeriodSeconds") : nullptr;
+  return period && period->is_int64() ? period->get_int64() : 0;
+}
+
 TypeInfo pods_type() {
   TypeInfo t = make_type("", "v1", "Pod", "pods", true, {"po"}, {"all"});
   t.status_subresource = true;
@@ -87,6 +100,7 @@ TypeInfo pods_type() {
   t.subresource_writers["binding"] = bind;
   t.printer_columns = pod_columns();
   t.table_row = at_call_time(pod_row);
+  t.grace_period = pod_grace_period;
 
   auto spec_field = [](const char* f) {
     return [f](const json::object& o) { return string_at(o, {"spec", f}); };

@@ -95,6 +95,28 @@ class SchedulerKernel {
     }
   }
 
+  // Being deleted (graceful: its kubelet has yet to stop it) or gone already.
+  bool evicted(const std::string& pod) {
+    try {
+      auto p = client_->get(kPods, "default", pod);
+      return bt::at(*p, "metadata.deletionTimestamp").is_string();
+    } catch (const ApiError& e) {
+      return is_not_found(e);
+    }
+  }
+
+  // What the pod's kubelet does once its containers stopped: the final delete. These tests
+  // run no kubelet, so a bound pod deleted gracefully waits for this.
+  void kubelet_stops(const std::string& pod) {
+    DeleteOptions now;
+    now.grace_period_seconds = 0;
+    try {
+      client_->remove(kPods, "default", pod, now);
+    } catch (const ApiError& e) {
+      if (!is_not_found(e)) throw;
+    }
+  }
+
   // The PodScheduled condition as "status/reason/message".
   std::string scheduled_condition(const std::string& pod) { return condition(pod, "PodScheduled"); }
 

@@ -51,7 +51,7 @@ TEST(SchedulerLoop, DeletedPodFreesRoomForAPendingOne) {
   ASSERT_TRUE(eventually([&] { return k.node_of("first") == "n1"; }));
   k.pod("second", "", "2");
   ASSERT_TRUE(eventually([&] { return k.scheduled_condition("second").starts_with("False/"); }));
-  k.client().remove(kPods, "default", "first");
+  k.kubelet_stops("first");  // a delete and its kubelet's final delete in one
   EXPECT_TRUE(eventually([&] { return k.node_of("second") == "n1"; }));
 }
 
@@ -64,7 +64,8 @@ TEST(SchedulerLoop, PreemptsLowerPriorityPods) {
   k.pod("low", "", "2");
   ASSERT_TRUE(eventually([&] { return k.node_of("low") == "n1"; }));
   k.pod("high", R"(,"priorityClassName":"high")", "2");
-  EXPECT_TRUE(eventually([&] { return k.gone("low"); }));
+  ASSERT_TRUE(eventually([&] { return k.evicted("low"); }));
+  k.kubelet_stops("low");
   EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n1"; }));
 }
 
@@ -82,9 +83,10 @@ TEST(SchedulerLoop, PreemptionPrefersVictimsTheirBudgetsAllow) {
   k.pod("guarded", R"(,"nodeName":"n1")", "2", R"({"app":"guarded"})");
   k.pod("free", R"(,"nodeName":"n2")", "2", R"({"app":"free"})");
   k.pod("high", R"(,"priorityClassName":"high")", "2");
-  EXPECT_TRUE(eventually([&] { return k.gone("free"); }));
+  ASSERT_TRUE(eventually([&] { return k.evicted("free"); }));
+  k.kubelet_stops("free");
   EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n2"; }));
-  EXPECT_FALSE(k.gone("guarded"));
+  EXPECT_FALSE(k.evicted("guarded"));
 }
 
 TEST(SchedulerLoop, PreemptionSparesPodsAtTheSamePriority) {
@@ -98,7 +100,7 @@ TEST(SchedulerLoop, PreemptionSparesPodsAtTheSamePriority) {
     return k.scheduled_condition("b").find(
                "preemption: 0/1 nodes are available: 1 No preemption victims found") != std::string::npos;
   })) << k.scheduled_condition("b");
-  EXPECT_FALSE(k.gone("a"));
+  EXPECT_FALSE(k.evicted("a"));
 }
 
 // A finalizer keeps a victim around, terminating, so the test can read what it was told
@@ -175,9 +177,10 @@ TEST(SchedulerLoop, PreemptionReadsBudgetsFromItsInformerNotTheServer) {
   k.pod("guarded", R"(,"nodeName":"n1")", "2", R"({"app":"guarded"})");
   k.pod("free", R"(,"nodeName":"n2")", "2", R"({"app":"free"})");
   k.pod("high", R"(,"priorityClassName":"high")", "2");
-  EXPECT_TRUE(eventually([&] { return k.gone("free"); }));
+  ASSERT_TRUE(eventually([&] { return k.evicted("free"); }));
+  k.kubelet_stops("free");
   EXPECT_TRUE(eventually([&] { return k.node_of("high") == "n2"; }));
-  EXPECT_FALSE(k.gone("guarded"));
+  EXPECT_FALSE(k.evicted("guarded"));
   EXPECT_EQ(k.lists(kPdbs), lists) << "a preemption attempt listed PodDisruptionBudgets";
 }
 

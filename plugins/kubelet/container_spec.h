@@ -1,0 +1,45 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "ukube/client.h"
+#include "ukube/runtime/types.h"
+
+// How a pod spec becomes the runtime's sandbox and container configs (upstream's
+// kuberuntime generate* functions): identity labels, the log layout, environment with
+// $(VAR) expansion.
+namespace ukube::kubelet {
+
+struct PodContext {
+  const boost::json::object* pod = nullptr;
+  std::string node_name;
+  std::string node_ip;
+  std::string pod_ip;
+  std::string logs_root;  // <kubelet root>/pods-logs
+};
+
+// A ConfigMap or Secret the pod's environment names; null when it does not exist.
+using ObjectLookup =
+    std::function<ObjectPtr(const std::string& kind, const std::string& ns, const std::string& name)>;
+
+runtime::PodSandboxConfig sandbox_config(const PodContext& pod, uint32_t attempt);
+
+// A container's spec hash: a stable digest of its spec, so a changed spec (a new image)
+// means a new container, also after a restart of the daemon.
+std::string container_hash(const boost::json::object& container);
+
+// Throws std::runtime_error with upstream's CreateContainerConfigError wording when a
+// referenced ConfigMap, Secret or key is missing.
+runtime::ContainerConfig container_config(const PodContext& pod, const boost::json::object& container,
+                                          uint32_t attempt, const ObjectLookup& lookup);
+
+// $(VAR) expansion as upstream's expansion package: defined references are replaced,
+// $$ escapes a $, undefined references stay as written.
+std::string expand_vars(const std::string& input, const std::map<std::string, std::string>& vars);
+
+}  // namespace ukube::kubelet

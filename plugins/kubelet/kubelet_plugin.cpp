@@ -1,0 +1,197 @@
+#include "kubelet_plugin.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <stdexcept>
+
+#include "kubelet/config.pb.h"
+#include "ukube/auth.h"
+#include "ukube/informer_factory.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/pod.h"
+#include "ukube/machinery/resources.h"
+#include "ukube/runtime/driver.h"
+
+namespace ukube::kubelet {
+namespace {
+
+UserInfo node_user(const std::string& node) {
+  return UserInfo{"system:node:" + node, "", {"system:nodes", "system:authenticated"}, {}};
+}
+
+runtime::RuntimeProvider& find_runtime(InitContext& ctx, const std::string& wanted) {
+  if (!wanted.empty()) {
+    auto* provider = ctx.get<runtime::RuntimeProvider>(wanted);
+    if (!provider)
+      throw std::invalid_argument("kubelet config: runtime: \"" + wanted +
+                                  "\" is not an enabled runtime plugin; enable it (e.g. ukube.runtime.v1." +
+                                  wanted + ") or name another");
+    return *provider;
+  }
+  auto providers = ctx.all_of<runtime::RuntimeProvider>();
+  if (providers.empty())
+    throw std::invalid_argument(
+        "the kubelet needs a runtime plugin: enable ukube.runtime.v1.process (real processes) or "
+        "ukube.runtime.v1.fake (simulated pods)");
+  if (providers.size() > 1)
+    throw std::invalid_argument(
+        "several runtime plugins are enabled: name the kubelet's in its config (runtime: process)");
+  return *providers.front();
+}
+
+std::string node_of(const ObjectPtr& pod) {
+  return pod ? machinery::string_at(*pod, {"spec", "nodeName"}) : "";
+}
+
+// A change a kubelet acts on: its spec (binding included), its deletion, a new incarnation.
+// Status changes are the kubelet's own writes, or others' that it does not act on.
+bool worth_a_sync(const boost::json::object& before, const boost::json::object& after) {
+  return machinery::uid_of(before) != machinery::uid_of(after) ||
+         machinery::has_deletion_timestamp(before) != machinery::has_deletion_timestamp(after) ||
+         machinery::value_at(before, {"metadata", "deletionGracePeriodSeconds"}) !=
+             machinery::value_at(after, {"metadata", "deletionGracePeriodSeconds"}) ||
+         machinery::object_or_empty(machinery::object_at(before, {"spec"})) !=
+             machinery::object_or_empty(machinery::object_at(after, {"spec"})) ||
+         machinery::pod_phase(before) != machinery::pod_phase(after);
+}
+
+}  // namespace
+
+KubeletPlugin::KubeletPlugin() = default;
+
+KubeletPlugin::~KubeletPlugin() {
+  stop();
+}
+
+void KubeletPlugin::init(InitContext& ctx) {
+  log_ = ctx.logger();
+  machine_ = read_machine_info(ctx.data_dir());
+  settings_ = kubelet_settings(ctx.config_as<KubeletConfig>(), machine_);
+  logs_root_ = (ctx.state_dir() / "pod-logs").string();
+  informers_ = &ctx.informers();
+  runtime::RuntimeProvider& provider = find_runtime(ctx, settings_.runtime);
+  for (const auto& name : settings_.node_names) {
+    Node node;
+    try {
+      node.driver = provider.driver_for_node(name);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("kubelet: the runtime cannot run node ") + name + ": " +
+                                  e.what());
+    }
+    node.client = ctx.client(node_user(name));
+    nodes_.emplace(name, std::move(node));
+  }
+  // One writer for every kubelet's events: the first node's identity writes them, each
+  // event naming its own node as its source host.
+  controller::RecorderSettings recorder;
+  recorder.source = {"kubelet", settings_.node_names.front()};
+  events_ = std::make_unique<controller::EventRecorder>(nodes_.begin()->second.client, recorder, log_);
+  log_->info("kubelet: {} node(s) ({}{}), pods on the runtime {}", settings_.node_names.size(),
+             settings_.node_names.front(), settings_.node_names.size() > 1 ? ", ..." : "",
+             nodes_.begin()->second.driver->version().runtime_name);
+}
+
+void KubeletPlugin::start() {
+  pods_ = informers_->informer(machinery::kPods);
+  controller::LoopSettings loop;
+  loop.name = "kubelet";
+  loop.workers = settings_.workers;
+  loop.limits.qps = 1e6;  // the queue's bucket only paces retries; pod syncs are not rate-limited
+  loop.limits.burst = 1000000;
+  loop_ = std::make_unique<controller::ReconcileLoop>(
+      loop, [this](const std::string& key) { return reconcile(key); }, log_);
+  prober_ = std::make_unique<Prober>(
+      settings_.probe_threads, [this](const std::string& key) { enqueue_key(key); },
+      [this](const ProbeRequest& probe, const std::string& message) { unhealthy(probe, message); });
+  for (const auto& [name, node] : nodes_) {
+    NodeAgentDeps deps{name,
+                       &settings_,
+                       &machine_,
+                       logs_root_,
+                       node.driver,
+                       node.client,
+                       pods_,
+                       events_.get(),
+                       prober_.get(),
+                       log_,
+                       [this, name](const PodKey& pod) { enqueue(name, pod); }};
+    agents_.emplace(name, std::make_unique<NodeAgent>(std::move(deps)));
+  }
+  for (auto& [name, agent] : agents_) agent->start();
+  loop_->start();
+  handlers_ = pods_->add_handlers({[this](const ObjectPtr& pod) { on_pod(pod); },
+                                   [this](const ObjectPtr& before, const ObjectPtr& after) {
+                                     if (node_of(before).empty() || worth_a_sync(*before, *after))
+                                       on_pod(after);
+                                   },
+                                   [this](const ObjectPtr& pod) { on_pod(pod); }});
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  heartbeat_ = std::thread([this] { heartbeats(); });
+}
+
+void KubeletPlugin::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  handlers_.reset();
+  for (auto& [name, agent] : agents_) agent->stop();
+  if (loop_) loop_->stop();  // no sync runs past here, so none uses the prober
+  prober_.reset();           // its threads may still wake the stopped loop, harmlessly
+  loop_.reset();
+  agents_.clear();
+}
+
+void KubeletPlugin::on_pod(const ObjectPtr& pod) {
+  const std::string node = node_of(pod);
+  if (!node.empty() && agents_.count(node)) enqueue(node, object_key(*pod));
+}
+
+void KubeletPlugin::enqueue(const std::string& node, const PodKey& pod) {
+  enqueue_key(node + "/" + pod);
+}
+
+void KubeletPlugin::enqueue_key(const std::string& key) {
+  if (loop_) loop_->add(key);
+}
+
+void KubeletPlugin::unhealthy(const ProbeRequest& probe, const std::string& message) {
+  const auto first = probe.pod.find('/');
+  const auto second = probe.pod.find('/', first + 1);
+  controller::ObjectReference ref;
+  ref.kind = "Pod";
+  ref.api_version = "v1";
+  ref.ns = probe.pod.substr(first + 1, second - first - 1);
+  ref.name = probe.pod.substr(second + 1);
+  if (ObjectPtr pod = pods_ ? pods_->get(ref.ns + "/" + ref.name) : nullptr)
+    ref.uid = machinery::uid_of(*pod);
+  ref.field_path = "spec.containers{" + probe.container + "}";
+  events_->event({"kubelet", probe.pod.substr(0, first)}, ref, "Warning", "Unhealthy", message);
+}
+
+controller::Result KubeletPlugin::reconcile(const std::string& key) {
+  const auto slash = key.find('/');
+  auto agent = agents_.find(key.substr(0, slash));
+  if (agent == agents_.end()) return controller::Result::done();
+  return agent->second->sync(key.substr(slash + 1));
+}
+
+void KubeletPlugin::heartbeats() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [name, agent] : agents_) agent->tick(now);
+    lock.lock();
+    wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+  }
+}
+
+}  // namespace ukube::kubelet

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "node_reporter.h"
+#include "pod_worker.h"
+#include "runtime_view.h"
+
+// One kubelet: a node's runtime, its view of it, its Node reporting and its pods. A
+// daemon runs one, or many to simulate a cluster; they share the pod informer, the work
+// queue and the heartbeat thread of the plugin (kubelet_plugin.h).
+namespace ukube::kubelet {
+
+struct NodeAgentDeps {
+  std::string node_name;
+  const KubeletSettings* settings = nullptr;
+  const MachineInfo* machine = nullptr;
+  std::string logs_root;
+  std::shared_ptr<runtime::RuntimeDriver> driver;
+  std::shared_ptr<Client> client;
+  std::shared_ptr<Informer> pods;
+  controller::EventRecorder* events = nullptr;
+  Prober* prober = nullptr;
+  std::shared_ptr<spdlog::logger> log;
+  std::function<void(const PodKey&)> enqueue;  // a pod of this node needs a sync
+};
+
+class NodeAgent {
+ public:
+  explicit NodeAgent(NodeAgentDeps deps);
+  ~NodeAgent();  // stop()
+  NodeAgent(const NodeAgent&) = delete;
+  NodeAgent& operator=(const NodeAgent&) = delete;
+
+  // Subscribes to the runtime's events; the first tick relists and registers the node.
+  void start();
+  void stop();
+  // Heartbeat work that is due: registration, lease, status, the safety-net relist.
+  void tick(std::chrono::steady_clock::time_point now);
+  controller::Result sync(const PodKey& key) { return pods_.sync(key); }
+
+  const std::string& name() const { return deps_.node_name; }
+
+ private:
+  NodeAgentDeps deps_;
+  RuntimeView view_;
+  NodeReporter reporter_;
+  PodWorker pods_;
+  std::optional<uint64_t> subscription_;
+  std::chrono::steady_clock::time_point next_relist_{};
+};
+
+}  // namespace ukube::kubelet

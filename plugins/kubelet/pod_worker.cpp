@@ -1,0 +1,502 @@
+#include "pod_worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <future>
+#include <set>
+
+#include "container_spec.h"
+#include "ukube/controller/event_recorder.h"
+#include "ukube/errors.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/pod.h"
+#include "ukube/machinery/resources.h"
+#include "ukube/machinery/time.h"
+
+namespace ukube::kubelet {
+namespace json = boost::json;
+using machinery::object_at;
+using machinery::string_at;
+using Clock = std::chrono::system_clock;
+
+namespace {
+
+constexpr std::chrono::seconds kRetryConfigError{10};
+
+Clock::time_point from_nanos(int64_t nanos) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos)));
+}
+
+// "web-1_default(0c5f...)", as upstream's format.Pod names a pod in messages.
+std::string pod_text(const json::object& pod) {
+  return machinery::name_of(pod) + "_" + machinery::namespace_of(pod) + "(" + machinery::uid_of(pod) + ")";
+}
+
+std::string label_of(const runtime::Labels& labels, const char* key) {
+  auto it = labels.find(key);
+  return it == labels.end() ? "" : it->second;
+}
+
+std::chrono::seconds grace_annotation(const runtime::ContainerStatus& c) {
+  auto it = c.annotations.find(runtime::label::kTerminationGracePeriod);
+  try {
+    return std::chrono::seconds(it == c.annotations.end() ? 30 : std::stoll(it->second));
+  } catch (const std::exception&) {
+    return std::chrono::seconds(30);
+  }
+}
+
+}  // namespace
+
+struct PodWorker::Sync {
+  PodKey key;
+  ObjectPtr pod;
+  std::string uid;
+  PodRuntime rt;  // this incarnation's (uid's) sandboxes and containers
+  std::map<std::string, WaitingReason> waiting;
+  std::optional<std::chrono::milliseconds> requeue;
+  bool changed = false;  // the runtime state changed: re-read it before reporting
+  runtime::PodSandboxConfig sandbox_config;
+  std::string sandbox_id;
+  std::string pod_ip;
+
+  const json::object& spec() const { return machinery::object_or_empty(object_at(*pod, {"spec"})); }
+  std::string restart_policy() const { return string_at(spec(), {"restartPolicy"}, "Always"); }
+  void retry_in(std::chrono::milliseconds d) {
+    if (!requeue || d < *requeue) requeue = d;
+  }
+};
+
+PodWorker::PodWorker(PodWorkerDeps deps) : deps_(std::move(deps)) {
+  try {
+    runtime_name_ = deps_.driver->version().runtime_name;
+  } catch (const std::exception&) {
+  }
+  if (runtime_name_.empty()) runtime_name_ = "runtime";
+}
+
+void PodWorker::event(const Sync& s, const std::string& container, const std::string& type,
+                      const std::string& reason, const std::string& message) {
+  if (!deps_.events || !s.pod) return;
+  controller::ObjectReference ref = controller::reference_to(*s.pod, {"", "v1", "Pod"});
+  if (!container.empty()) ref.field_path = "spec.containers{" + container + "}";
+  deps_.events->event({"kubelet", deps_.node_name}, ref, type, reason, message);
+}
+
+controller::Result PodWorker::sync(const PodKey& key) {
+  Sync s;
+  s.key = key;
+  s.pod = deps_.pods->get(key);
+  if (s.pod && string_at(*s.pod, {"spec", "nodeName"}) != deps_.node_name) s.pod.reset();
+  s.uid = s.pod ? machinery::uid_of(*s.pod) : "";
+  s.rt = deps_.view->refresh_pod(key);
+  remove_other_incarnations(s);
+  if (!s.pod) return controller::Result::done();
+  if (machinery::has_deletion_timestamp(*s.pod)) return terminate(s);
+  if (machinery::is_pod_terminal(*s.pod)) return stop_terminal(s);
+  return run(s);
+}
+
+// Whatever runs under this pod's name but another uid belongs to a pod that is gone (a
+// force delete, a StatefulSet pod made anew, a pod deleted while the daemon was down):
+// it is stopped within its own grace period and removed.
+void PodWorker::remove_other_incarnations(Sync& s) {
+  PodRuntime mine;
+  std::vector<std::string> stale_sandboxes;
+  std::vector<const runtime::ContainerStatus*> stale_containers;
+  for (const auto& sb : s.rt.sandboxes) {
+    if (label_of(sb.labels, runtime::label::kPodUid) == s.uid)
+      mine.sandboxes.push_back(sb);
+    else
+      stale_sandboxes.push_back(sb.id);
+  }
+  for (const auto& c : s.rt.containers) {
+    if (label_of(c.labels, runtime::label::kPodUid) == s.uid)
+      mine.containers.push_back(c);
+    else
+      stale_containers.push_back(&c);
+  }
+  if (stale_sandboxes.empty() && stale_containers.empty()) return;
+  std::vector<std::future<void>> stops;
+  for (const auto* c : stale_containers)
+    if (c->state == runtime::ContainerState::Running)
+      stops.push_back(std::async(std::launch::async, [this, id = c->id, grace = grace_annotation(*c)] {
+        deps_.driver->stop_container(id, grace);
+      }));
+  for (auto& f : stops) f.get();
+  for (const auto* c : stale_containers) deps_.driver->remove_container(c->id);
+  for (const auto& id : stale_sandboxes) deps_.driver->remove_pod_sandbox(id);
+  deps_.log->info("node {}: removed the containers of a pod {} that no longer exists", deps_.node_name,
+                  s.key);
+  s.rt = std::move(mine);
+  if (s.pod) return;
+  std::lock_guard lock(mutex_);
+  for (const auto& c : stale_containers) reported_.erase(label_of(c->labels, runtime::label::kPodUid));
+}
+
+void PodWorker::stop_containers(Sync& s, std::chrono::seconds grace) {
+  std::vector<std::future<void>> stops;
+  for (const auto& c : s.rt.containers) {
+    if (c.state != runtime::ContainerState::Running && c.state != runtime::ContainerState::Created) continue;
+    event(s, c.metadata.name, "Normal", "Killing", "Stopping container " + c.metadata.name);
+    stops.push_back(std::async(std::launch::async,
+                               [this, id = c.id, grace] { deps_.driver->stop_container(id, grace); }));
+  }
+  for (auto& f : stops) f.get();
+  if (!stops.empty()) s.changed = true;
+}
+
+controller::Result PodWorker::terminate(Sync& s) {
+  const json::object& pod = *s.pod;
+  // The grace period runs from the delete; what is left of it is the containers' to use.
+  auto deadline = machinery::parse_time(string_at(pod, {"metadata", "deletionTimestamp"}));
+  auto left = deadline ? std::chrono::duration_cast<std::chrono::seconds>(*deadline - Clock::now())
+                       : std::chrono::seconds(0);
+  stop_containers(s, std::max(left, std::chrono::seconds(0)));
+  for (const auto& sb : s.rt.sandboxes) deps_.driver->stop_pod_sandbox(sb.id);
+  DeleteOptions final_delete;
+  final_delete.grace_period_seconds = 0;
+  final_delete.precondition_uid = s.uid;
+  try {
+    deps_.client->remove(machinery::kPods, machinery::namespace_of(pod), machinery::name_of(pod),
+                         final_delete);
+  } catch (const ApiError& e) {
+    if (!is_not_found(e) && !is_conflict(e)) throw;
+  }
+  for (const auto& sb : s.rt.sandboxes) {
+    deps_.driver->remove_pod_sandbox(sb.id);
+    std::error_code ignored;
+    std::filesystem::remove_all(
+        sandbox_config({&pod, deps_.node_name, deps_.node_ip, "", deps_.logs_root}, 0).log_directory,
+        ignored);
+  }
+  deps_.view->refresh_pod(s.key);
+  if (deps_.prober) deps_.prober->retain(deps_.node_name + "/" + s.key, {});
+  crash_backoff_.forget_prefix(s.uid + "/");
+  pull_backoff_.forget_prefix(s.uid + "/");
+  std::lock_guard lock(mutex_);
+  reported_.erase(s.uid);
+  return controller::Result::done();
+}
+
+// A pod that ended (Succeeded or Failed) runs nothing more; its containers stay, stopped,
+// for `kubectl logs` until the pod is deleted.
+controller::Result PodWorker::stop_terminal(Sync& s) {
+  stop_containers(s, std::chrono::seconds(0));
+  for (const auto& sb : s.rt.sandboxes)
+    if (sb.state == runtime::SandboxState::Ready) deps_.driver->stop_pod_sandbox(sb.id);
+  return controller::Result::done();
+}
+
+bool PodWorker::ensure_sandbox(Sync& s) {
+  const json::object& pod = *s.pod;
+  PodContext context{&pod, deps_.node_name, deps_.node_ip, "", deps_.logs_root};
+  const auto* current = s.rt.latest_sandbox();
+  if (current && current->state == runtime::SandboxState::Ready) {
+    s.sandbox_id = current->id;
+    s.sandbox_config = sandbox_config(context, current->metadata.attempt);
+    s.pod_ip = current->ip.empty() || current->host_network ? deps_.node_ip : current->ip;
+    return true;
+  }
+  uint32_t attempt = 0;
+  if (current) {
+    // The sandbox went away under the pod. A pod that may not restart ends here;
+    // otherwise it gets a new sandbox and every container starts again, as upstream.
+    if (s.restart_policy() == "Never" && !s.rt.containers.empty()) return false;
+    event(s, "", "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+    stop_containers(s, std::chrono::seconds(0));
+    for (const auto& sb : s.rt.sandboxes) deps_.driver->remove_pod_sandbox(sb.id);
+    attempt = current->metadata.attempt + 1;
+  }
+  s.sandbox_config = sandbox_config(context, attempt);
+  try {
+    s.sandbox_id = deps_.driver->run_pod_sandbox(s.sandbox_config);
+  } catch (const std::exception& e) {
+    event(s, "", "Warning", "FailedCreatePodSandBox",
+          std::string("Failed to create pod sandbox: ") + e.what());
+    s.retry_in(kRetryConfigError);
+    return false;
+  }
+  s.rt = deps_.view->refresh_pod(s.key);
+  const auto* created = s.rt.latest_sandbox();
+  s.pod_ip = created && !created->ip.empty() && !created->host_network ? created->ip : deps_.node_ip;
+  return true;
+}
+
+bool PodWorker::pull_image(Sync& s, const json::object& container) {
+  const std::string name = string_at(container, {"name"});
+  const std::string image = string_at(container, {"image"});
+  const std::string policy = string_at(container, {"imagePullPolicy"}, "IfNotPresent");
+  std::optional<runtime::Image> present;
+  try {
+    present = deps_.driver->image_status(image);
+  } catch (const std::exception&) {
+  }
+  if (present && policy != "Always") {
+    event(s, name, "Normal", "Pulled", "Container image \"" + image + "\" already present on machine");
+    return true;
+  }
+  if (policy == "Never") {
+    const std::string message = "Container image \"" + image + "\" is not present with pull policy of Never";
+    s.waiting[name] = {"ErrImageNeverPull", message};
+    event(s, name, "Warning", "ErrImageNeverPull", message);
+    return false;
+  }
+  const std::string key = s.uid + "/" + name + "/" + image;
+  if (auto wait = pull_backoff_.remaining_since_last(key, Clock::now())) {
+    s.waiting[name] = {"ImagePullBackOff", "Back-off pulling image \"" + image + "\""};
+    event(s, name, "Normal", "BackOff", "Back-off pulling image \"" + image + "\"");
+    s.retry_in(*wait);
+    return false;
+  }
+  event(s, name, "Normal", "Pulling", "Pulling image \"" + image + "\"");
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    deps_.driver->pull_image(image);
+  } catch (const std::exception& e) {
+    const std::string message = "Failed to pull image \"" + image + "\": " + e.what();
+    s.waiting[name] = {"ErrImagePull", message};
+    event(s, name, "Warning", "Failed", message);
+    event(s, name, "Warning", "Failed", "Error: ErrImagePull");
+    pull_backoff_.next(key, Clock::now());
+    s.retry_in(pull_backoff_.delay(key));
+    return false;
+  }
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  uint64_t size = 0;
+  try {
+    if (auto pulled = deps_.driver->image_status(image)) size = pulled->size;
+  } catch (const std::exception&) {
+  }
+  const std::string duration = std::to_string(took.count()) + "ms";
+  event(s, name, "Normal", "Pulled",
+        "Successfully pulled image \"" + image + "\" in " + duration + " (" + duration +
+            " including waiting). Image size: " + std::to_string(size) + " bytes.");
+  return true;
+}
+
+bool PodWorker::start_container(Sync& s, const json::object& container, uint32_t attempt) {
+  const std::string name = string_at(container, {"name"});
+  if (!pull_image(s, container)) return false;
+  PodContext context{s.pod.get(), deps_.node_name, deps_.node_ip, s.pod_ip, deps_.logs_root};
+  const std::string ns = machinery::namespace_of(*s.pod);
+  auto lookup = [this](const std::string& kind, const std::string& object_ns,
+                       const std::string& object_name) {
+    try {
+      return deps_.client->get(kind == "ConfigMap" ? machinery::kConfigMaps : machinery::kSecrets, object_ns,
+                               object_name);
+    } catch (const ApiError& e) {
+      if (is_not_found(e)) return ObjectPtr();
+      throw;
+    }
+  };
+  auto fail = [&](const char* reason, const std::string& message) {
+    s.waiting[name] = {reason, message};
+    event(s, name, "Warning", "Failed", "Error: " + message);
+    s.retry_in(kRetryConfigError);
+    return false;
+  };
+  runtime::ContainerConfig config;
+  try {
+    config = container_config(context, container, attempt, lookup);
+  } catch (const std::exception& e) {
+    return fail("CreateContainerConfigError", e.what());
+  }
+  std::string id;
+  try {
+    id = deps_.driver->create_container(s.sandbox_id, config, s.sandbox_config);
+  } catch (const std::exception& e) {
+    return fail("CreateContainerError", e.what());
+  }
+  s.changed = true;
+  event(s, name, "Normal", "Created", "Created container: " + name);
+  try {
+    deps_.driver->start_container(id);
+  } catch (const std::exception& e) {
+    return fail("RunContainerError", e.what());
+  }
+  event(s, name, "Normal", "Started", "Started container " + name);
+  return true;
+}
+
+void PodWorker::restart_with_backoff(Sync& s, const json::object& container,
+                                     const runtime::ContainerStatus& last) {
+  const std::string name = string_at(container, {"name"});
+  const std::string key = s.uid + "/" + name;
+  const auto failed = from_nanos(last.finished_at ? last.finished_at : last.created_at);
+  if (auto wait = crash_backoff_.remaining(key, failed, Clock::now())) {
+    const std::string delay = std::to_string(crash_backoff_.delay(key).count()) + "s";
+    s.waiting[name] = {"CrashLoopBackOff", "back-off " + delay + " restarting failed container=" + name +
+                                               " pod=" + pod_text(*s.pod)};
+    event(s, name, "Warning", "BackOff",
+          "Back-off restarting failed container " + name + " in pod " + pod_text(*s.pod));
+    s.retry_in(*wait);
+    return;
+  }
+  crash_backoff_.next(key, failed);
+  start_container(s, container, last.metadata.attempt + 1);
+}
+
+controller::Result PodWorker::run(Sync& s) {
+  if (!ensure_sandbox(s)) {
+    report(s);
+    return s.requeue ? controller::Result::requeue_after(*s.requeue) : controller::Result::done();
+  }
+  const std::string policy = s.restart_policy();
+  bool initialized = true;
+  if (const auto* inits = machinery::array_at(s.spec(), {"initContainers"}))
+    for (const auto& item : *inits) {
+      const auto& c = item.as_object();
+      const auto* latest = s.rt.latest(string_at(c, {"name"}));
+      if (!latest) {
+        start_container(s, c, 0);
+      } else if (latest->state == runtime::ContainerState::Running) {
+        if (is_sidecar(c)) continue;
+      } else if (latest->state == runtime::ContainerState::Exited) {
+        if (!is_sidecar(c) && latest->exit_code == 0) continue;
+        if (is_sidecar(c) || policy != "Never") restart_with_backoff(s, c, *latest);
+      }
+      initialized = false;
+      break;
+    }
+  if (initialized)
+    machinery::for_each_object(machinery::array_at(s.spec(), {"containers"}), [&](const json::object& c,
+                                                                                  size_t) {
+      const std::string name = string_at(c, {"name"});
+      const auto* latest = s.rt.latest(name);
+      if (!latest) {
+        start_container(s, c, 0);
+        return;
+      }
+      if (latest->state == runtime::ContainerState::Running) {
+        auto hash = latest->annotations.find(runtime::label::kContainerHash);
+        if (hash == latest->annotations.end() || hash->second == container_hash(c)) return;
+        event(s, name, "Normal", "Killing", "Container " + name + " definition changed, will be restarted");
+        deps_.driver->stop_container(latest->id, std::chrono::seconds(machinery::int_or(
+                                                     s.spec(), {"terminationGracePeriodSeconds"}, 30)));
+        start_container(s, c, latest->metadata.attempt + 1);
+        return;
+      }
+      if (latest->state != runtime::ContainerState::Exited) return;
+      if (policy == "Always" || (policy == "OnFailure" && latest->exit_code != 0))
+        restart_with_backoff(s, c, *latest);
+    });
+  probe(s);
+  report(s);
+  return s.requeue ? controller::Result::requeue_after(*s.requeue) : controller::Result::done();
+}
+
+namespace {
+
+// The spec of every container that may run next to the app containers: themselves and
+// the sidecars, whose probes run too.
+std::vector<const json::object*> probed_containers(const json::object& spec) {
+  std::vector<const json::object*> out;
+  machinery::for_each_object(machinery::array_at(spec, {"initContainers"}),
+                             [&](const json::object& c, size_t) {
+                               if (is_sidecar(c)) out.push_back(&c);
+                             });
+  machinery::for_each_object(machinery::array_at(spec, {"containers"}),
+                             [&](const json::object& c, size_t) { out.push_back(&c); });
+  return out;
+}
+
+}  // namespace
+
+void PodWorker::probe(Sync& s) {
+  if (!deps_.prober) return;
+  const std::string wake = deps_.node_name + "/" + s.key;
+  std::set<std::string> running;
+  for (const json::object* c : probed_containers(s.spec())) {
+    const std::string name = string_at(*c, {"name"});
+    const auto* latest = s.rt.latest(name);
+    if (!latest || latest->state != runtime::ContainerState::Running) continue;
+    bool killed = false;
+    for (ProbeKind kind : {ProbeKind::Startup, ProbeKind::Liveness}) {
+      if (killed || !probe_of(*c, kind) || deps_.prober->result(latest->id, kind) != ProbeResult::Failure)
+        continue;
+      event(s, name, "Normal", "Killing",
+            "Container " + name + " failed " + (kind == ProbeKind::Startup ? "startup" : "liveness") +
+                " probe, will be restarted");
+      deps_.driver->stop_container(latest->id, std::chrono::seconds(machinery::int_or(
+                                                   s.spec(), {"terminationGracePeriodSeconds"}, 30)));
+      s.changed = true;
+      killed = true;
+    }
+    if (killed) continue;
+    running.insert(latest->id);
+    for (ProbeKind kind : {ProbeKind::Startup, ProbeKind::Liveness, ProbeKind::Readiness})
+      if (auto spec = probe_of(*c, kind))
+        deps_.prober->ensure({wake,
+                              latest->id,
+                              name,
+                              kind,
+                              *spec,
+                              {deps_.driver.get(), latest->id, s.pod_ip},
+                              from_nanos(latest->started_at)});
+  }
+  deps_.prober->retain(wake, running);
+}
+
+std::map<std::string, ContainerHealth> PodWorker::health(const Sync& s) const {
+  std::map<std::string, ContainerHealth> out;
+  if (!deps_.prober || !s.pod) return out;
+  for (const json::object* c : probed_containers(s.spec())) {
+    const std::string name = string_at(*c, {"name"});
+    const auto* latest = s.rt.latest(name);
+    if (!latest || latest->state != runtime::ContainerState::Running) continue;
+    const bool startup = probe_of(*c, ProbeKind::Startup).has_value();
+    const bool readiness = probe_of(*c, ProbeKind::Readiness).has_value();
+    if (!startup && !readiness) continue;
+    ContainerHealth h;
+    h.started = !startup || deps_.prober->result(latest->id, ProbeKind::Startup) == ProbeResult::Success;
+    h.ready = !readiness || deps_.prober->result(latest->id, ProbeKind::Readiness) == ProbeResult::Success;
+    out[name] = h;
+  }
+  return out;
+}
+
+void PodWorker::report(Sync& s) {
+  if (s.changed) {
+    PodRuntime fresh = deps_.view->refresh_pod(s.key);
+    PodRuntime mine;
+    for (auto& sb : fresh.sandboxes)
+      if (label_of(sb.labels, runtime::label::kPodUid) == s.uid) mine.sandboxes.push_back(std::move(sb));
+    for (auto& c : fresh.containers)
+      if (label_of(c.labels, runtime::label::kPodUid) == s.uid) mine.containers.push_back(std::move(c));
+    s.rt = std::move(mine);
+    s.changed = false;
+  }
+  PodStatusInputs in{
+      s.pod.get(), &s.rt, s.waiting, health(s), runtime_name_, deps_.node_ip, machinery::now_rfc3339()};
+  json::object status = compute_pod_status(in);
+  const bool terminal = machinery::is_terminal_phase(string_at(status, {"phase"}));
+  const std::string text = json::serialize(status);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = reported_.find(s.uid);
+    if (it != reported_.end() && it->second == text) return;
+  }
+  json::object patch{{"status", status}};
+  WriteOptions options;
+  options.return_object = false;
+  try {
+    deps_.client->patch(machinery::kPods, machinery::namespace_of(*s.pod), machinery::name_of(*s.pod),
+                        PatchType::StrategicMerge, json::serialize(patch), options, "status");
+  } catch (const ApiError& e) {
+    if (is_not_found(e)) return;  // deleted meanwhile: the delete brings its own sync
+    throw;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    reported_[s.uid] = text;
+  }
+  if (terminal)
+    for (const auto& sb : s.rt.sandboxes)
+      if (sb.state == runtime::SandboxState::Ready) deps_.driver->stop_pod_sandbox(sb.id);
+}
+
+}  // namespace ukube::kubelet

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "pod_status.h"
+#include "prober.h"
+#include "restart_backoff.h"
+#include "runtime_view.h"
+#include "ukube/client.h"
+#include "ukube/controller/reconcile_loop.h"
+#include "ukube/informer.h"
+#include "ukube/runtime/driver.h"
+
+namespace spdlog {
+class logger;
+}
+namespace ukube::controller {
+class EventRecorder;
+}
+
+// One node's pods (upstream's pod workers + SyncPod): each sync brings one pod's
+// containers in line with its spec — sandbox, init containers in order, then the app
+// containers with their restart policy and back-off — and reports its status. A pod
+// being deleted is stopped within its grace period and then removed from the API.
+// Syncs of one pod never overlap (the reconcile loop sees to that).
+namespace ukube::kubelet {
+
+struct PodWorkerDeps {
+  std::string node_name;
+  std::string node_ip;
+  std::string logs_root;
+  std::shared_ptr<runtime::RuntimeDriver> driver;
+  RuntimeView* view = nullptr;
+  std::shared_ptr<Client> client;  // as system:node:<node_name>
+  std::shared_ptr<Informer> pods;  // every pod, shared
+  controller::EventRecorder* events = nullptr;
+  Prober* prober = nullptr;  // shared by every kubelet of the daemon
+  std::shared_ptr<spdlog::logger> log;
+};
+
+class PodWorker {
+ public:
+  explicit PodWorker(PodWorkerDeps deps);
+  controller::Result sync(const PodKey& key);
+
+ private:
+  struct Sync;  // one sync's working state (pod_worker.cpp)
+
+  controller::Result terminate(Sync& s);
+  controller::Result stop_terminal(Sync& s);
+  controller::Result run(Sync& s);
+  bool ensure_sandbox(Sync& s);
+  // Starts `container` as attempt `attempt`; false when it could not (the reason is in s.waiting).
+  bool start_container(Sync& s, const boost::json::object& container, uint32_t attempt);
+  bool pull_image(Sync& s, const boost::json::object& container);
+  // Restarts an exited container unless back-off holds it (then CrashLoopBackOff).
+  void restart_with_backoff(Sync& s, const boost::json::object& container,
+                            const runtime::ContainerStatus& last);
+  void stop_containers(Sync& s, std::chrono::seconds grace);
+  void remove_other_incarnations(Sync& s);
+  // Starts the probes of running containers, stops those of others, and kills a container
+  // whose liveness or startup probe failed (the restart policy decides what comes next).
+  void probe(Sync& s);
+  std::map<std::string, ContainerHealth> health(const Sync& s) const;
+  void report(Sync& s);
+  void event(const Sync& s, const std::string& container, const std::string& type, const std::string& reason,
+             const std::string& message);
+
+  PodWorkerDeps deps_;
+  std::string runtime_name_;
+  RestartBackoff crash_backoff_;
+  RestartBackoff pull_backoff_;
+  std::mutex mutex_;
+  std::map<std::string, std::string> reported_;  // pod uid → status last written (serialized)
+};
+
+}  // namespace ukube::kubelet

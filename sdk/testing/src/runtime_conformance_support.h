@@ -1,0 +1,88 @@
+#pragma once
+
+// Helpers shared by the runtime conformance suite's files (not part of the SDK's surface).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "ukube/runtime/driver.h"
+#include "ukube/testing/runtime_conformance.h"
+
+namespace ukube::runtime::conformance::support {
+
+// How long the suite waits for something a driver does asynchronously. Generous: the
+// suite asserts what happens, never how fast.
+inline constexpr std::chrono::seconds kPatience{10};
+
+// Polls `done` until it holds or `patience` passes; true when it held.
+inline bool eventually(const std::function<bool()>& done, std::chrono::milliseconds patience = kPatience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+// The code of the RuntimeError `fn` throws; a test failure (and nullopt) when it throws none.
+template <class Fn>
+std::optional<RuntimeError::Code> error_code(Fn&& fn) {
+  try {
+    fn();
+  } catch (const RuntimeError& e) {
+    return e.code();
+  }
+  ADD_FAILURE() << "expected a RuntimeError";
+  return std::nullopt;
+}
+
+inline const char* state_name(ContainerState state) {
+  switch (state) {
+    case ContainerState::Created: return "Created";
+    case ContainerState::Running: return "Running";
+    case ContainerState::Exited: return "Exited";
+    case ContainerState::Unknown: break;
+  }
+  return "Unknown";
+}
+
+// Waits until the container is in `state`; the status it was last seen in.
+inline ContainerStatus wait_for_state(RuntimeDriver& driver, const std::string& container_id,
+                                      ContainerState state) {
+  ContainerStatus last;
+  const bool reached = eventually([&] {
+    last = driver.container_status(container_id);
+    return last.state == state;
+  });
+  EXPECT_TRUE(reached) << "container " << container_id << " is still " << state_name(last.state)
+                       << ", expected " << state_name(state);
+  return last;
+}
+
+// A sandbox run from the fixture's config, with the config kept for its containers.
+struct RunningSandbox {
+  PodSandboxConfig config;
+  std::string id;
+};
+
+// Creates a container as the kubelet does: pulls its image first when absent (its
+// IfNotPresent policy), then creates it.
+inline std::string create_container(RuntimeDriver& driver, const RunningSandbox& sandbox,
+                                    const ContainerConfig& config) {
+  if (!driver.image_status(config.image)) driver.pull_image(config.image);
+  return driver.create_container(sandbox.id, config, sandbox.config);
+}
+
+inline std::string create_and_start(RuntimeDriver& driver, const RunningSandbox& sandbox,
+                                    const ContainerConfig& config) {
+  const std::string id = create_container(driver, sandbox, config);
+  driver.start_container(id);
+  wait_for_state(driver, id, ContainerState::Running);
+  return id;
+}
+
+}  // namespace ukube::runtime::conformance::support

@@ -1,0 +1,185 @@
+// The kubelet in the real daemon, on the fake runtime, observed with real kubectl: its
+// Node and Lease, pods started, restarted, failing to pull and terminated gracefully.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/integration/kubectl_fixture.h"
+
+namespace ukube::testing {
+namespace {
+
+// The fake runtime's images: what a container of each does (plugins/runtime-fake/config.proto).
+std::string plugins(const std::string& kubelet_config) {
+  return "  - uri: ukube.authorizer.v1.node\n"
+         "  - uri: ukube.admission.v1.node-restriction\n"
+         "  - uri: ukube.scheduler.v1.default\n"
+         "  - uri: ukube.controller.v1.replicaset\n"
+         "  - uri: ukube.controller.v1.deployment\n"
+         "  - uri: ukube.runtime.v1.fake\n"
+         "    config:\n"
+         "      images:\n"
+         "        crash: {exit_after_ms: 200, exit_code: 2}\n"
+         "        done: {exit_after_ms: 100, exit_code: 0}\n"
+         "        broken: {pull_fails: true}\n"
+         "        stubborn: {ignores_sigterm: true}\n"
+         "  - uri: ukube.kubelet.v1.kubelet\n"
+         "    config: " +
+         kubelet_config + "\n";
+}
+
+std::string pod_yaml(const std::string& name, const std::string& image, const std::string& extra_spec = "") {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n" + extra_spec +
+         "  containers:\n  - name: c\n    image: " + image + "\n";
+}
+
+class KubeletKubectl : public KubectlFixture<> {
+ protected:
+  void start(const std::string& kubelet_config = "{node_name: kt-node}") {
+    start_node(newest_kubectl(), plugins(kubelet_config));
+  }
+  bool eventually_reads(const std::string& what, const std::string& jsonpath, const std::string& want) {
+    return eventually([&] { return get(what, jsonpath) == want; }, std::chrono::seconds(30));
+  }
+};
+
+TEST_F(KubeletKubectl, NodeRegistersReadyWithItsLeaseAndDescribesAsARealNode) {
+  start();
+  ASSERT_TRUE(eventually_reads("node kt-node", R"(.status.conditions[?(@.type=="Ready")].status)", "True"))
+      << ok("get nodes -o yaml");
+  EXPECT_EQ(get("lease -n kube-node-lease kt-node", ".spec.holderIdentity"), "kt-node");
+  EXPECT_EQ(get("lease -n kube-node-lease kt-node", ".metadata.ownerReferences[0].kind"), "Node");
+  EXPECT_EQ(get("node kt-node", ".metadata.labels.kubernetes\\.io/hostname"), "kt-node");
+  const std::string describe = ok("describe node kt-node");
+  for (const char* expected :
+       {"KubeletReady", "kubelet is posting ready status", "KubeletHasSufficientMemory",
+        "KubeletHasNoDiskPressure", "KubeletHasSufficientPID",
+        "Capacity:", "Allocatable:", "System Info:", "Container Runtime Version:  ukube-fake://",
+        "Kubelet Version:", "InternalIP:  127.0.0.1", "Hostname:    kt-node"})
+    EXPECT_NE(describe.find(expected), std::string::npos) << expected << " missing from\n" << describe;
+  // The heartbeat moves on.
+  const std::string first = get("lease -n kube-node-lease kt-node", ".spec.renewTime");
+  EXPECT_TRUE(eventually([&] { return get("lease -n kube-node-lease kt-node", ".spec.renewTime") != first; },
+                         std::chrono::seconds(30)));
+}
+
+TEST_F(KubeletKubectl, ADeploymentRunsAndItsRolloutCompletes) {
+  start();
+  ok("create deployment web --image=nginx --replicas=3");
+  ok("rollout status deployment/web --timeout=60s");
+  const std::string phases = get("pods -l app=web", ".items[*].status.phase");
+  EXPECT_EQ(phases, "Running Running Running");
+  EXPECT_EQ(get("pods -l app=web", ".items[*].spec.nodeName"), "kt-node kt-node kt-node");
+  for (const auto& ip : {get("pods -l app=web", ".items[0].status.podIP")})
+    EXPECT_EQ(ip.rfind("10.42.", 0), 0u) << ip;
+  EXPECT_EQ(get("pods -l app=web", R"(.items[0].status.conditions[?(@.type=="Ready")].status)"), "True");
+  EXPECT_EQ(
+      get("pods -l app=web", ".items[0].status.containerStatuses[0].containerID").rfind("ukube-fake://", 0),
+      0u);
+  const std::string pod = get("pods -l app=web", ".items[0].metadata.name");
+  const std::string events = ok("describe pod " + pod);
+  for (const char* expected : {"Scheduled", "Pulled", "Created", "Started", "Started container nginx"})
+    EXPECT_NE(events.find(expected), std::string::npos) << expected << " missing from\n" << events;
+}
+
+TEST_F(KubeletKubectl, ACrashingContainerBacksOffAndShowsItsLastExit) {
+  start();
+  ok("create -f -", pod_yaml("crasher", "crash"));
+  ASSERT_TRUE(eventually_reads("pod crasher", ".status.containerStatuses[0].state.waiting.reason",
+                               "CrashLoopBackOff"))
+      << ok("get pod crasher -o yaml");
+  EXPECT_EQ(get("pod crasher", ".status.containerStatuses[0].lastState.terminated.exitCode"), "2");
+  EXPECT_EQ(get("pod crasher", ".status.containerStatuses[0].lastState.terminated.reason"), "Error");
+  EXPECT_NE(get("pod crasher", ".status.containerStatuses[0].restartCount"), "0");
+  EXPECT_NE(ok("get pod crasher").find("CrashLoopBackOff"), std::string::npos);
+  EXPECT_NE(ok("describe pod crasher").find("Back-off restarting failed container c in pod crasher_default"),
+            std::string::npos);
+}
+
+TEST_F(KubeletKubectl, APodThatRunsToCompletionSucceedsAndAFailedPullIsReported) {
+  start();
+  ok("create -f -", pod_yaml("once", "done", "  restartPolicy: Never\n"));
+  ok("create -f -", pod_yaml("nopull", "broken"));
+  EXPECT_TRUE(eventually_reads("pod once", ".status.phase", "Succeeded")) << ok("get pod once -o yaml");
+  EXPECT_EQ(get("pod once", ".status.containerStatuses[0].state.terminated.reason"), "Completed");
+  EXPECT_EQ(get("pod once", R"(.status.conditions[?(@.type=="Ready")].reason)"), "PodCompleted");
+  EXPECT_TRUE(eventually([&] {
+    const std::string reason = get("pod nopull", ".status.containerStatuses[0].state.waiting.reason");
+    return reason == "ErrImagePull" || reason == "ImagePullBackOff";
+  })) << ok("get pod nopull -o yaml");
+  EXPECT_EQ(get("pod nopull", ".status.phase"), "Pending");
+  EXPECT_NE(ok("describe pod nopull").find("Failed to pull image \"broken\""), std::string::npos);
+}
+
+TEST_F(KubeletKubectl, DeleteStopsThePodWithinItsGracePeriodThenRemovesIt) {
+  start();
+  ok("create -f -", pod_yaml("slow", "stubborn", "  terminationGracePeriodSeconds: 4\n"));
+  ok("create -f -", pod_yaml("quick", "nginx"));
+  ASSERT_TRUE(eventually_reads("pod slow", ".status.phase", "Running"));
+  ASSERT_TRUE(eventually_reads("pod quick", ".status.phase", "Running"));
+  ok("delete pod slow --wait=false");
+  // The API only marks it: the container ignores SIGTERM, so the kubelet holds it for the
+  // whole grace period before it kills it and removes the pod.
+  EXPECT_NE(get("pod slow", ".metadata.deletionTimestamp"), "");
+  EXPECT_EQ(get("pod slow", ".metadata.deletionGracePeriodSeconds"), "4");
+  EXPECT_NE(ok("get pod slow").find("Terminating"), std::string::npos);
+  // `kubectl delete` waits for the pod to go, which the kubelet does once it stopped.
+  ok("delete pod quick --timeout=30s");
+  EXPECT_TRUE(
+      eventually([&] { return (*kubectl_)("get pod slow").out.find("NotFound") != std::string::npos; },
+                 std::chrono::seconds(30)));
+  // A pod no kubelet runs yet goes at once.
+  ok("create -f -", pod_yaml("unbound", "nginx", "  nodeSelector: {nowhere: \"true\"}\n"));
+  ok("delete pod unbound --wait=false");
+  EXPECT_NE(refused("get pod unbound").out.find("NotFound"), std::string::npos);
+}
+
+TEST_F(KubeletKubectl, ProbesDecideReadinessAndRestartAnUnhealthyContainer) {
+  start();
+  // The fake runtime's scripted exec answers the probes: "print <text> <exit code>".
+  const std::string failing_readiness =
+      "  containers:\n  - name: c\n    image: nginx\n    readinessProbe:\n"
+      "      exec: {command: [ukube-fake-exec, print, not-yet, '1']}\n      periodSeconds: 1\n";
+  const std::string passing_readiness =
+      "  containers:\n  - name: c\n    image: nginx\n    readinessProbe:\n"
+      "      exec: {command: [ukube-fake-exec, print, fine, '0']}\n      periodSeconds: 1\n";
+  const std::string failing_liveness =
+      "  containers:\n  - name: c\n    image: nginx\n    livenessProbe:\n"
+      "      exec: {command: [ukube-fake-exec, print, dead, '1']}\n      periodSeconds: 1\n      "
+      "failureThreshold: 2\n";
+  auto pod = [](const std::string& name, const std::string& containers) {
+    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n" + containers;
+  };
+  ok("create -f -", pod("unready", failing_readiness));
+  ok("create -f -", pod("ready", passing_readiness));
+  ok("create -f -", pod("unhealthy", failing_liveness));
+  ASSERT_TRUE(eventually_reads("pod ready", R"(.status.conditions[?(@.type=="Ready")].status)", "True"));
+  EXPECT_EQ(get("pod unready", ".status.phase"), "Running");
+  EXPECT_EQ(get("pod unready", R"(.status.conditions[?(@.type=="Ready")].status)"), "False");
+  EXPECT_EQ(get("pod unready", ".status.containerStatuses[0].ready"), "false");
+  EXPECT_TRUE(eventually([&] {
+    return ok("describe pod unready").find("Readiness probe failed: not-yet") != std::string::npos;
+  }));
+  EXPECT_TRUE(
+      eventually([&] { return get("pod unhealthy", ".status.containerStatuses[0].restartCount") != "0"; },
+                 std::chrono::seconds(30)))
+      << ok("get pod unhealthy -o yaml");
+  const std::string events = ok("describe pod unhealthy");
+  EXPECT_NE(events.find("Liveness probe failed: dead"), std::string::npos) << events;
+  EXPECT_NE(events.find("Container c failed liveness probe, will be restarted"), std::string::npos) << events;
+}
+
+TEST_F(KubeletKubectl, ManyKubeletsInOneDaemonSimulateACluster) {
+  start("{node_name: sim, nodes: 4}");
+  EXPECT_TRUE(eventually([&] {
+    return get("nodes", R"(.items[*].status.conditions[?(@.type=="Ready")].status)") == "True True True True";
+  })) << ok("get nodes");
+  EXPECT_EQ(get("nodes", ".items[*].metadata.name"), "sim-0 sim-1 sim-2 sim-3");
+  ok("create deployment spread --image=nginx --replicas=8");
+  ok("rollout status deployment/spread --timeout=60s");
+  EXPECT_EQ(get("pods -l app=spread", ".items[*].status.phase"),
+            "Running Running Running Running Running Running Running Running");
+}
+
+}  // namespace
+}  // namespace ukube::testing
