@@ -32,6 +32,7 @@ bench: build
 	@./$(BUILD)/bin/store_bench
 	@./$(BUILD)/bin/apiserver_bench
 	@./$(BUILD)/bin/scheduler_bench
+	@./$(BUILD)/bin/controllers_bench
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i

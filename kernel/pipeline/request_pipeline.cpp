@@ -259,12 +259,10 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   if (!meta_string(object, "resourceVersion").empty())
     throw ApiError::bad_request("resourceVersion should not be set on objects to be created");
   t.name = meta_string(object, "name");
-  if (t.name.empty()) {
-    std::string prefix = meta_string(object, "generateName");
-    if (!prefix.empty()) {
-      t.name = generate_name(prefix);
-      meta["name"] = t.name;
-    }
+  const std::string generate_prefix = t.name.empty() ? meta_string(object, "generateName") : "";
+  if (!generate_prefix.empty()) {
+    t.name = generate_name(generate_prefix);
+    meta["name"] = t.name;
   }
   const std::string now = machinery::now_rfc3339();
   meta["uid"] = machinery::new_uuid();
@@ -285,16 +283,26 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
     if (store_.get(t.key)) throw ApiError::already_exists(type.group_resource(), t.name);
     return encoded.stamp(store_.current_revision());
   }
-  store::WriteRequest write{store::WriteKind::Create, t.key,
-                            [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0};
   if (!options.wait_for_commit) {
-    store_.submit(std::move(write), nullptr);
+    store_.submit(
+        {store::WriteKind::Create, t.key, [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0},
+        nullptr);
     return nullptr;
   }
-  store::WriteResult r = store_.write(std::move(write));
-  if (r.status == store::WriteStatus::AlreadyExists)
-    throw ApiError::already_exists(type.group_resource(), t.name);
-  return r.current.value;
+  // A generated name taken already is generated again, as upstream does (RetryGenerateName,
+  // on by default since 1.32): five random characters collide among tens of thousands of pods.
+  constexpr int kNameAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    store::WriteResult r = store_.write(
+        {store::WriteKind::Create, t.key, [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0});
+    if (r.status != store::WriteStatus::AlreadyExists) return r.current.value;
+    if (generate_prefix.empty() || attempt == kNameAttempts)
+      throw ApiError::already_exists(type.group_resource(), t.name);
+    t.name = generate_name(generate_prefix);
+    metadata(object)["name"] = t.name;
+    t.key = key_for(type, t.ns, t.name);
+    encoded = make_template(object);
+  }
 }
 
 std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const store::KeyValue& current,

@@ -131,12 +131,11 @@ std::vector<PodSandboxStatus> FakeDriver::list_pod_sandboxes(const PodSandboxFil
   std::vector<PodSandboxStatus> out;
   if (!filter.id.empty()) {
     auto it = sandboxes_.find(filter.id);
-    if (it != sandboxes_.end() && sandbox_matches(it->second.status, filter))
-      out.push_back(it->second.status);
+    if (it != sandboxes_.end() && matches(it->second.status, filter)) out.push_back(it->second.status);
     return out;
   }
   for (const auto& [id, sandbox] : sandboxes_)
-    if (sandbox_matches(sandbox.status, filter)) out.push_back(sandbox.status);
+    if (matches(sandbox.status, filter)) out.push_back(sandbox.status);
   return out;
 }
 

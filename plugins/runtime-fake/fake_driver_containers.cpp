@@ -12,16 +12,6 @@ namespace {
 
 constexpr int64_t kNsPerMs = 1'000'000;
 
-const char* container_state_name(ContainerState state) {
-  switch (state) {
-    case ContainerState::Created: return "created";
-    case ContainerState::Running: return "running";
-    case ContainerState::Exited: return "exited";
-    case ContainerState::Unknown: break;
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 FakeDriver::Container& FakeDriver::container_or_throw_locked(const std::string& container_id) {
@@ -79,11 +69,11 @@ void FakeDriver::start_container(const std::string& container_id) {
     std::lock_guard lock(mutex_);
     Container& container = container_or_throw_locked(container_id);
     if (container.status.state != ContainerState::Created || container.start_pending)
-      throw RuntimeError(
-          RuntimeError::Code::FailedPrecondition,
-          "container \"" + container_id + "\" is " +
-              (container.start_pending ? "already starting" : container_state_name(container.status.state)) +
-              ", not created: it cannot be started");
+      throw RuntimeError(RuntimeError::Code::FailedPrecondition,
+                         "container \"" + container_id + "\" is " +
+                             (container.start_pending ? "already starting"
+                                                      : std::string(to_string(container.status.state))) +
+                             ", not created: it cannot be started");
     auto sandbox = sandboxes_.find(container.status.pod_sandbox_id);
     if (sandbox == sandboxes_.end() || sandbox->second.status.state != SandboxState::Ready)
       throw RuntimeError(RuntimeError::Code::FailedPrecondition,
@@ -220,8 +210,7 @@ std::vector<ContainerStatus> FakeDriver::list_containers(const ContainerFilter& 
   std::vector<ContainerStatus> out;
   if (!filter.id.empty()) {
     auto it = containers_.find(filter.id);
-    if (it != containers_.end() && container_matches(it->second.status, filter))
-      out.push_back(it->second.status);
+    if (it != containers_.end() && matches(it->second.status, filter)) out.push_back(it->second.status);
     return out;
   }
   if (!filter.pod_sandbox_id.empty()) {
@@ -229,12 +218,12 @@ std::vector<ContainerStatus> FakeDriver::list_containers(const ContainerFilter& 
     if (sandbox == sandboxes_.end()) return out;
     for (const auto& id : sandbox->second.containers) {
       const ContainerStatus& s = containers_.at(id).status;
-      if (container_matches(s, filter)) out.push_back(s);
+      if (matches(s, filter)) out.push_back(s);
     }
     return out;
   }
   for (const auto& [id, container] : containers_)
-    if (container_matches(container.status, filter)) out.push_back(container.status);
+    if (matches(container.status, filter)) out.push_back(container.status);
   return out;
 }
 
@@ -245,7 +234,7 @@ std::vector<ContainerStats> FakeDriver::list_container_stats(const ContainerFilt
   std::vector<ContainerStats> out;
   for (const auto& [id, container] : containers_) {
     const ContainerStatus& s = container.status;
-    if (s.state != ContainerState::Running || !container_matches(s, filter)) continue;
+    if (s.state != ContainerState::Running || !matches(s, filter)) continue;
     ContainerStats stats;
     stats.id = id;
     stats.pod_sandbox_id = s.pod_sandbox_id;

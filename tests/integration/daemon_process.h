@@ -56,6 +56,7 @@ class DaemonProcess {
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   void signal(int sig) { kill(pid_, sig); }
   std::string log() const { return read_file(log_); }
 

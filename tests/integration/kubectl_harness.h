@@ -105,9 +105,17 @@ class Node {
           << (apiserver_config.empty() ? "" : ", " + apiserver_config) << "}\n"
           << extra_plugins;
     }
-    daemon_ = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"--config", (dir_ / "ukube.yaml").string()}, dir_ / "daemon.log");
+    start_daemon();
     ready_ = eventually([&] { return std::filesystem::exists(kubeconfig()); }, std::chrono::seconds(30));
+  }
+  // Kills the daemon as a power cut or `kill -9` would, leaving its data dir as it is.
+  void kill_daemon() { daemon_.reset(); }
+  // Starts it again on the same config and data (its log goes on in daemon.log.<n>).
+  void start_daemon() {
+    const auto log = starts_ == 0 ? dir_ / "daemon.log" : dir_ / ("daemon.log." + std::to_string(starts_));
+    ++starts_;
+    daemon_ = std::make_unique<DaemonProcess>(
+        std::vector<std::string>{"--config", (dir_ / "ukube.yaml").string()}, log);
   }
   ~Node() {
     daemon_.reset();
@@ -118,12 +126,13 @@ class Node {
   bool ready() const { return ready_; }
   std::filesystem::path kubeconfig() const { return dir_ / "data" / "admin.kubeconfig"; }
   std::filesystem::path dir() const { return dir_; }
-  std::string log() const { return daemon_->log(); }
+  std::string log() const { return daemon_ ? daemon_->log() : std::string(); }
   DaemonProcess& daemon() { return *daemon_; }
 
  private:
   std::filesystem::path dir_;
   std::unique_ptr<DaemonProcess> daemon_;
+  int starts_ = 0;
   bool ready_ = false;
 };
 

@@ -82,6 +82,28 @@ TEST_F(KubeletKubectl, ADeploymentRunsAndItsRolloutCompletes) {
     EXPECT_NE(events.find(expected), std::string::npos) << expected << " missing from\n" << events;
 }
 
+TEST_F(KubeletKubectl, AStuckRolloutExceedsItsDeadlineAndUndoRestoresThePreviousTemplate) {
+  start();
+  ok("create deployment web --image=nginx --replicas=2");
+  ok("patch deployment web -p " + shell_quote(R"({"spec":{"progressDeadlineSeconds":3}})"));
+  ok("rollout status deployment/web --timeout=60s");
+  // An image that cannot be pulled: the new pods never become ready.
+  ok("set image deployment/web nginx=broken");
+  EXPECT_TRUE(eventually_reads("deployment web", R"(.status.conditions[?(@.type=="Progressing")].reason)",
+                               "ProgressDeadlineExceeded"))
+      << ok("get deployment web -o yaml");
+  CommandResult stuck = (*kubectl_)("rollout status deployment/web --timeout=30s");
+  EXPECT_NE(stuck.exit_code, 0);
+  EXPECT_NE(stuck.out.find("exceeded its progress deadline"), std::string::npos) << stuck.out;
+  EXPECT_EQ(get("rs", ".items[*].spec.template.spec.containers[0].image").size(),
+            std::string("nginx broken").size());
+  ok("rollout undo deployment/web");
+  ok("rollout status deployment/web --timeout=60s");
+  EXPECT_EQ(get("deployment web", ".spec.template.spec.containers[0].image"), "nginx");
+  EXPECT_EQ(get("pods -l app=web", ".items[*].status.phase"), "Running Running");
+  EXPECT_NE(ok("rollout history deployment/web").find("3 "), std::string::npos);
+}
+
 TEST_F(KubeletKubectl, ACrashingContainerBacksOffAndShowsItsLastExit) {
   start();
   ok("create -f -", pod_yaml("crasher", "crash"));

@@ -746,8 +746,12 @@ controller::Result DeploymentSyncer::sync_rollout_status(json::object& d, const 
   const std::string rs_name = sets.new_rs ? machinery::name_of(*sets.new_rs) : "";
   const auto deadline_seconds =
       std::chrono::seconds(machinery::int_or(d, {"spec", "progressDeadlineSeconds"}, 0));
-  if (deadline && current_reason != kReasonTimedOut) {
-    auto counts = [](const json::object& s, const char* key) { return machinery::int_or(s, {key}, 0); };
+  auto counts = [](const json::object& s, const char* key) { return machinery::int_or(s, {key}, 0); };
+  // As upstream, progress is estimated until the latest rollout completed, also after it
+  // timed out: a rollout undone, or one that got going again, is reported as such.
+  const bool completed = counts(status, "replicas") == counts(status, "updatedReplicas") &&
+                         current_reason == "NewReplicaSetAvailable";
+  if (deadline && !completed) {
     if (deployment_complete(d, status)) {
       set_deployment_condition(
           status, condition("Progressing", "True", "NewReplicaSetAvailable",
@@ -766,7 +770,7 @@ controller::Result DeploymentSyncer::sync_rollout_status(json::object& d, const 
           progressing["lastTransitionTime"] = *t;
       remove_status_condition(status, "Progressing");
       set_deployment_condition(status, std::move(progressing));
-    } else if (current && current_reason != "NewReplicaSetAvailable") {
+    } else if (current && current_reason != "NewReplicaSetAvailable" && current_reason != kReasonTimedOut) {
       auto from = machinery::parse_time(machinery::string_at(*current, {"lastUpdateTime"}));
       if (from && *from + deadline_seconds < now())
         set_deployment_condition(

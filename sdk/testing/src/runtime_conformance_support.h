@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ukube/runtime/driver.h"
+#include "ukube/runtime/filters.h"
 #include "ukube/testing/runtime_conformance.h"
 
 namespace ukube::runtime::conformance::support {
@@ -40,16 +41,6 @@ std::optional<RuntimeError::Code> error_code(Fn&& fn) {
   return std::nullopt;
 }
 
-inline const char* state_name(ContainerState state) {
-  switch (state) {
-    case ContainerState::Created: return "Created";
-    case ContainerState::Running: return "Running";
-    case ContainerState::Exited: return "Exited";
-    case ContainerState::Unknown: break;
-  }
-  return "Unknown";
-}
-
 // Waits until the container is in `state`; the status it was last seen in.
 inline ContainerStatus wait_for_state(RuntimeDriver& driver, const std::string& container_id,
                                       ContainerState state) {
@@ -58,8 +49,8 @@ inline ContainerStatus wait_for_state(RuntimeDriver& driver, const std::string& 
     last = driver.container_status(container_id);
     return last.state == state;
   });
-  EXPECT_TRUE(reached) << "container " << container_id << " is still " << state_name(last.state)
-                       << ", expected " << state_name(state);
+  EXPECT_TRUE(reached) << "container " << container_id << " is still " << to_string(last.state)
+                       << ", expected " << to_string(state);
   return last;
 }
 
