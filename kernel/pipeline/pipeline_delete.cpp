@@ -86,7 +86,7 @@ GracefulStep graceful_step(const TypeInfo& type, const boost::json::object& old,
     // A pending deletion without a period (or with 0) was meant to be immediate: finish it.
     if (!current || !current->is_int64() || current->get_int64() == 0) return {};
     if (!options.grace_period_seconds || *options.grace_period_seconds >= current->get_int64())
-      return {Action::Pending};
+      return {Action::Pending, 0, {}};
     const int64_t period = std::max<int64_t>(*options.grace_period_seconds, 0);
     if (period == 0) return {};
     const auto* stamp = meta.if_contains("deletionTimestamp");
