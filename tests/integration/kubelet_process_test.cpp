@@ -135,6 +135,34 @@ TEST_F(KubeletProcess, DeleteSendsSigtermAndTheContainerExitsWithinItsGracePerio
   EXPECT_TRUE(processes_with({"trap '' TERM", marker_}).empty());
 }
 
+TEST_F(KubeletProcess, ACrashingContainerBacksOffLongerEachTime) {
+  ok("create -f -", shell_pod("crasher", "echo starting; exit 1"));
+  // Restarted at once after its first exit, then after 10 s, then 20 s: the waiting
+  // message names the back-off in force.
+  ASSERT_TRUE(eventually(
+      [&] {
+        return get("pod crasher", ".status.containerStatuses[0].state.waiting.message")
+                   .find("back-off 20s") == 0;
+      },
+      std::chrono::seconds(60)))
+      << ok("get pod crasher -o yaml");
+  EXPECT_EQ(get("pod crasher", ".status.containerStatuses[0].state.waiting.reason"), "CrashLoopBackOff");
+  EXPECT_EQ(get("pod crasher", ".status.containerStatuses[0].lastState.terminated.exitCode"), "1");
+  EXPECT_EQ(get("pod crasher", ".status.containerStatuses[0].restartCount"), "2");
+}
+
+TEST_F(KubeletProcess, AFailingLivenessProbeRestartsTheContainer) {
+  ok("create -f -", shell_pod("sick", "while :; do sleep 0.2; done") +
+                        "    livenessProbe:\n      exec: {command: [sh, -c, 'echo unwell; exit 1']}\n"
+                        "      periodSeconds: 1\n      failureThreshold: 2\n");
+  EXPECT_TRUE(eventually([&] { return get("pod sick", ".status.containerStatuses[0].restartCount") != "0"; },
+                         std::chrono::seconds(30)))
+      << ok("get pod sick -o yaml");
+  const std::string events = ok("describe pod sick");
+  EXPECT_NE(events.find("Liveness probe failed: unwell"), std::string::npos) << events;
+  EXPECT_NE(events.find("Container c failed liveness probe, will be restarted"), std::string::npos) << events;
+}
+
 TEST_F(KubeletProcess, AKilledDaemonAdoptsItsRunningPodsAndReportsWhatExitedMeanwhile) {
   const std::string release = node_->dir().string() + "/release";
   ok("create -f -", shell_pod("keeper", "while :; do sleep 0.2; done"));
