@@ -39,6 +39,16 @@ std::string label_of(const runtime::Labels& labels, const char* key) {
   return it == labels.end() ? "" : it->second;
 }
 
+// The sandboxes and containers of one incarnation (pod uid) of a pod name.
+PodRuntime of_incarnation(const PodRuntime& all, const std::string& uid) {
+  PodRuntime mine;
+  for (const auto& sb : all.sandboxes)
+    if (label_of(sb.labels, runtime::label::kPodUid) == uid) mine.sandboxes.push_back(sb);
+  for (const auto& c : all.containers)
+    if (label_of(c.labels, runtime::label::kPodUid) == uid) mine.containers.push_back(c);
+  return mine;
+}
+
 std::chrono::seconds grace_annotation(const runtime::ContainerStatus& c) {
   auto it = c.annotations.find(runtime::label::kTerminationGracePeriod);
   try {
@@ -64,6 +74,9 @@ struct PodWorker::Sync {
 
   const json::object& spec() const { return machinery::object_or_empty(object_at(*pod, {"spec"})); }
   std::string restart_policy() const { return string_at(spec(), {"restartPolicy"}, "Always"); }
+  std::chrono::seconds grace_period() const {
+    return std::chrono::seconds(machinery::int_or(spec(), {"terminationGracePeriodSeconds"}, 30));
+  }
   void retry_in(std::chrono::milliseconds d) {
     if (!requeue || d < *requeue) requeue = d;
   }
@@ -103,21 +116,12 @@ controller::Result PodWorker::sync(const PodKey& key) {
 // force delete, a StatefulSet pod made anew, a pod deleted while the daemon was down):
 // it is stopped within its own grace period and removed.
 void PodWorker::remove_other_incarnations(Sync& s) {
-  PodRuntime mine;
   std::vector<std::string> stale_sandboxes;
   std::vector<const runtime::ContainerStatus*> stale_containers;
-  for (const auto& sb : s.rt.sandboxes) {
-    if (label_of(sb.labels, runtime::label::kPodUid) == s.uid)
-      mine.sandboxes.push_back(sb);
-    else
-      stale_sandboxes.push_back(sb.id);
-  }
-  for (const auto& c : s.rt.containers) {
-    if (label_of(c.labels, runtime::label::kPodUid) == s.uid)
-      mine.containers.push_back(c);
-    else
-      stale_containers.push_back(&c);
-  }
+  for (const auto& sb : s.rt.sandboxes)
+    if (label_of(sb.labels, runtime::label::kPodUid) != s.uid) stale_sandboxes.push_back(sb.id);
+  for (const auto& c : s.rt.containers)
+    if (label_of(c.labels, runtime::label::kPodUid) != s.uid) stale_containers.push_back(&c);
   if (stale_sandboxes.empty() && stale_containers.empty()) return;
   std::vector<std::future<void>> stops;
   for (const auto* c : stale_containers)
@@ -130,10 +134,11 @@ void PodWorker::remove_other_incarnations(Sync& s) {
   for (const auto& id : stale_sandboxes) deps_.driver->remove_pod_sandbox(id);
   deps_.log->info("node {}: removed the containers of a pod {} that no longer exists", deps_.node_name,
                   s.key);
-  s.rt = std::move(mine);
-  if (s.pod) return;
-  std::lock_guard lock(mutex_);
-  for (const auto& c : stale_containers) reported_.erase(label_of(c->labels, runtime::label::kPodUid));
+  if (!s.pod) {
+    std::lock_guard lock(mutex_);
+    for (const auto& c : stale_containers) reported_.erase(label_of(c->labels, runtime::label::kPodUid));
+  }
+  s.rt = of_incarnation(s.rt, s.uid);
 }
 
 void PodWorker::stop_containers(Sync& s, std::chrono::seconds grace) {
@@ -375,8 +380,7 @@ controller::Result PodWorker::run(Sync& s) {
         auto hash = latest->annotations.find(runtime::label::kContainerHash);
         if (hash == latest->annotations.end() || hash->second == container_hash(c)) return;
         event(s, name, "Normal", "Killing", "Container " + name + " definition changed, will be restarted");
-        deps_.driver->stop_container(latest->id, std::chrono::seconds(machinery::int_or(
-                                                     s.spec(), {"terminationGracePeriodSeconds"}, 30)));
+        deps_.driver->stop_container(latest->id, s.grace_period());
         start_container(s, c, latest->metadata.attempt + 1);
         return;
       }
@@ -421,8 +425,7 @@ void PodWorker::probe(Sync& s) {
       event(s, name, "Normal", "Killing",
             "Container " + name + " failed " + (kind == ProbeKind::Startup ? "startup" : "liveness") +
                 " probe, will be restarted");
-      deps_.driver->stop_container(latest->id, std::chrono::seconds(machinery::int_or(
-                                                   s.spec(), {"terminationGracePeriodSeconds"}, 30)));
+      deps_.driver->stop_container(latest->id, s.grace_period());
       s.changed = true;
       killed = true;
     }
@@ -461,13 +464,7 @@ std::map<std::string, ContainerHealth> PodWorker::health(const Sync& s) const {
 
 void PodWorker::report(Sync& s) {
   if (s.changed) {
-    PodRuntime fresh = deps_.view->refresh_pod(s.key);
-    PodRuntime mine;
-    for (auto& sb : fresh.sandboxes)
-      if (label_of(sb.labels, runtime::label::kPodUid) == s.uid) mine.sandboxes.push_back(std::move(sb));
-    for (auto& c : fresh.containers)
-      if (label_of(c.labels, runtime::label::kPodUid) == s.uid) mine.containers.push_back(std::move(c));
-    s.rt = std::move(mine);
+    s.rt = of_incarnation(deps_.view->refresh_pod(s.key), s.uid);
     s.changed = false;
   }
   PodStatusInputs in{

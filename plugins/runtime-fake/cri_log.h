@@ -5,13 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "ukube/runtime/cri_log.h"
+
 // The CRI's container log format, as the kubelet reads it for `kubectl logs`: one record
 // per line, "<RFC 3339 timestamp with nanoseconds> <stream> <tag> <text>", tag F for a full
 // line (P for a partial one, which the fake never writes).
 namespace ukube::runtime::fake {
-
-// "2026-12-06T08:33:58.123456789Z" for nanoseconds since the Unix epoch (UTC, nine digits).
-std::string rfc3339_nano(int64_t unix_ns);
 
 // Appends `lines` to `path` as full stdout records stamped `unix_ns`, creating the file and
 // its folder. Throws std::runtime_error, naming the file, when it cannot be written.

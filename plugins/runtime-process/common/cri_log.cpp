@@ -13,30 +13,6 @@
 
 namespace ukube::runtime::process {
 
-std::string format_rfc3339_nano(int64_t ns_since_epoch) {
-  time_t seconds = static_cast<time_t>(ns_since_epoch / 1'000'000'000);
-  long nanos = static_cast<long>(ns_since_epoch % 1'000'000'000);
-  if (nanos < 0) {
-    nanos += 1'000'000'000;
-    --seconds;
-  }
-  struct tm utc {};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, nanos);
-  return buffer;
-}
-
-std::string cri_log_line(int64_t ns_since_epoch, LogStream stream, bool partial, std::string_view text) {
-  std::string line = format_rfc3339_nano(ns_since_epoch);
-  line += stream == LogStream::Stdout ? " stdout " : " stderr ";
-  line += partial ? "P " : "F ";
-  line += text;
-  line += '\n';
-  return line;
-}
-
 CriLogWriter::CriLogWriter(std::filesystem::path path, uint64_t max_size_bytes, uint32_t max_files)
     : path_(std::move(path)), max_size_bytes_(max_size_bytes), max_files_(max_files < 1 ? 1 : max_files) {
   std::error_code ec;

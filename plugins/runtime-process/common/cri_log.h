@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "ukube/runtime/cri_log.h"
+
 // The CRI log format the kubelet reads (`kubectl logs`), one line per record:
 //   2016-10-06T00:17:09.669794202Z stdout F the text
 // F ends a line; P is a piece of a line longer than kMaxLineBytes, continued by the next
@@ -14,16 +16,8 @@
 // counts the current file, as the kubelet's containerLogMaxFiles does).
 namespace ukube::runtime::process {
 
-enum class LogStream { Stdout, Stderr };
-
 // containerd's line buffer: longer lines are split into P records of this size.
 inline constexpr size_t kMaxLineBytes = 16 * 1024;
-
-// 2016-10-06T00:17:09.669794202Z: UTC, always nine fractional digits.
-std::string format_rfc3339_nano(int64_t ns_since_epoch);
-
-// One CRI log record, newline included.
-std::string cri_log_line(int64_t ns_since_epoch, LogStream stream, bool partial, std::string_view text);
 
 // Writes a container's two output streams into one CRI log. Not thread-safe (the monitor
 // owns it on its one thread).

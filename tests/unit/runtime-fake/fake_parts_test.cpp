@@ -110,9 +110,9 @@ TEST(FakeImageCatalogue, MatchesExactlyThenWithoutTagThenDefault) {
 }
 
 TEST(FakeCriLog, TimestampsHaveNineFractionDigitsInUtc) {
-  EXPECT_EQ(rfc3339_nano(0), "1970-01-01T00:00:00.000000000Z");
-  EXPECT_EQ(rfc3339_nano(1'700'000'000'000'000'123), "2023-11-14T22:13:20.000000123Z");
-  EXPECT_EQ(rfc3339_nano(-1), "1969-12-31T23:59:59.999999999Z");
+  EXPECT_EQ(cri_timestamp(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(cri_timestamp(1'700'000'000'000'000'123), "2023-11-14T22:13:20.000000123Z");
+  EXPECT_EQ(cri_timestamp(-1), "1969-12-31T23:59:59.999999999Z");
 }
 
 TEST(FakeCriLog, AppendsFullStdoutRecordsMakingTheFolder) {

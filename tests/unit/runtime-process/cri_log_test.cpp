@@ -15,8 +15,8 @@ namespace {
 using testing::log_lines;
 
 TEST(CriLogFormat, TimestampIsRfc3339NanoInUtc) {
-  EXPECT_EQ(format_rfc3339_nano(0), "1970-01-01T00:00:00.000000000Z");
-  EXPECT_EQ(format_rfc3339_nano(1475713029669794202), "2016-10-06T00:17:09.669794202Z");
+  EXPECT_EQ(cri_timestamp(0), "1970-01-01T00:00:00.000000000Z");
+  EXPECT_EQ(cri_timestamp(1475713029669794202), "2016-10-06T00:17:09.669794202Z");
 }
 
 TEST(CriLogFormat, RecordIsTimeStreamTagText) {
