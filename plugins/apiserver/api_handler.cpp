@@ -88,7 +88,8 @@ ApiHandler::ApiHandler(HandlerDeps deps)
     : deps_(std::move(deps)),
       discovery_(deps_.types, deps_.server_address),
       openapi_(deps_.types, kGitVersion),
-      resources_(deps_.pipeline, &metrics_.watches) {}
+      resources_(deps_.pipeline, &metrics_.watches),
+      kubelets_(deps_.pipeline, deps_.auth) {}
 
 std::vector<std::pair<std::string, int64_t>> ApiHandler::stored_object_counts() const {
   std::vector<std::pair<std::string, int64_t>> out;
@@ -150,7 +151,9 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
     if (request.client_cert_unverified) throw ApiError::unauthorized();
     authenticated = deps_.auth.authenticate(credentials_of(request));
     served_as = impersonate(*authenticated, request.impersonation, deps_.auth);
-    if (is_resource) {
+    if (is_resource && KubeletProxy::handles(route)) {
+      response = kubelets_.connect({request, route, query, *served_as, Representation::Plain, false});
+    } else if (is_resource) {
       response = resources_.serve({request, route, query, *served_as, negotiate(request.accept), watch});
     } else {
       response = serve_non_resource(request, route, *served_as);

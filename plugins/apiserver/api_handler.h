@@ -10,6 +10,7 @@
 #include "audit_log.h"
 #include "discovery.h"
 #include "http_types.h"
+#include "kubelet_proxy.h"
 #include "metrics.h"
 #include "openapi.h"
 #include "resource_handler.h"
@@ -58,6 +59,8 @@ class ApiHandler {
 
   // /readyz answers 200 only while ready.
   void set_ready(bool ready) { ready_ = ready; }
+  // Where logs, exec and attach go: the kubelets, reached with these credentials.
+  KubeletProxy& kubelets() { return kubelets_; }
   Metrics& metrics() { return metrics_; }
 
   static HttpResponse error_response(const ApiError& error);
@@ -77,6 +80,7 @@ class ApiHandler {
   Discovery discovery_;
   OpenApi openapi_;
   ResourceHandler resources_;
+  KubeletProxy kubelets_;
   std::atomic<bool> ready_{false};
 };
 

@@ -7,6 +7,7 @@
 
 #include "apiserver/config.pb.h"
 #include "kubeconfig.h"
+#include "ukube/machinery/identities.h"
 
 namespace ukube::apiserver {
 
@@ -64,6 +65,15 @@ void ApiServerPlugin::serve_certificates(const pki::ClusterPki& pki) {
     log_->info("issued {} in {} (valid one year, renewed 90 days before expiry)",
                fmt::join(pki.reissued, ", "), pki.dir.string());
   server_->use_tls({pki.serving_certificate, pki.serving_key, pki.ca_certificate});
+  try {
+    // Kept in memory only: a fresh one each start costs a signature, and leaves no key on disk.
+    const auto ca = pki::CertificateAuthority::load(pki.dir);
+    const auto client =
+        ca.issue_client({"kube-apiserver-kubelet-client", {machinery::kMastersGroup}}, pki::kLeafValidity);
+    handler_->kubelets().set_credentials({ca.certificate_pem(), client.certificate_pem, client.key_pem});
+  } catch (const std::exception& e) {
+    log_->warn("no client certificate for kubelets, so no logs, exec or attach: {}", e.what());
+  }
   if (kubeconfig_.empty()) return;
   auto read = [](const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);

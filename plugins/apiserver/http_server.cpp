@@ -3,9 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <algorithm>
 #include <array>
 #include <condition_variable>
@@ -26,7 +24,8 @@
 
 #include "api_handler.h"
 #include "ukube/errors.h"
-#include "ukube/pki.h"
+#include "ukube/net/event_gate.h"
+#include "ukube/net/tls_peer.h"
 
 // The one translation unit that includes Asio and Beast. A connection is a Session on a
 // strand of the shared io_context; requests are read one at a time (so pipelined
@@ -54,32 +53,12 @@ constexpr size_t kWatchBatch = 256;
 // RawWatch reports bookmarks only when polled; this is how often an idle watch is polled.
 constexpr std::chrono::seconds kBookmarkPoll{5};
 
-// The only path from a watch callback (run on a store writer thread) into the event loop.
-// Once the server stops, the gate is shut and callbacks do nothing, so they never post to
-// an io_context that is being torn down.
-class Gate {
- public:
-  template <class Executor, class Handler>
-  void post(const Executor& executor, Handler&& handler) {
-    std::lock_guard lock(mu_);
-    if (open_) asio::post(executor, std::forward<Handler>(handler));
-  }
-  void close() {
-    std::lock_guard lock(mu_);
-    open_ = false;
-  }
-
- private:
-  std::mutex mu_;
-  bool open_ = true;
-};
-
 struct Shared {
   Settings settings;
   ApiHandler* handler = nullptr;  // set by start()
   controller::WorkerPool* workers = nullptr;
   std::shared_ptr<spdlog::logger> logger;
-  std::shared_ptr<Gate> gate = std::make_shared<Gate>();
+  std::shared_ptr<net::EventGate> gate = std::make_shared<net::EventGate>();
 
   // Null: plain HTTP. Replaced whole when certificates rotate; a connection keeps the
   // context it was accepted with.
@@ -126,35 +105,24 @@ std::shared_ptr<ssl::context> make_tls_context(const TlsFiles& files) {
     }
     // Tells clients which CA their certificate must come from.
     SSL_CTX_set_client_CA_list(ctx->native_handle(), SSL_load_client_CA_file(files.client_ca.c_str()));
-    ctx->set_verify_mode(ssl::verify_peer);
-    ctx->set_verify_callback([](bool, ssl::verify_context&) { return true; });
-    static const unsigned char kSessionContext[] = "ukube-apiserver";
-    SSL_CTX_set_session_id_context(ctx->native_handle(), kSessionContext, sizeof kSessionContext - 1);
+    net::ask_for_client_certificates(ctx->native_handle(), "ukube-apiserver");
   }
   return ctx;
 }
 
-// The client certificate's identity, when it presented one that verified.
+// The client certificate's identity, when it presented one.
 void read_peer(TlsStream& stream, HttpRequest& into) {
-  SSL* ssl = stream.native_handle();
-  X509* cert = SSL_get1_peer_certificate(ssl);
-  if (!cert) return;
-  if (SSL_get_verify_result(ssl) == X509_V_OK) {
-    BIO* bio = BIO_new(BIO_s_mem());
-    PEM_write_bio_X509(bio, cert);
-    char* data = nullptr;
-    long n = BIO_get_mem_data(bio, &data);
-    try {
-      pki::CertificateInfo info = pki::inspect_certificate(std::string(data, static_cast<size_t>(n)));
-      into.client_cert_common_name = info.subject.common_name;
-      into.client_cert_organizations = info.subject.organizations;
-    } catch (const std::exception&) {
-    }
-    BIO_free(bio);
-  } else {
-    into.client_cert_unverified = true;
-  }
-  X509_free(cert);
+  net::PeerCertificate peer = net::peer_certificate(stream.native_handle());
+  into.client_cert_common_name = std::move(peer.common_name);
+  into.client_cert_organizations = std::move(peer.organizations);
+  into.client_cert_unverified = peer.unverified;
+}
+
+// The handshake headers of an Upgrade request, which a proxied request carries on.
+bool is_upgrade_header(std::string_view name) {
+  return beast::iequals(name, "Connection") || beast::iequals(name, "Upgrade") ||
+         (name.size() > 14 && beast::iequals(name.substr(0, 14), "Sec-WebSocket-")) ||
+         beast::iequals(name, "X-Stream-Protocol-Version");
 }
 
 std::string status_line(int status) {
@@ -353,6 +321,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         request.impersonation.emplace_back(std::move(lower), std::string(field.value()));
       }
     }
+    if (!message[http::field::upgrade].empty())
+      for (const auto& field : message)
+        if (is_upgrade_header(field.name_string()))
+          request.upgrade_headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     request.body = std::move(message.body());
     request.remote_address = remote_;
     request.client_cert_common_name = peer_.client_cert_common_name;
@@ -377,7 +349,103 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void respond(HttpResponse response) {
     if (closed_) return;
     if (response.watch) return start_watch(std::move(response));
+    if (response.proxy) return start_proxy(std::move(response.proxy));
     send(std::move(response));
+  }
+
+  // Relaying to a kubelet: connect, verify its certificate, send the request on, then
+  // copy bytes both ways until either side is done. Its answer (a log stream, or a
+  // protocol switch and WebSocket frames) reaches the client as the kubelet wrote it.
+  void start_proxy(std::unique_ptr<ProxyPlan> plan) {
+    proxy_ = std::move(plan);
+    auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+    try {
+      SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+      tls->add_certificate_authority(asio::buffer(proxy_->ca_pem));
+      tls->use_certificate_chain(asio::buffer(proxy_->certificate_pem));
+      tls->use_private_key(asio::buffer(proxy_->key_pem), ssl::context::pem);
+      tls->set_verify_mode(ssl::verify_peer);
+    } catch (const boost::system::system_error& e) {
+      return send_error(
+          ApiError::internal(std::string("cannot use the kubelet client certificate: ") + e.what()));
+    }
+    upstream_tls_ = std::move(tls);
+    from_client_.resize(16 * 1024);
+    from_upstream_.resize(16 * 1024);
+    upstream_.emplace(stream_.get_executor(), *upstream_tls_);
+    upstream_->set_verify_callback(ssl::host_name_verification(proxy_->host));
+    error_code ec;
+    asio::ip::make_address(proxy_->host, ec);
+    if (ec) SSL_set_tlsext_host_name(upstream_->native_handle(), proxy_->host.c_str());
+    arm(shared_.settings.request_timeout);
+    resolver_.emplace(stream_.get_executor());
+    resolver_->async_resolve(proxy_->host, std::to_string(proxy_->port),
+                             [self = self()](error_code ec, tcp::resolver::results_type found) {
+                               if (ec) return self->proxy_failed(ec);
+                               asio::async_connect(self->upstream_->next_layer(), found,
+                                                   [self](error_code ec, const tcp::endpoint&) {
+                                                     if (ec) return self->proxy_failed(ec);
+                                                     self->upstream_handshake();
+                                                   });
+                             });
+  }
+
+  void upstream_handshake() {
+    upstream_->async_handshake(ssl::stream_base::client, [self = self()](error_code ec) {
+      if (ec) return self->proxy_failed(ec);
+      std::string head = "GET " + self->proxy_->target + " HTTP/1.1\r\nHost: " + self->proxy_->host + ":" +
+                         std::to_string(self->proxy_->port) + "\r\nUser-Agent: ukube-apiserver\r\n";
+      for (const auto& [name, value] : self->proxy_->headers) head += name + ": " + value + "\r\n";
+      if (!self->proxy_->upgrade) head += "Connection: close\r\n";
+      self->proxy_head_ = head + "\r\n";
+      asio::async_write(*self->upstream_, asio::buffer(self->proxy_head_), [self](error_code ec, size_t) {
+        if (ec) return self->proxy_failed(ec);
+        self->disarm();
+        self->relay_to_client();
+        // Bytes the client sent after its request (the first WebSocket frames) were read
+        // with it; they go first.
+        if (self->buffer_.size() > 0) {
+          self->to_upstream_ = beast::buffers_to_string(self->buffer_.data());
+          self->buffer_.consume(self->buffer_.size());
+          asio::async_write(*self->upstream_, asio::buffer(self->to_upstream_),
+                            [self](error_code ec, size_t) {
+                              if (ec) return self->close(false);
+                              self->relay_to_upstream();
+                            });
+        } else {
+          self->relay_to_upstream();
+        }
+      });
+    });
+  }
+
+  void proxy_failed(error_code ec) {
+    disarm();
+    send_error(ApiError(
+        500, "InternalError",
+        "error dialing backend: " + proxy_->host + ":" + std::to_string(proxy_->port) + ": " + ec.message()));
+  }
+
+  void relay_to_upstream() {
+    stream_.async_read_some(asio::buffer(from_client_), [self = self()](error_code ec, size_t n) {
+      if (ec) return self->close(false);
+      asio::async_write(*self->upstream_, asio::buffer(self->from_client_.data(), n),
+                        [self](error_code ec, size_t) {
+                          if (ec) return self->close(false);
+                          self->relay_to_upstream();
+                        });
+    });
+  }
+
+  void relay_to_client() {
+    upstream_->async_read_some(asio::buffer(from_upstream_), [self = self()](error_code ec, size_t n) {
+      if (ec) return self->close(true);
+      asio::async_write(self->stream_, asio::buffer(self->from_upstream_.data(), n),
+                        [self](error_code ec, size_t) {
+                          if (ec) return self->close(false);
+                          self->relay_to_client();
+                        });
+    });
   }
 
   std::string headers_of(const HttpResponse& r) const {
@@ -512,6 +580,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     bookmark_timer_.cancel();
     // Unregisters from the bus now rather than when the last handler lets go of us.
     watch_.reset();
+    if (upstream_) shut(*upstream_, false);
+    if (resolver_) resolver_->cancel();
     shut(stream_, graceful);
   }
 
@@ -547,6 +617,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string chunk_head_;
   bool writing_ = false;
   bool finishing_ = false;
+
+  std::unique_ptr<ProxyPlan> proxy_;
+  std::shared_ptr<ssl::context> upstream_tls_;  // outlives upstream_
+  std::optional<TlsStream> upstream_;
+  std::optional<tcp::resolver> resolver_;
+  std::string proxy_head_;
+  std::string to_upstream_;
+  std::vector<char> from_client_, from_upstream_;  // sized only once a relay starts
 };
 
 // Looks at the first byte of a connection to the TLS port: a TLS handshake starts with

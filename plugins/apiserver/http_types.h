@@ -33,6 +33,9 @@ struct HttpRequest {
   bool client_cert_unverified = false;
   // Impersonate-* headers, names lower-cased, in arrival order.
   std::vector<std::pair<std::string, std::string>> impersonation;
+  // An Upgrade request's handshake headers (Connection, Upgrade, Sec-WebSocket-*,
+  // X-Stream-Protocol-Version), passed on when the request is proxied to a kubelet.
+  std::vector<std::pair<std::string, std::string>> upgrade_headers;
 };
 
 // A response body as a sequence of shared, immutable pieces: stored objects go out as
@@ -67,12 +70,25 @@ struct WatchPlan {
   std::shared_ptr<void> open_gauge;  // released (and the gauge lowered) when the stream is gone
 };
 
+// A response that is another server's: the request goes on to a kubelet over TLS (its
+// certificate verified against the cluster CA, ours presented), and from then on the
+// bytes flow both ways untouched, as upstream's proxy for logs, exec and attach does.
+struct ProxyPlan {
+  std::string host;
+  uint16_t port = 0;
+  std::string target;  // origin form
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool upgrade = false;  // the client asked to switch protocols
+  std::string ca_pem, certificate_pem, key_pem;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   Body body;
   std::unique_ptr<WatchPlan> watch;  // set: stream instead of `body`
+  std::unique_ptr<ProxyPlan> proxy;  // set: relay to another server instead
 };
 
 }  // namespace ukube::apiserver

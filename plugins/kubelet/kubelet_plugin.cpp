@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "kubelet/config.pb.h"
@@ -12,6 +13,7 @@
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/pod.h"
 #include "ukube/machinery/resources.h"
+#include "ukube/pki.h"
 #include "ukube/runtime/driver.h"
 
 namespace ukube::kubelet {
@@ -83,6 +85,7 @@ void KubeletPlugin::init(InitContext& ctx) {
     node.client = ctx.client(node_user(name));
     nodes_.emplace(name, std::move(node));
   }
+  set_up_server(ctx);
   // One writer for every kubelet's events: the first node's identity writes them, each
   // event naming its own node as its source host.
   controller::RecorderSettings recorder;
@@ -93,8 +96,44 @@ void KubeletPlugin::init(InitContext& ctx) {
              nodes_.begin()->second.driver->version().runtime_name);
 }
 
+void KubeletPlugin::set_up_server(InitContext& ctx) {
+  std::optional<pki::CertificateAuthority> ca;
+  try {
+    ca = pki::CertificateAuthority::load(ctx.data_dir() / "pki");
+  } catch (const std::exception& e) {
+    // An agent without the cluster CA's key gets its certificate another way (a later
+    // bootstrap); until then it serves nothing rather than something unverifiable.
+    log_->warn("kubelet: no HTTPS server, so no logs, exec or attach through the API server: {}", e.what());
+    settings_.port = 0;
+    return;
+  }
+  std::vector<std::string> dns{"localhost"};
+  // A simulated cluster shares one server; its certificate names the first nodes only,
+  // as the API server reaches every one of them by the shared address.
+  for (size_t i = 0; i < settings_.node_names.size() && i < 16; ++i) dns.push_back(settings_.node_names[i]);
+  std::vector<std::string> ips{settings_.node_ip};
+  if (settings_.server_address != settings_.node_ip && settings_.server_address != "0.0.0.0" &&
+      settings_.server_address != "::")
+    ips.push_back(settings_.server_address);
+  if (settings_.node_ip != "127.0.0.1") ips.push_back("127.0.0.1");
+  const pki::KeyAndCertificate leaf = ca->issue_server(
+      {"system:node:" + settings_.node_names.front(), {"system:nodes"}}, dns, ips, pki::kLeafValidity);
+  std::map<std::string, std::shared_ptr<runtime::RuntimeDriver>> drivers;
+  for (const auto& [name, node] : nodes_) drivers.emplace(name, node.driver);
+  streams_ = std::make_unique<PodStreams>(ctx.auth(), std::move(drivers));
+  server_ = std::make_unique<KubeletServer>(
+      KubeletServerOptions{settings_.server_address, settings_.port, leaf.certificate_pem, leaf.key_pem,
+                           ca->certificate_pem()},
+      *streams_, log_);
+  settings_.port = server_->listen();
+  log_->info("kubelet: serving logs, exec and attach on https://{}:{}", settings_.server_address,
+             settings_.port);
+}
+
 void KubeletPlugin::start() {
   pods_ = informers_->informer(machinery::kPods);
+  if (streams_) streams_->set_pods(pods_);
+  if (server_) server_->start();
   controller::LoopSettings loop;
   loop.name = "kubelet";
   loop.workers = settings_.workers;
@@ -141,6 +180,7 @@ void KubeletPlugin::stop() {
   }
   wake_.notify_all();
   if (heartbeat_.joinable()) heartbeat_.join();
+  if (server_) server_->stop();
   handlers_.reset();
   for (auto& [name, agent] : agents_) agent->stop();
   if (loop_) loop_->stop();  // no sync runs past here, so none uses the prober

@@ -7,9 +7,11 @@
 #include <thread>
 #include <vector>
 
+#include "kubelet_server.h"
 #include "kubelet_settings.h"
 #include "machine_info.h"
 #include "node_agent.h"
+#include "pod_streams.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
@@ -45,6 +47,8 @@ class KubeletPlugin : public Plugin {
   controller::Result reconcile(const std::string& key);
   void heartbeats();
   void on_pod(const ObjectPtr& pod);
+  // Binds the HTTPS server with a serving certificate of the cluster CA, when there is one.
+  void set_up_server(InitContext& ctx);
 
   KubeletSettings settings_;
   MachineInfo machine_;
@@ -54,6 +58,8 @@ class KubeletPlugin : public Plugin {
   std::map<std::string, Node> nodes_;  // by node name, from init
   std::unique_ptr<controller::EventRecorder> events_;
   std::unique_ptr<Prober> prober_;
+  std::unique_ptr<PodStreams> streams_;  // outlives server_, which calls it
+  std::unique_ptr<KubeletServer> server_;
 
   std::shared_ptr<Informer> pods_;
   std::map<std::string, std::unique_ptr<NodeAgent>> agents_;  // by node name, while running

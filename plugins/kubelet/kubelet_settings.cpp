@@ -64,6 +64,13 @@ KubeletSettings kubelet_settings(const KubeletConfig& config, const MachineInfo&
   s.workers = config.workers() > 0 ? config.workers() : 8;
   s.probe_threads = config.probe_threads() > 0 ? config.probe_threads() : 4;
   s.relist = seconds_or(config.relist_seconds(), 60);
+  s.server_address = config.address().empty() ? s.node_ip : config.address();
+  if (config.has_port()) {
+    if (config.port() > 65535)
+      throw std::invalid_argument("kubelet config: port: " + std::to_string(config.port()) +
+                                  " is not a TCP port (0-65535)");
+    s.port = static_cast<uint16_t>(config.port());
+  }
   return s;
 }
 

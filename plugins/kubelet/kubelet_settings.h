@@ -28,6 +28,8 @@ struct KubeletSettings {
   unsigned workers = 8;
   unsigned probe_threads = 4;
   std::chrono::seconds relist{60};
+  std::string server_address;  // default: node_ip
+  uint16_t port = 10250;       // once serving, the port in use (0: no server)
 };
 
 // Throws std::invalid_argument naming the field when a value is unusable.

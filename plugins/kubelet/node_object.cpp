@@ -109,7 +109,7 @@ json::object node_status(const NodeFacts& f, const json::object* previous, const
           {"conditions", std::move(conditions)},
           {"addresses", json::array{json::object{{"type", "InternalIP"}, {"address", s.node_ip}},
                                     json::object{{"type", "Hostname"}, {"address", f.node_name}}}},
-          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", kKubeletPort}}}}},
+          {"daemonEndpoints", {{"kubeletEndpoint", {{"Port", s.port}}}}},
           {"nodeInfo", std::move(info)},
           {"images", node_images(f.images)}};
 }

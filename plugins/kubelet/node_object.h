@@ -13,8 +13,6 @@
 // them (pkg/kubelet/nodestatus), so `kubectl describe node` reads as for a real node.
 namespace ukube::kubelet {
 
-inline constexpr int kKubeletPort = 10250;
-
 // What the node's status is computed from, besides the settings.
 struct NodeFacts {
   const KubeletSettings* settings = nullptr;

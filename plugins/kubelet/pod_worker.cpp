@@ -310,6 +310,17 @@ bool PodWorker::start_container(Sync& s, const json::object& container, uint32_t
   } catch (const std::exception& e) {
     return fail("CreateContainerConfigError", e.what());
   }
+  // As upstream's container GC: one dead container per name stays, for `logs --previous`
+  // and lastState; older ones go before another is made.
+  for (const auto& c : s.rt.containers)
+    if (c.metadata.name == name && c.state == runtime::ContainerState::Exited &&
+        c.metadata.attempt + 1 < attempt)
+      try {
+        deps_.driver->remove_container(c.id);
+      } catch (const std::exception& e) {
+        deps_.log->warn("node {}: cannot remove the old container {} of {}: {}", deps_.node_name, c.id, s.key,
+                        e.what());
+      }
   std::string id;
   try {
     id = deps_.driver->create_container(s.sandbox_id, config, s.sandbox_config);

@@ -28,7 +28,7 @@ inline std::string cluster_plugins(int nodes, int max_pods) {
          "  - uri: ukube.controller.v1.deployment\n"
          "  - uri: ukube.runtime.v1.fake\n"
          "  - uri: ukube.kubelet.v1.kubelet\n"
-         "    config: {node_name: sim, nodes: " +
+         "    config: {node_name: sim, port: 0, nodes: " +
          std::to_string(nodes) + ", max_pods: " + std::to_string(max_pods) + "}\n";
 }
 

@@ -35,7 +35,7 @@ std::string pod_yaml(const std::string& name, const std::string& image, const st
 
 class KubeletKubectl : public KubectlFixture<> {
  protected:
-  void start(const std::string& kubelet_config = "{node_name: kt-node}") {
+  void start(const std::string& kubelet_config = "{node_name: kt-node, port: 0}") {
     start_node(newest_kubectl(), plugins(kubelet_config));
   }
   bool eventually_reads(const std::string& what, const std::string& jsonpath, const std::string& want) {
@@ -192,7 +192,7 @@ TEST_F(KubeletKubectl, ProbesDecideReadinessAndRestartAnUnhealthyContainer) {
 }
 
 TEST_F(KubeletKubectl, ManyKubeletsInOneDaemonSimulateACluster) {
-  start("{node_name: sim, nodes: 4}");
+  start("{node_name: sim, nodes: 4, port: 0}");
   EXPECT_TRUE(eventually([&] {
     return get("nodes", R"(.items[*].status.conditions[?(@.type=="Ready")].status)") == "True True True True";
   })) << ok("get nodes");

@@ -62,7 +62,7 @@ class KubeletProcess : public KubectlFixture<> {
                "    config: {images: {web-server: " UKUBE_TEST_HTTP_SERVER
                "}}\n"
                "  - uri: ukube.kubelet.v1.kubelet\n"
-               "    config: {node_name: proc-node}\n");
+               "    config: {node_name: proc-node, port: 0}\n");
     marker_ = node_->dir().string();
   }
   // Containers outlive the daemon by design: whatever this test started goes with it. Every
@@ -158,9 +158,111 @@ TEST_F(KubeletProcess, AFailingLivenessProbeRestartsTheContainer) {
   EXPECT_TRUE(eventually([&] { return get("pod sick", ".status.containerStatuses[0].restartCount") != "0"; },
                          std::chrono::seconds(30)))
       << ok("get pod sick -o yaml");
-  const std::string events = ok("describe pod sick");
-  EXPECT_NE(events.find("Liveness probe failed: unwell"), std::string::npos) << events;
-  EXPECT_NE(events.find("Container c failed liveness probe, will be restarted"), std::string::npos) << events;
+  // Events are written apart from the pod's status, so they may land a moment after it.
+  std::string events;
+  EXPECT_TRUE(eventually(
+      [&] {
+        events = ok("describe pod sick");
+        return events.find("Liveness probe failed: unwell") != std::string::npos &&
+               events.find("Container c failed liveness probe, will be restarted") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << events;
+}
+
+// Lines a shell can check: the non-empty lines of `text`.
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    const auto end = text.find('\n', at);
+    std::string line = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (!line.empty()) out.push_back(line);
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return out;
+}
+
+TEST_F(KubeletProcess, LogsFollowWhileTheContainerWritesAndStopWhenItExits) {
+  ok("create -f -",
+     shell_pod("ticker", "for i in $(seq 1 30); do echo tick $i; sleep 0.2; done; echo oops >&2",
+               "  restartPolicy: Never\n"));
+  ASSERT_TRUE(eventually_reads("pod ticker", ".status.phase", "Running")) << ok("get pod ticker -o yaml");
+  // Through the API server and the kubelet's HTTPS server; ends by itself when the container does.
+  const std::string followed = ok("logs -f --tail=1 ticker");
+  const auto lines = lines_of(followed);
+  ASSERT_GE(lines.size(), 2u) << followed;
+  EXPECT_EQ(lines.back(), "oops") << followed;
+  // One line from the tail, then every line after it, in order: the rest came while following.
+  const int first = std::stoi(lines.front().substr(5));
+  ASSERT_LT(first, 30) << "the container finished before kubectl started following:\n" << followed;
+  for (size_t i = 0; i + 1 < lines.size(); ++i)
+    EXPECT_EQ(lines[i], "tick " + std::to_string(first + i)) << followed;
+  EXPECT_EQ(lines.size(), static_cast<size_t>(30 - first + 2)) << followed;
+
+  ASSERT_TRUE(eventually_reads("pod ticker", ".status.phase", "Succeeded"));
+  EXPECT_EQ(ok("logs ticker --tail=2"), "tick 30\noops\n");
+  EXPECT_EQ(ok("logs ticker --limit-bytes=6"), "tick 1");
+  const std::string stamped = ok("logs ticker --timestamps --tail=1");
+  EXPECT_TRUE(stamped.size() > 20 && stamped[4] == '-' && stamped[10] == 'T' &&
+              stamped.find("Z oops\n") != std::string::npos)
+      << stamped;
+  const CommandResult missing = refused("logs ticker -c nope");
+  EXPECT_NE(missing.out.find("container nope is not valid for pod ticker"), std::string::npos) << missing.out;
+}
+
+TEST_F(KubeletProcess, LogsPreviousShowTheLastRunsOutput) {
+  const std::string runs = node_->dir().string() + "/runs";
+  // The first run prints and fails; the second prints and stays, so nothing races the reads.
+  ok("create -f -",
+     shell_pod("twice", "n=$(cat " + runs + " 2>/dev/null || echo 0); n=$((n+1)); echo $n > " + runs +
+                            "; echo run $n; [ $n -ge 2 ] || exit 1; while :; do sleep 0.2; done"));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return get("pod twice", ".status.containerStatuses[0].restartCount") == "1" &&
+               get("pod twice", ".status.containerStatuses[0].ready") == "true";
+      },
+      std::chrono::seconds(30)))
+      << ok("get pod twice -o yaml");
+  EXPECT_TRUE(eventually([&] { return ok("logs twice") == "run 2\n"; }, std::chrono::seconds(10)))
+      << ok("logs twice");
+  EXPECT_EQ(ok("logs twice --previous"), "run 1\n");
+  ok("create -f -", shell_pod("once", "echo only; while :; do sleep 0.2; done"));
+  ASSERT_TRUE(eventually_reads("pod once", ".status.phase", "Running"));
+  const CommandResult none = refused("logs once --previous");
+  EXPECT_NE(none.out.find("previous terminated container \"c\" in pod \"once\" not found"), std::string::npos)
+      << none.out;
+}
+
+TEST_F(KubeletProcess, ExecReturnsTheExitCodeReadsStdinAndCarriesCp) {
+  ok("create -f -", shell_pod("box", "while :; do sleep 0.2; done"));
+  ASSERT_TRUE(eventually_reads("pod box", ".status.phase", "Running"));
+
+  const CommandResult three = (*kubectl_)("exec box -- sh -c 'echo to-out; echo to-err >&2; exit 3'");
+  EXPECT_EQ(three.exit_code, 3) << three.out;
+  EXPECT_NE(three.out.find("to-out"), std::string::npos) << three.out;
+  EXPECT_NE(three.out.find("to-err"), std::string::npos) << three.out;
+  EXPECT_EQ(ok("exec box -- echo fine"), "fine\n");
+  EXPECT_EQ(ok("exec -i box -- tr a-z A-Z", "shout this\n"), "SHOUT THIS\n");
+
+  // kubectl cp is tar through exec, both ways. The process runtime shares the host's files,
+  // so the pod's side is a folder of this test's.
+  const std::filesystem::path dir = node_->dir() / "cp";
+  std::filesystem::create_directories(dir / "from-pod");
+  std::ofstream(dir / "local.txt") << "carried over\n";
+  ok("cp " + (dir / "local.txt").string() + " box:" + (dir / "in-pod.txt").string());
+  std::ifstream copied_in(dir / "in-pod.txt");
+  std::string line;
+  std::getline(copied_in, line);
+  EXPECT_EQ(line, "carried over");
+  ok("cp box:" + (dir / "in-pod.txt").string() + " " + (dir / "from-pod" / "back.txt").string());
+  std::ifstream copied_back(dir / "from-pod" / "back.txt");
+  std::getline(copied_back, line);
+  EXPECT_EQ(line, "carried over");
+
+  const CommandResult finished = refused("exec box -c nope -- true");
+  EXPECT_NE(finished.out.find("container nope is not valid for pod box"), std::string::npos) << finished.out;
 }
 
 TEST_F(KubeletProcess, AKilledDaemonAdoptsItsRunningPodsAndReportsWhatExitedMeanwhile) {

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ukube/auth.h"
+
+namespace spdlog {
+class logger;
+}
+namespace ukube::runtime {
+class RuntimeDriver;
+}
+
+// The kubelet's HTTPS server (upstream's port 10250): container logs, exec and attach
+// over WebSocket, for the API server to proxy `kubectl logs|exec|attach|cp` to. Clients
+// authenticate with a certificate of the cluster CA or a bearer token, and are authorized
+// as upstream's webhook mode does it: nodes/proxy, nodes/log, nodes/stats or
+// nodes/metrics on the node. This header stays free of Asio and Beast.
+namespace ukube::kubelet {
+
+struct KubeletServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 10250;
+  std::string certificate_pem, key_pem;  // the serving certificate, signed by the cluster CA
+  std::string client_ca_pem;             // client certificates must chain to it
+};
+
+// A container's log, as the server reads it.
+struct LogTarget {
+  std::string path;
+  std::function<bool()> running;  // whether more may still be written
+};
+
+// A running container to exec in or attach to.
+struct StreamTarget {
+  std::shared_ptr<runtime::RuntimeDriver> driver;
+  std::string container_id;
+};
+
+// What the server needs from the kubelets behind it. Calls throw ApiError, which the
+// client receives as a metav1.Status.
+class KubeletServerBackend {
+ public:
+  virtual ~KubeletServerBackend() = default;
+  virtual UserInfo authenticate(const Credentials& credentials) = 0;
+  virtual void authorize(const RequestAttributes& attributes) = 0;
+  // The node answering for pod ns/name, or for the server itself when `pod` is empty.
+  virtual std::string node_for(const std::string& ns, const std::string& pod) = 0;
+  virtual LogTarget log_target(const std::string& ns, const std::string& pod, const std::string& container,
+                               bool previous) = 0;
+  virtual StreamTarget stream_target(const std::string& ns, const std::string& pod,
+                                     const std::string& container) = 0;
+};
+
+class KubeletServer {
+ public:
+  KubeletServer(KubeletServerOptions options, KubeletServerBackend& backend,
+                std::shared_ptr<spdlog::logger> logger);
+  ~KubeletServer();
+  KubeletServer(const KubeletServer&) = delete;
+  KubeletServer& operator=(const KubeletServer&) = delete;
+
+  // Binds and listens; returns the port (the configured one, or the one chosen for 0).
+  // Throws std::runtime_error naming the address.
+  uint16_t listen();
+  void start();
+  // Closes the listener and every connection, ends every stream and joins the thread.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ukube::kubelet
