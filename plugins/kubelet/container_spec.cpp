@@ -48,36 +48,6 @@ std::string bracketed_lookup(const json::object& pod, const std::string& path, c
   return machinery::string_map_at(pod, {"metadata", field})[key];
 }
 
-std::string field_ref(const PodContext& p, const std::string& path) {
-  const auto& pod = *p.pod;
-  if (path == "metadata.name") return machinery::name_of(pod);
-  if (path == "metadata.namespace") return machinery::namespace_of(pod);
-  if (path == "metadata.uid") return machinery::uid_of(pod);
-  if (path == "spec.nodeName") return p.node_name;
-  if (path == "spec.serviceAccountName") return string_at(pod, {"spec", "serviceAccountName"});
-  if (path == "status.hostIP" || path == "status.hostIPs") return p.node_ip;
-  if (path == "status.podIP" || path == "status.podIPs") return p.pod_ip;
-  if (path.starts_with("metadata.labels")) return bracketed_lookup(pod, path, "labels");
-  if (path.starts_with("metadata.annotations")) return bracketed_lookup(pod, path, "annotations");
-  throw std::runtime_error("unsupported fieldRef fieldPath \"" + path + "\"");
-}
-
-std::string resource_field_ref(const json::object& container, const json::object& ref) {
-  const std::string resource = string_at(ref, {"resource"});
-  const auto dot = resource.find('.');
-  const std::string bucket = resource.substr(0, dot);  // limits / requests
-  const std::string name = dot == std::string::npos ? "" : resource.substr(dot + 1);
-  auto list =
-      bucket == "limits" ? machinery::container_limits(container) : machinery::container_requests(container);
-  machinery::Quantity value = list.count(name) ? list[name] : machinery::Quantity();
-  const auto* divisor_json = machinery::value_at(ref, {"divisor"});
-  auto divisor = divisor_json ? machinery::Quantity::from_json(*divisor_json) : std::nullopt;
-  if (!divisor || divisor->is_zero()) divisor = machinery::Quantity::of(1);
-  // Rounded up, as upstream's ExtractContainerResourceValue.
-  const auto n = value.nano(), d = divisor->nano();
-  return std::to_string(static_cast<long long>((n + d - 1) / d));
-}
-
 // The key's value in a ConfigMap (data or binaryData) or a Secret (base64 data).
 std::optional<std::string> key_of(const std::string& kind, const json::object& source,
                                   const std::string& key) {
@@ -187,6 +157,36 @@ std::vector<std::string> expanded(const json::object& container, const char* fie
 
 }  // namespace
 
+std::string field_ref(const PodContext& p, const std::string& path) {
+  const auto& pod = *p.pod;
+  if (path == "metadata.name") return machinery::name_of(pod);
+  if (path == "metadata.namespace") return machinery::namespace_of(pod);
+  if (path == "metadata.uid") return machinery::uid_of(pod);
+  if (path == "spec.nodeName") return p.node_name;
+  if (path == "spec.serviceAccountName") return string_at(pod, {"spec", "serviceAccountName"});
+  if (path == "status.hostIP" || path == "status.hostIPs") return p.node_ip;
+  if (path == "status.podIP" || path == "status.podIPs") return p.pod_ip;
+  if (path.starts_with("metadata.labels")) return bracketed_lookup(pod, path, "labels");
+  if (path.starts_with("metadata.annotations")) return bracketed_lookup(pod, path, "annotations");
+  throw std::runtime_error("unsupported fieldRef fieldPath \"" + path + "\"");
+}
+
+std::string resource_field_ref(const json::object& container, const json::object& ref) {
+  const std::string resource = string_at(ref, {"resource"});
+  const auto dot = resource.find('.');
+  const std::string bucket = resource.substr(0, dot);  // limits / requests
+  const std::string name = dot == std::string::npos ? "" : resource.substr(dot + 1);
+  auto list =
+      bucket == "limits" ? machinery::container_limits(container) : machinery::container_requests(container);
+  machinery::Quantity value = list.count(name) ? list[name] : machinery::Quantity();
+  const auto* divisor_json = machinery::value_at(ref, {"divisor"});
+  auto divisor = divisor_json ? machinery::Quantity::from_json(*divisor_json) : std::nullopt;
+  if (!divisor || divisor->is_zero()) divisor = machinery::Quantity::of(1);
+  // Rounded up, as upstream's ExtractContainerResourceValue.
+  const auto n = value.nano(), d = divisor->nano();
+  return std::to_string(static_cast<long long>((n + d - 1) / d));
+}
+
 std::string expand_vars(const std::string& input, const std::map<std::string, std::string>& vars) {
   std::string out;
   out.reserve(input.size());
@@ -267,6 +267,19 @@ runtime::ContainerConfig container_config(const PodContext& p, const json::objec
   c.stdin_ = machinery::bool_at(container, {"stdin"}).value_or(false);
   c.stdin_once = machinery::bool_at(container, {"stdinOnce"}).value_or(false);
   c.tty = machinery::bool_at(container, {"tty"}).value_or(false);
+  machinery::for_each_object(
+      machinery::array_at(container, {"volumeMounts"}), [&](const json::object& m, size_t) {
+        if (!p.volume_paths) return;  // a simulated runtime mounts nothing
+        const auto found = p.volume_paths->find(string_at(m, {"name"}));
+        if (found == p.volume_paths->end()) return;
+        std::string host = found->second;
+        std::string sub = string_at(m, {"subPath"});
+        if (sub.empty() && !string_at(m, {"subPathExpr"}).empty())
+          sub = expand_vars(string_at(m, {"subPathExpr"}), env.values);
+        if (!sub.empty()) host += "/" + sub;
+        c.mounts.push_back(
+            {string_at(m, {"mountPath"}), host, machinery::bool_at(m, {"readOnly"}).value_or(false)});
+      });
   return c;
 }
 

@@ -21,6 +21,8 @@ struct PodContext {
   std::string node_ip;
   std::string pod_ip;
   std::string logs_root;  // <kubelet root>/pods-logs
+  // The pod's volumes on the host by name, for the containers' mounts; null: no volumes.
+  const std::map<std::string, std::string>* volume_paths = nullptr;
 };
 
 // A ConfigMap or Secret the pod's environment names; null when it does not exist.
@@ -37,6 +39,12 @@ std::string container_hash(const boost::json::object& container);
 // referenced ConfigMap, Secret or key is missing.
 runtime::ContainerConfig container_config(const PodContext& pod, const boost::json::object& container,
                                           uint32_t attempt, const ObjectLookup& lookup);
+
+// A fieldRef's value (metadata.name, status.podIP, metadata.labels['x'], ...); throws
+// std::runtime_error for a path the downward API does not offer.
+std::string field_ref(const PodContext& pod, const std::string& path);
+// A resourceFieldRef's value (limits.cpu, requests.memory, ...) for `container`, in its divisor's units.
+std::string resource_field_ref(const boost::json::object& container, const boost::json::object& ref);
 
 // $(VAR) expansion as upstream's expansion package: defined references are replaced,
 // $$ escapes a $, undefined references stay as written.

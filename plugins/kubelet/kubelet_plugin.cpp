@@ -72,6 +72,7 @@ void KubeletPlugin::init(InitContext& ctx) {
   machine_ = read_machine_info(ctx.data_dir());
   settings_ = kubelet_settings(ctx.config_as<KubeletConfig>(), machine_);
   logs_root_ = (ctx.state_dir() / "pod-logs").string();
+  volumes_root_ = (ctx.state_dir() / "pods").string();
   informers_ = &ctx.informers();
   runtime::RuntimeProvider& provider = find_runtime(ctx, settings_.runtime);
   for (const auto& name : settings_.node_names) {
@@ -155,7 +156,8 @@ void KubeletPlugin::start() {
                        events_.get(),
                        prober_.get(),
                        log_,
-                       [this, name](const PodKey& pod) { enqueue(name, pod); }};
+                       [this, name](const PodKey& pod) { enqueue(name, pod); },
+                       volumes_root_};
     agents_.emplace(name, std::make_unique<NodeAgent>(std::move(deps)));
   }
   for (auto& [name, agent] : agents_) agent->start();

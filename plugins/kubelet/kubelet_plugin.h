@@ -53,6 +53,7 @@ class KubeletPlugin : public Plugin {
   KubeletSettings settings_;
   MachineInfo machine_;
   std::string logs_root_;
+  std::string volumes_root_;
   std::shared_ptr<spdlog::logger> log_;
   InformerFactory* informers_ = nullptr;
   std::map<std::string, Node> nodes_;  // by node name, from init

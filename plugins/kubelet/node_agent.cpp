@@ -9,7 +9,8 @@ NodeAgent::NodeAgent(NodeAgentDeps deps)
       view_(*deps_.driver),
       reporter_(deps_.node_name, *deps_.settings, *deps_.machine, deps_.driver, deps_.client, deps_.log),
       pods_(PodWorkerDeps{deps_.node_name, deps_.settings->node_ip, deps_.logs_root, deps_.driver, &view_,
-                          deps_.client, deps_.pods, deps_.events, deps_.prober, deps_.log}) {}
+                          deps_.client, deps_.pods, deps_.events, deps_.prober, deps_.log,
+                          deps_.volumes_root}) {}
 
 NodeAgent::~NodeAgent() {
   stop();

@@ -25,6 +25,7 @@ struct NodeAgentDeps {
   Prober* prober = nullptr;
   std::shared_ptr<spdlog::logger> log;
   std::function<void(const PodKey&)> enqueue;  // a pod of this node needs a sync
+  std::string volumes_root;                    // pods' volumes: <root>/<pod uid>/volumes
 };
 
 class NodeAgent {

@@ -24,6 +24,9 @@ using Clock = std::chrono::system_clock;
 namespace {
 
 constexpr std::chrono::seconds kRetryConfigError{10};
+// How often a running pod's configMap, secret, downwardAPI and projected volumes are
+// brought up to date with the API (upstream: each sync, about every minute).
+constexpr std::chrono::seconds kVolumeResync{5};
 
 Clock::time_point from_nanos(int64_t nanos) {
   return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos)));
@@ -60,6 +63,16 @@ std::chrono::seconds grace_annotation(const runtime::ContainerStatus& c) {
 
 }  // namespace
 
+// A ConfigMap or Secret, as this node may read it; null when it does not exist.
+ObjectPtr PodWorker::lookup_object(const std::string& kind, const std::string& ns, const std::string& name) {
+  try {
+    return deps_.client->get(kind == "ConfigMap" ? machinery::kConfigMaps : machinery::kSecrets, ns, name);
+  } catch (const ApiError& e) {
+    if (is_not_found(e)) return ObjectPtr();
+    throw;
+  }
+}
+
 struct PodWorker::Sync {
   PodKey key;
   ObjectPtr pod;
@@ -71,6 +84,7 @@ struct PodWorker::Sync {
   runtime::PodSandboxConfig sandbox_config;
   std::string sandbox_id;
   std::string pod_ip;
+  std::map<std::string, std::string> volume_paths;  // published volumes by name
 
   const json::object& spec() const { return machinery::object_or_empty(object_at(*pod, {"spec"})); }
   std::string restart_policy() const { return string_at(spec(), {"restartPolicy"}, "Always"); }
@@ -88,6 +102,70 @@ PodWorker::PodWorker(PodWorkerDeps deps) : deps_(std::move(deps)) {
   } catch (const std::exception&) {
   }
   if (runtime_name_.empty()) runtime_name_ = "runtime";
+  if (!deps_.volumes_root.empty() && !deps_.driver->simulated())
+    volumes_ = std::make_unique<VolumeManager>(deps_.volumes_root);
+}
+
+void PodWorker::forget_pod(const std::string& uid) {
+  if (volumes_) volumes_->tear_down(uid);
+  std::lock_guard lock(mutex_);
+  reported_.erase(uid);
+  for (auto it = tokens_.lower_bound(uid + "/"); it != tokens_.end() && it->first.starts_with(uid + "/");)
+    it = tokens_.erase(it);
+}
+
+std::string PodWorker::service_account_token(const Sync& s, const std::string& audience,
+                                             int64_t expiration_seconds) {
+  const std::string key = s.uid + "/" + audience + "/" + std::to_string(expiration_seconds);
+  const auto now = std::chrono::system_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto found = tokens_.find(key);
+    if (found != tokens_.end() && now < found->second.refresh_at) return found->second.token;
+  }
+  const json::object& pod = *s.pod;
+  json::object spec{
+      {"expirationSeconds", expiration_seconds},
+      {"boundObjectRef",
+       {{"kind", "Pod"}, {"apiVersion", "v1"}, {"name", machinery::name_of(pod)}, {"uid", s.uid}}}};
+  if (!audience.empty()) spec["audiences"] = json::array{json::value(audience)};
+  json::object request{{"apiVersion", "authentication.k8s.io/v1"}, {"kind", "TokenRequest"}, {"spec", spec}};
+  const std::string account = string_at(pod, {"spec", "serviceAccountName"}, "default");
+  ObjectPtr answer;
+  try {
+    answer = deps_.client->create(machinery::kServiceAccounts, machinery::namespace_of(pod), request, {},
+                                  "token", account);
+  } catch (const ApiError& e) {
+    throw std::runtime_error("failed to fetch token: " + std::string(e.what()));
+  }
+  Token token{string_at(*answer, {"status", "token"}),
+              now + std::chrono::seconds(expiration_seconds * 8 / 10)};
+  std::lock_guard lock(mutex_);
+  tokens_[key] = token;
+  return token.token;
+}
+
+bool PodWorker::mount_volumes(Sync& s) {
+  if (!volumes_) return true;
+  ProjectionInputs inputs;
+  inputs.pod = {s.pod.get(), deps_.node_name, deps_.node_ip, string_at(*s.pod, {"status", "podIP"}),
+                deps_.logs_root};
+  inputs.lookup = [this](const std::string& kind, const std::string& ns, const std::string& name) {
+    return lookup_object(kind, ns, name);
+  };
+  inputs.token = [this, &s](const std::string& audience, int64_t expiration) {
+    return service_account_token(s, audience, expiration);
+  };
+  try {
+    s.volume_paths = volumes_->publish(inputs);
+  } catch (const VolumeError& e) {
+    event(s, "", "Warning", "FailedMount",
+          "MountVolume.SetUp failed for volume \"" + e.volume + "\" : " + e.what());
+    s.retry_in(kRetryConfigError);
+    return false;
+  }
+  if (VolumeManager::follows_api_objects(*s.pod)) s.retry_in(kVolumeResync);
+  return true;
 }
 
 void PodWorker::event(const Sync& s, const std::string& container, const std::string& type,
@@ -134,10 +212,11 @@ void PodWorker::remove_other_incarnations(Sync& s) {
   for (const auto& id : stale_sandboxes) deps_.driver->remove_pod_sandbox(id);
   deps_.log->info("node {}: removed the containers of a pod {} that no longer exists", deps_.node_name,
                   s.key);
-  if (!s.pod) {
-    std::lock_guard lock(mutex_);
-    for (const auto& c : stale_containers) reported_.erase(label_of(c->labels, runtime::label::kPodUid));
-  }
+  std::set<std::string> gone;
+  for (const auto& sb : s.rt.sandboxes) gone.insert(label_of(sb.labels, runtime::label::kPodUid));
+  for (const auto* c : stale_containers) gone.insert(label_of(c->labels, runtime::label::kPodUid));
+  gone.erase(s.uid);
+  for (const auto& uid : gone) forget_pod(uid);
   s.rt = of_incarnation(s.rt, s.uid);
 }
 
@@ -181,8 +260,7 @@ controller::Result PodWorker::terminate(Sync& s) {
   if (deps_.prober) deps_.prober->retain(deps_.node_name + "/" + s.key, {});
   crash_backoff_.forget_prefix(s.uid + "/");
   pull_backoff_.forget_prefix(s.uid + "/");
-  std::lock_guard lock(mutex_);
-  reported_.erase(s.uid);
+  forget_pod(s.uid);
   return controller::Result::done();
 }
 
@@ -287,16 +365,10 @@ bool PodWorker::start_container(Sync& s, const json::object& container, uint32_t
   const std::string name = string_at(container, {"name"});
   if (!pull_image(s, container)) return false;
   PodContext context{s.pod.get(), deps_.node_name, deps_.node_ip, s.pod_ip, deps_.logs_root};
-  const std::string ns = machinery::namespace_of(*s.pod);
+  if (volumes_) context.volume_paths = &s.volume_paths;
   auto lookup = [this](const std::string& kind, const std::string& object_ns,
                        const std::string& object_name) {
-    try {
-      return deps_.client->get(kind == "ConfigMap" ? machinery::kConfigMaps : machinery::kSecrets, object_ns,
-                               object_name);
-    } catch (const ApiError& e) {
-      if (is_not_found(e)) return ObjectPtr();
-      throw;
-    }
+    return lookup_object(kind, object_ns, object_name);
   };
   auto fail = [&](const char* reason, const std::string& message) {
     s.waiting[name] = {reason, message};
@@ -357,7 +429,7 @@ void PodWorker::restart_with_backoff(Sync& s, const json::object& container,
 }
 
 controller::Result PodWorker::run(Sync& s) {
-  if (!ensure_sandbox(s)) {
+  if (!mount_volumes(s) || !ensure_sandbox(s)) {
     report(s);
     return s.requeue ? controller::Result::requeue_after(*s.requeue) : controller::Result::done();
   }

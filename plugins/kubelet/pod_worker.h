@@ -15,6 +15,7 @@
 #include "ukube/controller/reconcile_loop.h"
 #include "ukube/informer.h"
 #include "ukube/runtime/driver.h"
+#include "volume_manager.h"
 
 namespace spdlog {
 class logger;
@@ -41,6 +42,7 @@ struct PodWorkerDeps {
   controller::EventRecorder* events = nullptr;
   Prober* prober = nullptr;  // shared by every kubelet of the daemon
   std::shared_ptr<spdlog::logger> log;
+  std::string volumes_root;  // empty: pods get no volumes
 };
 
 class PodWorker {
@@ -55,6 +57,13 @@ class PodWorker {
   controller::Result stop_terminal(Sync& s);
   controller::Result run(Sync& s);
   bool ensure_sandbox(Sync& s);
+  // Publishes (and refreshes) the pod's volumes; false when one failed (FailedMount).
+  bool mount_volumes(Sync& s);
+  // A bound token of the pod's service account, re-requested at 80% of its life.
+  std::string service_account_token(const Sync& s, const std::string& audience, int64_t expiration_seconds);
+  // Drops what this worker keeps for a pod incarnation that is gone: volumes, tokens, status.
+  void forget_pod(const std::string& uid);
+  ObjectPtr lookup_object(const std::string& kind, const std::string& ns, const std::string& name);
   // Starts `container` as attempt `attempt`; false when it could not (the reason is in s.waiting).
   bool start_container(Sync& s, const boost::json::object& container, uint32_t attempt);
   bool pull_image(Sync& s, const boost::json::object& container);
@@ -77,6 +86,12 @@ class PodWorker {
   RestartBackoff pull_backoff_;
   std::mutex mutex_;
   std::map<std::string, std::string> reported_;  // pod uid → status last written (serialized)
+  std::unique_ptr<VolumeManager> volumes_;       // null on a simulated runtime, as kwok mounts nothing
+  struct Token {
+    std::string token;
+    std::chrono::system_clock::time_point refresh_at;
+  };
+  std::map<std::string, Token> tokens_;  // by pod uid/audience/expiration
 };
 
 }  // namespace ukube::kubelet

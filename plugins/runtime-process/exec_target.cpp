@@ -1,5 +1,6 @@
 #include "exec_target.h"
 
+#include "common/mount_namespace.h"
 #include "common/spawn.h"
 #include "ukube/runtime/driver.h"
 
@@ -16,6 +17,8 @@ std::vector<std::string> resolve_exec_command(const ExecTarget& target, const st
                                                          path_list + ")");
   std::vector<std::string> resolved = cmd;
   resolved.front() = *executable;
+  if (target.mount_namespace_pid > 0)
+    return in_mount_namespace_of(target.mount_namespace_pid, std::move(resolved));
   return resolved;
 }
 

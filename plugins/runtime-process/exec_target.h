@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@ namespace ukube::runtime::process {
 struct ExecTarget {
   std::vector<std::string> env;  // KEY=VALUE
   std::string working_dir;
+  pid_t mount_namespace_pid = 0;  // set: run in this process's mount namespace (the container's volumes)
 };
 
 // `cmd` with cmd[0] looked up on the target's PATH. Throws RuntimeError InvalidArgument for

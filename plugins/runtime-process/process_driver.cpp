@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <spdlog/logger.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <set>
@@ -153,6 +154,8 @@ MonitorSpec ProcessDriver::monitor_spec_for(const ContainerConfig& config, const
   spec.rlimit_core = settings_.rlimit_core;
   spec.stdin_ = config.stdin_;
   spec.tty = config.tty;
+  for (const auto& m : config.mounts)
+    spec.mounts.push_back(BindMount{m.host_path, m.container_path, m.readonly});
   return spec;
 }
 
@@ -180,6 +183,11 @@ std::string ProcessDriver::create_container(const std::string& sandbox_id, const
   else  // the kubelet always sets both; anyone else still gets a log
     record.log_path = (store_.container_dir(record.id) / "container.log").string();
   MonitorSpec spec = monitor_spec_for(config, pod, *entrypoint, record.log_path);
+  if (!spec.mounts.empty() && !can_mount() && logger_ && !warned_mounts_.exchange(true))
+    logger_->warn(
+        "runtime-process: containers get their volumes only when the daemon runs as root (a private mount "
+        "namespace each); as user {} they run without them",
+        ::geteuid());
 
   store_.write_container(record, spec);
   events_.watch_container(record.id, sandbox_id, store_.container_dir(record.id));
@@ -364,7 +372,12 @@ ExecTarget ProcessDriver::running_exec_target(const std::string& container_id, c
   auto text = read_file_if_exists(path);
   if (!text) throw_not_found("container", container_id);
   MonitorSpec spec = monitor_spec_from_json(*text, path.string());
-  return ExecTarget{spec.env, spec.working_dir};
+  ExecTarget target{spec.env, spec.working_dir, 0};
+  // A command run "in" the container sees its volumes too.
+  if (!spec.mounts.empty() && can_mount())
+    if (auto start = read_start_record(store_.container_dir(container_id)))
+      target.mount_namespace_pid = start->pid;
+  return target;
 }
 
 ExecSyncResult ProcessDriver::exec_sync(const std::string& container_id, const std::vector<std::string>& cmd,

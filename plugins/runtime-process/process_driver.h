@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -91,6 +92,7 @@ class ProcessDriver final : public RuntimeDriver {
   StateStore store_;
   ImageResolver resolver_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::atomic<bool> warned_mounts_{false};
 
   std::mutex locks_mutex_;
   std::map<std::string, std::shared_ptr<std::mutex>> container_locks_;  // one per container in a call

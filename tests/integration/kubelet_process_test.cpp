@@ -55,6 +55,8 @@ class KubeletProcess : public KubectlFixture<> {
     start_node(newest_kubectl(),
                "  - uri: ukube.authorizer.v1.node\n"
                "  - uri: ukube.admission.v1.node-restriction\n"
+               "  - uri: ukube.authenticator.v1.serviceaccount\n"
+               "  - uri: ukube.admission.v1.service-account\n"
                "  - uri: ukube.scheduler.v1.default\n"
                "  - uri: ukube.controller.v1.replicaset\n"
                "  - uri: ukube.controller.v1.deployment\n"
@@ -263,6 +265,36 @@ TEST_F(KubeletProcess, ExecReturnsTheExitCodeReadsStdinAndCarriesCp) {
 
   const CommandResult finished = refused("exec box -c nope -- true");
   EXPECT_NE(finished.out.find("container nope is not valid for pod box"), std::string::npos) << finished.out;
+}
+
+TEST_F(KubeletProcess, AConfigMapVolumeFollowsAnEditAndTheServiceAccountVolumeIsMounted) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "volumes of the process runtime need root (a private mount namespace per container); "
+                    "CI runs as root";
+  const std::string mount = node_->dir().string() + "/config";
+  ok("create configmap settings --from-literal=greeting=hello");
+  ok("create -f -", shell_pod("reader", "while :; do sleep 0.2; done") +
+                        "    volumeMounts:\n    - name: settings\n"
+                        "      mountPath: " +
+                        mount + "\n  volumes:\n  - name: settings\n    configMap: {name: settings}\n");
+  ASSERT_TRUE(eventually_reads("pod reader", ".status.phase", "Running")) << ok("describe pod reader");
+  EXPECT_EQ(ok("exec reader -- cat " + mount + "/greeting"), "hello");
+  // Only inside the container: the host sees an empty mount point.
+  EXPECT_FALSE(std::filesystem::exists(mount + "/greeting"));
+
+  ok("create configmap settings --from-literal=greeting=bonjour --dry-run=client -o yaml | " +
+     kubectl_->command("replace -f -"));
+  std::string seen;
+  EXPECT_TRUE(
+      eventually([&] { return (seen = ok("exec reader -- cat " + mount + "/greeting")) == "bonjour"; },
+                 std::chrono::seconds(60)))
+      << seen;
+
+  // The service account's token, CA and namespace, where upstream mounts them.
+  const std::string account = "/var/run/secrets/kubernetes.io/serviceaccount/";
+  EXPECT_EQ(ok("exec reader -- cat " + account + "namespace"), "default");
+  EXPECT_EQ(ok("exec reader -- head -c 3 " + account + "token"), "eyJ");
+  EXPECT_NE(ok("exec reader -- cat " + account + "ca.crt").find("BEGIN CERTIFICATE"), std::string::npos);
 }
 
 TEST_F(KubeletProcess, AKilledDaemonAdoptsItsRunningPodsAndReportsWhatExitedMeanwhile) {

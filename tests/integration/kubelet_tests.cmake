@@ -10,6 +10,6 @@ add_executable(ukube-test-http-server test_http_server.cpp)
 ukube_add_test(kubelet_process_test SOURCES kubelet_process_test.cpp)
 add_dependencies(kubelet_process_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-replicaset controller-deployment
-                 runtime-process ukube-container-monitor kubelet ukube-test-http-server)
+                 authn-serviceaccount admission-service-account runtime-process ukube-container-monitor kubelet ukube-test-http-server)
 target_compile_definitions(kubelet_process_test PRIVATE
                            UKUBE_TEST_HTTP_SERVER="$<TARGET_FILE:ukube-test-http-server>")

@@ -1,5 +1,8 @@
 // batch/v1 Job: run pods to completion. The server generates the selector (and the
 // matching template labels) from the job's uid unless manualSelector is set.
+#include <map>
+#include <string>
+
 #include <boost/json.hpp>
 
 #include "apps/workloads.h"
@@ -66,19 +69,57 @@ void default_job(json::object& job) {
   set_default(spec, "podReplacementPolicy",
               is_set(spec, "podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
   auto& tmpl = child(spec, "template");
-  // The generated selector ties the job to its own pods through its uid.
+  // As upstream's generateSelector, on create only (an object to be created has no
+  // resourceVersion yet): unless manualSelector is set, the template gets the job-name and
+  // controller-uid labels it lacks, and the selector the controller-uid, which ties the job
+  // to its own pods alone. Labels the user set are kept; validation then refuses them when
+  // they contradict the generated ones.
   std::string uid = string_at(job, {"metadata", "uid"});
-  if (!bool_at(spec, {"manualSelector"}).value_or(false) && !is_set(spec, "selector") && !uid.empty()) {
+  const bool creating = string_at(job, {"metadata", "resourceVersion"}).empty();
+  if (creating && !bool_at(spec, {"manualSelector"}).value_or(false) && !uid.empty()) {
     std::string name = string_at(job, {"metadata", "name"});
-    spec["selector"] =
-        json::object{{"matchLabels", json::object{{"batch.kubernetes.io/controller-uid", uid}}}};
     auto& labels = child(child(tmpl, "metadata"), "labels");
-    labels["batch.kubernetes.io/controller-uid"] = uid;
-    labels["batch.kubernetes.io/job-name"] = name;
-    labels["controller-uid"] = uid;
-    labels["job-name"] = name;
+    for (const char* key : {"job-name", "batch.kubernetes.io/job-name"})
+      if (!labels.contains(key)) labels[key] = name;
+    for (const char* key : {"controller-uid", "batch.kubernetes.io/controller-uid"})
+      if (!labels.contains(key)) labels[key] = uid;
+    auto& match_labels = child(child(spec, "selector"), "matchLabels");
+    if (!match_labels.contains("batch.kubernetes.io/controller-uid"))
+      match_labels["batch.kubernetes.io/controller-uid"] = uid;
   }
   default_pod_template(tmpl);
+}
+
+// Upstream's ValidateGeneratedSelector, on create: unless manualSelector is set, the
+// template carries the labels defaulting generated and the selector selects them, so the
+// job's pods can be no other controller's.
+void validate_generated_selector(Errors& e, const json::object& job) {
+  if (bool_at(job, {"spec", "manualSelector"}).value_or(false)) return;
+  const std::string uid = string_at(job, {"metadata", "uid"});
+  if (uid.empty()) return;
+  const std::string name = string_at(job, {"metadata", "name"});
+  const FieldPath labels_path = FieldPath("spec").child("template").child("metadata").child("labels");
+  const std::map<std::string, std::string> expected{{"controller-uid", uid},
+                                                    {"job-name", name},
+                                                    {"batch.kubernetes.io/controller-uid", uid},
+                                                    {"batch.kubernetes.io/job-name", name}};
+  for (const auto& [key, want] : expected) {
+    const auto* have = value_at(job, {"spec", "template", "metadata", "labels", key});
+    if (!have)
+      e.required(labels_path.key(key), key);
+    else if (!have->is_string() || have->get_string() != want)
+      e.invalid(labels_path.key(key),
+                have->is_string() ? std::string(have->get_string()) : json::serialize(*have),
+                "must be '" + want + "'");
+  }
+  const auto* selector = object_at(job, {"spec", "selector"});
+  if (!selector) return;
+  auto parsed = machinery::selector_from_json(*selector);
+  json::object expected_labels;
+  for (const auto& [key, value] : expected) expected_labels[key] = value;
+  if (parsed && !machinery::matches(*parsed, &expected_labels))
+    e.invalid(FieldPath("spec").child("selector"), json::serialize(*selector),
+              "`selector` not auto-generated");
 }
 
 }  // namespace
@@ -139,7 +180,10 @@ TypeInfo jobs_type() {
   t.validators.push_back([](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
     Errors e(out);
     validate_job_spec(e, FieldPath("spec"), object_at(o, {"spec"}), false);
-    if (!old) return;
+    if (!old) {
+      validate_generated_selector(e, o);
+      return;
+    }
     check_selector_immutable(e, o, old);
     for (const char* f : {"completionMode", "podFailurePolicy", "backoffLimitPerIndex"}) {
       const auto* a = value_at(o, {"spec", f});

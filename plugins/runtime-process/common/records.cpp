@@ -86,6 +86,14 @@ std::string to_json_text(const MonitorSpec& spec) {
   o["rlimit_core"] = spec.rlimit_core;
   o["stdin"] = spec.stdin_;
   o["tty"] = spec.tty;
+  // Flat (source, target, "ro"|"rw") triples: the record reader knows arrays of strings.
+  std::vector<std::string> mounts;
+  for (const auto& m : spec.mounts) {
+    mounts.push_back(m.source);
+    mounts.push_back(m.target);
+    mounts.push_back(m.readonly ? "ro" : "rw");
+  }
+  o["mounts"] = strings_to_json(mounts);
   return json::serialize(o);
 }
 
@@ -122,6 +130,10 @@ MonitorSpec monitor_spec_from_json(const std::string& text, const std::string& s
   spec.rlimit_core = r.u64("rlimit_core");
   spec.stdin_ = r.boolean("stdin");
   spec.tty = r.boolean("tty");
+  const auto mounts = r.strings("mounts");
+  if (mounts.size() % 3 != 0) throw std::runtime_error(source + ": \"mounts\" is not a list of triples");
+  for (size_t i = 0; i + 2 < mounts.size(); i += 3)
+    spec.mounts.push_back(BindMount{mounts[i], mounts[i + 1], mounts[i + 2] == "ro"});
   if (spec.argv.empty()) throw std::runtime_error(source + ": \"argv\" is empty: nothing to run");
   return spec;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/mount_namespace.h"
+
 // What the driver and a container's monitor tell each other through files in the
 // container's state folder (<state dir>/containers/<id>/). The monitor outlives the daemon,
 // so these files, not memory, are the truth about a container:
@@ -40,8 +42,9 @@ struct MonitorSpec {
   uint64_t rlimit_nofile = 0;  // 0: inherit
   uint64_t rlimit_nproc = 0;
   uint64_t rlimit_core = 0;
-  bool stdin_ = false;  // keep a FIFO for stdin (attach writes to it)
-  bool tty = false;     // run on a pseudo-terminal: one output stream, resizable
+  bool stdin_ = false;            // keep a FIFO for stdin (attach writes to it)
+  bool tty = false;               // run on a pseudo-terminal: one output stream, resizable
+  std::vector<BindMount> mounts;  // applied only when the monitor runs as root
 };
 
 struct StartRecord {

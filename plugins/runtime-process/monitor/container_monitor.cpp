@@ -138,6 +138,8 @@ void ContainerMonitor::start() {
   apply_rlimit(RLIMIT_NPROC, "RLIMIT_NPROC", spec_.rlimit_nproc);
   apply_rlimit(RLIMIT_CORE, "RLIMIT_CORE", spec_.rlimit_core);
   log_.emplace(spec_.log_path, spec_.log_max_size_bytes, spec_.log_max_files);
+  // The container inherits the monitor's mount namespace.
+  if (!spec_.mounts.empty() && can_mount()) enter_private_mounts(spec_.mounts);
 
   SpawnOptions options;
   options.argv = spec_.argv;

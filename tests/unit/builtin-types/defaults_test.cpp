@@ -167,6 +167,45 @@ TEST_F(Defaults, JobGetsGeneratedSelector) {
   EXPECT_EQ(labels.at("controller-uid"), uid.c_str());
 }
 
+TEST_F(Defaults, JobSelectorIsGeneratedUnlessManual) {
+  // The user's template labels stay beside the generated ones (upstream's generateSelector).
+  auto job = create(kJobs, "default", R"({"metadata":{"name":"pi"},"spec":{
+      "template":{"metadata":{"labels":{"app":"pi"}},"spec":{
+      "restartPolicy":"Never","containers":[{"name":"pi","image":"perl:5.34"}]}}}})");
+  std::string uid(at(job, "metadata.uid").as_string());
+  const auto& match = job.at("spec").at("selector").at("matchLabels").as_object();
+  EXPECT_EQ(match.size(), 1u);
+  EXPECT_EQ(match.at("batch.kubernetes.io/controller-uid"), uid.c_str());
+  const auto& labels = job.at("spec").at("template").at("metadata").at("labels").as_object();
+  EXPECT_EQ(labels.at("app"), "pi");
+  EXPECT_EQ(labels.at("controller-uid"), uid.c_str());
+
+  // A selector of the user's own needs manualSelector, as upstream.
+  try {
+    create(kJobs, "default", R"({"metadata":{"name":"own"},"spec":{"selector":{"matchLabels":{"app":"pi"}},
+        "template":{"metadata":{"labels":{"app":"pi"}},"spec":{
+        "restartPolicy":"Never","containers":[{"name":"pi","image":"perl:5.34"}]}}}})");
+    ADD_FAILURE() << "a hand-written selector without manualSelector was accepted";
+  } catch (const ApiError& e) {
+    EXPECT_NE(std::string(e.what()).find("`selector` not auto-generated"), std::string::npos) << e.what();
+  }
+
+  // A conflicting job-name label is refused rather than overwritten.
+  EXPECT_THROW(create(kJobs, "default", R"({"metadata":{"name":"other"},"spec":{
+      "template":{"metadata":{"labels":{"job-name":"pi"}},"spec":{
+      "restartPolicy":"Never","containers":[{"name":"pi","image":"perl:5.34"}]}}}})"),
+               ApiError);
+
+  // With manualSelector the selector is the user's alone.
+  auto manual = create(kJobs, "default", R"({"metadata":{"name":"manual"},"spec":{"manualSelector":true,
+      "selector":{"matchLabels":{"app":"m"}},
+      "template":{"metadata":{"labels":{"app":"m"}},"spec":{
+      "restartPolicy":"Never","containers":[{"name":"pi","image":"perl:5.34"}]}}}})");
+  EXPECT_EQ(manual.at("spec").at("selector").at("matchLabels").as_object().size(), 1u);
+  EXPECT_FALSE(
+      manual.at("spec").at("template").at("metadata").at("labels").as_object().contains("controller-uid"));
+}
+
 TEST_F(Defaults, CronJob) {
   auto cj = create(kCronJobs, "default", R"({"metadata":{"name":"tick"},"spec":{"schedule":"*/5 * * * *",
       "jobTemplate":{"spec":{"template":{"spec":{"restartPolicy":"OnFailure","containers":[{"name":"t","image":"busybox"}]}}}}}})");
