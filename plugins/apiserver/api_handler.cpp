@@ -71,6 +71,9 @@ class InFlightSlot {
   Metrics& metrics_;
 };
 
+// A kubelet that takes longer to give its usage is left out of metrics.k8s.io answers.
+constexpr std::chrono::seconds kKubeletTimeout{10};
+
 const char* const kServedPaths[] = {"/api",     "/api/v1",     "/apis",       "/healthz", "/livez",
                                     "/metrics", "/openapi/v2", "/openapi/v3", "/readyz",  "/version"};
 
@@ -89,7 +92,14 @@ ApiHandler::ApiHandler(HandlerDeps deps)
       discovery_(deps_.types, deps_.server_address),
       openapi_(deps_.types, kGitVersion),
       resources_(deps_.pipeline, &metrics_.watches),
-      kubelets_(deps_.pipeline, deps_.auth) {}
+      kubelets_(deps_.pipeline, deps_.auth),
+      usage_metrics_(
+          deps_.pipeline, deps_.auth,
+          [this](const std::string& node, const KubeletEndpoint& kubelet, const std::string& target) {
+            auto credentials = kubelets_.credentials();
+            if (!credentials) throw std::runtime_error("no client certificate for kubelets (plain HTTP)");
+            return kubelet_get(node, kubelet, target, *credentials, kKubeletTimeout);
+          }) {}
 
 std::vector<std::pair<std::string, int64_t>> ApiHandler::stored_object_counts() const {
   std::vector<std::pair<std::string, int64_t>> out;
@@ -151,7 +161,9 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
     if (request.client_cert_unverified) throw ApiError::unauthorized();
     authenticated = deps_.auth.authenticate(credentials_of(request));
     served_as = impersonate(*authenticated, request.impersonation, deps_.auth);
-    if (is_resource && KubeletProxy::handles(route)) {
+    if (is_resource && MetricsApi::handles(route)) {
+      response = usage_metrics_.serve({request, route, query, *served_as, Representation::Plain, watch});
+    } else if (is_resource && KubeletProxy::handles(route)) {
       response = kubelets_.connect({request, route, query, *served_as, Representation::Plain, false});
     } else if (is_resource) {
       response = resources_.serve({request, route, query, *served_as, negotiate(request.accept), watch});
@@ -229,7 +241,10 @@ bool ApiHandler::answers_at_once(const HttpRequest& request) {
     case RouteKind::Health:
     case RouteKind::Version: return true;
     case RouteKind::Resource:
-      if (route.name.empty() || !route.subresource.empty() || route.watch_prefix) return false;
+      // metrics.k8s.io asks the kubelets: never on the event loop.
+      if (route.name.empty() || !route.subresource.empty() || route.watch_prefix ||
+          MetricsApi::handles(route))
+        return false;
       if (query_text.empty()) return true;
       try {
         return !wants_watch(Query::parse(query_text));

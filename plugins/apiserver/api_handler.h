@@ -12,6 +12,7 @@
 #include "http_types.h"
 #include "kubelet_proxy.h"
 #include "metrics.h"
+#include "metrics_api.h"
 #include "openapi.h"
 #include "resource_handler.h"
 #include "ukube/auth.h"
@@ -81,6 +82,7 @@ class ApiHandler {
   OpenApi openapi_;
   ResourceHandler resources_;
   KubeletProxy kubelets_;
+  MetricsApi usage_metrics_;  // metrics.k8s.io, from the kubelets reached through kubelets_
   std::atomic<bool> ready_{false};
 };
 

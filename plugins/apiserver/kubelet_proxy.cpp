@@ -68,8 +68,6 @@ std::string escape(std::string_view text) {
   return out;
 }
 
-// The node's address as upstream's default --kubelet-preferred-address-types would pick
-// among what kubelets report here: the InternalIP, else the Hostname.
 std::string node_address(const json::object& node) {
   std::string internal, hostname;
   machinery::for_each_object(machinery::array_at(node, {"status", "addresses"}),
@@ -84,6 +82,23 @@ std::string node_address(const json::object& node) {
 }
 
 }  // namespace
+
+KubeletEndpoint kubelet_endpoint(const json::object& node) {
+  const auto* port = machinery::value_at(node, {"status", "daemonEndpoints", "kubeletEndpoint", "Port"});
+  const int64_t port_number = port && port->is_int64() ? port->as_int64() : 0;
+  const std::string address = node_address(node);
+  if (port_number <= 0 || port_number > 65535 || address.empty())
+    throw ApiError(503, "ServiceUnavailable",
+                   "the kubelet of node " + string_at(node, {"metadata", "name"}) +
+                       " reports no address and HTTPS port (status.addresses, status.daemonEndpoints), so it "
+                       "cannot be reached for logs, exec, attach or metrics");
+  return {address, static_cast<uint16_t>(port_number)};
+}
+
+std::shared_ptr<const KubeletClientCredentials> KubeletProxy::credentials() {
+  std::lock_guard lock(mutex_);
+  return credentials_;
+}
 
 void KubeletProxy::set_credentials(KubeletClientCredentials credentials) {
   auto shared = std::make_shared<const KubeletClientCredentials>(std::move(credentials));
@@ -128,19 +143,8 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
   const std::string node_name = string_at(pod, {"spec", "nodeName"});
   if (node_name.empty()) throw ApiError::bad_request("pod " + route.name + " does not have a host assigned");
   const json::object node = parse(pipeline_.get(system, {"", "v1", "nodes"}, "", node_name, {}));
-  const auto* port = machinery::value_at(node, {"status", "daemonEndpoints", "kubeletEndpoint", "Port"});
-  const int64_t port_number = port && port->is_int64() ? port->as_int64() : 0;
-  const std::string address = node_address(node);
-  if (port_number <= 0 || port_number > 65535 || address.empty())
-    throw ApiError(503, "ServiceUnavailable",
-                   "the kubelet of node " + node_name +
-                       " reports no address and HTTPS port (status.addresses, status.daemonEndpoints), so it "
-                       "cannot be reached for logs, exec or attach");
-  std::shared_ptr<const KubeletClientCredentials> credentials;
-  {
-    std::lock_guard lock(mutex_);
-    credentials = credentials_;
-  }
+  const KubeletEndpoint endpoint = kubelet_endpoint(node);
+  std::shared_ptr<const KubeletClientCredentials> credentials = this->credentials();
   if (!credentials)
     throw ApiError(
         503, "ServiceUnavailable",
@@ -148,8 +152,8 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
         "and attach need the cluster PKI");
 
   auto plan = std::make_unique<ProxyPlan>();
-  plan->host = address;
-  plan->port = static_cast<uint16_t>(port_number);
+  plan->host = endpoint.host;
+  plan->port = endpoint.port;
   std::string target = std::string(log ? "/containerLogs/" : "/" + route.subresource + "/") +
                        escape(route.namespace_) + "/" + escape(route.name) + "/" + escape(container);
   std::string query;

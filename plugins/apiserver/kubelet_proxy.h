@@ -4,6 +4,8 @@
 #include <mutex>
 #include <string>
 
+#include <boost/json/fwd.hpp>
+
 #include "http_types.h"
 #include "resource_handler.h"
 #include "ukube/auth.h"
@@ -20,12 +22,23 @@ struct KubeletClientCredentials {
   std::string certificate_pem, key_pem;
 };
 
+// Where a node's kubelet listens: its InternalIP (else Hostname), as upstream's default
+// --kubelet-preferred-address-types picks, and status.daemonEndpoints' port. Throws ApiError
+// 503 naming the node when it reports neither.
+struct KubeletEndpoint {
+  std::string host;
+  uint16_t port = 0;
+};
+KubeletEndpoint kubelet_endpoint(const boost::json::object& node);
+
 class KubeletProxy {
  public:
   KubeletProxy(RequestPipeline& pipeline, AuthChains& auth) : pipeline_(pipeline), auth_(auth) {}
 
   // Certificates rotate; requests from then on use the new ones.
   void set_credentials(KubeletClientCredentials credentials);
+  // The current ones; null while the server has none (plain HTTP).
+  std::shared_ptr<const KubeletClientCredentials> credentials();
 
   static bool handles(const Route& route);
   // Throws ApiError (forbidden, not found, bad request) before anything is proxied.

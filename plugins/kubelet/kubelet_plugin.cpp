@@ -73,6 +73,8 @@ void KubeletPlugin::init(InitContext& ctx) {
   settings_ = kubelet_settings(ctx.config_as<KubeletConfig>(), machine_);
   logs_root_ = (ctx.state_dir() / "pod-logs").string();
   volumes_root_ = (ctx.state_dir() / "pods").string();
+  if (settings_.static_pod_path.empty())
+    settings_.static_pod_path = (ctx.data_dir() / "pod-manifests").string();
   informers_ = &ctx.informers();
   runtime::RuntimeProvider& provider = find_runtime(ctx, settings_.runtime);
   for (const auto& name : settings_.node_names) {
@@ -157,7 +159,9 @@ void KubeletPlugin::start() {
                        prober_.get(),
                        log_,
                        [this, name](const PodKey& pod) { enqueue(name, pod); },
-                       volumes_root_};
+                       volumes_root_,
+                       name == settings_.node_names.front() ? settings_.static_pod_path : "",
+                       name == settings_.node_names.front() ? settings_.static_pod_url : ""};
     agents_.emplace(name, std::make_unique<NodeAgent>(std::move(deps)));
   }
   for (auto& [name, agent] : agents_) agent->start();

@@ -42,6 +42,8 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 constexpr auto kHandshakeTimeout = std::chrono::seconds(30);
 constexpr auto kFollowPoll = std::chrono::milliseconds(200);
 constexpr int kRunningCheckEvery = 5;  // polls: whether a followed container still runs, once a second
+// How often the backend samples usage (UsageSampler keeps its own pace; this only wakes it).
+constexpr auto kHousekeeping = std::chrono::seconds(2);
 
 std::shared_ptr<ssl::context> make_tls_context(const KubeletServerOptions& o) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
@@ -105,6 +107,12 @@ std::string chunk(const std::string& data) {
   char size[32];
   std::snprintf(size, sizeof size, "%zx\r\n", data.size());
   return size + data + "\r\n";
+}
+
+std::string query_value(const Query& query, std::string_view name) {
+  for (const auto& [key, value] : query)
+    if (key == name) return value;
+  return {};
 }
 
 int64_t now_ns() {
@@ -304,10 +312,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
       attributes.verb = verb_for(request.method());
       attributes.resource = "nodes";
       attributes.subresource = subresource_for(segments[0]);
-      attributes.name = shared_.backend->node_for(pod_path ? segments[1] : "", pod_path ? segments[2] : "");
+      const std::string named_node = query_value(query, "node");
+      attributes.name =
+          !pod_path && !named_node.empty()
+              ? named_node
+              : shared_.backend->node_for(pod_path ? segments[1] : "", pod_path ? segments[2] : "");
       shared_.backend->authorize(attributes);
 
       if (segments[0] == "healthz") return respond(200, "text/plain; charset=utf-8", "ok");
+      if (segments.size() == 2 && segments[0] == "stats" && segments[1] == "summary")
+        return respond(200, "application/json",
+                       shared_.backend->stats_summary(attributes.name,
+                                                      query_value(query, "only_cpu_and_memory") == "true"));
+      if (segments.size() == 2 && segments[0] == "metrics" && segments[1] == "resource")
+        return respond(200, "text/plain; version=0.0.4; charset=utf-8",
+                       shared_.backend->resource_metrics(attributes.name));
       if (segments[0] == "containerLogs") return serve_logs(segments, query);
       if (segments[0] == "exec" || segments[0] == "attach") return serve_stream(segments, query, request);
       throw ApiError(404, "NotFound", "404 page not found");
@@ -441,7 +460,16 @@ struct KubeletServer::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   std::shared_ptr<ssl::context> tls;
+  asio::steady_timer housekeeping_timer{io};
   std::thread thread;
+
+  void housekeeping() {
+    shared.backend->housekeeping();
+    housekeeping_timer.expires_after(kHousekeeping);
+    housekeeping_timer.async_wait([this](error_code ec) {
+      if (!ec) housekeeping();
+    });
+  }
 
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](error_code ec, tcp::socket socket) {
@@ -482,6 +510,7 @@ uint16_t KubeletServer::listen() {
 
 void KubeletServer::start() {
   impl_->accept();
+  asio::post(impl_->io, [this] { impl_->housekeeping(); });
   impl_->thread = std::thread([this] {
     for (;;) {
       try {
@@ -500,6 +529,7 @@ void KubeletServer::stop() {
   asio::post(impl_->io, [this] {
     error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->housekeeping_timer.cancel();
   });
   impl_->io.stop();
   impl_->thread.join();

@@ -15,7 +15,9 @@ class RuntimeDriver;
 }
 
 // The kubelet's HTTPS server (upstream's port 10250): container logs, exec and attach
-// over WebSocket, for the API server to proxy `kubectl logs|exec|attach|cp` to. Clients
+// over WebSocket, for the API server to proxy `kubectl logs|exec|attach|cp` to, and the
+// usage figures `kubectl top` reads (/stats/summary, /metrics/resource). A server shared
+// by simulated nodes answers those for the node named by `?node=`, else its first one. Clients
 // authenticate with a certificate of the cluster CA or a bearer token, and are authorized
 // as upstream's webhook mode does it: nodes/proxy, nodes/log, nodes/stats or
 // nodes/metrics on the node. This header stays free of Asio and Beast.
@@ -53,6 +55,11 @@ class KubeletServerBackend {
                                bool previous) = 0;
   virtual StreamTarget stream_target(const std::string& ns, const std::string& pod,
                                      const std::string& container) = 0;
+  // GET /stats/summary and GET /metrics/resource of one node this server answers for.
+  virtual std::string stats_summary(const std::string& node, bool only_cpu_and_memory) = 0;
+  virtual std::string resource_metrics(const std::string& node) = 0;
+  // Called on the server's thread every few seconds (usage sampling); must not throw.
+  virtual void housekeeping() {}
 };
 
 class KubeletServer {

@@ -65,6 +65,8 @@ KubeletSettings kubelet_settings(const KubeletConfig& config, const MachineInfo&
   s.probe_threads = config.probe_threads() > 0 ? config.probe_threads() : 4;
   s.relist = seconds_or(config.relist_seconds(), 60);
   s.server_address = config.address().empty() ? s.node_ip : config.address();
+  s.static_pod_path = config.static_pod_path();
+  s.static_pod_url = config.static_pod_url();
   if (config.has_port()) {
     if (config.port() > 65535)
       throw std::invalid_argument("kubelet config: port: " + std::to_string(config.port()) +

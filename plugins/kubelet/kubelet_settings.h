@@ -28,8 +28,10 @@ struct KubeletSettings {
   unsigned workers = 8;
   unsigned probe_threads = 4;
   std::chrono::seconds relist{60};
-  std::string server_address;  // default: node_ip
-  uint16_t port = 10250;       // once serving, the port in use (0: no server)
+  std::string server_address;   // default: node_ip
+  uint16_t port = 10250;        // once serving, the port in use (0: no server)
+  std::string static_pod_path;  // empty: <data dir>/pod-manifests
+  std::string static_pod_url;
 };
 
 // Throws std::invalid_argument naming the field when a value is unusable.

@@ -17,6 +17,9 @@ NodeAgent::~NodeAgent() {
 }
 
 void NodeAgent::start() {
+  if (!deps_.static_pod_path.empty() || !deps_.static_pod_url.empty())
+    static_pods_ = std::make_unique<StaticPods>(deps_.node_name, deps_.static_pod_path, deps_.static_pod_url,
+                                                deps_.client, deps_.pods, deps_.log);
   // The handler runs on a driver thread: it only looks the pod up and queues it.
   subscription_ = deps_.driver->subscribe([this](const runtime::ContainerEvent& event) {
     PodKey key = view_.pod_of_sandbox(event.pod_sandbox_id);
@@ -31,6 +34,7 @@ void NodeAgent::stop() {
 
 void NodeAgent::tick(std::chrono::steady_clock::time_point now) {
   reporter_.tick(now);
+  if (static_pods_) static_pods_->tick(now);
   if (now < next_relist_) return;
   next_relist_ = now + deps_.settings->relist;
   try {

@@ -7,6 +7,7 @@
 #include "node_reporter.h"
 #include "pod_worker.h"
 #include "runtime_view.h"
+#include "static_pods.h"
 
 // One kubelet: a node's runtime, its view of it, its Node reporting and its pods. A
 // daemon runs one, or many to simulate a cluster; they share the pod informer, the work
@@ -24,8 +25,9 @@ struct NodeAgentDeps {
   controller::EventRecorder* events = nullptr;
   Prober* prober = nullptr;
   std::shared_ptr<spdlog::logger> log;
-  std::function<void(const PodKey&)> enqueue;  // a pod of this node needs a sync
-  std::string volumes_root;                    // pods' volumes: <root>/<pod uid>/volumes
+  std::function<void(const PodKey&)> enqueue;   // a pod of this node needs a sync
+  std::string volumes_root;                     // pods' volumes: <root>/<pod uid>/volumes
+  std::string static_pod_path, static_pod_url;  // empty: no static pods on this node
 };
 
 class NodeAgent {
@@ -51,6 +53,7 @@ class NodeAgent {
   PodWorker pods_;
   std::optional<uint64_t> subscription_;
   std::chrono::steady_clock::time_point next_relist_{};
+  std::unique_ptr<StaticPods> static_pods_;
 };
 
 }  // namespace ukube::kubelet

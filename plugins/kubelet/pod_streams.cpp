@@ -105,4 +105,12 @@ StreamTarget PodStreams::stream_target(const std::string& ns, const std::string&
   return {found.driver, found.runs.front().id};
 }
 
+std::string PodStreams::stats_summary(const std::string& node, bool only_cpu_and_memory) {
+  return stats::summary_json(usage_.summary(node), only_cpu_and_memory);
+}
+
+std::string PodStreams::resource_metrics(const std::string& node) {
+  return stats::resource_metrics(usage_.summary(node));
+}
+
 }  // namespace ukube::kubelet

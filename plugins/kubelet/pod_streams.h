@@ -6,17 +6,18 @@
 
 #include "kubelet_server.h"
 #include "ukube/informer.h"
+#include "usage_sampler.h"
 
 // The kubelets' side of their HTTPS server: who the caller is (the kernel's
 // authenticators and authorizers, as upstream's webhook mode asks the API server), and
 // which runtime container a pod's container name stands for, found by the identity
-// labels the kubelet put on it.
+// labels the kubelet put on it; and what the nodes' containers use.
 namespace ukube::kubelet {
 
 class PodStreams final : public KubeletServerBackend {
  public:
   PodStreams(AuthChains& auth, std::map<std::string, std::shared_ptr<runtime::RuntimeDriver>> drivers)
-      : auth_(auth), drivers_(std::move(drivers)) {}
+      : auth_(auth), drivers_(std::move(drivers)), usage_(drivers_) {}
   // The pod informer, once the kubelet started it.
   void set_pods(std::shared_ptr<Informer> pods) { pods_ = std::move(pods); }
 
@@ -27,6 +28,9 @@ class PodStreams final : public KubeletServerBackend {
                        bool previous) override;
   StreamTarget stream_target(const std::string& ns, const std::string& pod,
                              const std::string& container) override;
+  std::string stats_summary(const std::string& node, bool only_cpu_and_memory) override;
+  std::string resource_metrics(const std::string& node) override;
+  void housekeeping() override { usage_.sample_due(); }
 
  private:
   struct Located;
@@ -35,6 +39,7 @@ class PodStreams final : public KubeletServerBackend {
   AuthChains& auth_;
   std::map<std::string, std::shared_ptr<runtime::RuntimeDriver>> drivers_;
   std::shared_ptr<Informer> pods_;
+  UsageSampler usage_;
 };
 
 }  // namespace ukube::kubelet

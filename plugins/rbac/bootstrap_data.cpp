@@ -18,6 +18,9 @@
 // this scheduler still resolves priorityClassName itself for pods the Priority admission
 // plugin (ukube.admission.v1.priority) did not see: configs without it, or pods created
 // before it was enabled.
+// Another: system:aggregated-metrics-reader, which upstream gets from metrics-server's
+// manifest, since here the API server serves metrics.k8s.io itself (`kubectl top` for
+// every holder of view, edit or admin).
 #include "bootstrap_policy.h"
 
 namespace ukube::rbac {
@@ -121,6 +124,12 @@ std::string_view bootstrap_cluster_roles_json() {
   {"apiGroups": ["networking.k8s.io"],
    "resources": ["ingresses", "ingresses/status", "networkpolicies"],
    "verbs": ["get", "list", "watch"]}]},
+{"name": "system:aggregated-metrics-reader",
+ "labels": {"rbac.authorization.k8s.io/aggregate-to-admin": "true",
+            "rbac.authorization.k8s.io/aggregate-to-edit": "true",
+            "rbac.authorization.k8s.io/aggregate-to-view": "true"},
+ "rules": [
+  {"apiGroups": ["metrics.k8s.io"], "resources": ["nodes", "pods"], "verbs": ["get", "list", "watch"]}]},
 {"name": "system:auth-delegator",
  "rules": [
   {"apiGroups": ["authentication.k8s.io"], "resources": ["tokenreviews"], "verbs": ["create"]},

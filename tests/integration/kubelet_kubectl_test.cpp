@@ -2,8 +2,12 @@
 // Node and Lease, pods started, restarted, failing to pull and terminated gracefully.
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "tests/integration/curl_client.h"
 #include "tests/integration/kubectl_fixture.h"
 
 namespace ukube::testing {
@@ -23,6 +27,9 @@ std::string plugins(const std::string& kubelet_config) {
          "        done: {exit_after_ms: 100, exit_code: 0}\n"
          "        broken: {pull_fails: true}\n"
          "        stubborn: {ignores_sigterm: true}\n"
+         // 249.5m: the rate from two samples may be a nano-core off either way, and kubectl
+         // rounds up to 250m from anywhere in between.
+         "        busy: {cpu_nanocores: 249500000, memory_bytes: 104857600}\n"
          "  - uri: ukube.kubelet.v1.kubelet\n"
          "    config: " +
          kubelet_config + "\n";
@@ -201,6 +208,86 @@ TEST_F(KubeletKubectl, ManyKubeletsInOneDaemonSimulateACluster) {
   ok("rollout status deployment/spread --timeout=60s");
   EXPECT_EQ(get("pods -l app=spread", ".items[*].status.phase"),
             "Running Running Running Running Running Running Running Running");
+}
+
+// The columns of `kubectl top ... --no-headers`, row by row.
+std::vector<std::vector<std::string>> table_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream cells(line);
+    std::vector<std::string> row{std::istream_iterator<std::string>(cells), {}};
+    if (!row.empty()) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+TEST_F(KubeletKubectl, TopShowsWhatPodsAndTheNodeUseWithoutAMetricsServer) {
+  start();
+  const std::string discovery = ok("api-resources --api-group=metrics.k8s.io");
+  EXPECT_NE(discovery.find("PodMetrics"), std::string::npos) << discovery;
+  EXPECT_NE(discovery.find("NodeMetrics"), std::string::npos) << discovery;
+  ok("run busy --image=busy");
+  ok("create -f -", pod_yaml("idle", "nginx"));
+  ASSERT_TRUE(eventually_reads("pod busy", ".status.phase", "Running")) << ok("get pod busy -o yaml");
+  // CPU is a rate: it shows once the kubelet sampled the container twice.
+  std::string top;
+  ASSERT_TRUE(eventually(
+      [&] {
+        top = (*kubectl_)("top pod busy --no-headers").out;
+        return top.find("250m") != std::string::npos;
+      },
+      std::chrono::seconds(60)))
+      << top;
+  EXPECT_EQ(table_rows(top), (std::vector<std::vector<std::string>>{{"busy", "250m", "100Mi"}})) << top;
+  EXPECT_EQ(table_rows(ok("top pod -l run=busy --containers --no-headers")),
+            (std::vector<std::vector<std::string>>{{"busy", "busy", "250m", "100Mi"}}));
+  ASSERT_TRUE(eventually([&] { return table_rows((*kubectl_)("top pod -A --no-headers").out).size() == 2; },
+                         std::chrono::seconds(60)));
+  const auto all = table_rows(ok("top pod -A --no-headers"));
+  EXPECT_EQ(all[0], (std::vector<std::string>{"default", "busy", "250m", "100Mi"}));
+  EXPECT_EQ(all[1], (std::vector<std::string>{"default", "idle", "0m", "0Mi"}));  // nginx is idle here
+
+  // The simulated node uses what its pods do.
+  std::vector<std::vector<std::string>> nodes;
+  ASSERT_TRUE(eventually(
+      [&] {
+        nodes = table_rows((*kubectl_)("top node --no-headers").out);
+        return nodes.size() == 1 && nodes[0].size() == 5 && nodes[0][1] == "250m";
+      },
+      std::chrono::seconds(60)))
+      << ok("top node");
+  EXPECT_EQ(nodes[0][0], "kt-node");
+  EXPECT_EQ(nodes[0][3], "100Mi");
+
+  // The kubelet's own endpoints, as metrics collectors read them (the admin may: nodes/stats,
+  // nodes/metrics).
+  const std::string port = get("node kt-node", ".status.daemonEndpoints.kubeletEndpoint.Port");
+  const auto pki = Curl(*node_).pki();
+  auto kubelet = [&](const std::string& path) {
+    return run_command("curl -sS --max-time 30 --cacert " + shell_quote((pki / "ca.crt").string()) +
+                       " --cert " + shell_quote((pki / "admin.crt").string()) + " --key " +
+                       shell_quote((pki / "admin.key").string()) + " https://127.0.0.1:" + port + path)
+        .out;
+  };
+  const std::string resource = kubelet("/metrics/resource");
+  EXPECT_NE(resource.find("container_memory_working_set_bytes{container=\"busy\",namespace=\"default\",pod="
+                          "\"busy\"} 1.048576e+08 "),
+            std::string::npos)
+      << resource;
+  EXPECT_NE(resource.find("# TYPE node_cpu_usage_seconds_total counter\nnode_cpu_usage_seconds_total "),
+            std::string::npos)
+      << resource;
+  EXPECT_NE(resource.find("\nresource_scrape_error 0\n"), std::string::npos) << resource;
+  const std::string summary = kubelet("/stats/summary");
+  EXPECT_NE(summary.find("\"nodeName\":\"kt-node\""), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\"usageNanoCores\":249500000"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\"workingSetBytes\":104857600"), std::string::npos) << summary;
+
+  const CommandResult missing = refused("top pod nope");
+  EXPECT_NE(missing.out.find("podmetrics.metrics.k8s.io \"default/nope\" not found"), std::string::npos)
+      << missing.out;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,35 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+TEST_F(KubeletProcess, TopShowsARunningProcess) {
+  ok("create -f -", shell_pod("sleeper", "exec sleep 300"));
+  ASSERT_TRUE(eventually_reads("pod sleeper", ".status.phase", "Running")) << ok("get pod sleeper -o yaml");
+  // Rows appear once the kubelet sampled the process twice (its CPU is a rate).
+  std::string top;
+  ASSERT_TRUE(eventually(
+      [&] {
+        top = (*kubectl_)("top pod sleeper --no-headers").out;
+        return top.rfind("sleeper ", 0) == 0;
+      },
+      std::chrono::seconds(60)))
+      << top;
+  std::istringstream cells(top);
+  std::vector<std::string> row{std::istream_iterator<std::string>(cells), {}};
+  ASSERT_EQ(row.size(), 3u) << top;
+  EXPECT_EQ(row[1].back(), 'm') << top;                      // CPU(cores), in millicores
+  EXPECT_EQ(row[2].substr(row[2].size() - 2), "Mi") << top;  // MEMORY(bytes)
+  // The real machine, from /proc.
+  std::string nodes;
+  ASSERT_TRUE(eventually(
+      [&] {
+        nodes = (*kubectl_)("top node --no-headers").out;
+        return nodes.rfind("proc-node ", 0) == 0;
+      },
+      std::chrono::seconds(60)))
+      << nodes;
+  EXPECT_EQ(nodes.find("<unknown>"), std::string::npos) << nodes;
+}
+
 TEST_F(KubeletProcess, LogsFollowWhileTheContainerWritesAndStopWhenItExits) {
   ok("create -f -",
      shell_pod("ticker", "for i in $(seq 1 30); do echo tick $i; sleep 0.2; done; echo oops >&2",
@@ -295,6 +325,37 @@ TEST_F(KubeletProcess, AConfigMapVolumeFollowsAnEditAndTheServiceAccountVolumeIs
   EXPECT_EQ(ok("exec reader -- cat " + account + "namespace"), "default");
   EXPECT_EQ(ok("exec reader -- head -c 3 " + account + "token"), "eyJ");
   EXPECT_NE(ok("exec reader -- cat " + account + "ca.crt").find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+TEST_F(KubeletProcess, AStaticPodFromTheManifestFolderAppearsAsAMirrorPod) {
+  const std::filesystem::path folder = node_->dir() / "data" / "pod-manifests";
+  ASSERT_TRUE(eventually([&] { return std::filesystem::is_directory(folder); }, std::chrono::seconds(30)));
+  std::ofstream(folder / "web.yaml") << "apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-web\nspec:\n"
+                                        "  containers:\n  - name: c\n    image: sh\n    command: [sh, -c, "
+                                     << shell_yaml("echo static; while :; do sleep 0.2; done") << ", "
+                                     << shell_yaml(marker_) << "]\n";
+  const std::string pod = "pod static-web-proc-node";
+  ASSERT_TRUE(eventually_reads(pod, ".status.phase", "Running")) << ok("get pods -o wide");
+  EXPECT_EQ(get(pod, ".metadata.annotations.kubernetes\\.io/config\\.mirror"),
+            get(pod, ".metadata.annotations.kubernetes\\.io/config\\.hash"));
+  EXPECT_FALSE(get(pod, ".metadata.annotations.kubernetes\\.io/config\\.mirror").empty());
+  EXPECT_EQ(get(pod, ".metadata.ownerReferences[0].kind"), "Node");
+  EXPECT_EQ(get(pod, ".metadata.ownerReferences[0].name"), "proc-node");
+  EXPECT_TRUE(
+      eventually([&] { return ok("logs static-web-proc-node") == "static\n"; }, std::chrono::seconds(10)));
+
+  // A mirror pod deleted through the API comes back: the manifest says it should run.
+  const std::string first_uid = get(pod, ".metadata.uid");
+  ok("delete " + pod + " --timeout=60s");
+  EXPECT_TRUE(eventually(
+      [&] { return get(pod, ".metadata.uid") != first_uid && get(pod, ".status.phase") == "Running"; },
+      std::chrono::seconds(60)))
+      << ok("get pods -o wide");
+
+  // Without its manifest it goes.
+  std::filesystem::remove(folder / "web.yaml");
+  EXPECT_TRUE(eventually([&] { return (*kubectl_)("get " + pod).exit_code != 0; }, std::chrono::seconds(60)))
+      << ok("get pods -o wide");
 }
 
 TEST_F(KubeletProcess, AKilledDaemonAdoptsItsRunningPodsAndReportsWhatExitedMeanwhile) {

@@ -1,4 +1,5 @@
 #include "podspec/defaults.h"
+#include "ukube/machinery/json.h"
 #include "ukube/machinery/pod.h"
 
 #include <map>
@@ -146,7 +147,11 @@ void default_pod_template(json::object& pod_template) {
 void default_pod(json::object& pod) {
   auto& spec = child(pod, "spec");
   default_pod_spec(spec);
-  if (string_at(spec, {"serviceAccountName"}).empty()) {
+  // A mirror pod (a kubelet's copy of a static pod) runs as no account: NodeRestriction
+  // refuses one that names any.
+  const bool mirror =
+      machinery::string_map_at(pod, {"metadata", "annotations"}).contains("kubernetes.io/config.mirror");
+  if (!mirror && string_at(spec, {"serviceAccountName"}).empty()) {
     spec["serviceAccountName"] = "default";
     spec["serviceAccount"] = "default";
   }

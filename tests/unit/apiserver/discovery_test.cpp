@@ -63,11 +63,12 @@ TEST_F(DiscoveryTest, LegacyDocuments) {
   json::object groups = parse(docs->group_list);
   EXPECT_EQ(groups["kind"], "APIGroupList");
   auto& list = groups["groups"].as_array();
-  ASSERT_EQ(list.size(), 2u);
-  EXPECT_EQ(list[0].at("name"), "apps");  // upstream's order puts built-in groups first
-  EXPECT_EQ(list[1].at("name"), "example.com");
-  EXPECT_EQ(list[1].at("preferredVersion").at("version"), "v1");
-  EXPECT_EQ(list[1].at("versions").as_array().size(), 2u);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].at("name"), "apps");            // upstream's order puts built-in groups first
+  EXPECT_EQ(list[1].at("name"), "metrics.k8s.io");  // served by the API server itself
+  EXPECT_EQ(list[2].at("name"), "example.com");
+  EXPECT_EQ(list[2].at("preferredVersion").at("version"), "v1");
+  EXPECT_EQ(list[2].at("versions").as_array().size(), 2u);
 
   json::object group = parse(docs->group_docs.at("example.com"));
   EXPECT_EQ(group["kind"], "APIGroup");
@@ -109,7 +110,7 @@ TEST_F(DiscoveryTest, AggregatedDocuments) {
   EXPECT_EQ(apis["kind"], "APIGroupDiscoveryList");
   EXPECT_EQ(apis["apiVersion"], "apidiscovery.k8s.io/v2");
   auto& items = apis["items"].as_array();
-  ASSERT_EQ(items.size(), 2u);
+  ASSERT_EQ(items.size(), 3u);  // with metrics.k8s.io
   EXPECT_EQ(items[0].at("metadata").at("name"), "apps");
   auto& version = items[0].at("versions").at(0).as_object();
   EXPECT_EQ(version.at("version"), "v1");
@@ -128,7 +129,7 @@ TEST_F(DiscoveryTest, AggregatedDocuments) {
     }
   EXPECT_TRUE(has_scale);
   // The preferred version comes first.
-  EXPECT_EQ(items[1].at("versions").at(0).at("version"), "v1");
+  EXPECT_EQ(items[2].at("versions").at(0).at("version"), "v1");
 
   json::object api = parse(docs->api_aggregated_v2beta1);
   EXPECT_EQ(api["apiVersion"], "apidiscovery.k8s.io/v2beta1");

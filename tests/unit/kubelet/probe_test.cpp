@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <thread>
 
+#include "inert_driver.h"
 #include "kubelet/probe.h"
 #include "kubelet/prober.h"
 #include "tests/support/eventually.h"
@@ -71,55 +72,18 @@ int closed_port() {
 }
 
 // A driver whose only working call is exec_sync, answering what the test says.
-class ExecOnlyDriver : public runtime::RuntimeDriver {
+class ExecOnlyDriver : public InertDriver {
  public:
   int exit_code = 0;
   std::string output;
   bool simulate = false;
-  runtime::VersionInfo version() override { return {}; }
-  runtime::RuntimeStatus status() override { return {}; }
   bool simulated() const override { return simulate; }
-  std::string run_pod_sandbox(const runtime::PodSandboxConfig&) override { return {}; }
-  void stop_pod_sandbox(const std::string&) override {}
-  void remove_pod_sandbox(const std::string&) override {}
-  runtime::PodSandboxStatus pod_sandbox_status(const std::string&) override { return {}; }
-  std::vector<runtime::PodSandboxStatus> list_pod_sandboxes(const runtime::PodSandboxFilter&) override {
-    return {};
-  }
-  std::string create_container(const std::string&, const runtime::ContainerConfig&,
-                               const runtime::PodSandboxConfig&) override {
-    return {};
-  }
-  void start_container(const std::string&) override {}
-  void stop_container(const std::string&, std::chrono::seconds) override {}
-  void remove_container(const std::string&) override {}
-  runtime::ContainerStatus container_status(const std::string&) override { return {}; }
-  std::vector<runtime::ContainerStatus> list_containers(const runtime::ContainerFilter&) override {
-    return {};
-  }
-  std::vector<runtime::ContainerStats> list_container_stats(const runtime::ContainerFilter&) override {
-    return {};
-  }
   runtime::ExecSyncResult exec_sync(const std::string&, const std::vector<std::string>&,
                                     std::chrono::seconds) override {
     std::lock_guard lock(mutex_);
     ++execs;
     return {output, "", exit_code};
   }
-  std::unique_ptr<runtime::StreamSession> exec(const runtime::StreamRequest&,
-                                               runtime::StreamCallbacks) override {
-    return nullptr;
-  }
-  std::unique_ptr<runtime::StreamSession> attach(const runtime::StreamRequest&,
-                                                 runtime::StreamCallbacks) override {
-    return nullptr;
-  }
-  std::string pull_image(const std::string&, const runtime::AuthConfig&) override { return {}; }
-  std::vector<runtime::Image> list_images() override { return {}; }
-  std::optional<runtime::Image> image_status(const std::string&) override { return std::nullopt; }
-  void remove_image(const std::string&) override {}
-  uint64_t subscribe(runtime::ContainerEventHandler) override { return 0; }
-  void unsubscribe(uint64_t) override {}
   int executions() {
     std::lock_guard lock(mutex_);
     return execs;
