@@ -33,6 +33,7 @@ bench: build
 	@./$(BUILD)/bin/apiserver_bench
 	@./$(BUILD)/bin/scheduler_bench
 	@./$(BUILD)/bin/controllers_bench
+	@./$(BUILD)/bin/kubelet_bench
 
 format:
 	@git ls-files '*.h' '*.cpp' | xargs clang-format -i
