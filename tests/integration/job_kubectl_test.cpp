@@ -25,7 +25,7 @@ const std::string kPlugins =
     "        done: {exit_after_ms: 100, exit_code: 0}\n"
     "        crash: {exit_after_ms: 100, exit_code: 2}\n"
     "  - uri: ukube.kubelet.v1.kubelet\n"
-    "    config: {node_name: job-node}\n";
+    "    config: {node_name: job-node, port: 0}\n";
 
 std::string job_yaml(const std::string& name, const std::string& image, const std::string& spec) {
   return "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\nspec:\n" + spec +
