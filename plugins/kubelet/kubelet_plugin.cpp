@@ -124,6 +124,9 @@ void KubeletPlugin::set_up_server(InitContext& ctx) {
   std::map<std::string, std::shared_ptr<runtime::RuntimeDriver>> drivers;
   for (const auto& [name, node] : nodes_) drivers.emplace(name, node.driver);
   streams_ = std::make_unique<PodStreams>(ctx.auth(), std::move(drivers));
+  std::map<std::string, std::shared_ptr<KubeletMetrics>> metrics;
+  for (const auto& [name, node] : nodes_) metrics.emplace(name, metrics_for(name));
+  streams_->set_metrics(std::move(metrics));
   server_ = std::make_unique<KubeletServer>(
       KubeletServerOptions{settings_.server_address, settings_.port, leaf.certificate_pem, leaf.key_pem,
                            ca->certificate_pem()},
@@ -131,6 +134,12 @@ void KubeletPlugin::set_up_server(InitContext& ctx) {
   settings_.port = server_->listen();
   log_->info("kubelet: serving logs, exec and attach on https://{}:{}", settings_.server_address,
              settings_.port);
+}
+
+std::shared_ptr<KubeletMetrics> KubeletPlugin::metrics_for(const std::string& node) {
+  auto& metrics = metrics_[node];
+  if (!metrics) metrics = std::make_shared<KubeletMetrics>();
+  return metrics;
 }
 
 void KubeletPlugin::start() {
@@ -161,7 +170,11 @@ void KubeletPlugin::start() {
                        [this, name](const PodKey& pod) { enqueue(name, pod); },
                        volumes_root_,
                        name == settings_.node_names.front() ? settings_.static_pod_path : "",
-                       name == settings_.node_names.front() ? settings_.static_pod_url : ""};
+                       name == settings_.node_names.front() ? settings_.static_pod_url : "",
+                       metrics_for(name),
+                       streams_
+                           ? std::function<stats::Summary()>([this, name] { return streams_->usage(name); })
+                           : std::function<stats::Summary()>()};
     agents_.emplace(name, std::make_unique<NodeAgent>(std::move(deps)));
   }
   for (auto& [name, agent] : agents_) agent->start();

@@ -49,6 +49,7 @@ class KubeletPlugin : public Plugin {
   void on_pod(const ObjectPtr& pod);
   // Binds the HTTPS server with a serving certificate of the cluster CA, when there is one.
   void set_up_server(InitContext& ctx);
+  std::shared_ptr<KubeletMetrics> metrics_for(const std::string& node);
 
   KubeletSettings settings_;
   MachineInfo machine_;
@@ -61,6 +62,7 @@ class KubeletPlugin : public Plugin {
   std::unique_ptr<Prober> prober_;
   std::unique_ptr<PodStreams> streams_;  // outlives server_, which calls it
   std::unique_ptr<KubeletServer> server_;
+  std::map<std::string, std::shared_ptr<KubeletMetrics>> metrics_;  // by node name
 
   std::shared_ptr<Informer> pods_;
   std::map<std::string, std::unique_ptr<NodeAgent>> agents_;  // by node name, while running

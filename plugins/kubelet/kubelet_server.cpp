@@ -327,6 +327,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (segments.size() == 2 && segments[0] == "metrics" && segments[1] == "resource")
         return respond(200, "text/plain; version=0.0.4; charset=utf-8",
                        shared_.backend->resource_metrics(attributes.name));
+      if (segments.size() == 1 && segments[0] == "metrics")
+        return respond(200, "text/plain; version=0.0.4; charset=utf-8",
+                       shared_.backend->kubelet_metrics(attributes.name));
       if (segments[0] == "containerLogs") return serve_logs(segments, query);
       if (segments[0] == "exec" || segments[0] == "attach") return serve_stream(segments, query, request);
       throw ApiError(404, "NotFound", "404 page not found");

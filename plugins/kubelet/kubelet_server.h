@@ -58,6 +58,8 @@ class KubeletServerBackend {
   // GET /stats/summary and GET /metrics/resource of one node this server answers for.
   virtual std::string stats_summary(const std::string& node, bool only_cpu_and_memory) = 0;
   virtual std::string resource_metrics(const std::string& node) = 0;
+  // GET /metrics: the kubelet's own metrics (kubelet_metrics.h), Prometheus text format.
+  virtual std::string kubelet_metrics(const std::string& node) = 0;
   // Called on the server's thread every few seconds (usage sampling); must not throw.
   virtual void housekeeping() {}
 };

@@ -1,5 +1,7 @@
 #include "kubelet_settings.h"
 
+#include "eviction.h"
+
 #include <stdexcept>
 
 #include "kubelet/config.pb.h"
@@ -56,6 +58,11 @@ KubeletSettings kubelet_settings(const KubeletConfig& config, const MachineInfo&
   for (const auto& [name, value] : s.capacity) check_quantity(name, value);
   s.system_reserved = checked_resources("system_reserved", config.system_reserved());
   s.kube_reserved = checked_resources("kube_reserved", config.kube_reserved());
+  s.eviction_hard =
+      config.eviction_hard().empty()
+          ? eviction::default_hard()
+          : std::map<std::string, std::string>(config.eviction_hard().begin(), config.eviction_hard().end());
+  eviction::parse_thresholds(s.eviction_hard);  // throws std::invalid_argument naming a bad one
 
   s.lease_renew = seconds_or(config.lease_renew_seconds(), 10);
   s.lease_duration_seconds = static_cast<int32_t>(seconds_or(config.lease_duration_seconds(), 40).count());

@@ -32,6 +32,9 @@ struct KubeletSettings {
   uint16_t port = 10250;        // once serving, the port in use (0: no server)
   std::string static_pod_path;  // empty: <data dir>/pod-manifests
   std::string static_pod_url;
+  // signal -> threshold (eviction.h); upstream's defaults
+  std::map<std::string, std::string> eviction_hard{{"memory.available", "100Mi"},
+                                                   {"nodefs.available", "10%"}};
 };
 
 // Throws std::invalid_argument naming the field when a value is unusable.

@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include "eviction.h"
+#include "kubelet_metrics.h"
 #include "node_reporter.h"
 #include "pod_worker.h"
 #include "runtime_view.h"
@@ -28,6 +30,9 @@ struct NodeAgentDeps {
   std::function<void(const PodKey&)> enqueue;   // a pod of this node needs a sync
   std::string volumes_root;                     // pods' volumes: <root>/<pod uid>/volumes
   std::string static_pod_path, static_pod_url;  // empty: no static pods on this node
+  std::shared_ptr<KubeletMetrics> metrics{};    // this node's /metrics
+  // The node's usage now (usage_sampler.h); empty: no node-pressure eviction.
+  std::function<stats::Summary()> usage{};
 };
 
 class NodeAgent {
@@ -54,6 +59,11 @@ class NodeAgent {
   std::optional<uint64_t> subscription_;
   std::chrono::steady_clock::time_point next_relist_{};
   std::unique_ptr<StaticPods> static_pods_;
+  // Node-pressure eviction, every kEvictionInterval: the pressure conditions and one pod at most.
+  void check_eviction(std::chrono::steady_clock::time_point now);
+  std::vector<eviction::Threshold> thresholds_;
+  int64_t memory_capacity_ = 0;
+  std::chrono::steady_clock::time_point next_eviction_check_{};
 };
 
 }  // namespace ukube::kubelet

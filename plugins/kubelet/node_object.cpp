@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "eviction.h"
 #include "ukube/machinery/conditions.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/quantity.h"
@@ -12,10 +13,6 @@
 namespace ukube::kubelet {
 namespace json = boost::json;
 namespace {
-
-// Upstream's default hard eviction thresholds, held back from allocatable.
-constexpr const char* kEvictionMemory = "100Mi";
-constexpr double kEvictionNodefsFraction = 0.10;
 
 json::object condition(const char* type, bool status, const char* reason, const std::string& message,
                        const std::string& now) {
@@ -37,11 +34,18 @@ json::object allocatable(const KubeletSettings& s) {
   machinery::ResourceList capacity = to_resources(s.capacity);
   machinery::ResourceList held =
       machinery::add(to_resources(s.system_reserved), to_resources(s.kube_reserved));
+  // The hard eviction thresholds are held back too, as upstream: a node filled to its
+  // allocatable is not yet evicting.
   machinery::ResourceList eviction;
-  eviction["memory"] = *machinery::Quantity::parse(kEvictionMemory);
-  if (auto disk = capacity.find("ephemeral-storage"); disk != capacity.end())
-    eviction["ephemeral-storage"] = machinery::Quantity::of(
-        static_cast<int64_t>(static_cast<double>(disk->second.value()) * kEvictionNodefsFraction));
+  for (const auto& t : eviction::parse_thresholds(s.eviction_hard)) {
+    const std::string resource = t.signal == "memory.available" ? "memory" : "ephemeral-storage";
+    auto cap = capacity.find(resource);
+    if (t.bytes)
+      eviction[resource] = machinery::Quantity::of(*t.bytes, machinery::QuantityFormat::BinarySI);
+    else if (cap != capacity.end())
+      eviction[resource] = machinery::Quantity::of(
+          static_cast<int64_t>(static_cast<double>(cap->second.value()) * *t.percentage));
+  }
   machinery::ResourceList result = machinery::subtract_non_negative(capacity, machinery::add(held, eviction));
   // Keep every capacity entry, even one reserved away entirely, as upstream does.
   for (const auto& [name, q] : capacity)
@@ -85,9 +89,14 @@ json::object node_status(const NodeFacts& f, const json::object* previous, const
   const auto* before = previous ? machinery::array_at(*previous, {"conditions"}) : nullptr;
   json::array conditions = before ? *before : json::array{};
   auto set = [&](json::object c) { machinery::set_condition(conditions, std::move(c), now); };
-  set(condition("MemoryPressure", false, "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available", now));
-  set(condition("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure", now));
+  set(f.memory_pressure ? condition("MemoryPressure", true, "KubeletHasInsufficientMemory",
+                                    "kubelet has insufficient memory available", now)
+                        : condition("MemoryPressure", false, "KubeletHasSufficientMemory",
+                                    "kubelet has sufficient memory available", now));
+  set(f.disk_pressure
+          ? condition("DiskPressure", true, "KubeletHasDiskPressure", "kubelet has disk pressure", now)
+          : condition("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+                      now));
   set(condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available",
                 now));
   set(condition("Ready", f.runtime_ready, f.runtime_ready ? "KubeletReady" : "KubeletNotReady", ready_message,

@@ -22,6 +22,7 @@ struct NodeFacts {
   bool runtime_ready = true;
   std::string runtime_problem;  // why not ready
   std::vector<runtime::Image> images;
+  bool memory_pressure = false, disk_pressure = false;  // a hard eviction threshold is crossed
 };
 
 // The Node as first created: labels, taints and the status below.

@@ -28,6 +28,8 @@ NodeFacts NodeReporter::facts_now(bool with_images) {
   facts.settings = &settings_;
   facts.machine = &machine_;
   facts.node_name = node_name_;
+  facts.memory_pressure = memory_pressure_;
+  facts.disk_pressure = disk_pressure_;
   try {
     facts.runtime_version = driver_->version();
     for (const auto& c : driver_->status().conditions)

@@ -33,6 +33,11 @@ class NodeReporter {
   // failure is logged and retried at the next tick.
   void tick(Clock::time_point now);
   bool registered() const { return registered_; }
+  // What the eviction check last found (the next status report carries it).
+  void set_pressure(bool memory, bool disk) {
+    memory_pressure_ = memory;
+    disk_pressure_ = disk;
+  }
 
  private:
   void register_node();
@@ -49,6 +54,7 @@ class NodeReporter {
   std::shared_ptr<spdlog::logger> log_;
 
   bool registered_ = false;
+  bool memory_pressure_ = false, disk_pressure_ = false;
   std::string node_uid_;
   boost::json::object reported_;  // the status last written
   Clock::time_point next_status_{};

@@ -190,7 +190,8 @@ json::object compute_pod_status(const PodStatusInputs& in) {
   if (!init_statuses.empty()) status["initContainerStatuses"] = std::move(init_statuses);
   status["containerStatuses"] = std::move(statuses);
 
-  const std::string phase = compute_phase(spec, status, machinery::pod_phase(pod));
+  const std::string phase =
+      in.failure ? std::string("Failed") : compute_phase(spec, status, machinery::pod_phase(pod));
   status["phase"] = phase;
   const bool terminal = machinery::is_terminal_phase(phase);
 
@@ -207,7 +208,13 @@ json::object compute_pod_status(const PodStatusInputs& in) {
       ready || terminal ? "" : "containers with unready status: " + names_list(unready);
   set(condition("ContainersReady", ready, not_ready_reason, not_ready_message));
   set(condition("Ready", ready, not_ready_reason, not_ready_message));
+  if (in.failure && in.failure->disruption)
+    set(condition("DisruptionTarget", true, "TerminationByKubelet", in.failure->message));
   status["conditions"] = std::move(conditions);
+  if (in.failure) {
+    status["reason"] = in.failure->reason;
+    status["message"] = in.failure->message;
+  }
 
   status["hostIP"] = in.node_ip;
   status["hostIPs"] = json::array{json::object{{"ip", in.node_ip}}};

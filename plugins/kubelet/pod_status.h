@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -26,6 +27,14 @@ struct ContainerHealth {
   bool ready = true;
 };
 
+// The kubelet ended the pod itself (upstream's activeDeadlineHandler or eviction manager):
+// phase Failed with this reason and message; an eviction adds the DisruptionTarget condition.
+struct PodFailure {
+  std::string reason;  // DeadlineExceeded, Evicted
+  std::string message;
+  bool disruption = false;  // DisruptionTarget True, reason TerminationByKubelet
+};
+
 struct PodStatusInputs {
   const boost::json::object* pod = nullptr;
   const PodRuntime* runtime = nullptr;            // this pod's sandboxes and containers (its uid only)
@@ -34,6 +43,7 @@ struct PodStatusInputs {
   std::string runtime_name;                       // containerID prefix: <name>://<id>
   std::string node_ip;
   std::string now;  // RFC 3339
+  std::optional<PodFailure> failure{};
 };
 
 // An init container with restartPolicy Always: a sidecar, which keeps running beside the

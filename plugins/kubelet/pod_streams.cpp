@@ -109,6 +109,12 @@ std::string PodStreams::stats_summary(const std::string& node, bool only_cpu_and
   return stats::summary_json(usage_.summary(node), only_cpu_and_memory);
 }
 
+std::string PodStreams::kubelet_metrics(const std::string& node) {
+  auto found = metrics_.find(node);
+  if (found == metrics_.end()) throw ApiError::not_found("nodes", node);
+  return found->second->render();
+}
+
 std::string PodStreams::resource_metrics(const std::string& node) {
   return stats::resource_metrics(usage_.summary(node));
 }

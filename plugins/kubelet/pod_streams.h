@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "kubelet_metrics.h"
 #include "kubelet_server.h"
 #include "ukube/informer.h"
 #include "usage_sampler.h"
@@ -30,6 +31,13 @@ class PodStreams final : public KubeletServerBackend {
                              const std::string& container) override;
   std::string stats_summary(const std::string& node, bool only_cpu_and_memory) override;
   std::string resource_metrics(const std::string& node) override;
+  std::string kubelet_metrics(const std::string& node) override;
+  // The node's usage at its newest sample, for the eviction check.
+  stats::Summary usage(const std::string& node) { return usage_.summary(node); }
+  // Each node's own metrics, by node name.
+  void set_metrics(std::map<std::string, std::shared_ptr<KubeletMetrics>> metrics) {
+    metrics_ = std::move(metrics);
+  }
   void housekeeping() override { usage_.sample_due(); }
 
  private:
@@ -40,6 +48,7 @@ class PodStreams final : public KubeletServerBackend {
   std::map<std::string, std::shared_ptr<runtime::RuntimeDriver>> drivers_;
   std::shared_ptr<Informer> pods_;
   UsageSampler usage_;
+  std::map<std::string, std::shared_ptr<KubeletMetrics>> metrics_;
 };
 
 }  // namespace ukube::kubelet

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "container_spec.h"
+#include "lifecycle_hooks.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
@@ -27,6 +28,13 @@ constexpr std::chrono::seconds kRetryConfigError{10};
 // How often a running pod's configMap, secret, downwardAPI and projected volumes are
 // brought up to date with the API (upstream: each sync, about every minute).
 constexpr std::chrono::seconds kVolumeResync{5};
+// Upstream gives a container at least this long to stop after its preStop hook, however
+// much of the grace period the hook took.
+constexpr std::chrono::seconds kMinimumGraceAfterHook{2};
+// A postStart hook holds up the pod's sync; an exec one that hangs is cut off after this.
+constexpr std::chrono::seconds kPostStartTimeout{120};
+// Upstream's immediateEvictionGracePeriodSeconds: what a pod evicted on a hard threshold gets.
+constexpr std::chrono::seconds kEvictionGrace{1};
 
 Clock::time_point from_nanos(int64_t nanos) {
   return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(nanos)));
@@ -50,6 +58,16 @@ PodRuntime of_incarnation(const PodRuntime& all, const std::string& uid) {
   for (const auto& c : all.containers)
     if (label_of(c.labels, runtime::label::kPodUid) == uid) mine.containers.push_back(c);
   return mine;
+}
+
+// The spec of container `name`, among the app and the init containers.
+const json::object* container_spec_named(const json::object& spec, const std::string& name) {
+  const json::object* found = nullptr;
+  for (const char* list : {"containers", "initContainers"})
+    machinery::for_each_object(machinery::array_at(spec, {list}), [&](const json::object& c, size_t) {
+      if (!found && string_at(c, {"name"}) == name) found = &c;
+    });
+  return found;
 }
 
 std::chrono::seconds grace_annotation(const runtime::ContainerStatus& c) {
@@ -85,6 +103,7 @@ struct PodWorker::Sync {
   std::string sandbox_id;
   std::string pod_ip;
   std::map<std::string, std::string> volume_paths;  // published volumes by name
+  std::optional<PodFailure> failure;                // the kubelet ends the pod (deadline, eviction)
 
   const json::object& spec() const { return machinery::object_or_empty(object_at(*pod, {"spec"})); }
   std::string restart_policy() const { return string_at(spec(), {"restartPolicy"}, "Always"); }
@@ -110,6 +129,9 @@ void PodWorker::forget_pod(const std::string& uid) {
   if (volumes_) volumes_->tear_down(uid);
   std::lock_guard lock(mutex_);
   reported_.erase(uid);
+  first_seen_.erase(uid);
+  evictions_.erase(uid);
+  ended_.erase(uid);
   for (auto it = tokens_.lower_bound(uid + "/"); it != tokens_.end() && it->first.starts_with(uid + "/");)
     it = tokens_.erase(it);
 }
@@ -182,9 +204,15 @@ controller::Result PodWorker::sync(const PodKey& key) {
   s.pod = deps_.pods->get(key);
   if (s.pod && string_at(*s.pod, {"spec", "nodeName"}) != deps_.node_name) s.pod.reset();
   s.uid = s.pod ? machinery::uid_of(*s.pod) : "";
+  if (s.pod) s.pod_ip = string_at(*s.pod, {"status", "podIP"});  // for a preStop httpGet hook
   s.rt = deps_.view->refresh_pod(key);
   remove_other_incarnations(s);
   if (!s.pod) return controller::Result::done();
+  {
+    std::lock_guard lock(mutex_);
+    if (machinery::pod_phase(*s.pod) == "Pending" || machinery::pod_phase(*s.pod).empty())
+      first_seen_.try_emplace(s.uid, FirstSeen{std::chrono::steady_clock::now()});
+  }
   if (machinery::has_deletion_timestamp(*s.pod)) return terminate(s);
   if (machinery::is_pod_terminal(*s.pod)) return stop_terminal(s);
   return run(s);
@@ -220,15 +248,36 @@ void PodWorker::remove_other_incarnations(Sync& s) {
   s.rt = of_incarnation(s.rt, s.uid);
 }
 
+std::optional<std::string> PodWorker::kill_container(const Sync& s, const runtime::ContainerStatus& c,
+                                                     std::chrono::seconds grace) {
+  std::optional<std::string> hook_failure;
+  const json::object* spec = s.pod ? container_spec_named(s.spec(), c.metadata.name) : nullptr;
+  std::optional<HookSpec> hook = spec ? hook_of(*spec, HookKind::PreStop) : std::nullopt;
+  // As upstream: the hook runs only with a grace period to run in, and what it takes of
+  // that period is no longer the container's.
+  if (hook && grace.count() > 0 && c.state == runtime::ContainerState::Running) {
+    const auto started = std::chrono::steady_clock::now();
+    hook_failure =
+        run_hook(*hook, {deps_.driver.get(), c.id, s.pod_ip}, {c.metadata.name, pod_text(*s.pod)}, grace);
+    const auto took =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    grace = std::max(grace - took, kMinimumGraceAfterHook);
+  }
+  deps_.driver->stop_container(c.id, grace);
+  return hook_failure;
+}
+
 void PodWorker::stop_containers(Sync& s, std::chrono::seconds grace) {
-  std::vector<std::future<void>> stops;
+  std::vector<std::pair<std::string, std::future<std::optional<std::string>>>> stops;
   for (const auto& c : s.rt.containers) {
     if (c.state != runtime::ContainerState::Running && c.state != runtime::ContainerState::Created) continue;
     event(s, c.metadata.name, "Normal", "Killing", "Stopping container " + c.metadata.name);
-    stops.push_back(std::async(std::launch::async,
-                               [this, id = c.id, grace] { deps_.driver->stop_container(id, grace); }));
+    stops.emplace_back(c.metadata.name, std::async(std::launch::async, [this, &s, &c, grace] {
+                         return kill_container(s, c, grace);
+                       }));
   }
-  for (auto& f : stops) f.get();
+  for (auto& [name, f] : stops)
+    if (auto failure = f.get()) event(s, name, "Warning", "FailedPreStopHook", *failure);
   if (!stops.empty()) s.changed = true;
 }
 
@@ -407,7 +456,27 @@ bool PodWorker::start_container(Sync& s, const json::object& container, uint32_t
     return fail("RunContainerError", e.what());
   }
   event(s, name, "Normal", "Started", "Started container " + name);
-  return true;
+  return run_post_start(s, container, id);
+}
+
+bool PodWorker::run_post_start(Sync& s, const json::object& container, const std::string& id) {
+  auto hook = hook_of(container, HookKind::PostStart);
+  if (!hook) return true;
+  const std::string name = string_at(container, {"name"});
+  auto failure =
+      run_hook(*hook, {deps_.driver.get(), id, s.pod_ip}, {name, pod_text(*s.pod)}, kPostStartTimeout);
+  if (!failure) return true;
+  // As upstream: the hook's failure is the container's end; its restart policy decides the rest.
+  event(s, name, "Warning", "FailedPostStartHook", *failure);
+  event(s, name, "Normal", "Killing", "FailedPostStartHook");
+  runtime::ContainerStatus started;
+  started.id = id;
+  started.metadata.name = name;
+  started.state = runtime::ContainerState::Running;
+  if (auto found = kill_container(s, started, s.grace_period()))
+    event(s, name, "Warning", "FailedPreStopHook", *found);
+  s.changed = true;
+  return false;
 }
 
 void PodWorker::restart_with_backoff(Sync& s, const json::object& container,
@@ -428,7 +497,68 @@ void PodWorker::restart_with_backoff(Sync& s, const json::object& container,
   start_container(s, container, last.metadata.attempt + 1);
 }
 
+bool PodWorker::past_active_deadline(Sync& s) {
+  const auto* deadline = s.spec().if_contains("activeDeadlineSeconds");
+  auto seconds = deadline ? machinery::as_int(*deadline) : std::nullopt;
+  auto started = machinery::parse_time(string_at(*s.pod, {"status", "startTime"}));
+  if (!seconds || !started) return false;
+  const auto end = *started + std::chrono::seconds(*seconds);
+  const auto now = Clock::now();
+  if (now < end) {
+    s.retry_in(std::chrono::duration_cast<std::chrono::milliseconds>(end - now) +
+               std::chrono::milliseconds(10));
+    return false;
+  }
+  const std::string message = "Pod was active on the node longer than the specified deadline";
+  {
+    std::lock_guard lock(mutex_);
+    ended_[s.uid] = PodFailure{"DeadlineExceeded", message, false};
+  }
+  event(s, "", "Normal", "DeadlineExceeded", message);
+  stop_containers(s, s.grace_period());
+  s.failure = PodFailure{"DeadlineExceeded", message, false};
+  return true;
+}
+
+void PodWorker::evict(const std::string& uid, PodFailure failure) {
+  std::lock_guard lock(mutex_);
+  evictions_[uid] = std::move(failure);
+}
+
+bool PodWorker::evicted(Sync& s) {
+  std::optional<PodFailure> failure;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = evictions_.find(s.uid);
+    if (it == evictions_.end()) return false;
+    failure = it->second;
+    evictions_.erase(it);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ended_[s.uid] = *failure;
+  }
+  event(s, "", "Warning", "Evicted", failure->message);
+  // As upstream's hard eviction: the pod gets no more than this grace period.
+  stop_containers(s, kEvictionGrace);
+  s.failure = std::move(failure);
+  return true;
+}
+
 controller::Result PodWorker::run(Sync& s) {
+  {
+    std::lock_guard lock(mutex_);
+    if (auto ended = ended_.find(s.uid); ended != ended_.end()) s.failure = ended->second;
+  }
+  if (s.failure) {  // ended already; the cache has not caught up with its Failed status yet
+    stop_terminal(s);
+    report(s);
+    return controller::Result::done();
+  }
+  if (evicted(s) || past_active_deadline(s)) {
+    report(s);
+    return controller::Result::done();
+  }
   if (!mount_volumes(s) || !ensure_sandbox(s)) {
     report(s);
     return s.requeue ? controller::Result::requeue_after(*s.requeue) : controller::Result::done();
@@ -463,7 +593,8 @@ controller::Result PodWorker::run(Sync& s) {
         auto hash = latest->annotations.find(runtime::label::kContainerHash);
         if (hash == latest->annotations.end() || hash->second == container_hash(c)) return;
         event(s, name, "Normal", "Killing", "Container " + name + " definition changed, will be restarted");
-        deps_.driver->stop_container(latest->id, s.grace_period());
+        if (auto failure = kill_container(s, *latest, s.grace_period()))
+          event(s, name, "Warning", "FailedPreStopHook", *failure);
         start_container(s, c, latest->metadata.attempt + 1);
         return;
       }
@@ -508,7 +639,8 @@ void PodWorker::probe(Sync& s) {
       event(s, name, "Normal", "Killing",
             "Container " + name + " failed " + (kind == ProbeKind::Startup ? "startup" : "liveness") +
                 " probe, will be restarted");
-      deps_.driver->stop_container(latest->id, s.grace_period());
+      if (auto failure = kill_container(s, *latest, s.grace_period()))
+        event(s, name, "Warning", "FailedPreStopHook", *failure);
       s.changed = true;
       killed = true;
     }
@@ -551,7 +683,8 @@ void PodWorker::report(Sync& s) {
     s.changed = false;
   }
   PodStatusInputs in{
-      s.pod.get(), &s.rt, s.waiting, health(s), runtime_name_, deps_.node_ip, machinery::now_rfc3339()};
+      s.pod.get(), &s.rt, s.waiting, health(s), runtime_name_, deps_.node_ip, machinery::now_rfc3339(),
+      s.failure};
   json::object status = compute_pod_status(in);
   const bool terminal = machinery::is_terminal_phase(string_at(status, {"phase"}));
   const std::string text = json::serialize(status);
@@ -573,6 +706,14 @@ void PodWorker::report(Sync& s) {
   {
     std::lock_guard lock(mutex_);
     reported_[s.uid] = text;
+    // The pod runs for the first time: how long it took since this kubelet first saw it.
+    auto seen = first_seen_.find(s.uid);
+    if (seen != first_seen_.end() && !seen->second.counted && string_at(status, {"phase"}) == "Running") {
+      if (deps_.metrics)
+        deps_.metrics->observe_pod_start(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - seen->second.at).count());
+      seen->second.counted = true;
+    }
   }
   if (terminal)
     for (const auto& sb : s.rt.sandboxes)

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "kubelet_metrics.h"
 #include "pod_status.h"
 #include "prober.h"
 #include "restart_backoff.h"
@@ -43,12 +44,16 @@ struct PodWorkerDeps {
   Prober* prober = nullptr;  // shared by every kubelet of the daemon
   std::shared_ptr<spdlog::logger> log;
   std::string volumes_root;  // empty: pods get no volumes
+  KubeletMetrics* metrics = nullptr;
 };
 
 class PodWorker {
  public:
   explicit PodWorker(PodWorkerDeps deps);
   controller::Result sync(const PodKey& key);
+  // Node-pressure eviction: the pod of `uid` is to be killed and reported Failed with
+  // `failure` at its next sync (the caller queues one).
+  void evict(const std::string& uid, PodFailure failure);
 
  private:
   struct Sync;  // one sync's working state (pod_worker.cpp)
@@ -56,6 +61,11 @@ class PodWorker {
   controller::Result terminate(Sync& s);
   controller::Result stop_terminal(Sync& s);
   controller::Result run(Sync& s);
+  // Past spec.activeDeadlineSeconds since status.startTime: the containers are stopped and
+  // the pod is to be reported Failed (true). Otherwise a sync is due when it passes.
+  bool past_active_deadline(Sync& s);
+  // An eviction was asked for this pod: its containers are stopped and it is to be reported Failed.
+  bool evicted(Sync& s);
   bool ensure_sandbox(Sync& s);
   // Publishes (and refreshes) the pod's volumes; false when one failed (FailedMount).
   bool mount_volumes(Sync& s);
@@ -67,6 +77,12 @@ class PodWorker {
   // Starts `container` as attempt `attempt`; false when it could not (the reason is in s.waiting).
   bool start_container(Sync& s, const boost::json::object& container, uint32_t attempt);
   bool pull_image(Sync& s, const boost::json::object& container);
+  // Runs the container's postStart hook; when it fails the container is killed (false).
+  bool run_post_start(Sync& s, const boost::json::object& container, const std::string& id);
+  // Stops one container: its preStop hook first, within `grace`, then the runtime's stop
+  // with what is left. Returns the hook's failure message, if it failed.
+  std::optional<std::string> kill_container(const Sync& s, const runtime::ContainerStatus& c,
+                                            std::chrono::seconds grace);
   // Restarts an exited container unless back-off holds it (then CrashLoopBackOff).
   void restart_with_backoff(Sync& s, const boost::json::object& container,
                             const runtime::ContainerStatus& last);
@@ -92,6 +108,17 @@ class PodWorker {
     std::chrono::system_clock::time_point refresh_at;
   };
   std::map<std::string, Token> tokens_;  // by pod uid/audience/expiration
+  // When this kubelet first saw each pod not yet running, for kubelet_pod_start_duration_seconds.
+  // A pod is counted once: a stale cache may show it Pending again after it ran.
+  struct FirstSeen {
+    std::chrono::steady_clock::time_point at;
+    bool counted = false;
+  };
+  std::map<std::string, FirstSeen> first_seen_;
+  std::map<std::string, PodFailure> evictions_;  // by pod uid, until its sync carries them out
+  // Pods this kubelet ended (deadline, eviction), by uid: a sync that still reads the pod
+  // as running from a stale cache must not start it again.
+  std::map<std::string, PodFailure> ended_;
 };
 
 }  // namespace ukube::kubelet

@@ -127,6 +127,26 @@ PodRuntime RuntimeView::pod(const PodKey& key) const {
   return it == pods_.end() ? PodRuntime{} : sorted(it->second);
 }
 
+RuntimeView::Counts RuntimeView::counts() const {
+  std::lock_guard lock(mutex_);
+  Counts out;
+  for (const char* state : {"created", "running", "exited", "unknown"}) out.containers[state] = 0;
+  for (const auto& [key, entry] : pods_) {
+    bool ready = false;
+    for (const auto& [id, sb] : entry.sandboxes) ready = ready || sb.state == runtime::SandboxState::Ready;
+    if (ready) ++out.ready_pods;
+    for (const auto& [id, c] : entry.containers) {
+      switch (c.state) {
+        case runtime::ContainerState::Created: ++out.containers["created"]; break;
+        case runtime::ContainerState::Running: ++out.containers["running"]; break;
+        case runtime::ContainerState::Exited: ++out.containers["exited"]; break;
+        case runtime::ContainerState::Unknown: ++out.containers["unknown"]; break;
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<PodKey> RuntimeView::pods() const {
   std::lock_guard lock(mutex_);
   std::vector<PodKey> out;

@@ -41,6 +41,13 @@ class RuntimeView {
 
   PodRuntime pod(const PodKey& key) const;
   std::vector<PodKey> pods() const;
+  // For kubelet_running_pods / kubelet_running_containers: pods with a ready sandbox,
+  // and containers by state ("created", "running", "exited", "unknown").
+  struct Counts {
+    uint64_t ready_pods = 0;
+    std::map<std::string, uint64_t> containers;
+  };
+  Counts counts() const;
 
  private:
   struct Entry {

@@ -290,5 +290,75 @@ TEST_F(KubeletKubectl, TopShowsWhatPodsAndTheNodeUseWithoutAMetricsServer) {
       << missing.out;
 }
 
+TEST_F(KubeletKubectl, APodPastItsActiveDeadlineIsKilledAndFails) {
+  start();
+  ok("create -f -", pod_yaml("bounded", "nginx", "  activeDeadlineSeconds: 2\n"));
+  ASSERT_TRUE(eventually_reads("pod bounded", ".status.phase", "Failed")) << ok("get pod bounded -o yaml");
+  EXPECT_EQ(get("pod bounded", ".status.reason"), "DeadlineExceeded");
+  EXPECT_EQ(get("pod bounded", ".status.message"),
+            "Pod was active on the node longer than the specified deadline");
+  EXPECT_TRUE(
+      eventually_reads("pod bounded", ".status.containerStatuses[0].state.terminated.reason", "Error") ||
+      !get("pod bounded", ".status.containerStatuses[0].state.terminated").empty())
+      << ok("get pod bounded -o yaml");
+  EXPECT_EQ(get("events --field-selector reason=DeadlineExceeded", ".items[0].type"), "Normal");
+}
+
+TEST_F(KubeletKubectl, ANodeOutOfMemoryEvictsAPodAndCountsItInItsMetrics) {
+  // 300Mi of memory, 100Mi held back by the hard threshold: three pods of 100 MiB each leave
+  // nothing available, and the kubelet evicts one of them.
+  start("{node_name: kt-node, port: 0, memory: 300Mi}");
+  for (const char* name : {"hog-1", "hog-2", "hog-3"}) ok("create -f -", pod_yaml(name, "busy"));
+  std::string evicted;
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const char* name : {"hog-1", "hog-2", "hog-3"})
+          if (get(std::string("pod ") + name, ".status.reason") == "Evicted") evicted = name;
+        return !evicted.empty();
+      },
+      std::chrono::seconds(90)))
+      << ok("get pods -o yaml") << ok("get node kt-node -o yaml");
+  EXPECT_EQ(get("pod " + evicted, ".status.phase"), "Failed");
+  const std::string message = get("pod " + evicted, ".status.message");
+  EXPECT_EQ(message.rfind("The node was low on resource: memory. Threshold quantity: 100Mi, available: ", 0),
+            0u)
+      << message;
+  EXPECT_NE(message.find("Container c was using 100Mi, request is 0, has larger consumption of memory."),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(get("pod " + evicted, R"(.status.conditions[?(@.type=="DisruptionTarget")].reason)"),
+            "TerminationByKubelet");
+  EXPECT_EQ(get("events --field-selector reason=Evicted", ".items[0].involvedObject.name"), evicted);
+
+  // The kubelet's own /metrics (nodes/metrics, which the admin may read) counted it.
+  const std::string port = get("node kt-node", ".status.daemonEndpoints.kubeletEndpoint.Port");
+  const auto pki = Curl(*node_).pki();
+  std::string metrics;
+  EXPECT_TRUE(eventually(
+      [&] {
+        metrics =
+            run_command("curl -sS --max-time 30 --cacert " + shell_quote((pki / "ca.crt").string()) +
+                        " --cert " + shell_quote((pki / "admin.crt").string()) + " --key " +
+                        shell_quote((pki / "admin.key").string()) + " https://127.0.0.1:" + port + "/metrics")
+                .out;
+        // Two pods run on: the gauges follow the runtime.
+        return metrics.find("\nkubelet_evictions{eviction_signal=\"memory.available\"} 1\n") !=
+                   std::string::npos &&
+               metrics.find("\nkubelet_running_containers{container_state=\"running\"} 2\n") !=
+                   std::string::npos &&
+               metrics.find("\nkubelet_running_pods 2\n") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << metrics;
+  EXPECT_NE(metrics.find("# TYPE kubelet_pod_start_duration_seconds histogram\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\nkubelet_pod_start_duration_seconds_count 3\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\nkubelet_pleg_relist_duration_seconds_bucket{le=\"+Inf\"} "), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\nkubelet_running_containers{container_state=\"running\"} "), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\nkubelet_running_pods "), std::string::npos) << metrics;
+}
+
 }  // namespace
 }  // namespace ukube::testing

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/integration/kubectl_fixture.h"
+#include "tests/support/processes.h"
 
 namespace ukube::testing {
 namespace {
@@ -31,23 +32,6 @@ int free_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
-}
-
-// Processes whose command line (arguments joined by spaces) contains every one of `parts`;
-// read from /proc, so no shell of ours is among them.
-std::vector<pid_t> processes_with(const std::vector<std::string>& parts) {
-  std::vector<pid_t> out;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
-    bool all = !cmdline.empty();
-    for (const auto& part : parts) all = all && cmdline.find(part) != std::string::npos;
-    if (all && std::stoi(name) != getpid()) out.push_back(std::stoi(name));
-  }
-  return out;
 }
 
 class KubeletProcess : public KubectlFixture<> {
@@ -73,12 +57,7 @@ class KubeletProcess : public KubectlFixture<> {
   void TearDown() override {
     KubectlFixture<>::TearDown();
     node_->kill_daemon();
-    for (pid_t pid : processes_with({marker_})) {
-      // A container leads its own process group: the group takes its children along.
-      const pid_t group = getpgid(pid);
-      if (group > 1 && group != getpgrp()) kill(-group, SIGKILL);
-      kill(pid, SIGKILL);
-    }
+    kill_processes_with(marker_);
   }
   // A pod running `script` under /bin/sh; the folder name after it marks the process as
   // this test's, for TearDown.
@@ -346,7 +325,9 @@ TEST_F(KubeletProcess, AStaticPodFromTheManifestFolderAppearsAsAMirrorPod) {
 
   // A mirror pod deleted through the API comes back: the manifest says it should run.
   const std::string first_uid = get(pod, ".metadata.uid");
-  ok("delete " + pod + " --timeout=60s");
+  // Not waited for by kubectl: its wait for the old uid to go races with the mirror pod
+  // coming back under the same name.
+  ok("delete " + pod + " --wait=false");
   EXPECT_TRUE(eventually(
       [&] { return get(pod, ".metadata.uid") != first_uid && get(pod, ".status.phase") == "Running"; },
       std::chrono::seconds(60)))
@@ -378,6 +359,59 @@ TEST_F(KubeletProcess, AKilledDaemonAdoptsItsRunningPodsAndReportsWhatExitedMean
   EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].containerID"), keeper_id);
   EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].restartCount"), "0");
   EXPECT_EQ(processes_with({"while :; do sleep 0.2; done", marker_}).size(), 1u);
+}
+
+TEST_F(KubeletProcess, APreStopHookRunsBeforeSigtermAndAPostStartHookAfterTheStart) {
+  const std::string trace = node_->dir().string() + "/hook-trace";
+  const std::string hooks =
+      "    lifecycle:\n"
+      "      postStart: {exec: {command: [sh, -c, 'echo POSTSTART >> " +
+      trace +
+      "']}}\n"
+      "      preStop: {exec: {command: [sh, -c, 'echo PRESTOP >> " +
+      trace + "']}}\n";
+  ok("create -f -",
+     shell_pod("hooked", "trap 'echo TERM >> " + trace + "; exit 0' TERM; while :; do sleep 0.1; done") +
+         hooks);
+  ASSERT_TRUE(eventually_reads("pod hooked", ".status.phase", "Running")) << ok("get pod hooked -o yaml");
+  ok("delete pod hooked --timeout=60s");
+  std::ifstream in(trace);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "POSTSTART\nPRESTOP\nTERM\n");
+}
+
+TEST_F(KubeletProcess, AFailingPostStartHookKillsTheContainer) {
+  ok("create -f -", shell_pod("unhooked", "while :; do sleep 0.1; done") +
+                        "    lifecycle:\n      postStart: {exec: {command: [sh, -c, 'exit 3']}}\n");
+  ASSERT_TRUE(eventually(
+      [&] { return !get("events --field-selector reason=FailedPostStartHook", ".items[*].message").empty(); },
+      std::chrono::seconds(30)))
+      << ok("get events");
+  const std::string message = get("events --field-selector reason=FailedPostStartHook", ".items[0].message");
+  EXPECT_NE(
+      message.find("Exec lifecycle hook ([sh -c exit 3]) for Container \"c\" in Pod \"unhooked_default("),
+      std::string::npos)
+      << message;
+  EXPECT_NE(message.find("failed - error: command 'sh -c exit 3' exited with 3"), std::string::npos)
+      << message;
+  EXPECT_TRUE(
+      eventually([&] { return get("pod unhooked", ".status.containerStatuses[0].restartCount") != "0"; },
+                 std::chrono::seconds(30)))
+      << ok("get pod unhooked -o yaml");
+}
+
+TEST_F(KubeletProcess, AFailingPreStopHookIsReportedAndTheContainerStillStops) {
+  ok("create -f -",
+     shell_pod("grumpy", "while :; do sleep 0.1; done") +
+         "    lifecycle:\n      preStop: {exec: {command: [sh, -c, 'echo no >&2; exit 4']}}\n");
+  ASSERT_TRUE(eventually_reads("pod grumpy", ".status.phase", "Running")) << ok("get pod grumpy -o yaml");
+  ok("delete pod grumpy --timeout=60s");
+  const std::string message = get("events --field-selector reason=FailedPreStopHook", ".items[0].message");
+  EXPECT_NE(
+      message.find("Exec lifecycle hook ([sh -c echo no >&2; exit 4]) for Container \"c\" in Pod \"grumpy_"),
+      std::string::npos)
+      << message;
+  EXPECT_NE(message.find("exited with 4: no\n, message: \"no\\n\""), std::string::npos) << message;
 }
 
 }  // namespace

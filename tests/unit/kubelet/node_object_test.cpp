@@ -107,5 +107,32 @@ TEST(NodeObject, TransitionTimesHoldWhileTheStatusHolds) {
   }
 }
 
+TEST(NodeObject, PressureShowsInTheConditionsAndTheThresholdsInAllocatable) {
+  MachineInfo m = machine();
+  KubeletConfig config;
+  (*config.mutable_eviction_hard())["memory.available"] = "1Gi";
+  KubeletSettings s = kubelet_settings(config, m);
+  EXPECT_EQ(s.eviction_hard, (std::map<std::string, std::string>{{"memory.available", "1Gi"}}));
+  NodeFacts facts{&s, &m, "box", {"fake", "0.1.0", "v1"}, true, "", {}};
+  facts.memory_pressure = true;
+  facts.disk_pressure = true;
+  json::object status = node_status(facts, nullptr, "2026-05-01T10:00:00Z");
+  EXPECT_EQ(machinery::string_at(status, {"allocatable", "memory"}), "7Gi");  // 8Gi less the 1Gi threshold
+  std::map<std::string, std::pair<std::string, std::string>> conditions;
+  for (const auto& c : status.at("conditions").as_array()) {
+    const auto& o = c.as_object();
+    conditions[std::string(o.at("type").as_string())] = {std::string(o.at("status").as_string()),
+                                                         std::string(o.at("reason").as_string())};
+  }
+  EXPECT_EQ(conditions["MemoryPressure"],
+            std::make_pair(std::string("True"), std::string("KubeletHasInsufficientMemory")));
+  EXPECT_EQ(conditions["DiskPressure"],
+            std::make_pair(std::string("True"), std::string("KubeletHasDiskPressure")));
+
+  KubeletConfig bad;
+  (*bad.mutable_eviction_hard())["memory.free"] = "1Gi";
+  EXPECT_THROW(kubelet_settings(bad, m), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace ukube::kubelet

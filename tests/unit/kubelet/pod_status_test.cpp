@@ -47,8 +47,8 @@ PodRuntime ready_sandbox() {
 json::object status_of(const json::object& pod, const PodRuntime& rt,
                        std::map<std::string, WaitingReason> waiting = {},
                        std::map<std::string, ContainerHealth> health = {}) {
-  return compute_pod_status(
-      {&pod, &rt, std::move(waiting), std::move(health), "fake", "192.0.2.1", "2026-05-01T10:00:00Z"});
+  return compute_pod_status({&pod, &rt, std::move(waiting), std::move(health), "fake", "192.0.2.1",
+                             "2026-05-01T10:00:00Z", std::nullopt});
 }
 
 const json::object& condition(const json::object& status, const std::string& type) {
@@ -178,6 +178,26 @@ TEST(PodStatus, PhaseNeverLeavesATerminalOne) {
   PodRuntime rt = ready_sandbox();
   rt.containers.push_back(container("a", runtime::ContainerState::Running));
   EXPECT_EQ(status_of(pod, rt).at("phase"), "Failed");
+}
+
+TEST(PodStatus, AFailureTheKubeletDecidedEndsThePodWithItsReason) {
+  json::object pod = pod_with(R"({"containers": [{"name": "a"}]})");
+  PodRuntime rt = ready_sandbox();
+  rt.containers.push_back(container("a", runtime::ContainerState::Exited, 0, 137));
+  PodStatusInputs in{&pod, &rt, {}, {}, "fake", "192.0.2.1", "2026-05-01T10:00:00Z", std::nullopt};
+  in.failure = PodFailure{"Evicted", "The node was low on resource: memory.", true};
+  json::object status = compute_pod_status(in);
+  EXPECT_EQ(status.at("phase"), "Failed");
+  EXPECT_EQ(status.at("reason"), "Evicted");
+  EXPECT_EQ(status.at("message"), "The node was low on resource: memory.");
+  EXPECT_EQ(condition(status, "DisruptionTarget").at("status"), "True");
+  EXPECT_EQ(condition(status, "DisruptionTarget").at("reason"), "TerminationByKubelet");
+
+  in.failure =
+      PodFailure{"DeadlineExceeded", "Pod was active on the node longer than the specified deadline", false};
+  status = compute_pod_status(in);
+  EXPECT_EQ(status.at("reason"), "DeadlineExceeded");
+  EXPECT_THROW(condition(status, "DisruptionTarget"), std::runtime_error);
 }
 
 }  // namespace
