@@ -9,7 +9,7 @@ packages=(
   # libraries
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev
-  libspdlog-dev libssl-dev
+  libspdlog-dev libssl-dev libjemalloc-dev
   # images: the process runtime runs `--image=busybox` as Debian's static busybox
   busybox-static
   # tests (tls_test checks the HTTPS side with independent clients)

@@ -86,6 +86,10 @@ int run_daemon(const DaemonOptions& options) {
   services.client_factory = [&pipeline](const UserInfo& user) -> std::shared_ptr<Client> {
     return std::make_shared<pipeline::LocalClient>(pipeline, user);
   };
+  services.cache_client_factory = [&pipeline](const UserInfo& user) -> std::shared_ptr<Client> {
+    return std::make_shared<pipeline::LocalClient>(pipeline, user,
+                                                   pipeline::LocalClient::Reads::WithoutManagedFields);
+  };
 
   auto host = host::Host::create(config, services, log);
   host->start();

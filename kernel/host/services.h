@@ -17,6 +17,9 @@ struct KernelServices {
   AuthChains* auth = nullptr;
   RequestPipeline* pipeline = nullptr;
   std::function<std::shared_ptr<Client>(const UserInfo&)> client_factory;
+  // The shared informers' client, when it differs from client_factory's (it may leave
+  // out what caches do not keep).
+  std::function<std::shared_ptr<Client>(const UserInfo&)> cache_client_factory;
 };
 
 }  // namespace ukube::host

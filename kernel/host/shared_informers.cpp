@@ -20,8 +20,10 @@ InformerFactory& SharedInformers::get(const std::string& for_uri) {
       throw std::logic_error("plugin " + for_uri +
                              " asked for shared informers, but this host runs without the request pipeline "
                              "(tests and `ukube plugins` run the host without kernel services)");
-    factory_ = std::make_unique<SharedInformerFactory>(
-        services_.client_factory(machinery::apiserver_identity()), kInformerThreads);
+    const auto& client_factory =
+        services_.cache_client_factory ? services_.cache_client_factory : services_.client_factory;
+    factory_ = std::make_unique<SharedInformerFactory>(client_factory(machinery::apiserver_identity()),
+                                                       kInformerThreads);
   }
   return *factory_;
 }

@@ -7,17 +7,22 @@
 namespace ukube::pipeline {
 namespace {
 
-ObjectPtr decode(const store::Bytes& bytes) {
-  return std::make_shared<const boost::json::object>(parse_object(*bytes));
+ObjectPtr decode_object(const store::Bytes& bytes, LocalClient::Reads reads) {
+  boost::json::object object = parse_object(*bytes);
+  if (reads == LocalClient::Reads::WithoutManagedFields)
+    if (auto* meta = object.if_contains("metadata"); meta && meta->is_object())
+      meta->get_object().erase("managedFields");
+  return std::make_shared<const boost::json::object>(std::move(object));
 }
 
 ObjectPtr written(const store::Bytes& bytes, const WriteOptions& options) {
-  return options.return_object && bytes ? decode(bytes) : nullptr;
+  return options.return_object && bytes ? decode_object(bytes, LocalClient::Reads::Whole) : nullptr;
 }
 
 class LocalWatchStream final : public WatchStream {
  public:
-  explicit LocalWatchStream(std::unique_ptr<RawWatch> raw) : raw_(std::move(raw)) {}
+  LocalWatchStream(std::unique_ptr<RawWatch> raw, LocalClient::Reads reads)
+      : raw_(std::move(raw)), reads_(reads) {}
   std::optional<WatchEvent> next(std::chrono::milliseconds timeout) override {
     auto e = raw_->next(timeout);
     if (!e) return std::nullopt;
@@ -37,13 +42,20 @@ class LocalWatchStream final : public WatchStream {
   }
 
  private:
+  ObjectPtr decode(const store::Bytes& bytes) const { return decode_object(bytes, reads_); }
+
   std::unique_ptr<RawWatch> raw_;
+  LocalClient::Reads reads_;
 };
 
 }  // namespace
 
-LocalClient::LocalClient(RequestPipeline& pipeline, UserInfo user)
-    : pipeline_(pipeline), user_(std::move(user)) {}
+LocalClient::LocalClient(RequestPipeline& pipeline, UserInfo user, Reads reads)
+    : pipeline_(pipeline), user_(std::move(user)), reads_(reads) {}
+
+ObjectPtr LocalClient::decode(const store::Bytes& bytes) const {
+  return decode_object(bytes, reads_);
+}
 
 ObjectPtr LocalClient::get(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
                            const GetOptions& options, std::string_view subresource) {
@@ -64,7 +76,7 @@ ObjectList LocalClient::list(const GroupVersionResource& gvr, std::string_view n
 
 std::unique_ptr<WatchStream> LocalClient::watch(const GroupVersionResource& gvr, std::string_view ns,
                                                 const ListOptions& options) {
-  return std::make_unique<LocalWatchStream>(pipeline_.watch(user_, gvr, ns, options));
+  return std::make_unique<LocalWatchStream>(pipeline_.watch(user_, gvr, ns, options), reads_);
 }
 
 ObjectPtr LocalClient::create(const GroupVersionResource& gvr, std::string_view ns,

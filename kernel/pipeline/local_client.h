@@ -11,7 +11,12 @@ namespace ukube::pipeline {
 // authorizes like any other caller, so plugins get exactly the rights RBAC gives them.
 class LocalClient final : public Client {
  public:
-  LocalClient(RequestPipeline& pipeline, UserInfo user);
+  // What reads hand back. Caches (shared informers) take objects without
+  // metadata.managedFields, as upstream's scheduler and controller manager strip them: close
+  // to half of a pod's fields, which no controller reads. An update sent without them keeps
+  // the stored ones.
+  enum class Reads { Whole, WithoutManagedFields };
+  LocalClient(RequestPipeline& pipeline, UserInfo user, Reads reads = Reads::Whole);
 
   ObjectPtr get(const GroupVersionResource& gvr, std::string_view ns, std::string_view name,
                 const GetOptions& options, std::string_view subresource) override;
@@ -28,8 +33,11 @@ class LocalClient final : public Client {
                    const DeleteOptions& options) override;
 
  private:
+  ObjectPtr decode(const store::Bytes& bytes) const;
+
   RequestPipeline& pipeline_;
   UserInfo user_;
+  Reads reads_;
 };
 
 }  // namespace ukube::pipeline

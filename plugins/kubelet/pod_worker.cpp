@@ -687,11 +687,11 @@ void PodWorker::report(Sync& s) {
       s.failure};
   json::object status = compute_pod_status(in);
   const bool terminal = machinery::is_terminal_phase(string_at(status, {"phase"}));
-  const std::string text = json::serialize(status);
+  const size_t digest = std::hash<std::string>{}(json::serialize(status));
   {
     std::lock_guard lock(mutex_);
     auto it = reported_.find(s.uid);
-    if (it != reported_.end() && it->second == text) return;
+    if (it != reported_.end() && it->second == digest) return;
   }
   json::object patch{{"status", status}};
   WriteOptions options;
@@ -705,7 +705,7 @@ void PodWorker::report(Sync& s) {
   }
   {
     std::lock_guard lock(mutex_);
-    reported_[s.uid] = text;
+    reported_[s.uid] = digest;
     // The pod runs for the first time: how long it took since this kubelet first saw it.
     auto seen = first_seen_.find(s.uid);
     if (seen != first_seen_.end() && !seen->second.counted && string_at(status, {"phase"}) == "Running") {

@@ -101,8 +101,10 @@ class PodWorker {
   RestartBackoff crash_backoff_;
   RestartBackoff pull_backoff_;
   std::mutex mutex_;
-  std::map<std::string, std::string> reported_;  // pod uid → status last written (serialized)
-  std::unique_ptr<VolumeManager> volumes_;       // null on a simulated runtime, as kwok mounts nothing
+  // pod uid → hash of the status last written (serialized): a hash, not the text, as a
+  // node simulating thousands of pods would keep a kilobyte each for this alone.
+  std::map<std::string, size_t> reported_;
+  std::unique_ptr<VolumeManager> volumes_;  // null on a simulated runtime, as kwok mounts nothing
   struct Token {
     std::string token;
     std::chrono::system_clock::time_point refresh_at;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include "kernel/pipeline/local_client.h"
 #include "tests/support/eventually.h"
 #include "tests/support/test_kernel.h"
 
@@ -45,6 +46,35 @@ TEST_F(ClientCrud, WritesWhoseAnswerIsIgnoredReturnNothing) {
   EXPECT_TRUE(eventually([&] { return client->list(kConfigMaps, "ns1").items.size() == 2; }));
   auto bad = expect_error([&] { client->create(kConfigMaps, "ns1", configmap("Bad_Name"), queued); });
   EXPECT_EQ(bad.code(), 422);
+}
+
+TEST_F(ClientCrud, CacheReadsLeaveOutManagedFieldsAndUpdatesWithoutThemKeepThem) {
+  client->create(kConfigMaps, "ns1", configmap("a", {{"k", "v"}}));
+  auto whole = client->get(kConfigMaps, "ns1", "a");
+  ASSERT_TRUE(whole->at("metadata").as_object().contains("managedFields"));
+
+  pipeline::LocalClient cache(kernel.pipeline(), test_admin(),
+                              pipeline::LocalClient::Reads::WithoutManagedFields);
+  auto got = cache.get(kConfigMaps, "ns1", "a", {}, "");
+  EXPECT_FALSE(got->at("metadata").as_object().contains("managedFields"));
+  auto listed = cache.list(kConfigMaps, "ns1", {});
+  ASSERT_EQ(listed.items.size(), 1u);
+  EXPECT_FALSE(listed.items[0]->at("metadata").as_object().contains("managedFields"));
+  ListOptions from_list;
+  from_list.resource_version = listed.resource_version;
+  auto stream = cache.watch(kConfigMaps, "ns1", from_list);
+
+  // A controller writing back what its cache holds keeps the object's field owners.
+  boost::json::object edited = *got;
+  edited["data"].as_object()["k"] = "w";
+  client->update(kConfigMaps, "ns1", edited);
+  auto event = stream->next(std::chrono::seconds(5));
+  ASSERT_TRUE(event);
+  EXPECT_EQ(event->object->at("data").at("k"), "w");
+  EXPECT_FALSE(event->object->at("metadata").as_object().contains("managedFields"));
+  auto after = client->get(kConfigMaps, "ns1", "a");
+  EXPECT_EQ(after->at("data").at("k"), "w");
+  EXPECT_EQ(after->at("metadata").at("managedFields"), whole->at("metadata").at("managedFields"));
 }
 
 TEST_F(ClientCrud, ErrorsReadLikeUpstream) {

@@ -29,16 +29,28 @@ void ReconcileLoop::add_after(const std::string& key, std::chrono::milliseconds 
   queue_.add_after(key, delay);
 }
 
+// One worker to begin with; more join, up to `workers`, only when keys wait while every
+// worker is busy. A node runs a dozen controllers whose upstream concurrency adds up to
+// ~70 threads that would mostly sleep; here an idle controller costs one.
 void ReconcileLoop::start() {
+  std::lock_guard lock(mutex_);
   if (!workers_.empty()) return;
-  for (unsigned i = 0; i < std::max(1u, settings_.workers); ++i) workers_.emplace_back([this] { run(); });
+  workers_.emplace_back([this] { run(); });
 }
 
 void ReconcileLoop::stop() {
   queue_.shut_down();
-  for (auto& t : workers_)
-    if (t.joinable()) t.join();
-  workers_.clear();
+  // A worker that took a key just before the shut-down may still add a peer: join until none is left.
+  while (true) {
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard lock(mutex_);
+      workers.swap(workers_);
+    }
+    if (workers.empty()) return;
+    for (auto& t : workers)
+      if (t.joinable()) t.join();
+  }
 }
 
 bool ReconcileLoop::idle() const {
@@ -50,6 +62,10 @@ void ReconcileLoop::run() {
   while (true) {
     auto key = queue_.get();
     if (!key) return;
+    if (queue_.size() > 0) {  // keys wait while this worker is busy: bring in a peer
+      std::lock_guard lock(mutex_);
+      if (workers_.size() < std::max(1u, settings_.workers)) workers_.emplace_back([this] { run(); });
+    }
     uint64_t seen = 0;
     {
       std::lock_guard lock(mutex_);

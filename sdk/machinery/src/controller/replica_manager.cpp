@@ -27,6 +27,23 @@ namespace {
 // How long a sync waits for the informers' first lists before it looks again.
 constexpr std::chrono::milliseconds kUnsyncedRetry{100};
 
+// A sync walks every pod of its owner. Once the owner has all its replicas, what is left
+// is counting ready and available pods as they change, and an owner of 100,000 pods
+// would recount all of them for each pod that turns Ready, taking a core for itself.
+// Such recounts are paced: a settled owner whose sync took longer than kPacedFrom waits
+// kRestFactor times that long before the next one, which folds in every change meanwhile.
+constexpr auto kPacedFrom = std::chrono::milliseconds(5);
+constexpr int kRestFactor = 4;
+
+// All replicas exist and the spec has been seen: a sync can only recount.
+bool settled(const json::object& owner, bool expectations_met) {
+  return expectations_met &&
+         machinery::int_or(owner, {"status", "replicas"}, -1) ==
+             machinery::int_or(owner, {"spec", "replicas"}, 1) &&
+         machinery::int_or(owner, {"status", "observedGeneration"}, -1) ==
+             machinery::int_or(owner, {"metadata", "generation"}, 0);
+}
+
 bool same_controller_ref(const json::object* a, const json::object* b) {
   if (!a || !b) return a == b;
   return *a == *b;
@@ -110,11 +127,26 @@ Result ReplicaManager::sync(const std::string& key) {
     return Result::requeue_after(kUnsyncedRetry);
   ObjectPtr owner = options_.owners->get(key);
   if (!owner) {
-    // Deleted: a new owner of this name starts with no expectations.
+    // Deleted: a new owner of this name starts with no expectations, nor pace.
     expectations_.forget(key);
+    {
+      std::lock_guard lock(pace_mutex_);
+      recount_not_before_.erase(key);
+    }
     return Result::done();
   }
   const bool needs_sync = expectations_.satisfied(key);
+  const auto started = std::chrono::steady_clock::now();
+  const bool recount_only = settled(*owner, needs_sync);
+  {
+    std::lock_guard lock(pace_mutex_);
+    auto it = recount_not_before_.find(key);
+    if (it != recount_not_before_.end()) {
+      if (recount_only && started < it->second)
+        return Result::requeue_after(std::chrono::ceil<std::chrono::milliseconds>(it->second - started));
+      recount_not_before_.erase(it);
+    }
+  }
   std::string selector_error;
   std::optional<LabelSelector> selector = options_.kind.selector(*owner, &selector_error);
   if (!selector) {
@@ -142,6 +174,10 @@ Result ReplicaManager::sync(const std::string& key) {
   ObjectPtr updated = update_replica_status(*options_.client, options_.kind.resource, owner,
                                             replica_status(*owner, claimed.objects, manage_error, now()));
   if (manage_error) throw std::runtime_error(*manage_error);
+  if (const auto took = std::chrono::steady_clock::now() - started; recount_only && took >= kPacedFrom) {
+    std::lock_guard lock(pace_mutex_);
+    recount_not_before_[key] = started + took * (1 + kRestFactor);
+  }
 
   // Pods become available minReadySeconds after they became ready, with no event to
   // say so: look again then.
