@@ -24,7 +24,7 @@ std::string format_ipv4(uint32_t ip) {
 
 }  // namespace
 
-IpAllocator::IpAllocator(const std::string& cidr) {
+IpAllocator::IpAllocator(const std::string& cidr) : cidr_(cidr) {
   const auto slash = cidr.find('/');
   auto base = slash == std::string::npos ? std::nullopt : parse_ipv4(cidr.substr(0, slash));
   int prefix = -1;
@@ -49,7 +49,9 @@ IpAllocator::IpAllocator(const std::string& cidr) {
 std::string IpAllocator::allocate() {
   std::lock_guard lock(mutex_);
   if (used_.size() >= count_)
-    throw std::runtime_error("all " + std::to_string(count_) + " addresses of the pod CIDR are in use");
+    throw std::runtime_error("all " + std::to_string(count_) + " addresses of the fake runtime's pod_cidr " +
+                             cidr_ + " are in use: give ukube.runtime.v1.fake a larger pod_cidr (e.g. " +
+                             "10.64.0.0/12) to simulate more pods");
   while (used_.count(first_ + next_)) next_ = (next_ + 1) % count_;
   const uint32_t ip = first_ + next_;
   used_.insert(ip);

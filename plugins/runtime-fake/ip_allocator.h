@@ -27,6 +27,7 @@ class IpAllocator {
   uint32_t first_ = 0;  // the first host address (network + 1)
   uint32_t count_ = 0;  // host addresses (network and broadcast excluded)
   uint32_t next_ = 0;   // offset of the next address to try
+  std::string cidr_;    // as configured, for errors
   std::unordered_set<uint32_t> used_;
 };
 

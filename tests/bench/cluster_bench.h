@@ -26,7 +26,10 @@ inline std::string cluster_plugins(int nodes, int max_pods) {
          "  - uri: ukube.scheduler.v1.default\n"
          "  - uri: ukube.controller.v1.replicaset\n"
          "  - uri: ukube.controller.v1.deployment\n"
+         // 100,000 simulated pods need more addresses than the default 10.42.0.0/16
+         // holds. They are only written into pod status: nothing routes to them.
          "  - uri: ukube.runtime.v1.fake\n"
+         "    config: {pod_cidr: 10.64.0.0/12}\n"
          "  - uri: ukube.kubelet.v1.kubelet\n"
          "    config: {node_name: sim, port: 0, nodes: " +
          std::to_string(nodes) + ", max_pods: " + std::to_string(max_pods) + "}\n";

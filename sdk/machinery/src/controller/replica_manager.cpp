@@ -27,18 +27,20 @@ namespace {
 // How long a sync waits for the informers' first lists before it looks again.
 constexpr std::chrono::milliseconds kUnsyncedRetry{100};
 
-// A sync walks every pod of its owner. Once the owner has all its replicas, what is left
-// is counting ready and available pods as they change, and an owner of 100,000 pods
-// would recount all of them for each pod that turns Ready, taking a core for itself.
-// Such recounts are paced: a settled owner whose sync took longer than kPacedFrom waits
-// kRestFactor times that long before the next one, which folds in every change meanwhile.
+// A sync walks every pod of its owner. When it cannot create or delete any (its replicas
+// all exist, or pods it created are not all seen yet), what is left is counting pods as
+// they change, and an owner of 100,000 pods would recount all of them for each pod that
+// appears or turns Ready, taking a core for itself. Such recounts are paced: after a sync
+// that took longer than kPacedFrom, a recount waits kRestFactor times as long and folds in
+// every change meanwhile. A sync that may create or delete runs at once.
 constexpr auto kPacedFrom = std::chrono::milliseconds(5);
-constexpr int kRestFactor = 4;
+constexpr int kRestFactor = 8;
 
-// All replicas exist and the spec has been seen: a sync can only recount.
-bool settled(const json::object& owner, bool expectations_met) {
-  return expectations_met &&
-         machinery::int_or(owner, {"status", "replicas"}, -1) ==
+// A sync that cannot manage replicas: it waits for its own creates and deletes to be seen,
+// or every replica exists and the spec has been seen.
+bool recount_only(const json::object& owner, bool expectations_met) {
+  if (!expectations_met) return true;
+  return machinery::int_or(owner, {"status", "replicas"}, -1) ==
              machinery::int_or(owner, {"spec", "replicas"}, 1) &&
          machinery::int_or(owner, {"status", "observedGeneration"}, -1) ==
              machinery::int_or(owner, {"metadata", "generation"}, 0);
@@ -137,15 +139,12 @@ Result ReplicaManager::sync(const std::string& key) {
   }
   const bool needs_sync = expectations_.satisfied(key);
   const auto started = std::chrono::steady_clock::now();
-  const bool recount_only = settled(*owner, needs_sync);
+  const bool recount = recount_only(*owner, needs_sync);
   {
     std::lock_guard lock(pace_mutex_);
     auto it = recount_not_before_.find(key);
-    if (it != recount_not_before_.end()) {
-      if (recount_only && started < it->second)
-        return Result::requeue_after(std::chrono::ceil<std::chrono::milliseconds>(it->second - started));
-      recount_not_before_.erase(it);
-    }
+    if (recount && it != recount_not_before_.end() && started < it->second)
+      return Result::requeue_after(std::chrono::ceil<std::chrono::milliseconds>(it->second - started));
   }
   std::string selector_error;
   std::optional<LabelSelector> selector = options_.kind.selector(*owner, &selector_error);
@@ -174,9 +173,14 @@ Result ReplicaManager::sync(const std::string& key) {
   ObjectPtr updated = update_replica_status(*options_.client, options_.kind.resource, owner,
                                             replica_status(*owner, claimed.objects, manage_error, now()));
   if (manage_error) throw std::runtime_error(*manage_error);
-  if (const auto took = std::chrono::steady_clock::now() - started; recount_only && took >= kPacedFrom) {
+  {
+    // Any expensive sync, one that created pods too, spaces the recounts after it.
+    const auto took = std::chrono::steady_clock::now() - started;
     std::lock_guard lock(pace_mutex_);
-    recount_not_before_[key] = started + took * (1 + kRestFactor);
+    if (took >= kPacedFrom)
+      recount_not_before_[key] = started + took * (1 + kRestFactor);
+    else
+      recount_not_before_.erase(key);
   }
 
   // Pods become available minReadySeconds after they became ready, with no event to

@@ -109,8 +109,8 @@ class UKUBE_MACHINERY_API ReplicaManager {
   PodControl pod_control_;
   TrackingExpectations expectations_;
   std::vector<InformerRegistration> indexers_;
-  // Owners whose replica count is settled and whose last sync was expensive: the next
-  // sync that could only recount waits until then (see sync()).
+  // Owners whose last recount-only sync was expensive: the next one waits until then
+  // (see sync()).
   std::mutex pace_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> recount_not_before_;
 };
