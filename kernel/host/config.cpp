@@ -106,9 +106,11 @@ class Parser {
            digits.find_first_not_of("0123456789") == std::string::npos;
       if (ok) port = std::stoi(digits);
     }
-    if (!ok || port < 1 || port > 65535)
-      fail(node, "listen must be host:port with a port from 1 to 65535, e.g. 127.0.0.1:6443; got \"" + value +
-                     "\"");
+    if (!ok || port < 0 || port > 65535)
+      fail(node,
+           "listen must be host:port with a port from 0 to 65535 (0: any free port), e.g. 127.0.0.1:6443; "
+           "got \"" +
+               value + "\"");
     return value;
   }
 

@@ -7,13 +7,14 @@
 namespace ukube::host {
 
 Context::Context(std::string uri, std::shared_ptr<const google::protobuf::Message> config,
-                 std::filesystem::path state_dir, std::filesystem::path data_dir,
+                 std::filesystem::path state_dir, std::filesystem::path data_dir, std::string listen,
                  std::shared_ptr<spdlog::logger> logger, const KernelServices& services,
                  const PluginLookup& lookup, SharedInformers& informers)
     : uri_(std::move(uri)),
       config_(std::move(config)),
       state_dir_(std::move(state_dir)),
       data_dir_(std::move(data_dir)),
+      listen_(std::move(listen)),
       logger_(std::move(logger)),
       services_(services),
       lookup_(lookup),

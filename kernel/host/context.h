@@ -26,7 +26,7 @@ class PluginLookup {
 class Context final : public InitContext {
  public:
   Context(std::string uri, std::shared_ptr<const google::protobuf::Message> config,
-          std::filesystem::path state_dir, std::filesystem::path data_dir,
+          std::filesystem::path state_dir, std::filesystem::path data_dir, std::string listen,
           std::shared_ptr<spdlog::logger> logger, const KernelServices& services, const PluginLookup& lookup,
           SharedInformers& informers);
 
@@ -34,6 +34,7 @@ class Context final : public InitContext {
   const google::protobuf::Message& config() const override;
   const std::filesystem::path& state_dir() const override { return state_dir_; }
   const std::filesystem::path& data_dir() const override { return data_dir_; }
+  const std::string& listen() const override { return listen_; }
   std::shared_ptr<spdlog::logger> logger() const override { return logger_; }
   store::Store& store() const override;
   watch::WatchBus& watch_bus() const override;
@@ -59,6 +60,7 @@ class Context final : public InitContext {
   std::vector<std::shared_ptr<const google::protobuf::Message>> previous_configs_;
   std::filesystem::path state_dir_;
   std::filesystem::path data_dir_;
+  std::string listen_;
   std::shared_ptr<spdlog::logger> logger_;
   const KernelServices& services_;
   const PluginLookup& lookup_;

@@ -134,8 +134,8 @@ void Host::create_and_init(Slot& slot) {
   if (ec) throw std::runtime_error("cannot create its state directory " + dir.string() + ": " + ec.message());
 
   const PluginLookup& lookup = *this;  // the base is private: only contexts see it
-  auto context = std::make_unique<Context>(slot.uri, slot.config, dir, data_dir_, log_->clone(slot.uri),
-                                           services_, lookup, informers_);
+  auto context = std::make_unique<Context>(slot.uri, slot.config, dir, data_dir_, config_.listen,
+                                           log_->clone(slot.uri), services_, lookup, informers_);
   std::unique_ptr<Plugin> instance = slot.descriptor->create();
   if (!instance) throw std::runtime_error("its descriptor's create() returned no plugin");
   Plugin* plugin = instance.get();
@@ -249,6 +249,9 @@ ReloadResult Host::reload(DaemonConfig new_config, Catalog catalog) {
   if (new_data_dir != data_dir_)
     throw HostError(refused + "data_dir cannot change while the daemon runs (" + data_dir_.string() + " -> " +
                     new_data_dir.string() + "); restart the daemon to move it");
+  if (new_config.listen != config_.listen)
+    throw HostError(refused + "listen cannot change while the daemon runs (" + config_.listen + " -> " +
+                    new_config.listen + "); restart the daemon to serve elsewhere");
 
   Plan plan = resolve_plan(new_config, catalog);
   // A kept plugin losing what it requires is the usual way a reload goes wrong; say so

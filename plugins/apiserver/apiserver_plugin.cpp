@@ -17,7 +17,7 @@ ApiServerPlugin::~ApiServerPlugin() {
 
 void ApiServerPlugin::init(InitContext& ctx) {
   const auto* config = dynamic_cast<const ApiServerConfig*>(&ctx.config());
-  settings_ = resolve_settings(config ? *config : ApiServerConfig::default_instance());
+  settings_ = resolve_settings(config ? *config : ApiServerConfig::default_instance(), ctx.listen());
   log_ = ctx.logger();
 
   server_ = std::make_unique<HttpServer>(settings_, log_);

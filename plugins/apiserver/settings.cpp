@@ -26,9 +26,9 @@ void parse_listen(const std::string& listen, std::string& host, uint16_t& port) 
   port = static_cast<uint16_t>(value);
 }
 
-Settings resolve_settings(const ApiServerConfig& config) {
+Settings resolve_settings(const ApiServerConfig& config, const std::string& node_listen) {
   Settings s;
-  parse_listen(config.listen().empty() ? "127.0.0.1:6443" : config.listen(), s.host, s.port);
+  parse_listen(config.listen().empty() ? node_listen : config.listen(), s.host, s.port);
   if (config.threads() > 64) throw std::invalid_argument("threads must be at most 64");
   if (config.threads() > 0) s.threads = config.threads();
   if (config.max_in_flight() > 0) s.max_in_flight = config.max_in_flight();

@@ -214,9 +214,9 @@ int idle_all_in_one() {
   std::string config = read_text(std::filesystem::path(UKUBE_SOURCE_DIR) / "configs" / "single-node.yaml");
   config = std::regex_replace(config, std::regex("^data_dir: .*$", std::regex::multiline),
                               "data_dir: " + (dir.path() / "data").string());
-  // The API server's own `listen` takes port 0; the top-level one (a fixed port) goes.
-  config = std::regex_replace(config, std::regex("^listen: .*$", std::regex::multiline), "");
-  config = std::regex_replace(config, std::regex("listen: 127\\.0\\.0\\.1:6443"), "listen: 127.0.0.1:0");
+  // A free port: the API server serves the top-level `listen`.
+  config =
+      std::regex_replace(config, std::regex("^listen: .*$", std::regex::multiline), "listen: 127.0.0.1:0");
   config = std::regex_replace(config, std::regex("(  - uri: ukube\\.kubelet\\.v1\\.kubelet)\n"),
                               "$1\n    config: {port: 0}\n");
   std::ofstream(dir.path() / "ukube.yaml") << config;

@@ -111,5 +111,44 @@ TEST_F(Daemon, SecondDaemonOnTheSameDataDirIsRefused) {
   EXPECT_EQ(first.wait_exit(20s), 0);
 }
 
+// The flag decides where the API is served when the API server's config names no address,
+// and the written kubeconfig follows: two daemons on one machine, each told port 0, both
+// serve, each on its own port, neither on the default 6443.
+TEST_F(Daemon, ListenFlagDecidesWhereTheApiIsServed) {
+  auto start = [&](const std::string& name) {
+    const auto dir = dir_ / name;
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "ukube.yaml") << "data_dir: " << (dir / "data").string() << "\n"
+                                      << "listen: 127.0.0.1:6443\n"
+                                      << "plugins:\n"
+                                      << "  - uri: ukube.types.v1.builtin\n"
+                                      << "  - uri: ukube.authenticator.v1.x509\n"
+                                      << "  - uri: ukube.authorizer.v1.rbac\n"
+                                      << "  - uri: ukube.apiserver.v1.apiserver\n";
+    return std::make_unique<DaemonProcess>(
+        std::vector<std::string>{"--config", (dir / "ukube.yaml").string(), "--listen", "127.0.0.1:0"},
+        dir / "log");
+  };
+  auto server_of = [&](const std::string& name) {
+    const std::string kubeconfig = read_file(dir_ / name / "data" / "admin.kubeconfig");
+    const auto at = kubeconfig.find("server: https://127.0.0.1:");
+    return at == std::string::npos ? std::string()
+                                   : kubeconfig.substr(at + 8, kubeconfig.find('\n', at) - at - 8);
+  };
+  auto first = start("a");
+  auto second = start("b");
+  for (auto* d : {first.get(), second.get()})
+    ASSERT_TRUE(eventually([&] { return d->log().find("ukube is up") != std::string::npos; }, 30s))
+        << d->log();
+  ASSERT_TRUE(eventually([&] { return !server_of("a").empty() && !server_of("b").empty(); }, 10s));
+  EXPECT_NE(server_of("a"), server_of("b"));
+  EXPECT_EQ(server_of("a").find(":6443"), std::string::npos) << server_of("a");
+  EXPECT_EQ(server_of("b").find(":6443"), std::string::npos) << server_of("b");
+  for (auto* d : {first.get(), second.get()}) {
+    d->signal(SIGINT);
+    EXPECT_EQ(d->wait_exit(20s), 0) << d->log();
+  }
+}
+
 }  // namespace
 }  // namespace ukube::testing

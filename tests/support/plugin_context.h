@@ -28,6 +28,8 @@ class PluginContext final : public InitContext {
   }
   const std::filesystem::path& state_dir() const override { return dir_; }
   const std::filesystem::path& data_dir() const override { return dir_; }
+  // A free port, as a test wants unless it says otherwise.
+  const std::string& listen() const override { return listen_; }
   std::shared_ptr<spdlog::logger> logger() const override { return nullptr; }
   store::Store& store() const override { return kernel_.store(); }
   watch::WatchBus& watch_bus() const override { return kernel_.bus(); }
@@ -52,6 +54,7 @@ class PluginContext final : public InitContext {
   TestKernel& kernel_;
   std::string uri_;
   std::filesystem::path dir_;
+  std::string listen_ = "127.0.0.1:0";
   const google::protobuf::Message* config_;
   mutable std::unique_ptr<SharedInformerFactory> informers_;
 };

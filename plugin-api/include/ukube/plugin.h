@@ -56,6 +56,9 @@ class UKUBE_API InitContext {
   virtual const google::protobuf::Message& config() const = 0;
   virtual const std::filesystem::path& state_dir() const = 0;  // created before init
   virtual const std::filesystem::path& data_dir() const = 0;   // the node's data dir (absolute)
+  // Where the node serves its API (host:port; port 0: any free one): `--listen`, else the
+  // config's top-level `listen`. A front end uses it unless its own config names another.
+  virtual const std::string& listen() const = 0;
   virtual std::shared_ptr<spdlog::logger> logger() const = 0;
   virtual store::Store& store() const = 0;
   virtual watch::WatchBus& watch_bus() const = 0;

@@ -109,6 +109,11 @@ TEST(Settings, DefaultsAndListen) {
 
   c.set_listen(":8080");
   EXPECT_EQ(resolve_settings(c).host, "0.0.0.0");
+  // The plugin's own address wins over the node's; without one, the node's is served.
+  EXPECT_EQ(resolve_settings(c, "127.0.0.2:7000").port, 8080);
+  s = resolve_settings(ApiServerConfig(), "127.0.0.2:7000");
+  EXPECT_EQ(s.host, "127.0.0.2");
+  EXPECT_EQ(s.port, 7000);
   c.set_listen("localhost");
   EXPECT_THROW(resolve_settings(c), std::invalid_argument);
   c.set_listen("1.2.3.4:70000");

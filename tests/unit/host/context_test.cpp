@@ -32,7 +32,7 @@ TEST(Context, AbsentServicesThrowNamingServiceAndPlugin) {
   NoPlugins lookup;
   SharedInformers informers(services);
   Context ctx("ukube.test.v1.alpha", std::make_shared<google::protobuf::Empty>(), "/tmp/state", "/tmp",
-              testing::quiet_logger(), services, lookup, informers);
+              "127.0.0.1:6443", testing::quiet_logger(), services, lookup, informers);
   EXPECT_NE(
       logic_error_of([&] { ctx.store(); }).find("plugin ukube.test.v1.alpha asked for the object store"),
       std::string::npos);
@@ -54,11 +54,12 @@ TEST(Context, ExposesIdentityConfigAndClientFactory) {
   NoPlugins lookup;
   SharedInformers informers(services);
   auto first = std::make_shared<google::protobuf::Empty>();
-  Context ctx("ukube.test.v1.alpha", first, "/tmp/state", "/tmp", testing::quiet_logger(), services, lookup,
-              informers);
+  Context ctx("ukube.test.v1.alpha", first, "/tmp/state", "/tmp", "127.0.0.2:7000", testing::quiet_logger(),
+              services, lookup, informers);
   EXPECT_EQ(ctx.uri(), "ukube.test.v1.alpha");
   EXPECT_EQ(ctx.state_dir(), "/tmp/state");
   EXPECT_EQ(ctx.data_dir(), "/tmp");
+  EXPECT_EQ(ctx.listen(), "127.0.0.2:7000");
   EXPECT_EQ(&ctx.config(), first.get());
   ctx.client(UserInfo{});
   EXPECT_EQ(calls, 1);

@@ -184,6 +184,20 @@ TEST_F(HostReload, RefusesToMoveTheDataDir) {
   }
 }
 
+TEST_F(HostReload, RefusesToMoveTheApi) {
+  auto host = running(entry("ukube.test.v1.alpha"));
+  DaemonConfig moved = config(entry("ukube.test.v1.alpha"));
+  moved.listen = "127.0.0.1:7443";
+  try {
+    host->reload(moved, testing::test_catalog());
+    FAIL() << "expected HostError";
+  } catch (const HostError& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr("listen cannot change while the daemon runs (127.0.0.1:6443 -> 127.0.0.1:7443)"));
+  }
+  EXPECT_THAT(states(*host), ElementsAre("alpha running"));
+}
+
 TEST_F(HostReload, FailureWhileBringingUpIsReportedAndTheRestKeepsRunning) {
   auto host = running(entry("ukube.test.v1.alpha"));
   ReloadResult result =

@@ -15,6 +15,7 @@ class MockInitContext : public InitContext {
   MOCK_METHOD(const google::protobuf::Message&, config, (), (const, override));
   MOCK_METHOD(const std::filesystem::path&, state_dir, (), (const, override));
   MOCK_METHOD(const std::filesystem::path&, data_dir, (), (const, override));
+  MOCK_METHOD(const std::string&, listen, (), (const, override));
   MOCK_METHOD(std::shared_ptr<spdlog::logger>, logger, (), (const, override));
   MOCK_METHOD(store::Store&, store, (), (const, override));
   MOCK_METHOD(watch::WatchBus&, watch_bus, (), (const, override));
