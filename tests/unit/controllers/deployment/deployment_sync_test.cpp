@@ -455,6 +455,7 @@ TEST_F(DeploymentSyncTest, RecreateWaitsForOldPodsToGo) {
 
   client_->objects().remove(machinery::kPods, "default", "lingering");
   ASSERT_TRUE(wait_until([&] { return pods->list().size() == 1; }));
+  settle();  // the first sync wrote the Deployment's status: sync from what it wrote
   syncer_->sync("default/web");
   auto sets = stored_sets();
   ASSERT_EQ(sets.size(), 2u);
