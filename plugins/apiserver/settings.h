@@ -31,7 +31,7 @@ struct Settings {
 // The one place defaults live. `node_listen` is the daemon's (`--listen` or the top-level
 // key), served unless the config names its own. Throws std::invalid_argument naming the
 // bad field.
-Settings resolve_settings(const ApiServerConfig& config, const std::string& node_listen = "127.0.0.1:6443");
+Settings resolve_settings(const ApiServerConfig& config, const std::string& node_listen);
 
 // "127.0.0.1:6443", "[::1]:0", ":8080" (every interface). Throws std::invalid_argument.
 void parse_listen(const std::string& listen, std::string& host, uint16_t& port);

@@ -37,20 +37,12 @@ constexpr int kScaleNodes = 5000;
 constexpr int kScalePods = 100000;
 constexpr std::chrono::seconds kLimit{900};
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // The API of a daemon the harness started, over HTTPS with the admin certificate (libcurl:
 // a kubectl process per pod would measure kubectl).
 class Api {
  public:
-  explicit Api(const Node& node) : pki_(node.dir() / "data" / "pki") {
-    std::smatch m;
-    const std::string kubeconfig = read_text(node.kubeconfig());
-    if (std::regex_search(kubeconfig, m, std::regex("server: (https://[^\\s]+)"))) base_ = m[1];
-  }
+  explicit Api(const Node& node)
+      : pki_(node.dir() / "data" / "pki"), base_(ukube::testing::kubeconfig_server(node.kubeconfig())) {}
   CURL* handle(const std::string& path) const {
     CURL* c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, (base_ + path).c_str());
@@ -211,7 +203,8 @@ int startup_latency() {
 int idle_all_in_one() {
   ukube::testing::TempDir dir;
   // configs/single-node.yaml as shipped, on a free port and in a temporary data dir.
-  std::string config = read_text(std::filesystem::path(UKUBE_SOURCE_DIR) / "configs" / "single-node.yaml");
+  std::string config =
+      ukube::testing::read_file(std::filesystem::path(UKUBE_SOURCE_DIR) / "configs" / "single-node.yaml");
   config = std::regex_replace(config, std::regex("^data_dir: .*$", std::regex::multiline),
                               "data_dir: " + (dir.path() / "data").string());
   // A free port: the API server serves the top-level `listen`.

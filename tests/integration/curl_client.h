@@ -19,12 +19,7 @@ struct HttpResult {
 
 class Curl {
  public:
-  explicit Curl(const Node& node) : dir_(node.dir()) {
-    std::smatch m;
-    std::string kubeconfig = read_file(node.kubeconfig());
-    if (std::regex_search(kubeconfig, m, std::regex("server: (https://127\\.0\\.0\\.1:[0-9]+)")))
-      base_ = m[1];
-  }
+  explicit Curl(const Node& node) : dir_(node.dir()), base_(kubeconfig_server(node.kubeconfig())) {}
 
   const std::string& base() const { return base_; }
   std::filesystem::path pki() const { return dir_ / "data" / "pki"; }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -28,6 +29,14 @@ inline std::string read_file(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The API server URL ("https://127.0.0.1:34567") a kubeconfig the daemon wrote names, or
+// "" while it has none.
+inline std::string kubeconfig_server(const std::filesystem::path& kubeconfig) {
+  const std::string text = read_file(kubeconfig);
+  std::smatch m;
+  return std::regex_search(text, m, std::regex("server: (https?://[^\\s]+)")) ? m[1].str() : std::string();
 }
 
 class DaemonProcess {

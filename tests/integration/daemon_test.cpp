@@ -130,10 +130,7 @@ TEST_F(Daemon, ListenFlagDecidesWhereTheApiIsServed) {
         dir / "log");
   };
   auto server_of = [&](const std::string& name) {
-    const std::string kubeconfig = read_file(dir_ / name / "data" / "admin.kubeconfig");
-    const auto at = kubeconfig.find("server: https://127.0.0.1:");
-    return at == std::string::npos ? std::string()
-                                   : kubeconfig.substr(at + 8, kubeconfig.find('\n', at) - at - 8);
+    return kubeconfig_server(dir_ / name / "data" / "admin.kubeconfig");
   };
   auto first = start("a");
   auto second = start("b");

@@ -16,11 +16,9 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(node_.ready()) << node_.log();
-    std::string kubeconfig = read_file(node_.kubeconfig());
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(kubeconfig, m, std::regex("server: https://127\\.0\\.0\\.1:([0-9]+)")))
-        << kubeconfig;
-    port_ = m[1];
+    const std::string server = kubeconfig_server(node_.kubeconfig());
+    ASSERT_TRUE(server.starts_with("https://127.0.0.1:")) << read_file(node_.kubeconfig());
+    port_ = server.substr(server.rfind(':') + 1);
   }
 
   fs::path pki() const { return node_.dir() / "data" / "pki"; }

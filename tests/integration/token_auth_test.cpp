@@ -35,11 +35,8 @@ struct TempDir {
 // The server URL and CA of a node, for curl.
 class Curl {
  public:
-  explicit Curl(const Node& node) : ca_(node.dir() / "data" / "pki" / "ca.crt") {
-    std::smatch m;
-    std::string kubeconfig = read_file(node.kubeconfig());
-    if (std::regex_search(kubeconfig, m, std::regex("server: (https://[^\\s]+)"))) server_ = m[1];
-  }
+  explicit Curl(const Node& node)
+      : ca_(node.dir() / "data" / "pki" / "ca.crt"), server_(kubeconfig_server(node.kubeconfig())) {}
   // Body, then a last line with the HTTP status.
   CommandResult get(const std::string& path, const std::string& token = "") const {
     std::string cmd = "curl -sS --max-time 10 --cacert " + shell_quote(ca_.string());

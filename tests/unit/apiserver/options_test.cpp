@@ -89,7 +89,8 @@ TEST(Media, Negotiation) {
 }
 
 TEST(Settings, DefaultsAndListen) {
-  Settings s = resolve_settings(ApiServerConfig());
+  const std::string node = "127.0.0.1:6443";  // the daemon's listen, its own default
+  Settings s = resolve_settings(ApiServerConfig(), node);
   EXPECT_EQ(s.host, "127.0.0.1");
   EXPECT_EQ(s.port, 6443);
   EXPECT_EQ(s.threads, 2u);
@@ -101,23 +102,23 @@ TEST(Settings, DefaultsAndListen) {
   c.set_listen("[::1]:0");
   c.set_write_kubeconfig(false);
   c.set_threads(4);
-  s = resolve_settings(c);
+  s = resolve_settings(c, node);
   EXPECT_EQ(s.host, "::1");
   EXPECT_EQ(s.port, 0);
   EXPECT_EQ(s.threads, 4u);
   EXPECT_FALSE(s.write_kubeconfig);
 
   c.set_listen(":8080");
-  EXPECT_EQ(resolve_settings(c).host, "0.0.0.0");
+  EXPECT_EQ(resolve_settings(c, node).host, "0.0.0.0");
   // The plugin's own address wins over the node's; without one, the node's is served.
   EXPECT_EQ(resolve_settings(c, "127.0.0.2:7000").port, 8080);
   s = resolve_settings(ApiServerConfig(), "127.0.0.2:7000");
   EXPECT_EQ(s.host, "127.0.0.2");
   EXPECT_EQ(s.port, 7000);
   c.set_listen("localhost");
-  EXPECT_THROW(resolve_settings(c), std::invalid_argument);
+  EXPECT_THROW(resolve_settings(c, node), std::invalid_argument);
   c.set_listen("1.2.3.4:70000");
-  EXPECT_THROW(resolve_settings(c), std::invalid_argument);
+  EXPECT_THROW(resolve_settings(c, node), std::invalid_argument);
 }
 
 }  // namespace
