@@ -3,11 +3,13 @@
 #include <spdlog/logger.h>
 #include <boost/json.hpp>
 
+#include "core/pod_eviction.h"
 #include "groups/reviews.h"
 #include "registry.h"
 #include "ukube/auth.h"
 #include "ukube/client.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/resources.h"
 
 namespace ukube::builtin {
 
@@ -29,6 +31,9 @@ void BuiltinTypesPlugin::init(InitContext& ctx) {
     }
   // The API server's own identity: namespaces exist before anyone's RBAC does.
   client_ = ctx.client(UserInfo{"system:apiserver", "", {"system:masters"}, {}});
+  // Evictions read and write budgets and pods as the API server, whoever asked for them.
+  registry_->extend(machinery::kPods,
+                    [&](TypeInfo& t) { t.subresource_answers["eviction"] = pod_eviction(client_); });
   if (log_) log_->info("registered {} built-in types", added_.size());
 }
 

@@ -16,14 +16,11 @@
 namespace ukube::testing {
 namespace {
 
-const std::string kPlugins =
-    "  - uri: ukube.authorizer.v1.node\n"
-    "  - uri: ukube.admission.v1.node-restriction\n"
-    "  - uri: ukube.scheduler.v1.default\n"
-    "  - uri: ukube.controller.v1.daemonset\n"
-    "  - uri: ukube.runtime.v1.fake\n"
-    "  - uri: ukube.kubelet.v1.kubelet\n"
-    "    config: {node_name: sim, nodes: 4, port: 0}\n";
+const std::string kPlugins = kNodeSidePlugins +
+                             "  - uri: ukube.controller.v1.daemonset\n"
+                             "  - uri: ukube.runtime.v1.fake\n"
+                             "  - uri: ukube.kubelet.v1.kubelet\n"
+                             "    config: {node_name: sim, nodes: 4, port: 0}\n";
 
 const std::string kDaemonSet =
     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n"

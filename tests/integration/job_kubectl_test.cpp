@@ -13,19 +13,16 @@ namespace ukube::testing {
 namespace {
 
 // The fake runtime's images (plugins/runtime-fake/config.proto): `done` exits 0, `crash` 2.
-const std::string kPlugins =
-    "  - uri: ukube.authorizer.v1.node\n"
-    "  - uri: ukube.admission.v1.node-restriction\n"
-    "  - uri: ukube.scheduler.v1.default\n"
-    "  - uri: ukube.controller.v1.job\n"
-    "  - uri: ukube.controller.v1.ttl-after-finished\n"
-    "  - uri: ukube.runtime.v1.fake\n"
-    "    config:\n"
-    "      images:\n"
-    "        done: {exit_after_ms: 100, exit_code: 0}\n"
-    "        crash: {exit_after_ms: 100, exit_code: 2}\n"
-    "  - uri: ukube.kubelet.v1.kubelet\n"
-    "    config: {node_name: job-node, port: 0}\n";
+const std::string kPlugins = kNodeSidePlugins +
+                             "  - uri: ukube.controller.v1.job\n"
+                             "  - uri: ukube.controller.v1.ttl-after-finished\n"
+                             "  - uri: ukube.runtime.v1.fake\n"
+                             "    config:\n"
+                             "      images:\n"
+                             "        done: {exit_after_ms: 100, exit_code: 0}\n"
+                             "        crash: {exit_after_ms: 100, exit_code: 2}\n"
+                             "  - uri: ukube.kubelet.v1.kubelet\n"
+                             "    config: {node_name: job-node, port: 0}\n";
 
 std::string job_yaml(const std::string& name, const std::string& image, const std::string& spec) {
   return "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: " + name + "\nspec:\n" + spec +

@@ -13,6 +13,13 @@
 // they run it. `Base` is ::testing::Test, or TestWithParam<...> for tests run per kubectl.
 namespace ukube::testing {
 
+// What a test running kubelets starts with before its own plugins: kubelets authorised by
+// the Node authorizer and NodeRestriction, pods bound by the scheduler.
+inline const std::string kNodeSidePlugins =
+    "  - uri: ukube.authorizer.v1.node\n"
+    "  - uri: ukube.admission.v1.node-restriction\n"
+    "  - uri: ukube.scheduler.v1.default\n";
+
 template <class Base = ::testing::Test>
 class KubectlFixture : public Base {
  protected:

@@ -13,9 +13,8 @@ namespace ukube::testing {
 namespace {
 
 const std::string kPlugins =
-    "  - uri: ukube.authorizer.v1.node\n"
-    "  - uri: ukube.admission.v1.node-restriction\n"
-    "  - uri: ukube.scheduler.v1.default\n"
+    kNodeSidePlugins +
+    "  - uri: ukube.controller.v1.replicaset\n"
     "  - uri: ukube.controller.v1.nodelifecycle\n"
     "    config: {node_monitor_grace_period_seconds: 4, node_monitor_period_ms: 300}\n"
     "  - uri: ukube.runtime.v1.fake\n"
@@ -73,6 +72,30 @@ TEST_F(NodeLifecycleKubectl, ASilentNodeIsTaintedAndItsPodsAreEvicted) {
   // The node with a kubelet is left alone.
   EXPECT_EQ(get("node live", R"(.status.conditions[?(@.type=="Ready")].status)"), "True");
   EXPECT_EQ(get("node live", ".spec.taints"), "");
+}
+
+TEST_F(NodeLifecycleKubectl, AReplicaSetsPodEvictedFromASilentNodeIsRecreatedElsewhere) {
+  ok("create -f -", "apiVersion: v1\nkind: Node\nmetadata: {name: gone}\n");
+  // The pod starts out on the silent node (tolerating it for 1 s rather than the default
+  // 300); the ReplicaSet adopts it as its one replica.
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: first, labels: {app: web}}\nspec:\n  nodeName: gone\n"
+     "  containers: [{name: c, image: pause}]\n  tolerations:\n  - {key: node.kubernetes.io/unreachable, "
+     "operator: Exists, effect: NoExecute, tolerationSeconds: 1}\n");
+  ok("create -f -",
+     "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+     "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+     "    spec: {containers: [{name: c, image: pause}]}\n");
+  ASSERT_TRUE(soon([&] { return get("pod first", ".metadata.ownerReferences[0].name") == "web"; }));
+
+  // Tainted unreachable, the node loses the pod (it stays Terminating: no kubelet ends
+  // it), and the ReplicaSet's replacement runs on the node that is alive.
+  EXPECT_TRUE(soon([&] { return !get("pod first", ".metadata.deletionTimestamp").empty(); }))
+      << ok("get node gone -o yaml");
+  EXPECT_TRUE(soon([&] {
+    return get("pods -l app=web --field-selector=status.phase=Running", ".items[*].spec.nodeName") == "live";
+  })) << ok("get pods -o wide");
+  EXPECT_TRUE(reads("rs web", ".status.readyReplicas", "1"));
 }
 
 TEST_F(NodeLifecycleKubectl, ANodeThatReportsReadyAgainLosesItsTaints) {

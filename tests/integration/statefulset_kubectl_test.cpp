@@ -14,14 +14,11 @@ namespace ukube::testing {
 namespace {
 
 // The fake runtime runs any image until it is stopped, Ready at once.
-const std::string kPlugins =
-    "  - uri: ukube.authorizer.v1.node\n"
-    "  - uri: ukube.admission.v1.node-restriction\n"
-    "  - uri: ukube.scheduler.v1.default\n"
-    "  - uri: ukube.controller.v1.statefulset\n"
-    "  - uri: ukube.runtime.v1.fake\n"
-    "  - uri: ukube.kubelet.v1.kubelet\n"
-    "    config: {node_name: sts-node, port: 0}\n";
+const std::string kPlugins = kNodeSidePlugins +
+                             "  - uri: ukube.controller.v1.statefulset\n"
+                             "  - uri: ukube.runtime.v1.fake\n"
+                             "  - uri: ukube.kubelet.v1.kubelet\n"
+                             "    config: {node_name: sts-node, port: 0}\n";
 
 std::string set_yaml(const std::string& name, const std::string& spec) {
   return "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: " + name +

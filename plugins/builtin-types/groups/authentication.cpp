@@ -23,13 +23,6 @@ schema::Schema user_info_schema() {
                 "Who a request is from.");
 }
 
-json::object answered(json::object body, json::object status) {
-  body["status"] = std::move(status);
-  auto& meta = child(body, "metadata");
-  set_default(meta, "creationTimestamp", nullptr);
-  return body;
-}
-
 TypeInfo token_reviews(AuthChains& auth) {
   TypeInfo t = make_type("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", false);
   t.verbs = {"create"};

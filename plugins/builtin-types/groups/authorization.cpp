@@ -72,13 +72,6 @@ void check_exactly_one(const json::object& o, std::vector<FieldError>& out, bool
                     "disallowed on this kind of request");
 }
 
-json::object answered(json::object body, json::object status) {
-  body["status"] = std::move(status);
-  auto& meta = child(body, "metadata");
-  set_default(meta, "creationTimestamp", nullptr);
-  return body;
-}
-
 schema::Schema resource_attributes() {
   using namespace schema;
   return object({{"namespace", string(), 1},
@@ -250,6 +243,13 @@ std::vector<TypeInfo> authorization_review_types(AuthChains& auth) {
   out.push_back(local_subject_access_reviews(auth));
   out.push_back(self_subject_rules_reviews(auth));
   return out;
+}
+
+json::object answered(json::object body, json::object status) {
+  body["status"] = std::move(status);
+  auto& meta = child(body, "metadata");
+  set_default(meta, "creationTimestamp", nullptr);
+  return body;
 }
 
 }  // namespace ukube::builtin

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "ukube/auth.h"
 #include "ukube/types.h"
 
@@ -15,5 +17,8 @@ namespace ukube::builtin {
 std::vector<TypeInfo> authorization_review_types(AuthChains& auth);
 // authentication.k8s.io/v1: TokenReview, SelfSubjectReview.
 std::vector<TypeInfo> authentication_review_types(AuthChains& auth);
+
+// A review's answer: the request body with `status` filled in, as upstream returns it.
+boost::json::object answered(boost::json::object body, boost::json::object status);
 
 }  // namespace ukube::builtin

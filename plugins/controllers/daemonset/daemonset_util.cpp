@@ -1,12 +1,12 @@
 #include "daemonset_util.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <vector>
 
 #include <boost/json.hpp>
 
+#include "ukube/machinery/int_or_string.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/labels.h"
 #include "ukube/machinery/node_affinity.h"
@@ -116,24 +116,12 @@ json::object pod_template_for_node(const json::object& ds, const std::string& ha
   return pod_template;
 }
 
-int64_t scaled_value(const json::value* v, int64_t total, bool round_up) {
-  if (!v || v->is_null()) return 0;
-  if (auto n = machinery::as_int(*v)) return *n;
-  std::string_view text = machinery::as_string(*v);
-  if (text.empty() || text.back() != '%') return 0;
-  int64_t percent = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, percent);
-  if (ec != std::errc() || end != text.data() + text.size() - 1) return 0;
-  const int64_t scaled = percent * total;
-  return round_up ? (scaled + 99) / 100 : scaled / 100;
-}
-
 UpdateBudget update_budget(const json::object& ds, int64_t desired) {
   const auto& rolling =
       machinery::object_or_empty(object_at(ds, {"spec", "updateStrategy", "rollingUpdate"}));
   UpdateBudget budget;
-  budget.max_surge = scaled_value(rolling.if_contains("maxSurge"), desired, true);
-  budget.max_unavailable = scaled_value(rolling.if_contains("maxUnavailable"), desired, false);
+  budget.max_surge = machinery::scaled_value(rolling.if_contains("maxSurge"), desired, true);
+  budget.max_unavailable = machinery::scaled_value(rolling.if_contains("maxUnavailable"), desired, false);
   if (!rolling.if_contains("maxUnavailable") && !rolling.if_contains("maxSurge")) budget.max_unavailable = 1;
   // Neither may stop an update: upstream lets one pod be unavailable then.
   if (budget.max_surge == 0 && budget.max_unavailable == 0) budget.max_unavailable = 1;

@@ -55,10 +55,6 @@ std::string target_node(const boost::json::object& pod);
 boost::json::object pod_template_for_node(const boost::json::object& ds, const std::string& hash,
                                           const std::string& node_name);
 
-// An IntOrString of a rolling update against `total`: numbers as given, percentages
-// rounded up (maxSurge, upstream's roundUp true) or down (maxUnavailable).
-int64_t scaled_value(const boost::json::value* v, int64_t total, bool round_up);
-
 struct UpdateBudget {
   int64_t max_surge = 0;
   int64_t max_unavailable = 0;

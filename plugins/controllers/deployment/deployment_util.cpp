@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "ukube/machinery/int_or_string.h"
 #include "ukube/machinery/json.h"
 
 namespace ukube::controllers::deployment {
@@ -90,24 +91,9 @@ std::string pod_template_hash(const json::object& pod_template, std::optional<in
   return encode_hash(h);
 }
 
-int64_t scaled_value(const json::value* value, int64_t total, bool round_up) {
-  if (!value || value->is_null()) return 0;
-  if (auto n = machinery::as_int(*value)) return *n;
-  if (!value->is_string()) throw std::invalid_argument("invalid value for IntOrString: invalid type");
-  std::string_view s = value->get_string();
-  if (s.empty() || s.back() != '%')
-    throw std::invalid_argument("invalid value for IntOrString: invalid value \"" + std::string(s) + "\"");
-  int64_t percent = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size() - 1, percent);
-  if (ec != std::errc() || end != s.data() + s.size() - 1)
-    throw std::invalid_argument("invalid value \"" + std::string(s) + "\": invalid percentage");
-  const int64_t scaled = percent * total;
-  if (round_up) return scaled >= 0 ? (scaled + 99) / 100 : -((-scaled) / 100);
-  return scaled >= 0 ? scaled / 100 : -((-scaled + 99) / 100);
-}
-
 Fenceposts resolve_fenceposts(const json::value* surge, const json::value* unavailable, int64_t desired) {
-  Fenceposts f{scaled_value(surge, desired, true), scaled_value(unavailable, desired, false)};
+  Fenceposts f{machinery::scaled_value(surge, desired, true),
+               machinery::scaled_value(unavailable, desired, false)};
   if (f.surge == 0 && f.unavailable == 0) f.unavailable = 1;
   return f;
 }

@@ -34,10 +34,6 @@ std::string pod_template_hash(const boost::json::object& pod_template,
 // The same from an already computed FNV-32a value (upstream renders Sum32 in decimal).
 std::string encode_hash(uint32_t hash);
 
-// intstr.GetScaledValueFromIntOrPercent: a number, or "N%" of `total` rounded up or down.
-// Null `value` is 0. Throws std::invalid_argument on anything else.
-int64_t scaled_value(const boost::json::value* value, int64_t total, bool round_up);
-
 struct Fenceposts {
   int64_t surge = 0;
   int64_t unavailable = 0;

@@ -6,6 +6,7 @@
 
 #include "ukube/controller/event_recorder.h"
 #include "ukube/errors.h"
+#include "ukube/machinery/disruption_budget.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/resources.h"
 #include "ukube/machinery/time.h"
@@ -131,11 +132,9 @@ void NodeLifecycleController::evict_pods_of(const json::object& node, Clock::tim
     const std::string ns = machinery::namespace_of(*pod);
     const std::string name = machinery::name_of(*pod);
     try {
-      json::object condition{{"type", "DisruptionTarget"},
-                             {"status", "True"},
-                             {"reason", "DeletionByTaintManager"},
-                             {"message", "Taint manager: deleting due to NoExecute taint"},
-                             {"lastTransitionTime", machinery::format_time(now)}};
+      json::object condition = machinery::disruption_target_condition(
+          "DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint",
+          machinery::format_time(now));
       json::object patch{{"status", {{"conditions", json::array{condition}}}}};
       deps_.client->patch(machinery::kPods, ns, name, PatchType::StrategicMerge, json::serialize(patch), {},
                           "status");

@@ -9,6 +9,7 @@
 #include "ukube/errors.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/conditions.h"
+#include "ukube/machinery/disruption_budget.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/pod.h"
 #include "ukube/machinery/resources.h"
@@ -109,11 +110,8 @@ void PodGC::gc_orphaned(const std::vector<ObjectPtr>& pods, const std::vector<Ob
   }
   const std::set<std::string> deleted = discover_deleted_nodes(existing);
   if (deleted.empty()) return;
-  const json::object condition{{"type", kDisruptionTarget},
-                               {"status", "True"},
-                               {"reason", kDeletionByPodGC},
-                               {"message", "PodGC: node no longer exists"},
-                               {"lastTransitionTime", machinery::format_time(at)}};
+  const json::object condition = machinery::disruption_target_condition(
+      kDeletionByPodGC, "PodGC: node no longer exists", machinery::format_time(at));
   for (const auto& pod : pods) {
     if (!deleted.count(node_name_of(*pod))) continue;
     if (options_.log)

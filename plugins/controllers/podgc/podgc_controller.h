@@ -47,7 +47,6 @@ struct PodGCOptions {
   std::function<Clock::time_point()> now;       // empty: the real clock (tests set it)
 };
 
-inline constexpr const char* kDisruptionTarget = "DisruptionTarget";
 inline constexpr const char* kDeletionByPodGC = "DeletionByPodGC";
 inline constexpr const char* kOutOfServiceTaint = "node.kubernetes.io/out-of-service";
 

@@ -52,6 +52,7 @@ class BuiltinKernel {
     client_->create({"", "v1", "namespaces"}, "", parse(R"({"metadata":{"name":"default"}})"));
   }
   Client& client() { return *client_; }
+  const std::shared_ptr<Client>& shared_client() const { return client_; }
   TypeRegistry& types() { return kernel_.types(); }
   TypeInfoPtr type(const GroupVersionResource& gvr) { return kernel_.types().find(gvr); }
 

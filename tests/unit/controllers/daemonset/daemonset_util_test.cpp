@@ -132,11 +132,6 @@ TEST(PodTemplateForNode, CarriesHashGenerationTolerationsAndNode) {
 }
 
 TEST(UpdateBudget, NumbersAndPercentages) {
-  EXPECT_EQ(scaled_value(nullptr, 10, true), 0);
-  json::value three = 3, pct = "25%";
-  EXPECT_EQ(scaled_value(&three, 10, false), 3);
-  EXPECT_EQ(scaled_value(&pct, 10, true), 3);   // 2.5 rounded up
-  EXPECT_EQ(scaled_value(&pct, 10, false), 2);  // rounded down
   json::object ds =
       json::parse(R"({"spec":{"updateStrategy":{"rollingUpdate":{"maxUnavailable":"10%","maxSurge":0}}}})")
           .as_object();
