@@ -9,11 +9,12 @@ packages=(
   # libraries
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev
-  libspdlog-dev libssl-dev libjemalloc-dev
+  libspdlog-dev libssl-dev libjemalloc-dev zlib1g-dev
   # images: the process runtime runs `--image=busybox` as Debian's static busybox
   busybox-static
-  # tests (tls_test checks the HTTPS side with independent clients)
-  libgtest-dev libgmock-dev curl openssl
+  # tests (tls_test checks the HTTPS side with independent clients; registry_pull_test
+  # pushes with skopeo to Debian's registry)
+  libgtest-dev libgmock-dev curl openssl docker-registry skopeo
   # benchmarks: apiserver_bench compares its GET rate with nginx's
   nginx
   # client-library tests (tests/integration/clients): the Python one runs /usr/bin/python3

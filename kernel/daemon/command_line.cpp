@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "kernel/daemon/daemon.h"
+#include "kernel/daemon/image_command.h"
 #include "kernel/daemon/issue_kubeconfig.h"
 #include "kernel/daemon/token_command.h"
 #include "kernel/host/config.h"
@@ -32,6 +33,16 @@ constexpr const char* kUsage = R"(usage:
       print a new bootstrap token <id>.<secret> after storing it as a Secret in
       kube-system through the API server (admin kubeconfig: FILE or DIR/admin.kubeconfig);
       --ttl 0 never expires
+  ukube image import [--data-dir DIR] [--name NAME:TAG] FILE
+      store the image(s) of FILE in the node's image store: an OCI image layout tar
+      (skopeo copy ... oci-archive:FILE), a docker-archive tar (docker save), or a plain
+      root filesystem tar (--name required); gzip-compressed or not
+  ukube image pull [--data-dir DIR] [--creds USER:PASSWORD] [--insecure] IMAGE
+      fetch IMAGE from its registry over HTTPS (plain HTTP for loopback registries, or
+      with --insecure)
+  ukube image ls [--data-dir DIR]
+  ukube image rm [--data-dir DIR] IMAGE...
+      list the stored images, or remove names (an image goes with its last name)
   ukube version
 )";
 
@@ -48,6 +59,7 @@ int ukube_main(int argc, char** argv) {
   ukube::daemon::KubeconfigRequest kubeconfig;
   ukube::daemon::TokenCreateRequest token;
   std::string token_action;
+  ukube::daemon::ImageCommand image;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&](std::string_view flag) -> std::string {
@@ -56,8 +68,19 @@ int ukube_main(int argc, char** argv) {
       return argv[++i];
     };
     try {
-      if (arg == "plugins" || arg == "version" || arg == "help" || arg == "kubeconfig" || arg == "token") {
+      if (command == "run" && (arg == "plugins" || arg == "version" || arg == "help" || arg == "kubeconfig" ||
+                               arg == "token" || arg == "image")) {
         command = arg;
+      } else if (command == "image" && image.action.empty() && !arg.starts_with("-")) {
+        image.action = arg;
+      } else if (command == "image" && arg.starts_with("--name")) {
+        image.name = value("--name");
+      } else if (command == "image" && arg.starts_with("--creds")) {
+        image.credentials = value("--creds");
+      } else if (command == "image" && arg == "--insecure") {
+        image.insecure = true;
+      } else if (command == "image" && !arg.starts_with("-")) {
+        image.args.emplace_back(arg);
       } else if (command == "token" && token_action.empty() && !arg.starts_with("-")) {
         token_action = arg;
       } else if (command == "token" && arg.starts_with("--kubeconfig")) {
@@ -121,6 +144,18 @@ int ukube_main(int argc, char** argv) {
       std::cerr << "ukube token create: " << e.what() << "\n";
       return 1;
     }
+  }
+  if (command == "image") {
+    try {
+      image.data_dir = options.data_dir               ? *options.data_dir
+                       : !options.config_file.empty() ? ukube::host::load_config(options.config_file).data_dir
+                                                      : std::filesystem::path("data");
+    } catch (const std::exception& e) {
+      std::cerr << "ukube image: " << e.what() << "\n";
+      return 1;
+    }
+    if (image.action.empty()) return usage_error("ukube image: name an action: import, pull, ls or rm");
+    return ukube::daemon::run_image_command(image, std::cout, std::cerr);
   }
   if (command == "kubeconfig") {
     try {

@@ -42,8 +42,12 @@ inline std::string kubeconfig_server(const std::filesystem::path& kubeconfig) {
 class DaemonProcess {
  public:
   // Starts `ukube args...` with stdout and stderr going to `log`.
-  DaemonProcess(std::vector<std::string> args, std::filesystem::path log) : log_(std::move(log)) {
-    std::vector<std::string> argv_storage{ukube_binary().string()};
+  DaemonProcess(std::vector<std::string> args, std::filesystem::path log)
+      : DaemonProcess(ukube_binary(), std::move(args), std::move(log)) {}
+  // Starts another program the same way (a registry a test pulls from).
+  DaemonProcess(const std::filesystem::path& binary, std::vector<std::string> args, std::filesystem::path log)
+      : log_(std::move(log)) {
+    std::vector<std::string> argv_storage{binary.string()};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_storage) argv.push_back(a.data());
