@@ -24,8 +24,6 @@
 namespace ukube::pipeline {
 namespace {
 
-constexpr int kRetries = 5;
-
 std::string policy_of(const DeleteOptions& options) {
   const std::string& p = options.propagation_policy;
   if (p.empty()) return "Background";
@@ -122,7 +120,7 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
   const std::string gr = t.type->group_resource();
   const std::string policy = policy_of(options);
   if (is_namespace(*t.type) && namespace_type()) return delete_namespace(t, options, deletion);
-  for (int attempt = 0; attempt < kRetries; ++attempt) {
+  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(gr, t.name);
     boost::json::object old = parse_object(*current->value);
@@ -228,7 +226,7 @@ std::vector<KernelPipeline::Dependent> KernelPipeline::find_dependents(const Typ
 void KernelPipeline::orphan_dependents(const Target& owner, const std::string& uid) {
   for (const auto& d : find_dependents(*owner.type, owner.ns, uid)) {
     Target dt = internal_target(owner, d.type, d.ns, d.name);
-    for (int attempt = 0; attempt < kRetries; ++attempt) {
+    for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
       auto current = store_.get(dt.key);
       if (!current) break;
       boost::json::object old = parse_object(*current->value);

@@ -19,8 +19,6 @@
 namespace ukube::pipeline {
 namespace {
 
-constexpr int kRetries = 5;
-
 bool phase_terminating(const boost::json::object& ns) {
   const auto* status = ns.if_contains("status");
   const auto* phase = status && status->is_object() ? status->get_object().if_contains("phase") : nullptr;
@@ -75,7 +73,7 @@ store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptio
                                               Deletion& deletion) {
   const std::string gr = t.type->group_resource();
   store::Bytes marked;
-  for (int attempt = 0; attempt < kRetries && !marked; ++attempt) {
+  for (int attempt = 0; attempt < kUpdateRetries && !marked; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(gr, t.name);
     boost::json::object ns = parse_object(*current->value);
@@ -137,7 +135,7 @@ void KernelPipeline::finish_namespace(const Target& cause, const std::string& ns
   auto ns_type = namespace_type();
   if (!ns_type) return;
   Target t = internal_target(cause, ns_type, "", ns);
-  for (int attempt = 0; attempt < kRetries; ++attempt) {
+  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto kv = store_.get(t.key);
     if (!kv) return;
     boost::json::object object = parse_object(*kv->value);

@@ -20,8 +20,6 @@ namespace ukube::pipeline {
 
 namespace {
 
-constexpr int kUpdateRetries = 5;
-
 // Everything but metadata and status: what a spec change is, for generation.
 bool same_spec(const boost::json::object& a, const boost::json::object& b) {
   auto spec_size = [](const boost::json::object& o) {

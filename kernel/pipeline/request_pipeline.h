@@ -20,6 +20,10 @@
 
 namespace ukube::pipeline {
 
+// How often a read-modify-write of one object is tried before it answers that the object
+// kept changing underneath it.
+inline constexpr int kUpdateRetries = 5;
+
 // The kernel's one path for every request, from HTTP or from an in-process plugin. The
 // verbs live in request_pipeline.cpp (get, list, create, update, patch), pipeline_watch.cpp,
 // pipeline_apply.cpp (server-side apply), pipeline_scale.cpp (the scale subresource),

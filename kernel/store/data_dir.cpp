@@ -1,13 +1,8 @@
 #include "kernel/store/data_dir.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <stdexcept>
 
 namespace ukube::store {
 namespace {
@@ -47,34 +42,21 @@ std::optional<int64_t> parse_snapshot_name(std::string_view file_name) {
   return parse_numbered(file_name, "snapshot-", ".snap");
 }
 
-DataDirListing list_data_dir(const std::filesystem::path& dir) {
+DataDirListing list_data_dir(FileSystem& fs, const std::filesystem::path& dir) {
   DataDirListing out;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::string name = entry.path().filename().string();
+  for (const auto& name : fs.list(dir)) {
     if (auto n = parse_wal_segment_name(name)) {
-      out.segments.push_back({*n, entry.path()});
+      out.segments.push_back({*n, dir / name});
     } else if (auto s = parse_snapshot_name(name)) {
-      out.snapshots.push_back({*s, entry.path()});
+      out.snapshots.push_back({*s, dir / name});
     } else if (name.ends_with(".tmp")) {
-      out.temporaries.push_back(entry.path());
+      out.temporaries.push_back(dir / name);
     }
   }
   auto by_number = [](const NumberedFile& a, const NumberedFile& b) { return a.number < b.number; };
   std::sort(out.segments.begin(), out.segments.end(), by_number);
   std::sort(out.snapshots.begin(), out.snapshots.end(), by_number);
   return out;
-}
-
-DataDirLock::DataDirLock(const std::filesystem::path& dir)
-    : file_(FileHandle::open(dir / "LOCK", O_RDWR | O_CREAT)) {
-  if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EWOULDBLOCK)
-      throw std::runtime_error("store data directory " + dir.string() +
-                               " is already in use by another store (its LOCK file is held); stop the "
-                               "other ukube process or point this one at a different data directory");
-    throw_io_error("cannot lock", dir / "LOCK", errno);
-  }
 }
 
 }  // namespace ukube::store

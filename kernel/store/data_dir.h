@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "kernel/store/file_io.h"
+#include "kernel/store/file_system.h"
 
 // Layout of an embedded store's data directory:
 //   wal-<first revision, 16 hex>.log      WAL segments; a segment holds revisions from its
@@ -33,16 +33,6 @@ struct DataDirListing {
   std::vector<std::filesystem::path> temporaries;
 };
 
-DataDirListing list_data_dir(const std::filesystem::path& dir);
-
-// Two processes appending to one WAL would corrupt it; the lock makes the second open fail
-// with a clear message instead. The kernel drops the lock when the holder dies.
-class DataDirLock {
- public:
-  explicit DataDirLock(const std::filesystem::path& dir);
-
- private:
-  FileHandle file_;
-};
+DataDirListing list_data_dir(FileSystem& fs, const std::filesystem::path& dir);
 
 }  // namespace ukube::store

@@ -11,10 +11,10 @@
 namespace ukube::store {
 namespace {
 
-std::filesystem::path prepare_dir(const std::filesystem::path& dir) {
+std::unique_ptr<DirectoryLock> prepare_dir(FileSystem& fs, const std::filesystem::path& dir) {
   if (dir.empty()) throw std::invalid_argument("EmbeddedStoreOptions.data_dir is empty");
-  std::filesystem::create_directories(dir);
-  return dir;
+  fs.create_directories(dir);
+  return fs.lock_directory(dir);
 }
 
 }  // namespace
@@ -22,8 +22,9 @@ std::filesystem::path prepare_dir(const std::filesystem::path& dir) {
 EmbeddedStore::EmbeddedStore(EmbeddedStoreOptions options)
     : options_(std::move(options)),
       log_(options_.logger ? options_.logger : spdlog::default_logger()),
-      dir_lock_(prepare_dir(options_.data_dir)),
-      wal_(options_.data_dir, options_.fsync) {}
+      fs_(options_.file_system ? *options_.file_system : posix_file_system()),
+      dir_lock_(prepare_dir(fs_, options_.data_dir)),
+      wal_(fs_, options_.data_dir, options_.fsync) {}
 
 std::unique_ptr<EmbeddedStore> EmbeddedStore::open(EmbeddedStoreOptions options) {
   std::unique_ptr<EmbeddedStore> store(new EmbeddedStore(std::move(options)));
@@ -32,7 +33,7 @@ std::unique_ptr<EmbeddedStore> EmbeddedStore::open(EmbeddedStoreOptions options)
 }
 
 void EmbeddedStore::start() {
-  RecoveredState state = recover(options_.data_dir, index_, options_.fsync, *log_);
+  RecoveredState state = recover(fs_, options_.data_dir, index_, options_.fsync, *log_);
   durable_revision_ = state.revision;
   compacted_revision_ = state.compacted_revision;
   assigned_revision_ = state.revision;

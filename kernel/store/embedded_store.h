@@ -24,8 +24,9 @@ namespace ukube::store {
 
 struct EmbeddedStoreOptions {
   std::filesystem::path data_dir;
-  EventSink* sink = nullptr;  // receives every durable change; may be null
-  bool fsync = true;          // off only for tests and benchmarks that do not need durability
+  FileSystem* file_system = nullptr;  // null: the machine's; tests put a faulty one here
+  EventSink* sink = nullptr;          // receives every durable change; may be null
+  bool fsync = true;                  // off only for tests and benchmarks that do not need durability
   // A snapshot is taken once the WAL written since the last one exceeds this, or exceeds
   // the last snapshot's size if that is larger (so snapshot work stays proportional to
   // write volume as the store grows). 0: never.
@@ -113,7 +114,10 @@ class EmbeddedStore final : public Store {
 
   const EmbeddedStoreOptions options_;
   const std::shared_ptr<spdlog::logger> log_;
-  DataDirLock dir_lock_;
+  FileSystem& fs_;
+  // Two processes appending to one WAL would corrupt it; the lock makes the second open
+  // fail with a clear message instead. The kernel drops it when the holder dies.
+  std::unique_ptr<DirectoryLock> dir_lock_;
 
   // The index. Readers hold index_lock_ shared. Mutators hold seq_mu_ and index_lock_
   // exclusively, which lets the sequencer read the index under seq_mu_ alone.

@@ -108,7 +108,7 @@ bool EmbeddedStore::take_snapshot(int64_t requested) {
     // are durable, and the WAL replay skips records the snapshot already holds.
     revision = std::max(requested, compacted);
   }
-  SnapshotWriter writer(options_.data_dir, revision, compacted, options_.fsync);
+  SnapshotWriter writer(fs_, options_.data_dir, revision, compacted, options_.fsync);
   std::vector<SnapshotItem> chunk;
   std::string resume;
   bool resume_inclusive = true;
@@ -143,7 +143,7 @@ bool EmbeddedStore::take_snapshot(int64_t requested) {
 }
 
 void EmbeddedStore::remove_covered_files(int64_t snapshot_revision) {
-  DataDirListing listing = list_data_dir(options_.data_dir);
+  DataDirListing listing = list_data_dir(fs_, options_.data_dir);
   std::vector<std::filesystem::path> obsolete;
   for (size_t i = 0; i + 1 < listing.segments.size(); ++i) {
     if (listing.segments[i + 1].number <= snapshot_revision + 1) obsolete.push_back(listing.segments[i].path);
@@ -152,12 +152,13 @@ void EmbeddedStore::remove_covered_files(int64_t snapshot_revision) {
     if (snapshot.number < snapshot_revision) obsolete.push_back(snapshot.path);
   }
   for (const auto& path : obsolete) {
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    if (ec)
-      log_->warn("store {}: cannot remove {}: {}", options_.data_dir.string(), path.string(), ec.message());
+    try {
+      fs_.remove(path);
+    } catch (const std::exception& e) {
+      log_->warn("store {}: {}", options_.data_dir.string(), e.what());
+    }
   }
-  if (!obsolete.empty() && options_.fsync) sync_directory(options_.data_dir);
+  if (!obsolete.empty() && options_.fsync) fs_.sync_directory(options_.data_dir);
 }
 
 void EmbeddedStore::run_compaction(int64_t target) {

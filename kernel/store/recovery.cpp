@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "kernel/store/data_dir.h"
-#include "kernel/store/file_io.h"
 #include "kernel/store/snapshot_file.h"
 #include "kernel/store/wal_replay.h"
 
@@ -24,7 +23,8 @@ constexpr size_t kNone = static_cast<size_t>(-1);
 // Newest snapshot that verifies completely. A damaged one is renamed aside (kept for
 // inspection, never loaded again) and the next older one tried; whether the WAL still
 // reaches back that far is checked by the replay.
-LoadedSnapshot load_newest_snapshot(const DataDirListing& listing, MvccIndex& index, spdlog::logger& logger) {
+LoadedSnapshot load_newest_snapshot(FileSystem& fs, const DataDirListing& listing, MvccIndex& index,
+                                    spdlog::logger& logger) {
   LoadedSnapshot loaded;
   loaded.index = kNone;
   for (size_t i = listing.snapshots.size(); i-- > 0;) {
@@ -32,13 +32,13 @@ LoadedSnapshot load_newest_snapshot(const DataDirListing& listing, MvccIndex& in
     MvccIndex candidate;
     try {
       loaded.summary = load_snapshot(
-          path, [&](std::string&& key, Bytes value, int64_t create, int64_t mod, int64_t version) {
+          fs, path, [&](std::string&& key, Bytes value, int64_t create, int64_t mod, int64_t version) {
             candidate.append_sorted(std::move(key), Version{std::move(value), mod, create, version});
           });
     } catch (const SnapshotError& e) {
       logger.error("{}; setting it aside as {}.corrupt and trying an older snapshot", e.what(),
                    path.string());
-      std::filesystem::rename(path, path.string() + ".corrupt");
+      fs.rename(path, path.string() + ".corrupt");
       if (!loaded.skipped.empty()) loaded.skipped += "; ";
       loaded.skipped += e.what();
       continue;
@@ -64,21 +64,23 @@ void apply_record(MvccIndex& index, ReplayedRecord&& r) {
   index.append(r.key, Version{std::move(r.value), r.revision, r.create_revision, r.version});
 }
 
-void remove_file(const std::filesystem::path& path, spdlog::logger& logger) {
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  if (ec) logger.warn("cannot remove {}: {}", path.string(), ec.message());
+void remove_file(FileSystem& fs, const std::filesystem::path& path, spdlog::logger& logger) {
+  try {
+    fs.remove(path);
+  } catch (const std::exception& e) {
+    logger.warn("{}", e.what());
+  }
 }
 
 }  // namespace
 
-RecoveredState recover(const std::filesystem::path& dir, MvccIndex& index, bool sync,
+RecoveredState recover(FileSystem& fs, const std::filesystem::path& dir, MvccIndex& index, bool sync,
                        spdlog::logger& logger) {
   auto started = std::chrono::steady_clock::now();
-  DataDirListing listing = list_data_dir(dir);
-  for (const auto& temp : listing.temporaries) remove_file(temp, logger);
+  DataDirListing listing = list_data_dir(fs, dir);
+  for (const auto& temp : listing.temporaries) remove_file(fs, temp, logger);
 
-  LoadedSnapshot snapshot = load_newest_snapshot(listing, index, logger);
+  LoadedSnapshot snapshot = load_newest_snapshot(fs, listing, index, logger);
   RecoveredState state;
   state.snapshot_revision = snapshot.summary.revision;
   state.snapshot_bytes = snapshot.summary.bytes;
@@ -93,6 +95,7 @@ RecoveredState recover(const std::filesystem::path& dir, MvccIndex& index, bool 
   needed = needed.subspan(std::min(first_needed, needed.size()));
 
   ReplayOptions options;
+  options.fs = &fs;
   options.base_revision = state.snapshot_revision;
   options.sync = sync;
   options.logger = &logger;
@@ -113,16 +116,16 @@ RecoveredState recover(const std::filesystem::path& dir, MvccIndex& index, bool 
   // Only now that recovery succeeded is anything deleted.
   bool removed = false;
   for (size_t i = 0; i < first_needed && i < listing.segments.size(); ++i) {
-    remove_file(listing.segments[i].path, logger);
+    remove_file(fs, listing.segments[i].path, logger);
     removed = true;
   }
   if (snapshot.index != kNone) {
     for (size_t i = 0; i < snapshot.index; ++i) {
-      remove_file(listing.snapshots[i].path, logger);
+      remove_file(fs, listing.snapshots[i].path, logger);
       removed = true;
     }
   }
-  if (removed && sync) sync_directory(dir);
+  if (removed && sync) fs.sync_directory(dir);
 
   auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   logger.info(

@@ -5,6 +5,7 @@
 
 #include <spdlog/fwd.h>
 
+#include "kernel/store/file_system.h"
 #include "kernel/store/mvcc_index.h"
 
 // Rebuilds the index from a data directory: the newest usable snapshot, then every WAL
@@ -22,6 +23,7 @@ struct RecoveredState {
 };
 
 // Throws std::runtime_error when the directory cannot be recovered without losing data.
-RecoveredState recover(const std::filesystem::path& dir, MvccIndex& index, bool sync, spdlog::logger& logger);
+RecoveredState recover(FileSystem& fs, const std::filesystem::path& dir, MvccIndex& index, bool sync,
+                       spdlog::logger& logger);
 
 }  // namespace ukube::store

@@ -31,12 +31,12 @@ struct DecodedEntry {
 
 }  // namespace
 
-SnapshotWriter::SnapshotWriter(std::filesystem::path dir, int64_t revision, int64_t compacted_revision,
-                               bool sync)
-    : dir_(std::move(dir)), next_offset_mark_(kOffsetMarkEvery), sync_(sync) {
+SnapshotWriter::SnapshotWriter(FileSystem& fs, std::filesystem::path dir, int64_t revision,
+                               int64_t compacted_revision, bool sync)
+    : fs_(fs), dir_(std::move(dir)), next_offset_mark_(kOffsetMarkEvery), sync_(sync) {
   final_path_ = dir_ / snapshot_name(revision);
   temp_path_ = dir_ / (snapshot_name(revision) + ".tmp");
-  file_ = FileHandle::open(temp_path_, O_WRONLY | O_CREAT | O_TRUNC);
+  file_ = fs_.open(temp_path_, OpenFor::Rewrite);
   summary_.revision = revision;
   summary_.compacted_revision = compacted_revision;
   append_snapshot_header(buffer_, revision, compacted_revision);
@@ -44,9 +44,12 @@ SnapshotWriter::SnapshotWriter(std::filesystem::path dir, int64_t revision, int6
 
 SnapshotWriter::~SnapshotWriter() {
   if (committed_) return;
-  file_ = FileHandle();
-  std::error_code ignored;
-  std::filesystem::remove(temp_path_, ignored);
+  file_.reset();
+  try {
+    fs_.remove(temp_path_);
+  } catch (const std::exception&) {
+    // Left behind, it is removed as a temporary when the store next opens.
+  }
 }
 
 void SnapshotWriter::add(std::string_view key, std::string_view value, int64_t create_revision,
@@ -64,7 +67,7 @@ void SnapshotWriter::add(std::string_view key, std::string_view value, int64_t c
 }
 
 void SnapshotWriter::flush() {
-  file_.write_all(buffer_);
+  file_->append(buffer_);
   summary_.bytes += buffer_.size();
   buffer_.clear();
 }
@@ -74,17 +77,18 @@ SnapshotSummary SnapshotWriter::commit() {
   append_snapshot_footer(buffer_, summary_.count, entries_crc_, entry_offsets_);
   append_snapshot_trailer(buffer_, footer_offset);
   flush();
-  if (sync_) file_.sync_data();
-  file_.close();
-  std::filesystem::rename(temp_path_, final_path_);
-  if (sync_) sync_directory(dir_);
+  if (sync_) file_->sync();
+  file_->close();
+  fs_.rename(temp_path_, final_path_);
+  if (sync_) fs_.sync_directory(dir_);
   committed_ = true;
   return summary_;
 }
 
-SnapshotSummary load_snapshot(const std::filesystem::path& path, const SnapshotEntrySink& add) {
-  MappedFile file(path);
-  std::string_view data = file.bytes();
+SnapshotSummary load_snapshot(FileSystem& fs, const std::filesystem::path& path,
+                              const SnapshotEntrySink& add) {
+  std::unique_ptr<FileContents> file = fs.read(path);
+  std::string_view data = file->bytes();
   SnapshotSummary summary;
   summary.bytes = data.size();
 

@@ -3,12 +3,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "kernel/store/file_io.h"
+#include "kernel/store/file_system.h"
 #include "ukube/store.h"
 
 // Snapshot files: every live key at one revision. Layout: a header record (revision,
@@ -28,7 +29,8 @@ struct SnapshotSummary {
 
 class SnapshotWriter {
  public:
-  SnapshotWriter(std::filesystem::path dir, int64_t revision, int64_t compacted_revision, bool sync);
+  SnapshotWriter(FileSystem& fs, std::filesystem::path dir, int64_t revision, int64_t compacted_revision,
+                 bool sync);
   SnapshotWriter(const SnapshotWriter&) = delete;
   SnapshotWriter& operator=(const SnapshotWriter&) = delete;
   ~SnapshotWriter();  // removes the temporary file unless commit() succeeded
@@ -42,10 +44,11 @@ class SnapshotWriter {
  private:
   void flush();
 
+  FileSystem& fs_;
   std::filesystem::path dir_;
   std::filesystem::path temp_path_;
   std::filesystem::path final_path_;
-  FileHandle file_;
+  std::unique_ptr<WritableFile> file_;
   std::string buffer_;
   SnapshotSummary summary_;
   uint32_t entries_crc_ = 0;
@@ -66,6 +69,7 @@ using SnapshotEntrySink = std::function<void(std::string&& key, Bytes value, int
 
 // Verifies every record and the footer while handing entries to `add` in key order.
 // Throws SnapshotError (nothing of the file is trustworthy then) or StoreError(Io).
-SnapshotSummary load_snapshot(const std::filesystem::path& path, const SnapshotEntrySink& add);
+SnapshotSummary load_snapshot(FileSystem& fs, const std::filesystem::path& path,
+                              const SnapshotEntrySink& add);
 
 }  // namespace ukube::store

@@ -1,7 +1,5 @@
 #include "kernel/store/wal_replay.h"
 
-#include <fcntl.h>
-
 #include <spdlog/logger.h>
 #include <algorithm>
 #include <cstring>
@@ -9,7 +7,6 @@
 #include <stdexcept>
 
 #include "kernel/store/decode_ahead.h"
-#include "kernel/store/file_io.h"
 #include "kernel/store/wal.pb.h"
 
 namespace ukube::store {
@@ -88,8 +85,8 @@ class Decoder {
                   " but the data before it ends at revision " + std::to_string(stats_.last_revision) +
                   ", so revisions in between are missing",
               options_);
-    MappedFile file(segment.path);
-    std::string_view data = file.bytes();
+    std::unique_ptr<FileContents> file = fs().read(segment.path);
+    std::string_view data = file->bytes();
     bool first_write = true;
     size_t offset = 0;
     while (offset < data.size()) {
@@ -105,8 +102,9 @@ class Decoder {
                   options_);
         std::string_view tail = data.substr(offset);
         size_t starts = count_record_starts(tail);
-        file.unmap();
-        drop_tail(segment, offset, tail.size(), starts, frame.error);
+        const size_t tail_bytes = tail.size();
+        file.reset();  // no mapping of the file while it is truncated
+        drop_tail(segment, offset, tail_bytes, starts, frame.error);
         return;
       }
       if (!parse(frame.payload, record_))
@@ -165,9 +163,9 @@ class Decoder {
   }
 
   void drop_tail(const NumberedFile& segment, size_t offset, size_t bytes, size_t starts, FrameError why) {
-    FileHandle file = FileHandle::open(segment.path, O_WRONLY);
-    file.truncate(offset);
-    if (options_.sync) file.sync_data();
+    std::unique_ptr<WritableFile> file = fs().open(segment.path, OpenFor::Existing);
+    file->truncate(offset);
+    if (options_.sync) file->sync();
     stats_.dropped_bytes += bytes;
     if (options_.logger)
       options_.logger->warn(
@@ -175,6 +173,8 @@ class Decoder {
           "problem: {}); a crash interrupted this write, so it was never acknowledged",
           segment.path.string(), bytes, offset, starts, describe(why));
   }
+
+  FileSystem& fs() const { return options_.fs ? *options_.fs : posix_file_system(); }
 
   std::span<const NumberedFile> segments_;
   const ReplayOptions& options_;

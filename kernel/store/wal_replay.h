@@ -31,6 +31,7 @@ struct ReplayedRecord {
 };
 
 struct ReplayOptions {
+  FileSystem* fs = nullptr;   // where the segments are; null: the machine's
   int64_t base_revision = 0;  // the snapshot's revision: records up to it are skipped
   bool sync = true;           // fsync the truncation of a torn tail
   spdlog::logger* logger = nullptr;

@@ -1,17 +1,15 @@
 #include "kernel/store/wal_writer.h"
 
-#include <fcntl.h>
-
 #include "kernel/store/data_dir.h"
 
 namespace ukube::store {
 
 void WalWriter::open_segment(int64_t first_revision) {
-  FileHandle next = FileHandle::open(dir_ / wal_segment_name(first_revision), O_WRONLY | O_CREAT | O_APPEND);
-  uint64_t existing = next.size();
+  std::unique_ptr<WritableFile> next = fs_.open(dir_ / wal_segment_name(first_revision), OpenFor::Append);
+  uint64_t existing = next->size();
   if (sync_) {
-    next.sync_data();
-    sync_directory(dir_);
+    next->sync();
+    fs_.sync_directory(dir_);
   }
   // The previous segment was synced with its last batch; closing it now cannot lose data.
   file_ = std::move(next);
@@ -20,8 +18,8 @@ void WalWriter::open_segment(int64_t first_revision) {
 }
 
 void WalWriter::append_and_sync(std::string_view batch) {
-  file_.write_all(batch);
-  if (sync_) file_.sync_data();
+  file_->append(batch);
+  if (sync_) file_->sync();
   segment_bytes_ += batch.size();
 }
 

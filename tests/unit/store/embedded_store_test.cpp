@@ -70,7 +70,7 @@ TEST(EmbeddedStore, SnapshotReplacesOldWalSegmentsAndRecoveryUsesIt) {
     revision = store->current_revision();
     EXPECT_GT(store->stats().last_snapshot_revision, 0);
   }
-  DataDirListing listing = list_data_dir(dir.path());
+  DataDirListing listing = list_data_dir(posix_file_system(), dir.path());
   ASSERT_EQ(listing.snapshots.size(), 1u) << "older snapshots are removed";
   ASSERT_FALSE(listing.segments.empty());
   EXPECT_GT(listing.segments.front().number, 1) << "segments covered by the snapshot are removed";

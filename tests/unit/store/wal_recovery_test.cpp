@@ -55,8 +55,12 @@ class WalRecovery : public ::testing::Test {
       ASSERT_TRUE(store->create(key_of(i), make_bytes(value_of(i))));
   }
 
-  std::filesystem::path last_segment() { return list_data_dir(dir_.path()).segments.back().path; }
-  std::filesystem::path segment(size_t i) { return list_data_dir(dir_.path()).segments.at(i).path; }
+  std::filesystem::path last_segment() {
+    return list_data_dir(posix_file_system(), dir_.path()).segments.back().path;
+  }
+  std::filesystem::path segment(size_t i) {
+    return list_data_dir(posix_file_system(), dir_.path()).segments.at(i).path;
+  }
 
   // Opens the store and checks it holds exactly writes [0, count).
   void expect_exactly(int count) {
@@ -192,7 +196,7 @@ TEST_F(WalRecovery, DamagedHeaderInTheMiddleRefusesToOpen) {
 TEST_F(WalRecovery, DamageInAnEarlierSegmentRefusesToOpen) {
   write_session(0, 10);
   write_session(10, 10);
-  ASSERT_EQ(list_data_dir(dir_.path()).segments.size(), 2u);
+  ASSERT_EQ(list_data_dir(posix_file_system(), dir_.path()).segments.size(), 2u);
   auto first = segment(0);
   std::string data = read_file(first);
   auto offsets = record_offsets(data);
@@ -249,8 +253,8 @@ TEST_F(WalRecovery, CorruptSnapshotWithoutTheWalBehindItRefusesToOpen) {
     auto store = EmbeddedStore::open(options_for(dir_.path()));
     ASSERT_TRUE(store->create(key_of(20), make_bytes(value_of(20))));
   }
-  ASSERT_EQ(list_data_dir(dir_.path()).segments.size(), 1u);
-  auto snapshot = list_data_dir(dir_.path()).snapshots.back().path;
+  ASSERT_EQ(list_data_dir(posix_file_system(), dir_.path()).segments.size(), 1u);
+  auto snapshot = list_data_dir(posix_file_system(), dir_.path()).snapshots.back().path;
   std::string data = read_file(snapshot);
   data[data.size() / 2] ^= 0x10;
   write_file(snapshot, data);
