@@ -448,6 +448,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
+  // Upstream's JSON encoder ends every document with a newline, and clients compare
+  // bodies (error texts above all) with it.
+  static void end_json_with_newline(HttpResponse& r) {
+    static const store::Bytes kNewline = store::make_bytes("\n");
+    const auto& pieces = r.body.pieces();
+    if (!r.content_type.starts_with("application/json") || pieces.empty() || pieces.back()->empty()) return;
+    if (pieces.back()->back() != '\n') r.body.append(kNewline);
+  }
+
   std::string headers_of(const HttpResponse& r) const {
     std::string head = status_line(r.status);
     head += "Content-Type: " + r.content_type + "\r\n";
@@ -462,6 +471,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void send(HttpResponse response) {
     response_ = std::move(response);
+    end_json_with_newline(response_);
     head_ = headers_of(response_);
     head_ += "Content-Length: " + std::to_string(response_.body.size()) + "\r\n";
     if (!keep_alive_) head_ += "Connection: close\r\n";

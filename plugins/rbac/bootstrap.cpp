@@ -44,12 +44,12 @@ void ensure(Client& client, const GroupVersionResource& gvr, const char* kind, c
           return;
         case Reconciled::Action::Create:
           client.create(gvr, ns, r.object);
-          if (log) log->info("created {}", what);
+          if (log) log->debug("created {}", what);  // the plugin logs the totals
           report.created.push_back(what);
           return;
         case Reconciled::Action::Update:
           client.update(gvr, ns, r.object);
-          if (log) log->info("updated {} with missing bootstrap content", what);
+          if (log) log->debug("updated {} with missing bootstrap content", what);
           report.updated.push_back(what);
           return;
         case Reconciled::Action::Recreate:

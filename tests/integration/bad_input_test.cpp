@@ -23,12 +23,15 @@ class BadInputTest : public ::testing::Test {
     HttpResult keep = curl_.request("GET", "/api/v1/namespaces/default/configmaps/keep");
     EXPECT_EQ(keep.status, 200) << keep.body;
     EXPECT_NE(keep.body.find(R"("k":"v")"), std::string::npos) << keep.body;
+    EXPECT_TRUE(keep.body.ends_with("}\n"))
+        << "a JSON body ends with a newline, as upstream's: " << keep.body;
   }
 
   static void expect_status(const HttpResult& r, int code, const std::string& message_part) {
     EXPECT_EQ(r.status, code) << r.body;
     EXPECT_NE(r.body.find(R"("kind":"Status")"), std::string::npos) << r.body;
     EXPECT_NE(r.body.find(message_part), std::string::npos) << r.body;
+    EXPECT_TRUE(r.body.ends_with("}\n")) << "an error body ends with a newline, as upstream's: " << r.body;
   }
 
   std::string file(const std::string& name, const std::string& text) const {
@@ -59,7 +62,7 @@ HttpResult raw_request(const Curl& curl, const std::string& head_extra, size_t r
       "    chunk = t.recv(65536)\n"
       "    if not chunk: break\n"
       "    data += chunk\n"
-      "print(data.decode(errors='replace'))\n";
+      "sys.stdout.write(data.decode(errors='replace'))\n";
   std::string host = curl.base().substr(std::string("https://").size());
   CommandResult r =
       run_command("python3 -c " + shell_quote(script) + " " + shell_quote(curl.pki().string()) + " " +
