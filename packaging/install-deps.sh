@@ -20,6 +20,8 @@ packages=(
   # client-library tests (tests/integration/clients): the Python one runs /usr/bin/python3
   python3-kubernetes
 )
+# `make fuzz` builds with clang's libFuzzer and sanitizers: only it asks for clang.
+if [ "${1:-}" = "--fuzz" ]; then packages+=(clang); fi
 # The Node.js client test runs whatever `node` is on PATH; install Debian's only if none.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

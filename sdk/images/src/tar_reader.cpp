@@ -2,7 +2,11 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -74,6 +78,21 @@ class GzipSource final : public ByteSource {
   bool done_ = false;
 };
 
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
+  size_t read(char* buffer, size_t n) override {
+    const size_t count = std::min(n, bytes_.size() - at_);
+    std::memcpy(buffer, bytes_.data() + at_, count);
+    at_ += count;
+    return count;
+  }
+
+ private:
+  std::string bytes_;
+  size_t at_ = 0;
+};
+
 std::array<unsigned char, 4> magic_of(const std::filesystem::path& file) {
   std::array<unsigned char, 4> magic{};
   std::ifstream in(file, std::ios::binary);
@@ -114,18 +133,29 @@ bool checksum_matches(const char* block) {
   return sum == number(block + 148, 8);
 }
 
+// A decimal number of a pax record, or nullopt.
+std::optional<uint64_t> decimal(std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
 // "27 path=some/long/name\n" records.
 std::map<std::string, std::string> pax_records(const std::string& data, const std::string& archive) {
   std::map<std::string, std::string> out;
   for (size_t pos = 0; pos < data.size();) {
     const size_t space = data.find(' ', pos);
     if (space == std::string::npos) break;
-    const size_t length = std::stoul(data.substr(pos, space - pos));
-    if (length == 0 || pos + length > data.size()) throw ArchiveError(archive + " has a corrupt pax header");
-    const std::string record = data.substr(space + 1, pos + length - space - 2);  // without the newline
+    const auto length = decimal(std::string_view(data).substr(pos, space - pos));
+    if (!length || *length <= space - pos || pos + *length > data.size())
+      throw ArchiveError(archive + " has a corrupt pax header");
+    const size_t record_end = pos + *length;
+    // "<length> key=value\n": the record without its length and newline.
+    const std::string record = data.substr(space + 1, record_end - space - 2);
     if (auto eq = record.find('='); eq != std::string::npos)
       out[record.substr(0, eq)] = record.substr(eq + 1);
-    pos += length;
+    pos = record_end;
   }
   return out;
 }
@@ -139,6 +169,14 @@ std::string clean_path(std::string path) {
 
 }  // namespace
 
+std::unique_ptr<ByteSource> memory_source(std::string bytes) {
+  return std::make_unique<MemorySource>(std::move(bytes));
+}
+
+std::unique_ptr<ByteSource> gunzip(std::unique_ptr<ByteSource> compressed, std::string name) {
+  return std::make_unique<GzipSource>(std::move(compressed), std::move(name));
+}
+
 bool is_gzip(const std::filesystem::path& file) {
   auto magic = magic_of(file);
   return magic[0] == 0x1f && magic[1] == 0x8b;
@@ -150,8 +188,7 @@ std::unique_ptr<ByteSource> open_maybe_compressed(const std::filesystem::path& f
     throw ArchiveError(file.string() +
                        " is zstd-compressed, which is not supported: recompress it with gzip");
   auto source = std::make_unique<FileSource>(file);
-  if (magic[0] == 0x1f && magic[1] == 0x8b)
-    return std::make_unique<GzipSource>(std::move(source), file.string());
+  if (magic[0] == 0x1f && magic[1] == 0x8b) return gunzip(std::move(source), file.string());
   return source;
 }
 
@@ -239,14 +276,21 @@ std::optional<TarEntry> TarReader::next() {
     e.mtime = number(block.data() + 136, 12);
     e.device_major = static_cast<uint32_t>(number(block.data() + 329, 8));
     e.device_minor = static_cast<uint32_t>(number(block.data() + 337, 8));
+    auto pax_number = [&](const std::string& value, const char* key) -> uint64_t {
+      auto n = decimal(value);
+      if (!n || *n > static_cast<uint64_t>(INT64_MAX))
+        throw ArchiveError(name_ + " has a pax " + key + " that is not a number: \"" + value + "\"");
+      return *n;
+    };
     for (const auto* records : {&global_pax, &pax}) {
       if (auto it = records->find("path"); it != records->end()) path = it->second;
       if (auto it = records->find("linkpath"); it != records->end()) e.link = it->second;
-      if (auto it = records->find("size"); it != records->end()) e.size = std::stoll(it->second);
+      if (auto it = records->find("size"); it != records->end())
+        e.size = static_cast<int64_t>(pax_number(it->second, "size"));
       if (auto it = records->find("uid"); it != records->end())
-        e.uid = static_cast<uint32_t>(std::stoul(it->second));
+        e.uid = static_cast<uint32_t>(pax_number(it->second, "uid"));
       if (auto it = records->find("gid"); it != records->end())
-        e.gid = static_cast<uint32_t>(std::stoul(it->second));
+        e.gid = static_cast<uint32_t>(pax_number(it->second, "gid"));
     }
     switch (type) {
       case '1': e.type = TarEntry::Type::Hardlink; break;

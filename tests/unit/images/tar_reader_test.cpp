@@ -1,6 +1,7 @@
 // Tar archives as GNU tar writes them (ustar, GNU long names, pax), plain and gzipped.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -87,6 +88,42 @@ TEST(TarReader, CorruptAndTruncatedArchivesAreRefused) {
     ADD_FAILURE() << "zstd accepted";
   } catch (const ArchiveError& e) {
     EXPECT_NE(std::string(e.what()).find("zstd"), std::string::npos) << e.what();
+  }
+}
+
+// One 512-byte ustar header: `name`, `type`, `size`, and its checksum.
+std::string tar_header(const std::string& name, char type, size_t size) {
+  std::string h(512, '\0');
+  h.replace(0, name.size(), name);
+  std::snprintf(&h[100], 8, "%07o", 0644);
+  std::snprintf(&h[124], 12, "%011zo", size);
+  h[156] = type;
+  h.replace(257, 6, std::string("ustar\0", 6));
+  h.replace(148, 8, std::string(8, ' '));
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  std::snprintf(&h[148], 8, "%06o", sum);
+  return h;
+}
+
+std::string padded(std::string data) {
+  data.resize((data.size() + 511) / 512 * 512, '\0');
+  return data;
+}
+
+TEST(TarReader, CorruptPaxRecordsAreArchiveErrors) {
+  for (std::string records : {std::string("16 size=12abc\n"), std::string("99 path=x\n"),
+                              std::string("x path=y\n"), std::string("10 uid=-1\n")}) {
+    SCOPED_TRACE(records);
+    std::string tar = tar_header("PaxHeaders/f", 'x', records.size()) + padded(records) +
+                      tar_header("f", '0', 0) + std::string(1024, '\0');
+    TarReader reader(memory_source(tar), "handmade.tar");
+    EXPECT_THROW(
+        {
+          while (reader.next()) {
+          }
+        },
+        ArchiveError);
   }
 }
 

@@ -29,6 +29,10 @@ class ByteSource {
 std::unique_ptr<ByteSource> open_maybe_compressed(const std::filesystem::path& file);
 // Whether the file starts with gzip's magic.
 bool is_gzip(const std::filesystem::path& file);
+// Bytes held in memory.
+std::unique_ptr<ByteSource> memory_source(std::string bytes);
+// The gzip stream `compressed` carries, decompressed; `name` says which in errors.
+std::unique_ptr<ByteSource> gunzip(std::unique_ptr<ByteSource> compressed, std::string name);
 
 struct TarEntry {
   enum class Type { File, Directory, Symlink, Hardlink, CharDevice, BlockDevice, Fifo };
