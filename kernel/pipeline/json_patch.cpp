@@ -1,5 +1,7 @@
 #include "kernel/pipeline/json_patch.h"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 #include <string>
 #include <vector>
@@ -59,8 +61,10 @@ size_t array_index(const std::string& token, size_t size, bool allow_end, const 
   if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos ||
       (token.size() > 1 && token[0] == '0'))
     throw patch_failed("invalid array index \"" + token + "\" in path \"" + path + "\"");
-  size_t i = std::stoul(token);
-  if (i > size || (!allow_end && i == size))
+  size_t i = 0;
+  // Digits beyond size_t are out of range too, not an overflow.
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+  if (ec != std::errc() || end != token.data() + token.size() || i > size || (!allow_end && i == size))
     throw patch_failed("array index " + token + " out of range in \"" + path + "\"");
   return i;
 }

@@ -66,6 +66,11 @@ TEST(JsonPatch, FailuresAreClientErrors) {
   EXPECT_EQ(code_of(R"([{"op":"replace","path":"/zz","value":1}])"), 422);
   EXPECT_EQ(code_of(R"([{"op":"test","path":"/a","value":2}])"), 422);
   EXPECT_EQ(code_of(R"([{"op":"add","path":"/a/b/c","value":2}])"), 422);
+  // An index past size_t is out of range like any other (the fuzzer found it thrown as
+  // std::out_of_range).
+  auto list = J(R"({"b":[1,2]})");
+  EXPECT_THROW(apply_json_patch(list, J(R"([{"op":"remove","path":"/b/111111111111111111111111111111"}])")),
+               ApiError);
 }
 
 }  // namespace
