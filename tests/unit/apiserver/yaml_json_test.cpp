@@ -51,5 +51,28 @@ TEST(YamlJson, SyntaxErrorsAreBadRequests) {
   }
 }
 
+// "Billion laughs": nine levels of ten aliases each would expand to 10^9 nodes. Refused
+// with 400, as upstream's decoder refuses it, instead of taking all memory.
+TEST(YamlJson, ExcessiveAliasingIsABadRequest) {
+  std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level < 9; ++level) {
+    const std::string below = "*a" + std::to_string(level - 1);
+    bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", " : "") + below;
+    bomb += "]\n";
+  }
+  try {
+    yaml_to_json(bomb);
+    FAIL() << "expanded";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code(), 400);
+    EXPECT_NE(std::string(e.what()).find("document contains excessive aliasing"), std::string::npos)
+        << e.what();
+  }
+  // Aliases in moderation still work.
+  auto doc = boost::json::parse(yaml_to_json("base: &b {x: 1}\nuse: *b\nagain: [*b, *b]\n"));
+  EXPECT_EQ(doc.at("again").at(1).at("x"), 1);
+}
+
 }  // namespace
 }  // namespace ukube::apiserver
