@@ -142,7 +142,7 @@ class Eviction {
   static bool can_ignore_budget(const json::object& pod) {
     const std::string phase = machinery::pod_phase(pod);
     return machinery::is_terminal_phase(phase) || phase == "Pending" ||
-           is_set(machinery::object_or_empty(object_at(pod, {"metadata"})), "deletionTimestamp");
+           machinery::has_deletion_timestamp(pod);
   }
 
   // Deletes a pod that no budget needs to allow; false when one must be asked.

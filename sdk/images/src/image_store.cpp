@@ -204,6 +204,17 @@ std::vector<std::pair<std::string, std::string>> layers_of(const fs::path& root,
   return out;
 }
 
+std::vector<std::string> blobs_of_manifest(const fs::path& root, const std::string& manifest_digest) {
+  json::object manifest = read_json(blob_path(root, manifest_digest));
+  std::vector<std::string> digests{manifest_digest};
+  if (const auto* config = manifest.if_contains("config"); config && config->is_object())
+    digests.push_back(string_member(config->as_object(), "digest"));
+  if (const auto* layers = manifest.if_contains("layers"); layers && layers->is_array())
+    for (const auto& l : layers->as_array())
+      if (const auto* o = l.if_object()) digests.push_back(string_member(*o, "digest"));
+  return digests;
+}
+
 std::string string_member(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -257,13 +268,22 @@ std::vector<Image> ImageStore::list() const {
   return out;
 }
 
+namespace {
+
+// The full name `reference` stands for; "" when it is no name (an id, or malformed).
+std::string full_name(std::string_view reference) {
+  try {
+    return parse_reference(reference).full();
+  } catch (const ReferenceError&) {
+    return {};
+  }
+}
+
+}  // namespace
+
 std::optional<Image> ImageStore::find(std::string_view reference) const {
   const auto images = list();
-  std::string full;
-  try {
-    full = parse_reference(reference).full();
-  } catch (const ReferenceError&) {
-  }
+  const std::string full = full_name(reference);
   for (const auto& image : images)
     if (std::find(image.names.begin(), image.names.end(), full) != image.names.end()) return image;
   if (!looks_like_id(reference)) return std::nullopt;
@@ -284,11 +304,7 @@ std::vector<std::string> ImageStore::remove(std::string_view reference,
   auto image = find(reference);
   if (!image)
     throw StoreError("no image \"" + std::string(reference) + "\" in the image store at " + root_.string());
-  std::string full;
-  try {
-    full = parse_reference(reference).full();
-  } catch (const ReferenceError&) {
-  }
+  const std::string full = full_name(reference);
   const bool by_name = std::find(image->names.begin(), image->names.end(), full) != image->names.end();
   std::vector<std::string> removed = by_name ? std::vector<std::string>{full} : image->names;
   const bool last_name = removed.size() == image->names.size();
@@ -303,17 +319,13 @@ std::vector<std::string> ImageStore::remove(std::string_view reference,
   layout::write_index(root_, kept);
 
   // Blobs no remaining manifest refers to go; with the image's last name, its rootfs too.
-  auto blobs_of = [&](const std::string& manifest) {
-    std::vector<std::string> digests{manifest, layout::image_of_manifest(root_, manifest).id};
-    for (const auto& [digest, type] : layout::layers_of(root_, manifest)) digests.push_back(digest);
-    return digests;
-  };
   std::set<std::string> live;
   for (const auto& e : kept)
-    for (auto& digest : blobs_of(e.manifest_digest)) live.insert(std::move(digest));
+    for (auto& digest : layout::blobs_of_manifest(root_, e.manifest_digest)) live.insert(std::move(digest));
   std::set<std::string> candidates;
   for (const auto& e : dropped)
-    for (auto& digest : blobs_of(e.manifest_digest)) candidates.insert(std::move(digest));
+    for (auto& digest : layout::blobs_of_manifest(root_, e.manifest_digest))
+      candidates.insert(std::move(digest));
   for (const auto& digest : candidates)
     if (!live.contains(digest)) fs::remove(layout::blob_path(root_, digest));
   if (last_name) {

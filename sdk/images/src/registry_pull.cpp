@@ -79,15 +79,16 @@ class RegistryPull {
       authorization_ = "Authorization: Bearer " + options_.auth.registry_token;
   }
 
-  Image run() {
-    std::string manifest_digest;
-    std::string manifest = fetch_manifest(ref_.digest.empty() ? ref_.tag : ref_.digest, manifest_digest);
-    json::object doc = parse(manifest, "the manifest of " + ref_.full());
+  // Fetches the image's manifest and every blob it names into the store; returns the
+  // index entry that names it.
+  layout::IndexEntry run() {
+    Manifest manifest = fetch_manifest(ref_.digest.empty() ? ref_.tag : ref_.digest);
+    json::object doc = parse(manifest.body, "the manifest of " + ref_.full());
     std::string media = layout::string_member(doc, "mediaType");
     if (media == kOciIndex || media == kDockerList || (media.empty() && doc.contains("manifests"))) {
       const std::string chosen = platform_manifest(doc);
-      manifest = fetch_manifest(chosen, manifest_digest);
-      doc = parse(manifest, "the manifest " + chosen + " of " + ref_.full());
+      manifest = fetch_manifest(chosen);
+      doc = parse(manifest.body, "the manifest " + chosen + " of " + ref_.full());
       media = layout::string_member(doc, "mediaType");
     }
     if (!doc.contains("config") || !doc.contains("layers"))
@@ -103,14 +104,11 @@ class RegistryPull {
     for (const auto& layer : doc.at("layers").as_array())
       if (const auto* o = layer.if_object())
         fetch_blob(layout::string_member(*o, "digest"), layout::size_member(*o));
-    const std::string stored = layout::put_blob_bytes(root_, manifest);
-    if (stored != manifest_digest)
+    const std::string stored = layout::put_blob_bytes(root_, manifest.body);
+    if (stored != manifest.digest)
       throw StoreError("the manifest of " + ref_.full() + " changed while it was stored");
-    return layout::image_of_manifest(root_, stored);
+    return {ref_.full(), stored, static_cast<int64_t>(manifest.body.size())};
   }
-
-  int64_t manifest_size() const { return manifest_size_; }
-  const std::string& manifest_digest() const { return manifest_digest_; }
 
  private:
   json::object parse(const std::string& text, const std::string& what) {
@@ -206,7 +204,12 @@ class RegistryPull {
                      std::to_string(r.status) + detail);
   }
 
-  std::string fetch_manifest(const std::string& tag_or_digest, std::string& digest) {
+  struct Manifest {
+    std::string body;
+    std::string digest;
+  };
+
+  Manifest fetch_manifest(const std::string& tag_or_digest) {
     progress("pulling manifest " + ref_.repository() + (tag_or_digest.starts_with("sha256:") ? "@" : ":") +
              tag_or_digest);
     const std::string path = "/v2/" + ref_.path + "/manifests/" + tag_or_digest;
@@ -217,13 +220,11 @@ class RegistryPull {
       if (r.status == 200 || endpoint_ + 1 == endpoints_.size()) break;
     }
     if (r.status != 200) failed("the manifest of " + ref_.full(), r);
-    digest = sha256_digest(r.body);
+    std::string digest = sha256_digest(r.body);
     if (tag_or_digest.starts_with("sha256:") && digest != tag_or_digest)
       throw StoreError("the registry " + ref_.domain + " answered a manifest whose digest is " + digest +
                        ", not " + tag_or_digest);
-    manifest_digest_ = digest;
-    manifest_size_ = static_cast<int64_t>(r.body.size());
-    return r.body;
+    return {std::move(r.body), std::move(digest)};
   }
 
   void fetch_blob(const std::string& digest, int64_t size) {
@@ -248,8 +249,6 @@ class RegistryPull {
   std::vector<std::string> endpoints_;
   size_t endpoint_ = 0;
   std::string authorization_;
-  std::string manifest_digest_;
-  int64_t manifest_size_ = 0;
 };
 
 }  // namespace
@@ -261,16 +260,16 @@ Image ImageStore::pull(std::string_view reference, const PullOptions& options) {
   } catch (const ReferenceError& e) {
     throw StoreError(e.what());
   }
-  RegistryPull pull(root_, ref, options);
-  Image image = pull.run();
-  layout::StoreLock lock(root_);
-  std::vector<layout::IndexEntry> index = layout::read_index(root_);
-  const std::string name = ref.full();
-  std::erase_if(index, [&](const layout::IndexEntry& e) { return e.name == name; });
-  index.push_back({name, pull.manifest_digest(), pull.manifest_size()});
-  layout::write_index(root_, index);
-  auto stored = find(name);
-  if (!stored) throw StoreError("the image " + name + " was pulled but is not in the store");
+  layout::IndexEntry pulled = RegistryPull(root_, ref, options).run();
+  {
+    layout::StoreLock lock(root_);
+    std::vector<layout::IndexEntry> index = layout::read_index(root_);
+    std::erase_if(index, [&](const layout::IndexEntry& e) { return e.name == pulled.name; });
+    index.push_back(pulled);
+    layout::write_index(root_, index);
+  }
+  auto stored = find(pulled.name);
+  if (!stored) throw StoreError("the image " + pulled.name + " was pulled but is not in the store");
   return *stored;
 }
 

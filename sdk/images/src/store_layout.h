@@ -60,6 +60,8 @@ void write_index(const fs::path& root, const std::vector<IndexEntry>& entries);
 
 // The image a manifest describes, names not filled in. Throws StoreError.
 Image image_of_manifest(const fs::path& root, const std::string& manifest_digest);
+// Every blob a manifest names, the manifest itself included: what keeps blobs alive.
+std::vector<std::string> blobs_of_manifest(const fs::path& root, const std::string& manifest_digest);
 // The layers' digests and media types, in order.
 std::vector<std::pair<std::string, std::string>> layers_of(const fs::path& root,
                                                            const std::string& manifest_digest);
