@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "common/spawn.h"
+#include "ukube/node/spawn.h"
 
 namespace ukube::runtime::process {
 
@@ -31,7 +31,7 @@ std::optional<std::string> ImageResolver::resolve(const std::string& image) cons
   std::string name = image_short_name(image);
   if (name.empty() || name == "." || name == "..") return std::nullopt;
   const char* path = std::getenv("PATH");
-  return find_executable(name, path ? path : kDefaultContainerPath);
+  return node::find_executable(name, path ? path : node::kDefaultContainerPath);
 }
 
 std::string ImageResolver::unresolved_message(const std::string& image) const {

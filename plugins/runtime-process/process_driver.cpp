@@ -2,56 +2,26 @@
 
 #include <signal.h>
 #include <sys/stat.h>
-
-#include <spdlog/logger.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <set>
+#include <spdlog/logger.h>
 
-#include "common/atomic_file.h"
-#include "common/proc_info.h"
-#include "common/spawn.h"
-#include "exec_sync.h"
-#include "monitor_launcher.h"
-#include "stream_sessions.h"
-#include "ukube/runtime/filters.h"
+#include <algorithm>
+
+#include "ukube/node/mount_namespace.h"
+#include "ukube/node/proc_info.h"
+#include "ukube/node/spawn.h"
 
 namespace ukube::runtime::process {
 
-namespace {
-
-constexpr const char* kRuntimeName = "ukube-process";
-constexpr const char* kRuntimeVersion = "0.1.0";
-// How long a monitor may take to report its container running.
-constexpr auto kMonitorStartTimeout = std::chrono::seconds(10);
-// How long after SIGKILL a container may take to be reported gone.
-constexpr auto kKillWait = std::chrono::seconds(10);
-
-[[noreturn]] void throw_not_found(const char* what, const std::string& id) {
-  throw RuntimeError(RuntimeError::Code::NotFound, std::string("runtime-process: no ") + what + " \"" + id +
-                                                       "\" (removed, or never created here)");
-}
-
-}  // namespace
-
 ProcessDriver::ProcessDriver(ProcessRuntimeSettings settings, std::filesystem::path state_dir,
                              std::shared_ptr<spdlog::logger> logger)
-    : settings_(std::move(settings)),
-      store_(std::move(state_dir)),
-      resolver_(settings_.images),
-      logger_(logger),
-      events_(logger) {
-  // Containers of an earlier driver (a daemon before its restart) are followed like new ones.
-  for (const auto& record : store_.list_containers())
-    events_.watch_container(record.id, record.sandbox_id, store_.container_dir(record.id));
-}
+    : MonitoredDriver({"ukube-process", "0.1.0", "runtime-process"}, settings.monitor_path,
+                      std::move(state_dir), logger),
+      settings_(std::move(settings)),
+      resolver_(settings_.images) {}
 
 ProcessDriver::~ProcessDriver() = default;
-
-VersionInfo ProcessDriver::version() {
-  return VersionInfo{kRuntimeName, kRuntimeVersion, "v1"};
-}
 
 RuntimeStatus ProcessDriver::status() {
   RuntimeStatus status;
@@ -61,66 +31,10 @@ RuntimeStatus ProcessDriver::status() {
   return status;
 }
 
-// ---- sandboxes ----
-
-std::string ProcessDriver::run_pod_sandbox(const PodSandboxConfig& config) {
-  SandboxRecord record;
-  record.id = StateStore::new_id();
-  record.created_at = now_ns();
-  record.ready = true;
-  record.config = config;
-  std::lock_guard lock(sandboxes_mutex_);
-  store_.write_sandbox(record);
-  return record.id;
-}
-
-void ProcessDriver::stop_pod_sandbox(const std::string& sandbox_id) {
-  if (!store_.read_sandbox(sandbox_id)) return;
-  for (const auto& record : store_.list_containers())
-    if (record.sandbox_id == sandbox_id) stop_container(record.id, std::chrono::seconds(0));
-  std::lock_guard lock(sandboxes_mutex_);
-  if (auto record = store_.read_sandbox(sandbox_id); record && record->ready) {
-    record->ready = false;
-    store_.write_sandbox(*record);
-  }
-}
-
-void ProcessDriver::remove_pod_sandbox(const std::string& sandbox_id) {
-  if (!store_.read_sandbox(sandbox_id)) return;
-  for (const auto& record : store_.list_containers())
-    if (record.sandbox_id == sandbox_id) remove_container(record.id);
-  std::lock_guard lock(sandboxes_mutex_);
-  store_.remove_sandbox(sandbox_id);
-}
-
-PodSandboxStatus ProcessDriver::pod_sandbox_status(const std::string& sandbox_id) {
-  auto record = store_.read_sandbox(sandbox_id);
-  if (!record) throw_not_found("pod sandbox", sandbox_id);
-  PodSandboxStatus status;
-  status.id = record->id;
-  status.metadata = record->config.metadata;
-  status.state = record->ready ? SandboxState::Ready : SandboxState::NotReady;
-  status.created_at = record->created_at;
+void ProcessDriver::complete_sandbox_status(const SandboxRecord&, PodSandboxStatus& status) const {
   status.ip = settings_.node_ip;
   status.host_network = true;  // no network namespaces: every pod is on the host's
-  status.labels = record->config.labels;
-  status.annotations = record->config.annotations;
-  return status;
 }
-
-std::vector<PodSandboxStatus> ProcessDriver::list_pod_sandboxes(const PodSandboxFilter& filter) {
-  std::vector<PodSandboxStatus> out;
-  for (const auto& record : store_.list_sandboxes()) {
-    if (!filter.id.empty() && record.id != filter.id) continue;
-    if (!labels_match(record.config.labels, filter.label_selector)) continue;
-    auto status = pod_sandbox_status(record.id);
-    if (filter.state && status.state != *filter.state) continue;
-    out.push_back(std::move(status));
-  }
-  return out;
-}
-
-// ---- containers ----
 
 MonitorSpec ProcessDriver::monitor_spec_for(const ContainerConfig& config, const PodSandboxConfig& sandbox,
                                             const std::string& entrypoint,
@@ -159,250 +73,44 @@ MonitorSpec ProcessDriver::monitor_spec_for(const ContainerConfig& config, const
   return spec;
 }
 
-std::string ProcessDriver::create_container(const std::string& sandbox_id, const ContainerConfig& config,
-                                            const PodSandboxConfig& sandbox_config) {
-  auto sandbox = store_.read_sandbox(sandbox_id);
-  if (!sandbox) throw_not_found("pod sandbox", sandbox_id);
-  if (!sandbox->ready)
-    throw RuntimeError(
-        RuntimeError::Code::FailedPrecondition,
-        "runtime-process: pod sandbox " + sandbox_id + " is stopped; run a new sandbox for new containers");
+ProcessDriver::PreparedContainer ProcessDriver::prepare_container(const ContainerRecord& record,
+                                                                  const SandboxRecord&,
+                                                                  const PodSandboxConfig& pod) {
+  const ContainerConfig& config = record.config;
   auto entrypoint = resolver_.resolve(config.image);
   if (!entrypoint)
     throw RuntimeError(RuntimeError::Code::NotFound, resolver_.unresolved_message(config.image));
-
-  ContainerRecord record;
-  record.id = StateStore::new_id();
-  record.sandbox_id = sandbox_id;
-  record.created_at = now_ns();
-  record.config = config;
-  record.image_ref = image_id_for_path(*entrypoint);
-  const PodSandboxConfig& pod = sandbox_config.log_directory.empty() ? sandbox->config : sandbox_config;
-  if (!pod.log_directory.empty() && !config.log_path.empty())
-    record.log_path = (std::filesystem::path(pod.log_directory) / config.log_path).string();
-  else  // the kubelet always sets both; anyone else still gets a log
-    record.log_path = (store_.container_dir(record.id) / "container.log").string();
-  MonitorSpec spec = monitor_spec_for(config, pod, *entrypoint, record.log_path);
-  if (!spec.mounts.empty() && !can_mount() && logger_ && !warned_mounts_.exchange(true))
+  PreparedContainer prepared;
+  prepared.image_ref = image_id_for_path(*entrypoint);
+  prepared.spec = monitor_spec_for(config, pod, *entrypoint, record.log_path);
+  if (!prepared.spec.mounts.empty() && !can_mount() && logger_ && !warned_mounts_.exchange(true))
     logger_->warn(
         "runtime-process: containers get their volumes only when the daemon runs as root (a private mount "
         "namespace each); as user {} they run without them",
         ::geteuid());
-
-  store_.write_container(record, spec);
-  events_.watch_container(record.id, sandbox_id, store_.container_dir(record.id));
-  events_.publish(ContainerEvent{record.id, sandbox_id, ContainerEventType::Created, record.created_at});
-  return record.id;
+  return prepared;
 }
 
-std::shared_ptr<std::mutex> ProcessDriver::container_lock(const std::string& container_id) {
-  std::lock_guard lock(locks_mutex_);
-  auto& slot = container_locks_[container_id];
-  if (!slot) slot = std::make_shared<std::mutex>();
-  return slot;
+void ProcessDriver::signal_container(const StartRecord& start, int signal) {
+  ::kill(-start.pid, signal);  // the container leads its own session and process group
 }
 
-ContainerRecord ProcessDriver::require_container(const std::string& container_id) const {
-  auto record = store_.read_container(container_id);
-  if (!record) throw_not_found("container", container_id);
-  return *record;
-}
-
-ProcessDriver::Observed ProcessDriver::observe(const std::string& container_id) const {
-  auto dir = store_.container_dir(container_id);
-  Observed seen;
-  seen.exit = read_exit_record(dir);
-  seen.start = read_start_record(dir);
-  if (seen.exit) {
-    seen.state = ContainerState::Exited;
-  } else if (!seen.start) {
-    seen.state = ContainerState::Created;
-  } else if (is_same_process_alive(seen.start->monitor_pid, seen.start->monitor_start_ticks) ||
-             is_same_process_alive(seen.start->pid, seen.start->start_ticks)) {
-    seen.state = ContainerState::Running;
-  } else if ((seen.exit = read_exit_record(dir))) {
-    // The monitor recorded the exit and ended between the first look and the /proc check.
-    seen.state = ContainerState::Exited;
-  } else {
-    // Monitor and container both gone without an exit record (the monitor was killed):
-    // the real code is lost. Record that once, so every later look agrees.
-    ExitRecord lost{255, now_ns(), "Error",
-                    "the container's monitor (pid " + std::to_string(seen.start->monitor_pid) +
-                        ") ended without recording the container's exit; its exit code is unknown"};
-    try {
-      write_exit_record(dir, lost);
-    } catch (const std::exception& e) {
-      if (logger_) logger_->warn("runtime-process: {}", e.what());
-    }
-    seen.exit = lost;
-    seen.state = ContainerState::Exited;
-  }
-  return seen;
-}
-
-ContainerStatus ProcessDriver::status_of(const ContainerRecord& record) const {
-  Observed seen = observe(record.id);
-  ContainerStatus status;
-  status.id = record.id;
-  status.pod_sandbox_id = record.sandbox_id;
-  status.metadata = record.config.metadata;
-  status.state = seen.state;
-  status.created_at = record.created_at;
-  if (seen.start) status.started_at = seen.start->started_at;
-  if (seen.exit) {
-    status.finished_at = seen.exit->finished_at;
-    status.exit_code = seen.exit->exit_code;
-    status.reason = seen.exit->reason;
-    status.message = seen.exit->message;
-  }
-  status.image = record.config.image;
-  status.image_ref = record.image_ref;
-  status.labels = record.config.labels;
-  status.annotations = record.config.annotations;
-  status.log_path = record.log_path;
-  return status;
-}
-
-void ProcessDriver::start_container(const std::string& container_id) {
-  auto lock = container_lock(container_id);
-  std::lock_guard guard(*lock);
-  require_container(container_id);
-  Observed seen = observe(container_id);
-  if (seen.state != ContainerState::Created)
-    throw RuntimeError(RuntimeError::Code::FailedPrecondition,
-                       "runtime-process: container " + container_id + " is " +
-                           std::string(to_string(seen.state)) +
-                           ", not Created: a container starts once; create a new one to run again");
-  // The Started event comes from the event thread, when started.json appears: so it is
-  // always ahead of the Stopped event of a container that exits at once.
-  launch_monitor(settings_.monitor_path, store_.container_dir(container_id), kMonitorStartTimeout);
-}
-
-void ProcessDriver::stop_locked(const ContainerRecord& record, std::chrono::seconds timeout) {
-  Observed seen = observe(record.id);
-  if (seen.state != ContainerState::Running) return;
-  pid_t group = seen.start->pid;  // the container leads its own session and process group
-  auto exited = [&] { return observe(record.id).state != ContainerState::Running; };
-  if (timeout.count() > 0) {
-    ::kill(-group, SIGTERM);
-    if (events_.wait_until(exited, std::chrono::steady_clock::now() + timeout)) return;
-  }
-  ::kill(-group, SIGKILL);
-  if (!events_.wait_until(exited, std::chrono::steady_clock::now() + kKillWait))
-    throw RuntimeError(RuntimeError::Code::DeadlineExceeded,
-                       "runtime-process: container " + record.id + " (pid " + std::to_string(group) +
-                           ") was killed but its monitor did not record an exit within " +
-                           std::to_string(kKillWait.count()) + " s; see " +
-                           (store_.container_dir(record.id) / files::kMonitorLog).string());
-}
-
-void ProcessDriver::stop_container(const std::string& container_id, std::chrono::seconds timeout) {
-  auto record = store_.read_container(container_id);
-  if (!record) return;  // idempotent, as the CRI asks
-  auto lock = container_lock(container_id);
-  std::lock_guard guard(*lock);
-  stop_locked(*record, timeout);
-}
-
-void ProcessDriver::remove_container(const std::string& container_id) {
-  auto record = store_.read_container(container_id);
-  if (!record) return;
-  {
-    auto lock = container_lock(container_id);
-    std::lock_guard guard(*lock);
-    stop_locked(*record, std::chrono::seconds(0));
-    events_.unwatch_container(container_id);
-    store_.remove_container(container_id);
-  }
-  {
-    std::lock_guard lock(locks_mutex_);
-    container_locks_.erase(container_id);
-  }
-  events_.publish(ContainerEvent{container_id, record->sandbox_id, ContainerEventType::Deleted, now_ns()});
-}
-
-ContainerStatus ProcessDriver::container_status(const std::string& container_id) {
-  return status_of(require_container(container_id));
-}
-
-std::vector<ContainerStatus> ProcessDriver::list_containers(const ContainerFilter& filter) {
-  std::vector<ContainerStatus> out;
-  for (const auto& record : store_.list_containers()) {
-    if (!filter.id.empty() && record.id != filter.id) continue;
-    if (!filter.pod_sandbox_id.empty() && record.sandbox_id != filter.pod_sandbox_id) continue;
-    if (!labels_match(record.config.labels, filter.label_selector)) continue;
-    auto status = status_of(record);
-    if (filter.state && status.state != *filter.state) continue;
-    out.push_back(std::move(status));
-  }
-  return out;
-}
-
-std::vector<ContainerStats> ProcessDriver::list_container_stats(const ContainerFilter& filter) {
-  std::vector<ContainerStats> out;
-  for (const auto& status : list_containers(filter)) {
-    ContainerStats stats;
-    stats.id = status.id;
-    stats.pod_sandbox_id = status.pod_sandbox_id;
-    stats.timestamp = now_ns();
-    if (status.state == ContainerState::Running) {
-      // The container's main process only: its children are not counted (no cgroup to
-      // sum them up).
-      if (auto start = read_start_record(store_.container_dir(status.id))) {
-        if (auto stat = read_proc_stat(start->pid)) {
-          stats.cpu_usage_core_nanoseconds = ticks_to_ns(stat->utime_ticks + stat->stime_ticks);
-          stats.memory_working_set_bytes = read_resident_bytes(start->pid).value_or(0);
-        }
-      }
-    }
-    out.push_back(std::move(stats));
-  }
-  return out;
-}
-
-// ---- exec and attach ----
-
-ExecTarget ProcessDriver::running_exec_target(const std::string& container_id, const char* call) const {
-  require_container(container_id);
-  if (observe(container_id).state != ContainerState::Running)
-    throw RuntimeError(
-        RuntimeError::Code::FailedPrecondition,
-        std::string("runtime-process: ") + call + ": container " + container_id + " is not running");
-  auto path = store_.container_dir(container_id) / files::kMonitorSpec;
-  auto text = read_file_if_exists(path);
-  if (!text) throw_not_found("container", container_id);
-  MonitorSpec spec = monitor_spec_from_json(*text, path.string());
-  ExecTarget target{spec.env, spec.working_dir, 0};
+ExecTarget ProcessDriver::exec_target_of(const ContainerRecord&, const MonitorSpec& spec,
+                                         const StartRecord& start) const {
+  ExecTarget target{spec.env, spec.working_dir, 0, {}};
   // A command run "in" the container sees its volumes too.
-  if (!spec.mounts.empty() && can_mount())
-    if (auto start = read_start_record(store_.container_dir(container_id)))
-      target.mount_namespace_pid = start->pid;
+  if (!spec.mounts.empty() && can_mount()) target.mount_namespace_pid = start.pid;
   return target;
 }
 
-ExecSyncResult ProcessDriver::exec_sync(const std::string& container_id, const std::vector<std::string>& cmd,
-                                        std::chrono::seconds timeout) {
-  return run_exec_sync(running_exec_target(container_id, "exec"), cmd, timeout);
-}
-
-std::unique_ptr<StreamSession> ProcessDriver::exec(const StreamRequest& request, StreamCallbacks callbacks) {
-  return start_exec_session(running_exec_target(request.container_id, "exec"), request, std::move(callbacks));
-}
-
-std::unique_ptr<StreamSession> ProcessDriver::attach(const StreamRequest& request,
-                                                     StreamCallbacks callbacks) {
-  auto record = require_container(request.container_id);
-  Observed seen = observe(request.container_id);
-  if (seen.state != ContainerState::Running)
-    throw RuntimeError(RuntimeError::Code::FailedPrecondition,
-                       "runtime-process: attach: container " + request.container_id + " is not running");
-  AttachTarget target;
-  target.container_dir = store_.container_dir(record.id);
-  target.log_path = record.log_path;
-  target.monitor_pid = seen.start->monitor_pid;
-  target.stdin_once = record.config.stdin_once;
-  target.tty = record.config.tty;
-  return start_attach_session(target, request, std::move(callbacks));
+void ProcessDriver::fill_stats(const ContainerRecord&, const StartRecord& start,
+                               ContainerStats& stats) const {
+  // The container's main process only: its children are not counted (no cgroup to sum
+  // them up).
+  if (auto stat = read_proc_stat(start.pid)) {
+    stats.cpu_usage_core_nanoseconds = ticks_to_ns(stat->utime_ticks + stat->stime_ticks);
+    stats.memory_working_set_bytes = read_resident_bytes(start.pid).value_or(0);
+  }
 }
 
 // ---- images ----
@@ -462,16 +170,6 @@ void ProcessDriver::remove_image(const std::string& image) {
     else
       store_.write_image(record);
   }
-}
-
-// ---- events ----
-
-uint64_t ProcessDriver::subscribe(ContainerEventHandler handler) {
-  return events_.subscribe(std::move(handler));
-}
-
-void ProcessDriver::unsubscribe(uint64_t subscription) {
-  events_.unsubscribe(subscription);
 }
 
 }  // namespace ukube::runtime::process

@@ -25,12 +25,4 @@ struct ProcessRuntimeSettings {
 // field and what to write instead.
 ProcessRuntimeSettings settings_from(const ProcessRuntimeConfig& config);
 
-// Where ukube-container-monitor is when nobody configured it: beside the library (or
-// executable) this code is part of, else in <prefix>/bin for a library in
-// <prefix>/lib/ukube/plugins. Empty when neither exists.
-std::filesystem::path find_default_monitor();
-
-// Throws std::invalid_argument unless `path` is an executable file.
-void check_monitor_path(const std::filesystem::path& path);
-
 }  // namespace ukube::runtime::process

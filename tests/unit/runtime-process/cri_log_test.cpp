@@ -1,4 +1,4 @@
-// The CRI log the monitor writes (runtime-process/common/cri_log.h): the record format the
+// The CRI log the monitor writes (sdk/node-runtime: ukube/node/cri_log.h): the record format the
 // kubelet parses, partial records for long lines, and rotation.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "process_test_support.h"
-#include "runtime-process/common/cri_log.h"
+#include "ukube/node/cri_log.h"
 
 namespace ukube::runtime::process {
 namespace {

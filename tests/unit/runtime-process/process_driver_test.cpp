@@ -12,11 +12,12 @@
 #include <thread>
 
 #include "process_test_support.h"
-#include "runtime-process/common/proc_info.h"
-#include "runtime-process/common/records.h"
 #include "runtime-process/config.pb.h"
 #include "runtime-process/image_resolver.h"
 #include "runtime-process/process_runtime_plugin.h"
+#include "ukube/node/monitor_launcher.h"
+#include "ukube/node/proc_info.h"
+#include "ukube/node/records.h"
 
 namespace ukube::runtime::process {
 namespace {

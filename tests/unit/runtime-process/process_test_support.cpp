@@ -5,8 +5,8 @@
 #include <fstream>
 #include <thread>
 
-#include "runtime-process/common/proc_info.h"
-#include "runtime-process/common/records.h"
+#include "ukube/node/proc_info.h"
+#include "ukube/node/records.h"
 
 namespace ukube::runtime::process::testing {
 

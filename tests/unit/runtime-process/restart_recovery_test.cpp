@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "process_test_support.h"
-#include "runtime-process/common/records.h"
+#include "ukube/node/records.h"
 
 namespace ukube::runtime::process {
 namespace {

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// Whole-file reads and writes for the runtime's state records. A record is written to a
+// temporary file beside it and renamed over it, so a reader (the driver, a restarted daemon)
+// sees the old record or the new one, never half of one, even across a crash.
+namespace ukube::runtime::node {
+
+// Throws std::system_error naming the file.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+// nullopt when the file does not exist; throws std::system_error on other failures.
+std::optional<std::string> read_file_if_exists(const std::filesystem::path& path);
+
+}  // namespace ukube::runtime::node
