@@ -10,8 +10,9 @@ packages=(
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libprotobuf-dev protobuf-compiler libyaml-cpp-dev libcurl4-openssl-dev
   libspdlog-dev libssl-dev libjemalloc-dev zlib1g-dev
-  # images: the process runtime runs `--image=busybox` as Debian's static busybox
-  busybox-static
+  # images: the process runtime runs `--image=busybox` as Debian's static busybox, and
+  # the built-in busybox image is made from it; runtime-runc runs containers with runc
+  busybox-static runc
   # tests (tls_test checks the HTTPS side with independent clients; registry_pull_test
   # pushes with skopeo to Debian's registry)
   libgtest-dev libgmock-dev curl openssl docker-registry skopeo

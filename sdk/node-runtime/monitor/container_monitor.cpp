@@ -20,6 +20,7 @@
 #include <string>
 #include <system_error>
 
+#include "runc_launch.h"
 #include "ukube/node/cri_log.h"
 #include "ukube/node/proc_info.h"
 #include "ukube/node/spawn.h"
@@ -149,8 +150,12 @@ void ContainerMonitor::start() {
   // signals (or the daemon's) never reach it.
   options.group = SpawnOptions::Group::NewSession;
   int child_ends[2] = {-1, -1};
+  const bool runc = spec_.runc.active();
   if (spec_.stdin_) stdin_fifo_ = make_fifo(dir_ / files::kStdinFifo);
-  if (spec_.tty) {
+  if (spec_.tty && runc) {
+    // runc makes the terminal inside the container and hands its master over.
+    resize_fifo_ = make_fifo(dir_ / files::kTtySizeFifo);
+  } else if (spec_.tty) {
     // The terminal is the container's stdin, stdout and stderr; the monitor copies the
     // stdin FIFO into it (a terminal has one input) and logs what comes out as stdout.
     terminal_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
@@ -180,7 +185,18 @@ void ContainerMonitor::start() {
     options.stderr_fd = child_ends[1];
   }
   try {
-    pid_ = spawn_process(options);
+    if (runc) {
+      RuncStarted started = runc_create_and_start(dir_, spec_.runc, spec_.tty, options.stdin_fd,
+                                                  options.stdout_fd, options.stderr_fd);
+      pid_ = started.pid;
+      if (started.console_master >= 0) {
+        terminal_ = started.console_master;
+        ::fcntl(terminal_, F_SETFL, ::fcntl(terminal_, F_GETFL) | O_NONBLOCK);
+        output_[0] = ::fcntl(terminal_, F_DUPFD_CLOEXEC, 0);
+      }
+    } else {
+      pid_ = spawn_process(options);
+    }
   } catch (...) {
     for (int& fd : child_ends) close_if_open(fd);
     throw;
@@ -230,7 +246,12 @@ void ContainerMonitor::handle_signals(std::optional<int>& wait_status) {
     int signo = static_cast<int>(info.ssi_signo);
     if (signo == SIGCHLD) {
       int status = 0;
-      if (!wait_status && ::waitpid(pid_, &status, WNOHANG) == pid_) {
+      if (spec_.runc.active()) {
+        // A subreaper collects whatever runc orphaned, not only the container. The pid
+        // namespace's end takes the container's other processes with it.
+        for (pid_t child; (child = ::waitpid(-1, &status, WNOHANG)) > 0;)
+          if (child == pid_ && !wait_status) wait_status = status;
+      } else if (!wait_status && ::waitpid(pid_, &status, WNOHANG) == pid_) {
         wait_status = status;
         // The container is its main process: what it left behind in its group goes
         // with it, as when a pid namespace's init exits.
@@ -241,7 +262,7 @@ void ContainerMonitor::handle_signals(std::optional<int>& wait_status) {
     } else if (signo != SIGHUP && !wait_status) {
       // Someone stopping the monitor (a shutdown's SIGTERM to every process) means the
       // container.
-      ::kill(-pid_, signo);
+      ::kill(spec_.runc.active() ? pid_ : -pid_, signo);
     }
   }
 }
@@ -344,6 +365,8 @@ int run_container_monitor(const std::filesystem::path& container_dir, const Moni
   std::optional<int> wait_status = monitor.follow();
   int exit_code = wait_status ? exit_code_from_wait_status(*wait_status) : 255;
   ExitRecord record{exit_code, now_ns(), exit_reason(exit_code), {}};
+  // As upstream: a container whose cgroup saw an OOM kill reports OOMKilled.
+  if (wait_status && exit_code != 0 && oom_kill_recorded(spec.runc.oom_counter)) record.reason = "OOMKilled";
   if (!wait_status)
     record.message = "the monitor lost track of the container (see monitor.log)";
   else if (WIFSIGNALED(*wait_status))

@@ -37,15 +37,18 @@ std::filesystem::path this_code_location() {
 
 }  // namespace
 
-std::filesystem::path find_default_monitor() {
+std::filesystem::path find_helper_executable(const std::string& name) {
   auto here = this_code_location().parent_path();
   if (here.empty()) return {};
-  // lib/ukube/plugins/<runtime>.so → bin/ukube-container-monitor (the build tree and
-  // an installed tree alike); a test binary in bin/ finds it beside itself.
-  for (const auto& candidate :
-       {here / kMonitorName, here.parent_path().parent_path().parent_path() / "bin" / kMonitorName})
+  // lib/ukube/plugins/<runtime>.so → bin/<name> (the build tree and an installed tree
+  // alike); a test binary in bin/ finds it beside itself.
+  for (const auto& candidate : {here / name, here.parent_path().parent_path().parent_path() / "bin" / name})
     if (is_executable_file(candidate)) return candidate;
   return {};
+}
+
+std::filesystem::path find_default_monitor() {
+  return find_helper_executable(kMonitorName);
 }
 
 void check_monitor_path(const std::filesystem::path& path, const std::string& plugin) {

@@ -22,6 +22,9 @@ std::string unique_token() {
 }  // namespace
 
 void RuntimeConformance::SetUp() {
+  if (GetParam().unavailable)
+    if (std::string why = GetParam().unavailable(); !why.empty())
+      GTEST_SKIP() << "SKIPPED (" << GetParam().name << "): " << why;
   dir_ = std::make_unique<ukube::testing::TempDir>("runtime-conformance");
   driver_ = GetParam().make(dir_->path());
   ASSERT_TRUE(driver_) << GetParam().name << ": make() returned no driver";

@@ -284,7 +284,8 @@ TEST_P(RuntimeConformance, EventsArePushedForEachTransitionUntilUnsubscribed) {
 }
 
 TEST_P(RuntimeConformance, PulledImagesAreListedUntilRemoved) {
-  const std::string& image = recipes().pullable_image;
+  const std::string image = recipes().pullable_image();
+  const std::string unpullable = recipes().unpullable_image();
   const std::string id = driver().pull_image(image);
   ASSERT_FALSE(id.empty());
   const auto images = driver().list_images();
@@ -295,8 +296,8 @@ TEST_P(RuntimeConformance, PulledImagesAreListedUntilRemoved) {
   EXPECT_EQ(status->id, id);
   EXPECT_EQ(driver().pull_image(image), id) << "pulling again gives the same image";
 
-  EXPECT_THROW(driver().pull_image(recipes().unpullable_image), RuntimeError);
-  EXPECT_FALSE(driver().image_status(recipes().unpullable_image));
+  EXPECT_THROW(driver().pull_image(unpullable), RuntimeError);
+  EXPECT_FALSE(driver().image_status(unpullable));
 
   driver().remove_image(image);
   EXPECT_FALSE(driver().image_status(image));

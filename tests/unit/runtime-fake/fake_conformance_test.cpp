@@ -61,8 +61,8 @@ RuntimeUnderTest fake_runtime() {
     return std::vector<std::string>{fake::kScriptedExec, "print", text, std::to_string(exit_code)};
   };
   r.exec_sleeps = [] { return std::vector<std::string>{fake::kScriptedExec, "sleep", "3600"}; };
-  r.pullable_image = "fake.test/pullable:1.0";
-  r.unpullable_image = "fake.test/unpullable:2.0";
+  r.pullable_image = [] { return std::string("fake.test/pullable:1.0"); };
+  r.unpullable_image = [] { return std::string("fake.test/unpullable:2.0"); };
   return runtime;
 }
 

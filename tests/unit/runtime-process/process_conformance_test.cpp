@@ -46,8 +46,8 @@ Recipes process_recipes() {
                                     "sh",      text, std::to_string(exit_code)};
   };
   recipes.exec_sleeps = [] { return std::vector<std::string>{"sleep", "600"}; };
-  recipes.pullable_image = "sleep";
-  recipes.unpullable_image = "ukube.invalid/no-such-executable-on-path:1.0";
+  recipes.pullable_image = [] { return std::string("sleep"); };
+  recipes.unpullable_image = [] { return std::string("ukube.invalid/no-such-executable-on-path:1.0"); };
   return recipes;
 }
 

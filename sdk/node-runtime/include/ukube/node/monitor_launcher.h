@@ -22,6 +22,8 @@ pid_t launch_monitor(const std::filesystem::path& monitor_path, const std::files
 // executable) this code is part of, else in <prefix>/bin for a library in
 // <prefix>/lib/ukube/plugins. Empty when neither exists.
 std::filesystem::path find_default_monitor();
+// The same for any helper executable installed beside the monitor (ukube-pause).
+std::filesystem::path find_helper_executable(const std::string& name);
 
 // Throws std::invalid_argument, naming `plugin`, unless `path` is an executable file.
 void check_monitor_path(const std::filesystem::path& path, const std::string& plugin);

@@ -19,6 +19,7 @@
 //   stdin         a FIFO        the container's stdin, when its config asks for one
 //   tty-size      a FIFO        "<columns> <rows>" lines resizing the container's terminal
 //   monitor.log                 the monitor's own diagnostics
+//   runc.log, container.pid     runc's log and pid file, for a container runc runs
 // Each JSON record is written whole (write_file_atomically), so readers never see half.
 namespace ukube::runtime::node {
 
@@ -29,6 +30,8 @@ inline constexpr const char* kExit = "exit.json";
 inline constexpr const char* kStdinFifo = "stdin";
 inline constexpr const char* kTtySizeFifo = "tty-size";
 inline constexpr const char* kMonitorLog = "monitor.log";
+inline constexpr const char* kRuncLog = "runc.log";            // runc's --log, JSON lines
+inline constexpr const char* kContainerPid = "container.pid";  // runc create's --pid-file
 }  // namespace files
 
 // A container that runc runs: the monitor runs `runc create` with its pipes (or console

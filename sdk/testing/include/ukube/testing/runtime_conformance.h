@@ -39,9 +39,10 @@ struct Recipes {
   // with `exit_code`, and one that sleeps longer than any timeout the suite uses.
   std::function<std::vector<std::string>(const std::string& text, int exit_code)> exec_prints_and_exits;
   std::function<std::vector<std::string>()> exec_sleeps;
-  // An image the driver can pull (and then lists), and one whose pull fails.
-  std::string pullable_image;
-  std::string unpullable_image;
+  // An image the driver can pull (and then lists), and one whose pull fails. Asked for when
+  // a test needs them: a registry serving them may start only then.
+  std::function<std::string()> pullable_image;
+  std::function<std::string()> unpullable_image;
 };
 
 struct RuntimeUnderTest {
@@ -53,6 +54,9 @@ struct RuntimeUnderTest {
   // Whether containers really run (processes): the suite then also checks that a log
   // written by a container is in the CRI format on disk and that exec output is real.
   bool runs_processes = false;
+  // Why this machine cannot run the driver ("" or unset: it can); every test then skips
+  // with that reason (a runtime that needs root or a program this machine lacks).
+  std::function<std::string()> unavailable;
 };
 
 inline void PrintTo(const RuntimeUnderTest& runtime, std::ostream* os) {

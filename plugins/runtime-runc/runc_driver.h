@@ -1,0 +1,70 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "settings.h"
+#include "ukube/images/image_store.h"
+#include "ukube/node/monitored_driver.h"
+
+// The runc runtime's driver: pods as OCI containers run by runc.
+//
+// A sandbox is a container of its own running ukube-pause, which holds the pod's network,
+// IPC and UTS namespaces; the pod's containers join them (a hostNetwork pod stays in the
+// host's network and UTS namespaces). Each container gets a pid and mount namespace of its
+// own, a root filesystem of overlayfs on the image's unpacked root, and a cgroup
+// <cgroup_root>/pod<uid>/<container id> with the pod's requests and limits.
+//
+// Every container, the sandbox holder included, runs under ukube-container-monitor, which
+// runs `runc create` and `runc start` and outlives the daemon (sdk/node-runtime). Records,
+// stop, exec and attach are the shared MonitoredDriver's; `runc exec` runs commands inside.
+namespace ukube::runtime::runc {
+
+using namespace ukube::runtime::node;
+
+class RuncDriver final : public MonitoredDriver {
+ public:
+  // Throws std::system_error when the state folder cannot be made.
+  RuncDriver(RuncRuntimeSettings settings, std::filesystem::path state_dir,
+             std::shared_ptr<spdlog::logger> logger = nullptr);
+  ~RuncDriver() override;
+
+  RuntimeStatus status() override;
+
+  std::string pull_image(const std::string& image, const AuthConfig& auth = {}) override;
+  std::vector<Image> list_images() override;
+  std::optional<Image> image_status(const std::string& image) override;
+  void remove_image(const std::string& image) override;
+
+ protected:
+  void start_sandbox(const SandboxRecord& record) override;
+  void stop_sandbox(const SandboxRecord& record) override;
+  void remove_sandbox(const SandboxRecord& record) override;
+  void complete_sandbox_status(const SandboxRecord& record, PodSandboxStatus& status) const override;
+  PreparedContainer prepare_container(const ContainerRecord& record, const SandboxRecord& sandbox,
+                                      const PodSandboxConfig& pod) override;
+  void cleanup_container(const ContainerRecord& record) override;
+  void signal_container(const StartRecord& start, int signal) override;
+  ExecTarget exec_target_of(const ContainerRecord& record, const MonitorSpec& spec,
+                            const StartRecord& start) const override;
+  void fill_stats(const ContainerRecord& record, const StartRecord& start,
+                  ContainerStats& stats) const override;
+
+ private:
+  std::string pod_cgroup(const SandboxRecord& sandbox) const;
+  // The pid of the sandbox's running holder; throws FailedPrecondition when it is gone.
+  pid_t holder_pid(const SandboxRecord& sandbox) const;
+  MonitorSpec monitor_spec(const std::string& runc_id, const std::filesystem::path& bundle,
+                           const std::string& log_path, const std::string& cgroup) const;
+  // runc <args> for one of the driver's own calls (delete, ...); returns its exit code.
+  int run_runc(const std::vector<std::string>& args) const;
+  void write_pod_files(const SandboxRecord& sandbox) const;
+
+  RuncRuntimeSettings settings_;
+  images::ImageStore images_;
+};
+
+}  // namespace ukube::runtime::runc

@@ -1,0 +1,39 @@
+#include "runc_runtime_plugin.h"
+
+#include <spdlog/logger.h>
+
+#include <stdexcept>
+
+#include "runc_driver.h"
+#include "runtime-runc/config.pb.h"
+#include "settings.h"
+
+namespace ukube::runtime::runc {
+
+RuncRuntimePlugin::RuncRuntimePlugin() = default;
+RuncRuntimePlugin::~RuncRuntimePlugin() = default;
+
+void RuncRuntimePlugin::init(InitContext& ctx) {
+  RuncRuntimeSettings settings =
+      settings_from(ctx.config_as<RuncRuntimeConfig>(), ctx.state_dir(), ctx.data_dir());
+  if (std::string why = why_runc_cannot_run(settings.runc_path); !why.empty())
+    throw std::runtime_error(why + "; enable ukube.runtime.v1.process instead on this machine");
+  auto logger = ctx.logger();
+  if (logger)
+    logger->info("runtime-runc: containers run by {} (state {}), images from {}", settings.runc_path.string(),
+                 settings.runc_root.string(), settings.image_store.string());
+  driver_ = std::make_shared<RuncDriver>(std::move(settings), ctx.state_dir(), logger);
+}
+
+std::shared_ptr<RuntimeDriver> RuncRuntimePlugin::driver_for_node(const std::string& node_name) {
+  std::lock_guard lock(mutex_);
+  if (!driver_) throw std::logic_error("runtime-runc: driver_for_node called before init");
+  if (node_name_.empty()) node_name_ = node_name;
+  if (node_name != node_name_)
+    throw std::invalid_argument("runtime-runc runs the containers of one node, \"" + node_name_ +
+                                "\", on this machine; it cannot also serve node \"" + node_name +
+                                "\" (use runtime-fake to simulate many nodes in one daemon)");
+  return driver_;
+}
+
+}  // namespace ukube::runtime::runc

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "ukube/plugin.h"
+#include "ukube/runtime/driver.h"
+
+// ukube.runtime.v1.runc: pods as OCI containers run by runc (runc_driver.h).
+namespace ukube::runtime::runc {
+
+class RuncDriver;
+
+class RuncRuntimePlugin final : public Plugin, public RuntimeProvider {
+ public:
+  RuncRuntimePlugin();
+  ~RuncRuntimePlugin() override;
+
+  // Reads the config (settings.h) and opens the state folder; containers of an earlier run
+  // are found there. Throws std::runtime_error saying why when the machine cannot run runc
+  // containers (not root, no runc).
+  void init(InitContext& ctx) override;
+  // The one node this machine is; another name afterwards throws std::invalid_argument.
+  std::shared_ptr<RuntimeDriver> driver_for_node(const std::string& node_name) override;
+
+ private:
+  std::mutex mutex_;
+  std::string node_name_;
+  std::shared_ptr<RuncDriver> driver_;
+};
+
+}  // namespace ukube::runtime::runc

@@ -1,0 +1,86 @@
+#include "settings.h"
+
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+#include "runtime-runc/config.pb.h"
+#include "ukube/node/monitor_launcher.h"
+#include "ukube/node/spawn.h"
+
+namespace ukube::runtime::runc {
+
+namespace {
+
+constexpr const char* kPauseName = "ukube-pause";
+
+bool is_ip_address(const std::string& text) {
+  unsigned char buffer[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+std::filesystem::path absolute_or_default(const std::string& configured, const char* field,
+                                          const std::filesystem::path& fallback) {
+  if (configured.empty()) return fallback;
+  if (configured.front() != '/')
+    throw std::invalid_argument("runtime-runc: " + std::string(field) + " \"" + configured +
+                                "\" is not an absolute path; write the full path");
+  return configured;
+}
+
+}  // namespace
+
+std::string why_runc_cannot_run(const std::filesystem::path& runc_path) {
+  if (::geteuid() != 0)
+    return "runtime-runc needs root (namespaces, cgroups and mounts); the daemon runs as user " +
+           std::to_string(::geteuid());
+  if (runc_path.empty() || ::access(runc_path.c_str(), X_OK) != 0)
+    return "runc is not installed (no executable runc on PATH" +
+           (runc_path.empty() ? std::string() : " or at " + runc_path.string()) +
+           "); install Debian's runc package or set runc_path";
+  return {};
+}
+
+RuncRuntimeSettings settings_from(const RuncRuntimeConfig& config, const std::filesystem::path& state_dir,
+                                  const std::filesystem::path& data_dir) {
+  RuncRuntimeSettings settings;
+  if (!config.runc_path().empty()) {
+    settings.runc_path = absolute_or_default(config.runc_path(), "runc_path", {});
+  } else {
+    const char* path = std::getenv("PATH");
+    std::string search = std::string(path ? path : "") + ":/usr/local/sbin:/usr/sbin:/sbin";
+    settings.runc_path = node::find_executable("runc", search).value_or("");
+  }
+  settings.runc_root = absolute_or_default(config.runc_root(), "runc_root", state_dir / "runc");
+  settings.image_store = absolute_or_default(config.image_store(), "image_store", data_dir / "image-store");
+  if (!config.node_ip().empty()) {
+    if (!is_ip_address(config.node_ip()))
+      throw std::invalid_argument("runtime-runc: node_ip \"" + config.node_ip() +
+                                  "\" is not an IP address; write e.g. 127.0.0.1 or the node's address");
+    settings.node_ip = config.node_ip();
+  }
+  if (config.log_max_size_bytes() > 0) settings.log_max_size_bytes = config.log_max_size_bytes();
+  if (config.log_max_files() > 0) settings.log_max_files = config.log_max_files();
+  if (!config.cgroup_root().empty()) {
+    if (config.cgroup_root().front() != '/' || config.cgroup_root().find("..") != std::string::npos)
+      throw std::invalid_argument("runtime-runc: cgroup_root \"" + config.cgroup_root() +
+                                  "\" must be an absolute cgroup path without \"..\", e.g. /kubepods");
+    settings.cgroup_root = config.cgroup_root();
+  }
+  settings.monitor_path =
+      absolute_or_default(config.monitor_path(), "monitor_path", node::find_default_monitor());
+  node::check_monitor_path(settings.monitor_path, "runtime-runc");
+  settings.pause_path =
+      absolute_or_default(config.pause_path(), "pause_path", node::find_helper_executable(kPauseName));
+  if (settings.pause_path.empty() || ::access(settings.pause_path.c_str(), X_OK) != 0)
+    throw std::invalid_argument("runtime-runc: cannot find " + std::string(kPauseName) +
+                                " (the static program holding each pod's namespaces) beside the plugin or in "
+                                "<prefix>/bin; build the ukube-pause target or set pause_path");
+  for (const auto& registry : config.insecure_registries()) settings.insecure_registries.push_back(registry);
+  for (const auto& [registry, mirrors] : config.mirrors())
+    settings.mirrors[registry].assign(mirrors.endpoints().begin(), mirrors.endpoints().end());
+  return settings;
+}
+
+}  // namespace ukube::runtime::runc
