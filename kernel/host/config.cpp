@@ -19,7 +19,7 @@ namespace {
 
 const std::vector<std::string> kTopLevelKeys = {"data_dir",    "listen",  "log_level",
                                                 "plugin_dirs", "plugins", "encryption_config"};
-const std::vector<std::string> kPluginKeys = {"uri", "enabled", "config"};
+const std::vector<std::string> kPluginKeys = {"uri", "enabled", "optional", "config"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
 
 const char* kind_of(const YAML::Node& node) {
@@ -142,6 +142,12 @@ class Parser {
       boost::json::value v = yaml_to_json(enabled, "enabled", source_, unused);
       if (!v.is_bool()) fail(enabled, "plugin " + plugin.uri + ": enabled must be true or false");
       plugin.enabled = v.get_bool();
+    }
+    if (auto optional = node["optional"]; optional && !optional.IsNull()) {
+      std::map<std::string, int> unused;
+      boost::json::value v = yaml_to_json(optional, "optional", source_, unused);
+      if (!v.is_bool()) fail(optional, "plugin " + plugin.uri + ": optional must be true or false");
+      plugin.optional = v.get_bool();
     }
     if (auto body = node["config"]; body && !body.IsNull()) {
       if (!body.IsMap())

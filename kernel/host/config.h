@@ -14,6 +14,9 @@ namespace ukube::host {
 struct PluginConfig {
   std::string uri;  // type.id
   bool enabled = true;
+  // A plugin this machine may be unable to run (runtime-runc without root): when its init
+  // fails it is skipped, saying why, instead of stopping the daemon.
+  bool optional = false;
   // The `config:` node as JSON (null when absent), ready to be parsed into the plugin's
   // Protobuf message.
   boost::json::value config;

@@ -18,11 +18,12 @@ struct Host::Slot {
   std::filesystem::path library;
   const PluginDescriptor* descriptor = nullptr;
   std::shared_ptr<const google::protobuf::Message> config;
+  bool optional = false;
   std::vector<std::string> dep_uris;  // plugins it required when it was created
   std::unique_ptr<Context> context;
   std::unique_ptr<Plugin> instance;
   PluginState state = PluginState::Loaded;
-  std::string reason;  // why it failed
+  std::string reason;  // why it failed or was skipped
 
   bool visible() const { return state == PluginState::Initialized || state == PluginState::Running; }
 };
@@ -53,6 +54,7 @@ std::string_view to_string(PluginState state) {
     case PluginState::Running: return "running";
     case PluginState::Stopped: return "stopped";
     case PluginState::Failed: return "failed";
+    case PluginState::Skipped: return "skipped";
   }
   return "unknown";
 }
@@ -113,6 +115,7 @@ Host::Slots Host::slots_for(const Plan& plan) const {
     slot->library = p.library;
     slot->descriptor = p.descriptor;
     slot->config = p.config;
+    slot->optional = p.optional;
     for (std::size_t d : p.deps) slot->dep_uris.push_back(plan.plugins[d].uri);
     slots.push_back(std::move(slot));
   }
@@ -155,6 +158,13 @@ void Host::bring_up(const Slots& group) {
     try {
       create_and_init(*slot);
     } catch (...) {
+      if (slot->optional) {
+        // The machine cannot run it (no root, a program missing): the daemon goes on without.
+        log_->warn("plugin {} is skipped: {}", slot->uri, what_of(std::current_exception()));
+        set_state(*slot, PluginState::Skipped, what_of(std::current_exception()));
+        destroy(*slot);
+        continue;
+      }
       failure = "plugin " + slot->uri + " failed to initialise: " + what_of(std::current_exception());
       set_state(*slot, PluginState::Failed, what_of(std::current_exception()));
       destroy(*slot);
@@ -166,6 +176,7 @@ void Host::bring_up(const Slots& group) {
   }
   if (failure.empty()) {
     for (const auto& slot : group) {
+      if (slot->state == PluginState::Skipped) continue;
       try {
         slot->instance->start();
       } catch (...) {
@@ -197,7 +208,8 @@ void Host::destroy(Slot& slot) {
     std::lock_guard lock(table_mutex_);
     instance = std::move(slot.instance);
     context = std::move(slot.context);
-    if (slot.state != PluginState::Failed) slot.state = PluginState::Stopped;
+    if (slot.state != PluginState::Failed && slot.state != PluginState::Skipped)
+      slot.state = PluginState::Stopped;
   }
   // The plugin may use its context while it is being destroyed, so it goes first.
   instance.reset();
@@ -433,7 +445,8 @@ std::vector<PluginRow> Host::describe() const {
   std::vector<PluginRow> rows;
   for (const auto& slot : slots_) {
     std::string state(to_string(slot->state));
-    if (slot->state == PluginState::Failed) state += ": " + slot->reason;
+    if (slot->state == PluginState::Failed || slot->state == PluginState::Skipped)
+      state += ": " + slot->reason;
     rows.push_back({slot->type, slot->id, std::move(state), slot->library.string()});
   }
   append_unused_rows(rows, config_, catalog_);

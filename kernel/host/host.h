@@ -18,7 +18,7 @@ namespace ukube::host {
 
 struct Plan;
 
-enum class PluginState { Available, Loaded, Initialized, Running, Stopped, Failed };
+enum class PluginState { Available, Loaded, Initialized, Running, Stopped, Failed, Skipped };
 std::string_view to_string(PluginState state);
 
 // What a reload changed. `error` is set when a plugin failed while the new set was being

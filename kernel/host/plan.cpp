@@ -153,6 +153,7 @@ Plan resolve_plan(const DaemonConfig& config, const Catalog& catalog) {
     plugin.type = entry.type();
     plugin.id = entry.id();
     plugin.line = entry.line;
+    plugin.optional = entry.optional;
     // parse_config already rejects repeated URIs; a config built in code may not have.
     if (auto [it, inserted] = first_line.emplace(entry.uri, entry.line); !inserted)
       plugin.refusal = "duplicate id: " + entry.uri + " is enabled twice (first at line " +

@@ -21,6 +21,7 @@ struct ResolvedPlugin {
   std::shared_ptr<const google::protobuf::Message> config;
   std::vector<std::size_t> deps;  // indices into Plan::plugins of the plugins it requires
   std::string refusal;            // empty when the plugin can be loaded
+  bool optional = false;          // skipped, not fatal, when its init fails
 
   bool refused() const { return !refusal.empty(); }
 };

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "linux_container.h"
 #include "ukube/base64.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/quantity.h"
@@ -229,6 +230,7 @@ runtime::PodSandboxConfig sandbox_config(const PodContext& p, uint32_t attempt) 
   for (auto& [k, v] : identity_labels(pod)) c.labels[k] = v;
   c.annotations = machinery::string_map_at(pod, {"metadata", "annotations"});
   c.host_network = machinery::bool_at(pod, {"spec", "hostNetwork"}).value_or(false);
+  c.cgroup_parent = pod_cgroup_parent(pod);
   machinery::for_each_container(*object_at(pod, {"spec"}), [&](const json::object& container, bool) {
     machinery::for_each_object(array_at(container, {"ports"}), [&](const json::object& port, size_t) {
       const auto host_port = machinery::int_at(port, {"hostPort"});
@@ -267,6 +269,8 @@ runtime::ContainerConfig container_config(const PodContext& p, const json::objec
   c.stdin_ = machinery::bool_at(container, {"stdin"}).value_or(false);
   c.stdin_once = machinery::bool_at(container, {"stdinOnce"}).value_or(false);
   c.tty = machinery::bool_at(container, {"tty"}).value_or(false);
+  c.resources = container_resources(container);
+  if (const json::object* spec = object_at(pod, {"spec"})) c.security = container_security(*spec, container);
   machinery::for_each_object(
       machinery::array_at(container, {"volumeMounts"}), [&](const json::object& m, size_t) {
         if (!p.volume_paths) return;  // a simulated runtime mounts nothing

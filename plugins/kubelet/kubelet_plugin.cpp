@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include "kubelet/config.pb.h"
@@ -25,21 +26,29 @@ UserInfo node_user(const std::string& node) {
 
 runtime::RuntimeProvider& find_runtime(InitContext& ctx, const std::string& wanted) {
   if (!wanted.empty()) {
-    auto* provider = ctx.get<runtime::RuntimeProvider>(wanted);
-    if (!provider)
-      throw std::invalid_argument("kubelet config: runtime: \"" + wanted +
-                                  "\" is not an enabled runtime plugin; enable it (e.g. ukube.runtime.v1." +
-                                  wanted + ") or name another");
-    return *provider;
+    // "runc,process": the first of these that is enabled and running (an optional runtime
+    // the machine cannot run is skipped at start).
+    std::vector<std::string> names;
+    std::stringstream list(wanted);
+    for (std::string name; std::getline(list, name, ',');)
+      if (!name.empty()) names.push_back(name);
+    for (const auto& name : names)
+      if (auto* provider = ctx.get<runtime::RuntimeProvider>(name)) return *provider;
+    throw std::invalid_argument("kubelet config: runtime: \"" + wanted +
+                                "\" names no enabled and running runtime plugin; enable one (e.g. "
+                                "ukube.runtime.v1." +
+                                (names.empty() ? wanted : names.front()) +
+                                "; `ukube plugins` says why one was skipped) or name another");
   }
   auto providers = ctx.all_of<runtime::RuntimeProvider>();
   if (providers.empty())
     throw std::invalid_argument(
-        "the kubelet needs a runtime plugin: enable ukube.runtime.v1.process (real processes) or "
-        "ukube.runtime.v1.fake (simulated pods)");
+        "the kubelet needs a runtime plugin: enable ukube.runtime.v1.runc (OCI containers), "
+        "ukube.runtime.v1.process (host processes) or ukube.runtime.v1.fake (simulated pods)");
   if (providers.size() > 1)
     throw std::invalid_argument(
-        "several runtime plugins are enabled: name the kubelet's in its config (runtime: process)");
+        "several runtime plugins are enabled: name the kubelet's in its config (runtime: process, or a "
+        "preference list such as runtime: runc,process)");
   return *providers.front();
 }
 

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "builtin_image.h"
+#include "image_drop_folder.h"
 #include "runc_driver.h"
 #include "runtime-runc/config.pb.h"
 #include "settings.h"
@@ -22,7 +24,33 @@ void RuncRuntimePlugin::init(InitContext& ctx) {
   if (logger)
     logger->info("runtime-runc: containers run by {} (state {}), images from {}", settings.runc_path.string(),
                  settings.runc_root.string(), settings.image_store.string());
+  images_ = std::make_unique<images::ImageStore>(settings.image_store);
+  if (!settings.builtin_busybox.empty()) {
+    try {
+      for (const auto& name :
+           ensure_builtin_busybox(*images_, settings.builtin_busybox, ctx.state_dir() / "builtin"))
+        if (logger)
+          logger->info("runtime-runc: made the built-in image {} from {}", name,
+                       settings.builtin_busybox.string());
+    } catch (const std::exception& e) {
+      if (logger)
+        logger->warn(
+            "runtime-runc: no built-in busybox image ({}); install busybox-static or import an image",
+            e.what());
+    }
+  }
+  drop_folder_ = std::make_unique<ImageDropFolder>(*images_, settings.image_folder,
+                                                   ctx.state_dir() / "imported-from-folder", logger);
+  drop_folder_->import_new();
   driver_ = std::make_shared<RuncDriver>(std::move(settings), ctx.state_dir(), logger);
+}
+
+void RuncRuntimePlugin::start() {
+  if (drop_folder_) drop_folder_->watch();
+}
+
+void RuncRuntimePlugin::stop() {
+  drop_folder_.reset();
 }
 
 std::shared_ptr<RuntimeDriver> RuncRuntimePlugin::driver_for_node(const std::string& node_name) {

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "ukube/images/image_store.h"
 #include "ukube/plugin.h"
 #include "ukube/runtime/driver.h"
 
@@ -11,6 +12,7 @@
 namespace ukube::runtime::runc {
 
 class RuncDriver;
+class ImageDropFolder;
 
 class RuncRuntimePlugin final : public Plugin, public RuntimeProvider {
  public:
@@ -23,11 +25,16 @@ class RuncRuntimePlugin final : public Plugin, public RuntimeProvider {
   void init(InitContext& ctx) override;
   // The one node this machine is; another name afterwards throws std::invalid_argument.
   std::shared_ptr<RuntimeDriver> driver_for_node(const std::string& node_name) override;
+  // Starts watching the image folder; stop() ends it.
+  void start() override;
+  void stop() override;
 
  private:
   std::mutex mutex_;
   std::string node_name_;
   std::shared_ptr<RuncDriver> driver_;
+  std::unique_ptr<images::ImageStore> images_;
+  std::unique_ptr<ImageDropFolder> drop_folder_;
 };
 
 }  // namespace ukube::runtime::runc

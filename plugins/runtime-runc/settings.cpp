@@ -80,6 +80,12 @@ RuncRuntimeSettings settings_from(const RuncRuntimeConfig& config, const std::fi
   for (const auto& registry : config.insecure_registries()) settings.insecure_registries.push_back(registry);
   for (const auto& [registry, mirrors] : config.mirrors())
     settings.mirrors[registry].assign(mirrors.endpoints().begin(), mirrors.endpoints().end());
+  if (config.builtin_busybox() == "none")
+    settings.builtin_busybox.clear();
+  else
+    settings.builtin_busybox =
+        absolute_or_default(config.builtin_busybox(), "builtin_busybox", "/bin/busybox");
+  settings.image_folder = absolute_or_default(config.image_folder(), "image_folder", data_dir / "images");
   return settings;
 }
 

@@ -23,6 +23,8 @@ struct RuncRuntimeSettings {
   std::filesystem::path pause_path;
   std::vector<std::string> insecure_registries;
   std::map<std::string, std::vector<std::string>> mirrors;
+  std::filesystem::path builtin_busybox = "/bin/busybox";  // empty: no built-in image
+  std::filesystem::path image_folder;
 };
 
 // Applies the defaults (state_dir and data_dir fill the folders left unset) and checks the

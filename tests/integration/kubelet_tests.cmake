@@ -13,3 +13,11 @@ add_dependencies(kubelet_process_test ukube apiserver builtin-types authn-x509 r
                  authn-serviceaccount admission-service-account runtime-process ukube-container-monitor kubelet ukube-test-http-server)
 target_compile_definitions(kubelet_process_test PRIVATE
                            UKUBE_TEST_HTTP_SERVER="$<TARGET_FILE:ukube-test-http-server>")
+
+# The kubelet on the runc runtime: OCI containers from the built-in busybox image, limits,
+# adoption after a kill -9. Root and runc only; skips elsewhere.
+ukube_add_test(kubelet_runc_test SOURCES kubelet_runc_test.cpp)
+add_dependencies(kubelet_runc_test ukube apiserver builtin-types authn-x509 rbac authz-node
+                 admission-node-restriction scheduler controller-replicaset controller-deployment
+                 authn-serviceaccount admission-service-account runtime-runc ukube-container-monitor ukube-pause
+                 kubelet)

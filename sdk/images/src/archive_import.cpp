@@ -10,6 +10,7 @@
 
 #include "digest.h"
 #include "store_layout.h"
+#include "tar_writer.h"
 #include "ukube/images/image_store.h"
 #include "ukube/images/reference.h"
 #include "ukube/images/tar_reader.h"
@@ -298,6 +299,27 @@ std::vector<Image> ImageStore::import(const fs::path& archive, const ImportOptio
   for (auto& image : list())
     if (ids.contains(image.id)) out.push_back(std::move(image));
   return out;
+}
+
+Image ImageStore::import_folder(const fs::path& rootfs, const ImportOptions& options) {
+  if (options.name.empty()) throw StoreError("an image made from " + rootfs.string() + " needs a name");
+  if (!fs::is_directory(rootfs))
+    throw StoreError("cannot make an image of " + rootfs.string() + ": no such folder");
+  fs::create_directories(root_);
+  const fs::path tar = root_ / (".folder-" + std::to_string(::getpid()) + ".tar");
+  try {
+    {
+      std::ofstream out(tar, std::ios::binary | std::ios::trunc);
+      write_tar_of_folder(rootfs, out);
+    }
+    auto images = import(tar, options);
+    fs::remove(tar);
+    return images.front();
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tar, ignored);
+    throw;
+  }
 }
 
 }  // namespace ukube::images

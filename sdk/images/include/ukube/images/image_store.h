@@ -77,6 +77,10 @@ class ImageStore {
   // saying what is wrong with the archive.
   std::vector<Image> import(const std::filesystem::path& archive, const ImportOptions& options = {});
 
+  // Makes an image of one layer from a root filesystem on disk (options.name required), as
+  // importing a plain rootfs tar of it would. Throws StoreError.
+  Image import_folder(const std::filesystem::path& rootfs, const ImportOptions& options);
+
   // Pulls the image from its registry (OCI distribution API over HTTPS; image indexes
   // resolved to this machine's platform, every blob checked against its digest, bearer
   // token and basic authentication). Blobs already stored are not fetched again. Throws

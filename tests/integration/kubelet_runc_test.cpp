@@ -1,0 +1,247 @@
+// The kubelet on the runc runtime in the real daemon, observed with real kubectl: pods are
+// OCI containers from the built-in busybox image, with their own hostname, pid namespace and
+// filesystem, cgroup limits, read-only root filesystems, and containers that outlive a
+// kill -9 of the daemon. Needs root and runc (CI runs it as root); elsewhere it skips, saying
+// why. TearDown removes every container, mount and cgroup the test made, even after a failure.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/integration/kubectl_fixture.h"
+#include "tests/support/processes.h"
+
+namespace ukube::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string runc_binary() {
+  for (const char* candidate : {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc"})
+    if (::access(candidate, X_OK) == 0) return candidate;
+  return {};
+}
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string yaml_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+class KubeletRunc : public KubectlFixture<> {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0) GTEST_SKIP() << "SKIPPED: runtime-runc needs root (CI runs this test as root)";
+    if (runc_binary().empty())
+      GTEST_SKIP() << "SKIPPED: runc is not installed (packaging/install-deps.sh installs it)";
+    if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "SKIPPED: busybox-static is not installed";
+    start_node(newest_kubectl(),
+               "  - uri: ukube.authorizer.v1.node\n"
+               "  - uri: ukube.admission.v1.node-restriction\n"
+               "  - uri: ukube.authenticator.v1.serviceaccount\n"
+               "  - uri: ukube.admission.v1.service-account\n"
+               "  - uri: ukube.scheduler.v1.default\n"
+               "  - uri: ukube.controller.v1.replicaset\n"
+               "  - uri: ukube.controller.v1.deployment\n"
+               "  - uri: ukube.runtime.v1.runc\n"
+               "  - uri: ukube.kubelet.v1.kubelet\n"
+               "    config: {node_name: runc-node, port: 0}\n");
+    started_ = true;
+  }
+
+  // Pods are deleted through the API first (the kubelet removes their containers, mounts
+  // and cgroups); whatever is left after that, or after a failure, is removed by hand.
+  void TearDown() override {
+    if (!started_) return;
+    KubectlFixture<>::TearDown();
+    (*kubectl_)("delete pods,deployments --all --timeout=60s");
+    node_->kill_daemon();
+    const fs::path state = node_->dir() / "data" / "plugins" / "ukube.runtime.v1.runc";
+    const std::string runc = runc_binary() + " --root " + (state / "runc").string();
+    run_command(runc + " list -q 2>/dev/null | while read id; do " + runc + " delete --force \"$id\"; done");
+    kill_processes_with(node_->dir().string());
+    // Overlay root filesystems, innermost first.
+    std::ifstream mounts("/proc/self/mounts");
+    std::vector<std::string> mine;
+    for (std::string device, point, rest; mounts >> device >> point && std::getline(mounts, rest);)
+      if (point.rfind(node_->dir().string(), 0) == 0) mine.push_back(point);
+    for (auto it = mine.rbegin(); it != mine.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
+    // The pods' cgroups, named by the sandboxes' records.
+    std::error_code ec;
+    for (const auto& sandbox : fs::directory_iterator(state / "sandboxes", ec)) {
+      std::smatch parent;
+      std::string record = read_file(sandbox.path() / "sandbox.json");
+      if (!std::regex_search(record, parent, std::regex("\"cgroup_parent\":\"(/kubepods[^\"]*)\""))) continue;
+      for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
+        run_command("find " + (hierarchy.path().string() + parent[1].str()) +
+                    " -depth -type d -exec rmdir {} + 2>/dev/null");
+    }
+    // The QoS levels above them, unless someone else's pods are in them.
+    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
+      for (const char* level : {"kubepods/burstable", "kubepods/besteffort", "kubepods"})
+        ::rmdir((hierarchy.path() / level).c_str());
+  }
+
+  std::string sleeper(const std::string& name, const std::string& extra_container = "") {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name +
+           "}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: "
+           "busybox:1.35\n"
+           "    command: [sleep, '3600']\n" +
+           extra_container;
+  }
+  std::string shell_pod(const std::string& name, const std::string& script,
+                        const std::string& extra_spec = "", const std::string& extra_container = "") {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + "}\nspec:\n" + extra_spec +
+           "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+           "    command: [sh, -c, " +
+           yaml_quoted(script) + "]\n" + extra_container;
+  }
+  bool running(const std::string& pod) {
+    return eventually([&] { return get("pod " + pod, ".status.phase") == "Running"; },
+                      std::chrono::seconds(60));
+  }
+
+  bool started_ = false;
+};
+
+TEST_F(KubeletRunc, ExecSeesTheContainersOwnHostnamePidNamespaceAndFilesystem) {
+  ok("create -f -", sleeper("isolated"));
+  ASSERT_TRUE(running("isolated")) << ok("describe pod isolated");
+  EXPECT_EQ(ok("exec isolated -- hostname"), "isolated\n");
+  // Its own pid namespace: the container's command is pid 1, and no host process shows.
+  const std::string ps = ok("exec isolated -- ps -o pid,args");
+  EXPECT_NE(ps.find("    1 sleep 3600"), std::string::npos) << ps;
+  EXPECT_EQ(ps.find("ukube"), std::string::npos) << ps;
+  // Its own root: the image's, not the host's.
+  EXPECT_NE(ok("exec isolated -- ls /bin/busybox").find("/bin/busybox"), std::string::npos);
+  EXPECT_NE((*kubectl_)("exec isolated -- ls " + node_->dir().string()).exit_code, 0)
+      << "the host's folders are not in the container";
+  EXPECT_EQ(get("pod isolated", ".status.containerStatuses[0].containerID").rfind("ukube-runc://", 0), 0u);
+  EXPECT_EQ(get("pod isolated", ".status.containerStatuses[0].imageID").rfind("sha256:", 0), 0u);
+}
+
+TEST_F(KubeletRunc, LogsAndCopyWork) {
+  ok("create -f -", shell_pod("talker", "echo out; echo err >&2; sleep 3600"));
+  ASSERT_TRUE(running("talker"));
+  EXPECT_TRUE(eventually([&] { return (*kubectl_)("logs talker").out == "out\nerr\n"; }));
+  const fs::path local = node_->dir() / "to-copy.txt";
+  std::ofstream(local) << "copied in\n";
+  ok("cp " + local.string() + " talker:/tmp/in.txt");
+  EXPECT_EQ(ok("exec talker -- cat /tmp/in.txt"), "copied in\n");
+  const fs::path back = node_->dir() / "copied-back.txt";
+  ok("cp talker:/tmp/in.txt " + back.string());
+  EXPECT_EQ(read_file(back), "copied in\n");
+}
+
+TEST_F(KubeletRunc, AContainerOverItsMemoryLimitIsOOMKilled) {
+  ok("create -f -", shell_pod("hungry", "x=a; while :; do x=$x$x; done", "  restartPolicy: Never\n",
+                              "    resources: {limits: {memory: 32Mi}}\n"));
+  EXPECT_TRUE(
+      eventually([&] { return get("pod hungry", ".status.phase") == "Failed"; }, std::chrono::seconds(60)))
+      << ok("get pod hungry -o yaml");
+  EXPECT_EQ(get("pod hungry", ".status.containerStatuses[0].state.terminated.reason"), "OOMKilled");
+  EXPECT_EQ(get("pod hungry", ".status.containerStatuses[0].state.terminated.exitCode"), "137");
+}
+
+TEST_F(KubeletRunc, ACpuLimitCapsTheContainersUsage) {
+  ok("create -f -",
+     shell_pod("spinner", "while :; do :; done", "", "    resources: {limits: {cpu: 200m}}\n"));
+  ASSERT_TRUE(running("spinner"));
+  // The container's CPU time over two seconds of wall time, from its cgroup (pid 1's).
+  const std::string cgroup = ok("exec spinner -- cat /proc/1/cgroup");
+  std::smatch path;
+  ASSERT_TRUE(std::regex_search(cgroup, path, std::regex("cpuacct[^:]*:(/kubepods[^\\n]*)"))) << cgroup;
+  const fs::path usage =
+      fs::path("/sys/fs/cgroup/cpuacct") / fs::path(path[1].str()).relative_path() / "cpuacct.usage";
+  auto read_usage = [&] { return std::stoull(read_file(usage)); };
+  const uint64_t before = read_usage();
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double cores =
+      static_cast<double>(read_usage() - before) /
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+  // A busy loop takes a whole core unless capped; the quota allows a fifth of one.
+  EXPECT_LT(cores, 0.35) << "the container used " << cores << " cores with a 200m limit";
+  EXPECT_GT(cores, 0.05) << "the container barely ran: " << cores << " cores";
+}
+
+TEST_F(KubeletRunc, AReadOnlyRootFilesystemRefusesWrites) {
+  ok("create -f -", sleeper("frozen", "    securityContext: {readOnlyRootFilesystem: true}\n"));
+  ASSERT_TRUE(running("frozen"));
+  const CommandResult write = (*kubectl_)("exec frozen -- touch /new-file");
+  EXPECT_NE(write.exit_code, 0);
+  EXPECT_NE(write.out.find("Read-only file system"), std::string::npos) << write.out;
+  ok("create -f -", sleeper("writable"));
+  ASSERT_TRUE(running("writable"));
+  EXPECT_EQ((*kubectl_)("exec writable -- touch /new-file").exit_code, 0);
+}
+
+// hostNetwork: until a network driver gives pods their own addresses, a probe reaches the
+// server on the node's.
+TEST_F(KubeletRunc, ABusyboxHttpdDeploymentBecomesReadyThroughItsReadinessProbe) {
+  const std::string port = std::to_string(free_port());
+  const std::string deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
+      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
+      "      hostNetwork: true\n      terminationGracePeriodSeconds: 1\n"
+      "      containers:\n      - name: httpd\n        image: busybox:1.35\n"
+      "        command: [sh, -c, 'echo hello-from-httpd > /var/www/index.html; exec httpd -f -p 127.0.0.1:" +
+      port + " -h /var/www']\n        readinessProbe:\n          httpGet: {path: /, port: " + port +
+      ", host: 127.0.0.1}\n          periodSeconds: 1\n";
+  ok("create -f -", deployment);
+  ok("rollout status deployment/web --timeout=90s");
+  const std::string pod = get("pods -l app=web", ".items[0].metadata.name");
+  EXPECT_EQ(get("pod " + pod, R"(.status.conditions[?(@.type=="Ready")].status)"), "True");
+  EXPECT_EQ(run_command("curl -s http://127.0.0.1:" + port + "/").out, "hello-from-httpd\n");
+}
+
+TEST_F(KubeletRunc, AKilledDaemonLeavesContainersRunningAndAdoptsThemOnRestart) {
+  ok("create -f -", sleeper("keeper"));
+  ok("create -f -", shell_pod("quitter", "while [ ! -e /tmp/release ]; do sleep 0.1; done; exit 3",
+                              "  restartPolicy: Never\n"));
+  ASSERT_TRUE(running("keeper"));
+  ASSERT_TRUE(running("quitter"));
+  const std::string keeper_id = get("pod keeper", ".status.containerStatuses[0].containerID");
+
+  node_->kill_daemon();
+  // The containers run on without the daemon; the quitter, told through runc, exits meanwhile.
+  const std::string runc =
+      runc_binary() + " --root " + (node_->dir() / "data/plugins/ukube.runtime.v1.runc/runc").string();
+  run_command("for id in $(" + runc + " list -q); do " + runc +
+              " exec $id touch /tmp/release 2>/dev/null; done");
+  node_->start_daemon();
+
+  EXPECT_TRUE(
+      eventually([&] { return get("pod quitter", ".status.phase") == "Failed"; }, std::chrono::seconds(60)))
+      << ok("get pod quitter -o yaml");
+  EXPECT_EQ(get("pod quitter", ".status.containerStatuses[0].state.terminated.exitCode"), "3");
+  EXPECT_TRUE(running("keeper"));
+  EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].containerID"), keeper_id);
+  EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].restartCount"), "0");
+}
+
+}  // namespace
+}  // namespace ukube::testing
