@@ -9,6 +9,7 @@
 
 #include "container_spec.h"
 #include "lifecycle_hooks.h"
+#include "pull_credentials.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
@@ -386,7 +387,10 @@ bool PodWorker::pull_image(Sync& s, const json::object& container) {
   event(s, name, "Normal", "Pulling", "Pulling image \"" + image + "\"");
   const auto started = std::chrono::steady_clock::now();
   try {
-    deps_.driver->pull_image(image);
+    auto lookup = [this](const std::string& kind, const std::string& ns, const std::string& object) {
+      return lookup_object(kind, ns, object);
+    };
+    deps_.driver->pull_image(image, pull_credentials(*s.pod, image, lookup));
   } catch (const std::exception& e) {
     const std::string message = "Failed to pull image \"" + image + "\": " + e.what();
     s.waiting[name] = {"ErrImagePull", message};

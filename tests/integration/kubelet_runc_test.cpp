@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tests/integration/kubectl_fixture.h"
+#include "tests/integration/local_registry.h"
 #include "tests/support/processes.h"
 
 namespace ukube::testing {
@@ -241,6 +242,39 @@ TEST_F(KubeletRunc, AKilledDaemonLeavesContainersRunningAndAdoptsThemOnRestart) 
   EXPECT_TRUE(running("keeper"));
   EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].containerID"), keeper_id);
   EXPECT_EQ(get("pod keeper", ".status.containerStatuses[0].restartCount"), "0");
+}
+
+// Debian's docker-registry on 127.0.0.1 with basic authentication; the built-in image is
+// pushed there with skopeo, and pods pull it with the credentials of their imagePullSecrets.
+TEST_F(KubeletRunc, APodPullsItsImageFromARegistryWithItsPullSecret) {
+  if (std::string why = LocalRegistry::unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
+  CommandResult hash = run_command(
+      "/usr/bin/python3 -W ignore -c \"import crypt; print('alice:' + crypt.crypt('secret', "
+      "crypt.mksalt(crypt.METHOD_BLOWFISH)))\"");
+  ASSERT_EQ(hash.exit_code, 0) << hash.out;
+  LocalRegistry registry(node_->dir() / "registry", hash.out.substr(0, hash.out.find('\n')));
+  ASSERT_FALSE(registry.address().empty()) << registry.log();
+  CommandResult pushed = registry.push(node_->dir() / "data" / "image-store",
+                                       "docker.io/library/busybox:1.35", "team/busybox:1", "alice:secret");
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.out;
+  const std::string image = registry.address() + "/team/busybox:1";
+  ok("create secret docker-registry regcred --docker-server=" + registry.address() +
+     " --docker-username=alice --docker-password=secret");
+  auto pod = [&](const std::string& name, const std::string& secrets) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + "}\nspec:\n" + secrets +
+           "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: " + image +
+           "\n    imagePullPolicy: Always\n    command: [sleep, '3600']\n";
+  };
+  ok("create -f -", pod("with-secret", "  imagePullSecrets: [{name: regcred}]\n"));
+  ok("create -f -", pod("without-secret", ""));
+  ASSERT_TRUE(running("with-secret")) << ok("describe pod with-secret");
+  EXPECT_NE(
+      ok("get events --field-selector involvedObject.name=with-secret").find("Successfully pulled image"),
+      std::string::npos);
+  EXPECT_TRUE(eventually([&] {
+    const std::string reason = get("pod without-secret", ".status.containerStatuses[0].state.waiting.reason");
+    return reason == "ErrImagePull" || reason == "ImagePullBackOff";
+  })) << ok("describe pod without-secret");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/kubectl_harness.h"
+#include "tests/integration/local_registry.h"
 #include "ukube/testing/temp_dir.h"
 
 namespace ukube::testing {
@@ -21,13 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path kRegistry = "/usr/bin/docker-registry";
-
 class RegistryPull : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kRegistry) || run_command("command -v skopeo").exit_code != 0)
-      GTEST_SKIP() << "SKIPPED: needs docker-registry and skopeo (packaging/install-deps.sh installs both)";
+    if (std::string why = LocalRegistry::unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
     fs::create_directories(dir_.path() / "rootfs" / "etc");
     std::ofstream(dir_.path() / "rootfs" / "etc" / "greeting") << "hello from the registry\n";
     ASSERT_EQ(
@@ -48,46 +46,26 @@ class RegistryPull : public ::testing::Test {
   // Starts a registry on a free loopback port, with basic authentication when `htpasswd`
   // names a user and bcrypt hash line; returns "127.0.0.1:<port>".
   std::string start_registry(const std::string& htpasswd = "") {
-    std::string config = "version: 0.1\nlog: {level: info}\nstorage: {filesystem: {rootdirectory: " +
-                         (dir_.path() / "registry").string() + "}}\nhttp: {addr: \"127.0.0.1:0\"}\n";
-    if (!htpasswd.empty()) {
-      std::ofstream(dir_.path() / "htpasswd") << htpasswd << "\n";
-      config += "auth: {htpasswd: {realm: ukube-test, path: " + (dir_.path() / "htpasswd").string() + "}}\n";
-    }
-    std::ofstream(dir_.path() / "registry.yml") << config;
-    registry_ = std::make_unique<DaemonProcess>(
-        kRegistry, std::vector<std::string>{"serve", (dir_.path() / "registry.yml").string()},
-        dir_.path() / "registry.log");
-    // The registry names the port it got once it listens.
-    const std::regex listening("listening on 127\\.0\\.0\\.1:([0-9]+)");
-    for (auto deadline = std::chrono::steady_clock::now() + 20s;
-         std::chrono::steady_clock::now() < deadline;) {
-      std::smatch m;
-      const std::string log = registry_->log();
-      if (std::regex_search(log, m, listening)) return "127.0.0.1:" + m[1].str();
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "the registry did not start:\n" << registry_->log();
-    return "";
+    local_ = std::make_unique<LocalRegistry>(dir_.path() / "registry", htpasswd);
+    if (local_->address().empty()) ADD_FAILURE() << "the registry did not start:\n" << local_->log();
+    return local_->address();
   }
 
-  void push(const std::string& registry, const std::string& credentials = "") {
-    CommandResult pushed =
-        run_command("skopeo copy --dest-tls-verify=false " +
-                    (credentials.empty() ? "" : "--dest-creds " + credentials + " ") +
-                    "oci:" + (dir_.path() / "source" / "image-store").string() +
-                    ":docker.io/library/greeting:1 docker://" + registry + "/team/greeting:1 2>&1");
+  void push(const std::string& credentials = "") {
+    CommandResult pushed = local_->push(dir_.path() / "source" / "image-store",
+                                        "docker.io/library/greeting:1", "team/greeting:1", credentials);
     ASSERT_EQ(pushed.exit_code, 0) << pushed.out;
   }
 
   TempDir dir_{"registry-pull"};
-  std::unique_ptr<DaemonProcess> registry_;
+  std::unique_ptr<LocalRegistry> local_;
+  std::unique_ptr<DaemonProcess> registry_;  // the fake token registry
 };
 
 TEST_F(RegistryPull, APushedImageIsPulledWithItsLayersVerified) {
   const std::string registry = start_registry();
   ASSERT_FALSE(registry.empty());
-  push(registry);
+  push();
   const fs::path node = dir_.path() / "node";
   CommandResult pulled = ukube("pull " + registry + "/team/greeting:1", node);
   ASSERT_EQ(pulled.exit_code, 0) << pulled.out;
@@ -118,7 +96,7 @@ TEST_F(RegistryPull, BasicAuthenticationNeedsTheRightCredentials) {
   ASSERT_EQ(hash.exit_code, 0) << hash.out;
   const std::string registry = start_registry(hash.out.substr(0, hash.out.find('\n')));
   ASSERT_FALSE(registry.empty());
-  push(registry, "alice:secret");
+  push("alice:secret");
   const fs::path node = dir_.path() / "node";
   for (const std::string creds : {"", "--creds alice:wrong "}) {
     CommandResult refused = ukube("pull " + creds + registry + "/team/greeting:1", node);
