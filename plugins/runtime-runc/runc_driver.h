@@ -19,7 +19,7 @@
 // <cgroup_root>/pod<uid>/<container id> with the pod's requests and limits.
 //
 // Every container, the sandbox holder included, runs under ukube-container-monitor, which
-// runs `runc create` and `runc start` and outlives the daemon (sdk/node-runtime). Records,
+// runs `runc run --detach` and outlives the daemon (sdk/node-runtime). Records,
 // stop, exec and attach are the shared MonitoredDriver's; `runc exec` runs commands inside.
 namespace ukube::runtime::runc {
 

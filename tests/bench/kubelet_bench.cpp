@@ -1,7 +1,9 @@
 // kubelet_bench: the kubelet's figures, through the real daemon.
-//  1. Pod startup latency on the process runtime: 100 pods created one after another over
-//     the API; for each, the time from its create request to the watch showing it Running.
-//     p50 and p99; target p99 <= 500 ms (upstream's SLO is 5 s).
+//  1. Pod startup latency: 100 pods created one after another over the API; for each, the
+//     time from its create request to the watch showing it Running. p50 and p99, on the
+//     process runtime (target p99 <= 500 ms) and, side by side where the machine can run it
+//     (root, runc), on runtime-runc with the image present (target p99 <= 1 s). Upstream's
+//     SLO is 5 s; its node density test allows p99 20 s for a batch of 10 pods.
 //  2. Idle RSS of the all-in-one daemon with every plugin of configs/single-node.yaml and
 //     no pods; target <= 40 MB.
 //  3. kwok-style scale on the fake runtime: 5,000 nodes Ready and 100,000 pods Running; the
@@ -25,6 +27,7 @@
 #include "tests/bench/cluster_bench.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/support/processes.h"
+#include "tests/support/runc_leftovers.h"
 #include "ukube/testing/temp_dir.h"
 
 using namespace ukube::bench;
@@ -147,19 +150,35 @@ double percentile(std::vector<double> values, double p) {
   return values[index];
 }
 
-int startup_latency() {
+// `runtime`: "process" or "runc".
+int startup_latency(const std::string& runtime) {
+  const bool runc = runtime == "runc";
+  if (runc && !ukube::testing::runc_unavailable().empty()) {
+    std::printf("%-52s skipped: %s\n", "pod startup, 100 pods, runc runtime",
+                ukube::testing::runc_unavailable().c_str());
+    return 0;
+  }
   Node node(
       "  - uri: ukube.authorizer.v1.node\n"
       "  - uri: ukube.admission.v1.node-restriction\n"
       "  - uri: ukube.scheduler.v1.default\n"
-      "  - uri: ukube.runtime.v1.process\n"
+      "  - uri: ukube.runtime.v1." +
+      runtime +
+      "\n"
       "  - uri: ukube.kubelet.v1.kubelet\n"
       "    config: {node_name: bench-node, port: 0}\n");
   const std::string marker = node.dir().string();
   struct Cleanup {
-    std::string marker;
-    ~Cleanup() { ukube::testing::kill_processes_with(marker); }
-  } cleanup{marker};
+    Node& node;
+    bool runc;
+    ~Cleanup() {
+      if (runc) {
+        node.kill_daemon();
+        ukube::testing::remove_runc_leftovers(node.dir());
+      }
+      ukube::testing::kill_processes_with(node.dir().string());
+    }
+  } cleanup{node, runc};
   if (!node.ready()) return std::fprintf(stderr, "kubelet_bench: the daemon did not start\n"), 1;
   const std::string binary = ukube::testing::kubectl_binary("1.33");
   Kubectl kubectl(binary.empty() ? "kubectl" : binary, node);
@@ -171,14 +190,17 @@ int startup_latency() {
   CURL* post = api.handle("/");
   std::map<std::string, Clock::time_point> created;
   const auto started = Clock::now();
+  // The process runtime's sleep carries the folder, for the cleanup to find it.
+  const std::string container = runc ? R"({"name":"c","image":"busybox:1.35","command":["sleep","3600"]})"
+                                     : R"({"name":"c","image":"sleep","args":["3600",")" + marker + R"("]})";
+  auto pod_json = [&](const std::string& name) {
+    return R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
+           R"("},"spec":{"terminationGracePeriodSeconds":0,"containers":[)" + container + "]}}";
+  };
   for (int i = 0; i < kStartupPods; ++i) {
     const std::string name = "p" + std::to_string(i);
-    const std::string pod =
-        R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
-        R"("},"spec":{"terminationGracePeriodSeconds":0,"containers":[{"name":"c","image":"sleep","args":["3600",")" +
-        marker + R"("]}]}})";
     created[name] = Clock::now();
-    if (api.post(post, "/api/v1/namespaces/default/pods", pod) != 201)
+    if (api.post(post, "/api/v1/namespaces/default/pods", pod_json(name)) != 201)
       return std::fprintf(stderr, "kubelet_bench: creating pod %s failed\n", name.c_str()), 1;
   }
   curl_easy_cleanup(post);
@@ -193,10 +215,40 @@ int startup_latency() {
     return std::fprintf(stderr, "kubelet_bench: only %zu of %d pods became Running\n", ms.size(),
                         kStartupPods),
            1;
-  std::printf("%-52s p50 %6.0f ms   p99 %6.0f ms   (target p99 <= 500 ms; created in %.0f ms)\n",
-              "pod startup, 100 pods, process runtime", percentile(ms, 0.5), percentile(ms, 0.99), creating);
+  std::printf("%-52s p50 %6.0f ms   p99 %6.0f ms   (target p99 <= %s; created in %.0f ms)\n",
+              ("pod startup, 100 pods, " + runtime + " runtime").c_str(), percentile(ms, 0.5),
+              percentile(ms, 0.99), runc ? "1 s" : "500 ms", creating);
   std::fflush(stdout);
-  kubectl("delete pods --all --grace-period=0 --force --wait=false");
+
+  // Deleted through the kubelet, so that the runtime removes its containers, mounts and cgroups.
+  const std::string delete_all =
+      runc ? "delete pods --all --timeout=300s" : "delete pods --all --grace-period=0 --force --wait=false";
+  kubectl(delete_all);
+
+  // The same pods one at a time, each created once the one before runs: a pod's own start
+  // latency, without the queue a burst of 100 builds on 2 cores.
+  constexpr int kPaced = 20;
+  std::vector<double> paced;
+  CURL* one = api.handle("/");
+  for (int i = 0; i < kPaced; ++i) {
+    const std::string name = "s" + std::to_string(i);
+    const auto sent = Clock::now();
+    if (api.post(one, "/api/v1/namespaces/default/pods", pod_json(name)) != 201) break;
+    if (!ukube::testing::eventually([&] { return watch.running().count(name) > 0; },
+                                    std::chrono::seconds(60)))
+      break;
+    paced.push_back(std::chrono::duration<double, std::milli>(watch.running()[name] - sent).count());
+  }
+  curl_easy_cleanup(one);
+  if (paced.size() != kPaced)
+    return std::fprintf(stderr, "kubelet_bench: only %zu of %d paced pods became Running\n", paced.size(),
+                        kPaced),
+           1;
+  std::printf("%-52s p50 %6.0f ms   max %6.0f ms\n",
+              ("pod startup, 20 pods one at a time, " + runtime + " runtime").c_str(), percentile(paced, 0.5),
+              percentile(paced, 1.0));
+  std::fflush(stdout);
+  kubectl(delete_all);
   return 0;
 }
 
@@ -273,7 +325,7 @@ int main() {
   const std::string parts = parts_env != nullptr && *parts_env != '\0' ? parts_env : "1,2,3";
   auto wanted = [&](char part) { return parts.find(part) != std::string::npos; };
   int failures = 0;
-  if (wanted('1')) failures += startup_latency();
+  if (wanted('1')) failures += startup_latency("process") + startup_latency("runc");
   if (wanted('2')) failures += idle_all_in_one();
   if (wanted('3')) failures += kwok_scale();
   curl_global_cleanup();

@@ -21,18 +21,12 @@
 
 #include "tests/integration/kubectl_fixture.h"
 #include "tests/integration/local_registry.h"
-#include "tests/support/processes.h"
+#include "tests/support/runc_leftovers.h"
 
 namespace ukube::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string runc_binary() {
-  for (const char* candidate : {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc"})
-    if (::access(candidate, X_OK) == 0) return candidate;
-  return {};
-}
 
 int free_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -80,30 +74,7 @@ class KubeletRunc : public KubectlFixture<> {
     KubectlFixture<>::TearDown();
     (*kubectl_)("delete pods,deployments --all --timeout=60s");
     node_->kill_daemon();
-    const fs::path state = node_->dir() / "data" / "plugins" / "ukube.runtime.v1.runc";
-    const std::string runc = runc_binary() + " --root " + (state / "runc").string();
-    run_command(runc + " list -q 2>/dev/null | while read id; do " + runc + " delete --force \"$id\"; done");
-    kill_processes_with(node_->dir().string());
-    // Overlay root filesystems, innermost first.
-    std::ifstream mounts("/proc/self/mounts");
-    std::vector<std::string> mine;
-    for (std::string device, point, rest; mounts >> device >> point && std::getline(mounts, rest);)
-      if (point.rfind(node_->dir().string(), 0) == 0) mine.push_back(point);
-    for (auto it = mine.rbegin(); it != mine.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
-    // The pods' cgroups, named by the sandboxes' records.
-    std::error_code ec;
-    for (const auto& sandbox : fs::directory_iterator(state / "sandboxes", ec)) {
-      std::smatch parent;
-      std::string record = read_file(sandbox.path() / "sandbox.json");
-      if (!std::regex_search(record, parent, std::regex("\"cgroup_parent\":\"(/kubepods[^\"]*)\""))) continue;
-      for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
-        run_command("find " + (hierarchy.path().string() + parent[1].str()) +
-                    " -depth -type d -exec rmdir {} + 2>/dev/null");
-    }
-    // The QoS levels above them, unless someone else's pods are in them.
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
-      for (const char* level : {"kubepods/burstable", "kubepods/besteffort", "kubepods"})
-        ::rmdir((hierarchy.path() / level).c_str());
+    remove_runc_leftovers(node_->dir());
   }
 
   std::string sleeper(const std::string& name, const std::string& extra_container = "") {

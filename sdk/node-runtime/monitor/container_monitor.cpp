@@ -186,8 +186,8 @@ void ContainerMonitor::start() {
   }
   try {
     if (runc) {
-      RuncStarted started = runc_create_and_start(dir_, spec_.runc, spec_.tty, options.stdin_fd,
-                                                  options.stdout_fd, options.stderr_fd);
+      RuncStarted started = runc_run_detached(dir_, spec_.runc, spec_.tty, options.stdin_fd,
+                                              options.stdout_fd, options.stderr_fd);
       pid_ = started.pid;
       if (started.console_master >= 0) {
         terminal_ = started.console_master;

@@ -24,7 +24,7 @@ namespace ukube::runtime::node {
 
 namespace {
 
-// How long runc may take to hand over a container's terminal after `runc create` returned.
+// How long runc may take to hand over a container's terminal after `runc run` returned.
 constexpr int kConsoleWaitMs = 5000;
 
 // The last error runc wrote to its --log (JSON lines: {"level":"error","msg":...}), else
@@ -115,8 +115,8 @@ class ConsoleSocket {
 
 }  // namespace
 
-RuncStarted runc_create_and_start(const std::filesystem::path& container_dir, const RuncLaunch& launch,
-                                  bool tty, int stdin_fd, int stdout_fd, int stderr_fd) {
+RuncStarted runc_run_detached(const std::filesystem::path& container_dir, const RuncLaunch& launch, bool tty,
+                              int stdin_fd, int stdout_fd, int stderr_fd) {
   // The container's process is runc's grandchild; it must become ours when runc exits.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0)
     throw std::runtime_error(std::string("cannot become a child subreaper: ") + std::strerror(errno));
@@ -125,42 +125,34 @@ RuncStarted runc_create_and_start(const std::filesystem::path& container_dir, co
   std::vector<std::string> global = {launch.path,  "--root",       launch.root, "--log",
                                      log.string(), "--log-format", "json"};
 
-  SpawnOptions create;
-  create.argv = global;
-  for (const char* arg : {"create", "--bundle"}) create.argv.push_back(arg);
-  create.argv.push_back(launch.bundle);
-  create.argv.push_back("--pid-file");
-  create.argv.push_back(pid_file.string());
-  create.group = SpawnOptions::Group::NewSession;
+  // `runc run --detach`: create and start in one runc process (a third of runc's start-up
+  // cost saved over create, then start).
+  SpawnOptions run;
+  run.argv = global;
+  for (const char* arg : {"run", "--detach", "--bundle"}) run.argv.push_back(arg);
+  run.argv.push_back(launch.bundle);
+  run.argv.push_back("--pid-file");
+  run.argv.push_back(pid_file.string());
+  run.group = SpawnOptions::Group::NewSession;
   std::optional<ConsoleSocket> console;
   if (tty) {
     console.emplace();
-    create.argv.push_back("--console-socket");
-    create.argv.push_back(console->path());
+    run.argv.push_back("--console-socket");
+    run.argv.push_back(console->path());
   } else {
-    create.stdin_fd = stdin_fd;
-    create.stdout_fd = stdout_fd;
-    create.stderr_fd = stderr_fd;
+    run.stdin_fd = stdin_fd;
+    run.stdout_fd = stdout_fd;
+    run.stderr_fd = stderr_fd;
   }
-  create.argv.push_back(launch.id);
-  if (int code = run_and_wait(create); code != 0)
-    throw std::runtime_error("runc create failed (exit " + std::to_string(code) + "): " + runc_error(log));
+  run.argv.push_back(launch.id);
+  if (int code = run_and_wait(run); code != 0)
+    throw std::runtime_error("runc run failed (exit " + std::to_string(code) + "): " + runc_error(log));
 
   RuncStarted started;
   if (console) started.console_master = console->receive_master();
   auto pid_text = read_file_if_exists(pid_file);
   if (pid_text) started.pid = static_cast<pid_t>(std::atol(pid_text->c_str()));
-  if (started.pid <= 0)
-    throw std::runtime_error("runc create wrote no container pid to " + pid_file.string());
-
-  SpawnOptions start;
-  start.argv = global;
-  start.argv.push_back("start");
-  start.argv.push_back(launch.id);
-  if (int code = run_and_wait(start); code != 0) {
-    if (started.console_master >= 0) ::close(started.console_master);
-    throw std::runtime_error("runc start failed (exit " + std::to_string(code) + "): " + runc_error(log));
-  }
+  if (started.pid <= 0) throw std::runtime_error("runc run wrote no container pid to " + pid_file.string());
   return started;
 }
 

@@ -16,7 +16,8 @@ namespace {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Durability durability) {
   // The pid keeps two writers (the monitor and a driver recording an exit the monitor could
   // not) from sharing a temporary file.
   std::filesystem::path temp = path;
@@ -38,7 +39,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
   // Durable before it becomes visible: an exit record must survive a power cut that
   // happens after the daemon read it.
-  ::fsync(fd);
+  if (durability == Durability::Durable) ::fsync(fd);
   ::close(fd);
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     int saved = errno;

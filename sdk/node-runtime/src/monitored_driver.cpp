@@ -77,6 +77,7 @@ std::string MonitoredDriver::run_pod_sandbox(const PodSandboxConfig& config) {
     } catch (const std::exception& e) {
       if (logger_) logger_->warn("{}", message(std::string("cleaning up a failed sandbox: ") + e.what()));
     }
+    forget_records(store_.sandbox_dir(record.id));
     std::lock_guard lock(sandboxes_mutex_);
     store_.remove_sandbox(record.id);
     throw;
@@ -106,6 +107,7 @@ void MonitoredDriver::remove_pod_sandbox(const std::string& sandbox_id) {
   if (!record) return;
   stop_sandbox(*record);
   remove_sandbox(*record);
+  forget_records(store_.sandbox_dir(sandbox_id));
   std::lock_guard lock(sandboxes_mutex_);
   store_.remove_sandbox(sandbox_id);
 }
@@ -194,8 +196,16 @@ MonitoredDriver::Observed MonitoredDriver::observe(const std::string& container_
 
 MonitoredDriver::Observed MonitoredDriver::observe_dir(const std::filesystem::path& dir) const {
   Observed seen;
-  seen.exit = read_exit_record(dir);
-  seen.start = read_start_record(dir);
+  // The monitor writes each record once and never changes it: a record read once stands.
+  {
+    std::lock_guard lock(records_mutex_);
+    if (auto known = records_.find(dir.string()); known != records_.end()) {
+      seen.start = known->second.start;
+      seen.exit = known->second.exit;
+    }
+  }
+  if (!seen.exit) seen.exit = read_exit_record(dir);
+  if (!seen.start) seen.start = read_start_record(dir);
   if (seen.exit) {
     seen.state = ContainerState::Exited;
   } else if (!seen.start) {
@@ -220,7 +230,18 @@ MonitoredDriver::Observed MonitoredDriver::observe_dir(const std::filesystem::pa
     seen.exit = lost;
     seen.state = ContainerState::Exited;
   }
+  if (seen.start || seen.exit) {
+    std::lock_guard lock(records_mutex_);
+    auto& known = records_[dir.string()];
+    known.start = seen.start;
+    known.exit = seen.exit;
+  }
   return seen;
+}
+
+void MonitoredDriver::forget_records(const std::filesystem::path& dir) {
+  std::lock_guard lock(records_mutex_);
+  records_.erase(dir.string());
 }
 
 ContainerStatus MonitoredDriver::status_of(const ContainerRecord& record) const {
@@ -299,6 +320,7 @@ void MonitoredDriver::remove_container(const std::string& container_id) {
     events_.unwatch_container(container_id);
     cleanup_container(*record);
     store_.remove_container(container_id);
+    forget_records(store_.container_dir(container_id));
   }
   {
     std::lock_guard lock(locks_mutex_);

@@ -191,7 +191,7 @@ void write_start_record(const std::filesystem::path& container_dir, const StartR
 }
 
 void write_exit_record(const std::filesystem::path& container_dir, const ExitRecord& record) {
-  write_file_atomically(container_dir / files::kExit, to_json_text(record));
+  write_file_atomically(container_dir / files::kExit, to_json_text(record), Durability::Durable);
 }
 
 std::string exit_reason(int32_t exit_code) {

@@ -1,5 +1,7 @@
 #include "ukube/node/state_store.h"
 
+#include <unistd.h>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -120,7 +122,18 @@ void StateStore::write_container(const ContainerRecord& record, const MonitorSpe
 
 std::optional<ContainerRecord> StateStore::read_container(const std::string& id) const {
   if (!is_valid_id(id)) return std::nullopt;
-  auto o = read_json_object(container_dir(id) / kContainerFile);
+  const auto file = container_dir(id) / kContainerFile;
+  {
+    // container.json never changes once written: what was parsed once stands while the file
+    // is there (another driver on the folder may have removed it).
+    std::lock_guard lock(cache_mutex_);
+    if (auto cached = containers_.find(id); cached != containers_.end()) {
+      if (::access(file.c_str(), F_OK) == 0) return cached->second;
+      containers_.erase(cached);
+      return std::nullopt;
+    }
+  }
+  auto o = read_json_object(file);
   if (!o) return std::nullopt;
   ContainerRecord record;
   record.id = id;
@@ -130,6 +143,8 @@ std::optional<ContainerRecord> StateStore::read_container(const std::string& id)
   record.log_path = machinery::string_at(*o, {"log_path"});
   record.config =
       container_config_from_json(machinery::object_or_empty(machinery::object_at(*o, {"config"})));
+  std::lock_guard lock(cache_mutex_);
+  containers_.emplace(id, record);
   return record;
 }
 
@@ -147,6 +162,10 @@ std::vector<ContainerRecord> StateStore::list_containers() const {
 
 void StateStore::remove_container(const std::string& id) {
   if (!is_valid_id(id)) return;
+  {
+    std::lock_guard lock(cache_mutex_);
+    containers_.erase(id);
+  }
   std::filesystem::remove_all(container_dir(id));
 }
 

@@ -111,6 +111,8 @@ class MonitoredDriver : public RuntimeDriver {
   Observed observe(const std::string& container_id) const;
   // The same for a folder a monitor runs in (a container's, or a sandbox holder's).
   Observed observe_dir(const std::filesystem::path& dir) const;
+  // Drops what observe_dir remembers of `dir` (its folder is going).
+  void forget_records(const std::filesystem::path& dir);
   // Stops what the monitor of `dir` runs: SIGTERM, SIGKILL after `timeout` (at once for 0).
   // False when it did not end within the kill wait.
   bool stop_dir(const std::filesystem::path& dir, std::chrono::seconds timeout);
@@ -139,6 +141,12 @@ class MonitoredDriver : public RuntimeDriver {
   std::mutex locks_mutex_;
   std::map<std::string, std::shared_ptr<std::mutex>> container_locks_;  // one per container in a call
   std::mutex sandboxes_mutex_;  // read-modify-write of sandbox records
+  struct KnownRecords {
+    std::optional<StartRecord> start;
+    std::optional<ExitRecord> exit;
+  };
+  mutable std::mutex records_mutex_;
+  mutable std::map<std::string, KnownRecords> records_;  // by monitor folder: records read once
 
   EventHub events_;  // last: its thread stops before the rest goes
 };

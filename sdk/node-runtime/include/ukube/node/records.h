@@ -31,12 +31,12 @@ inline constexpr const char* kStdinFifo = "stdin";
 inline constexpr const char* kTtySizeFifo = "tty-size";
 inline constexpr const char* kMonitorLog = "monitor.log";
 inline constexpr const char* kRuncLog = "runc.log";            // runc's --log, JSON lines
-inline constexpr const char* kContainerPid = "container.pid";  // runc create's --pid-file
+inline constexpr const char* kContainerPid = "container.pid";  // runc run's --pid-file
 }  // namespace files
 
-// A container that runc runs: the monitor runs `runc create` with its pipes (or console
-// socket) as the container's stdio, then `runc start`, and collects the container's exit as
-// its subreaper. The container's process (argv, env, cwd) is the bundle's config.json.
+// A container that runc runs: the monitor runs `runc run --detach` with its pipes (or
+// console socket) as the container's stdio and collects the container's exit as its
+// subreaper. The container's process (argv, env, cwd) is the bundle's config.json.
 struct RuncLaunch {
   std::string path;    // runc's absolute path; empty: not a runc container
   std::string root;    // runc --root: its state folder

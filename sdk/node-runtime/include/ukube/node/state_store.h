@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +74,8 @@ class StateStore {
  private:
   std::filesystem::path image_file(const std::string& id) const;
   std::filesystem::path root_;
+  mutable std::mutex cache_mutex_;
+  mutable std::map<std::string, ContainerRecord> containers_;  // parsed container.json by id
 };
 
 }  // namespace ukube::runtime::node
