@@ -1,5 +1,7 @@
 #include "oci_spec.h"
 
+#include "seccomp_profile.h"
+
 #include <sys/resource.h>
 
 #include <boost/json.hpp>
@@ -189,6 +191,9 @@ std::string oci_config_json(const OciContainer& c) {
   json::object linux_section{{"namespaces", std::move(namespaces)},
                              {"resources", resources_json(c.resources, privileged)}};
   if (!c.cgroups_path.empty()) linux_section["cgroupsPath"] = c.cgroups_path;
+  // RuntimeDefault confines a container; privileged ones are never confined, as upstream.
+  if (!privileged && c.security.seccomp_profile == "runtime/default")
+    linux_section["seccomp"] = runtime_default_seccomp();
   if (!privileged) {
     linux_section["maskedPaths"] = strings(kMaskedPaths);
     linux_section["readonlyPaths"] = strings(kReadonlyPaths);

@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "cgroups.h"
@@ -20,9 +21,8 @@ namespace ukube::runtime::runc {
 
 namespace {
 
-// Files a sandbox's folder holds beside the records: the holder's bundle and what the
-// pod's containers see as /etc/hosts, /etc/resolv.conf and /etc/hostname.
-constexpr const char* kHolderBundle = "holder";
+// A container's bundle (config.json and the root filesystem's mount point) and the writable
+// layer above its image, in its folder.
 constexpr const char* kBundle = "bundle";
 constexpr const char* kScratch = "scratch";
 
@@ -177,24 +177,17 @@ void RuncDriver::start_sandbox(const SandboxRecord& record) {
     throw RuntimeError(RuntimeError::Code::FailedPrecondition, why);
   auto dir = store_.sandbox_dir(record.id);
   write_pod_files(record);
-  auto bundle = dir / kHolderBundle;
-  std::filesystem::create_directories(bundle / "rootfs");
-
-  OciContainer holder;
-  holder.process.args = {"/pause"};
-  holder.security.readonly_rootfs = true;
-  holder.security.no_new_privileges = true;
-  holder.security.capabilities.drop = {"ALL"};
-  holder.namespaces = {{"pid", ""}, {"ipc", ""}, {"mount", ""}};
-  if (!record.config.host_network) {
-    holder.namespaces.push_back({"network", ""});
-    holder.namespaces.push_back({"uts", ""});
-    holder.hostname = record.config.hostname;
-  }
-  holder.mounts.push_back(bind_mount(settings_.pause_path.string(), "/pause", true));
-  holder.cgroups_path = pod_cgroup(record) + "/" + record.id;
-  write_file_atomically(bundle / "config.json", oci_config_json(holder));
-  MonitorSpec spec = monitor_spec(record.id, bundle, (dir / "holder.log").string(), holder.cgroups_path);
+  // The holder: ukube-pause in the pod's new namespaces (a hostNetwork pod keeps the host's
+  // network and UTS namespaces), under a monitor like any container.
+  MonitorSpec spec;
+  spec.argv = {settings_.pause_path.string()};
+  spec.working_dir = "/";
+  spec.log_path = (dir / "holder.log").string();
+  spec.log_max_size_bytes = settings_.log_max_size_bytes;
+  spec.log_max_files = settings_.log_max_files;
+  spec.holder_namespaces = record.config.host_network ? std::vector<std::string>{"ipc"}
+                                                      : std::vector<std::string>{"net", "ipc", "uts"};
+  spec.hostname = record.config.hostname;
   write_file_atomically(dir / files::kMonitorSpec, to_json_text(spec));
   launch_in(dir);
 }
@@ -218,8 +211,13 @@ void RuncDriver::stop_sandbox(const SandboxRecord& record) {
 
 void RuncDriver::remove_sandbox(const SandboxRecord& record) {
   stop_sandbox(record);
-  run_runc({"delete", "--force", record.id});
-  remove_cgroup(pod_cgroup(record) + "/" + record.id);
+  // A holder that runc ran (a sandbox made by an earlier version) goes with runc's record.
+  auto spec_file = store_.sandbox_dir(record.id) / files::kMonitorSpec;
+  if (auto text = read_file_if_exists(spec_file);
+      text && monitor_spec_from_json(*text, spec_file.string()).runc.active()) {
+    run_runc({"delete", "--force", record.id});
+    remove_cgroup(pod_cgroup(record) + "/" + record.id);
+  }
   remove_cgroup(pod_cgroup(record));
 }
 
@@ -425,6 +423,33 @@ void RuncDriver::remove_image(const std::string& image) {
     if (!images_.find(image)) return;  // already gone: removal is idempotent
     throw RuntimeError(RuntimeError::Code::FailedPrecondition, runtime_message(e.what()));
   }
+}
+
+std::vector<std::string> RuncDriver::collect_images(const DiskUsage& disk) {
+  std::map<std::string, int64_t> last_used;  // image id → its latest container's creation
+  for (const auto& record : store_.list_containers()) {
+    auto& latest = last_used[record.image_ref];
+    latest = std::max(latest, record.created_at);
+  }
+  std::vector<ImageUse> uses;
+  for (const auto& image : images_.list()) {
+    auto used = last_used.find(image.id);
+    uses.push_back(ImageUse{image.id, static_cast<uint64_t>(std::max<int64_t>(image.size, 0)),
+                            used != last_used.end() ? used->second : image.stored_at, image.stored_at,
+                            used != last_used.end()});
+  }
+  std::vector<std::string> removed;
+  for (const auto& id : images_to_collect(uses, disk, settings_.image_gc, now_ns())) {
+    try {
+      images_.remove(id, [this](const std::string& image) { return image_in_use(image); });
+      removed.push_back(id);
+      if (logger_) logger_->info("runtime-runc: image garbage collection removed {}", id);
+    } catch (const std::exception& e) {
+      if (logger_)
+        logger_->warn("runtime-runc: image garbage collection could not remove {}: {}", id, e.what());
+    }
+  }
+  return removed;
 }
 
 }  // namespace ukube::runtime::runc

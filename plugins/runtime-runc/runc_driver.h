@@ -12,14 +12,14 @@
 
 // The runc runtime's driver: pods as OCI containers run by runc.
 //
-// A sandbox is a container of its own running ukube-pause, which holds the pod's network,
-// IPC and UTS namespaces; the pod's containers join them (a hostNetwork pod stays in the
-// host's network and UTS namespaces). Each container gets a pid and mount namespace of its
+// A sandbox is ukube-pause in new network, IPC and UTS namespaces (loopback up, the pod's
+// hostname), which the pod's containers join; a hostNetwork pod stays in the host's network
+// and UTS namespaces. Each container gets a pid and mount namespace of its
 // own, a root filesystem of overlayfs on the image's unpacked root, and a cgroup
 // <cgroup_root>/pod<uid>/<container id> with the pod's requests and limits.
 //
-// Every container, the sandbox holder included, runs under ukube-container-monitor, which
-// runs `runc run --detach` and outlives the daemon (sdk/node-runtime). Records,
+// Every container runs under ukube-container-monitor, which runs `runc run --detach` and
+// outlives the daemon; so does the sandbox's holder (sdk/node-runtime). Records,
 // stop, exec and attach are the shared MonitoredDriver's; `runc exec` runs commands inside.
 namespace ukube::runtime::runc {
 
@@ -38,6 +38,11 @@ class RuncDriver final : public MonitoredDriver {
   std::vector<Image> list_images() override;
   std::optional<Image> image_status(const std::string& image) override;
   void remove_image(const std::string& image) override;
+
+  // One round of image garbage collection (image_gc.h) for a disk this full; returns the
+  // ids of the images it removed.
+  std::vector<std::string> collect_images(const DiskUsage& disk);
+  const std::filesystem::path& image_store() const { return settings_.image_store; }
 
  protected:
   void start_sandbox(const SandboxRecord& record) override;

@@ -1,5 +1,7 @@
 #include "runc_runtime_plugin.h"
 
+#include <sys/statvfs.h>
+
 #include <spdlog/logger.h>
 
 #include <stdexcept>
@@ -42,14 +44,32 @@ void RuncRuntimePlugin::init(InitContext& ctx) {
   drop_folder_ = std::make_unique<ImageDropFolder>(*images_, settings.image_folder,
                                                    ctx.state_dir() / "imported-from-folder", logger);
   drop_folder_->import_new();
+  gc_period_ = settings.image_gc_period;
   driver_ = std::make_shared<RuncDriver>(std::move(settings), ctx.state_dir(), logger);
 }
 
 void RuncRuntimePlugin::start() {
   if (drop_folder_) drop_folder_->watch();
+  gc_thread_ = std::thread([this] {
+    std::unique_lock lock(gc_mutex_);
+    while (!gc_wake_.wait_for(lock, gc_period_, [this] { return gc_stop_; })) {
+      lock.unlock();
+      struct statvfs fs {};
+      if (::statvfs(driver_->image_store().c_str(), &fs) == 0)
+        driver_->collect_images(DiskUsage{static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize,
+                                          static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize});
+      lock.lock();
+    }
+  });
 }
 
 void RuncRuntimePlugin::stop() {
+  {
+    std::lock_guard lock(gc_mutex_);
+    gc_stop_ = true;
+  }
+  gc_wake_.notify_all();
+  if (gc_thread_.joinable()) gc_thread_.join();
   drop_folder_.reset();
 }
 

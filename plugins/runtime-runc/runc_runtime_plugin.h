@@ -1,8 +1,11 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "ukube/images/image_store.h"
 #include "ukube/plugin.h"
@@ -35,6 +38,12 @@ class RuncRuntimePlugin final : public Plugin, public RuntimeProvider {
   std::shared_ptr<RuncDriver> driver_;
   std::unique_ptr<images::ImageStore> images_;
   std::unique_ptr<ImageDropFolder> drop_folder_;
+  // Image garbage collection, every image_gc_period.
+  std::chrono::seconds gc_period_{300};
+  std::mutex gc_mutex_;
+  std::condition_variable gc_wake_;
+  bool gc_stop_ = false;
+  std::thread gc_thread_;
 };
 
 }  // namespace ukube::runtime::runc

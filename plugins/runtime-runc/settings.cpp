@@ -86,6 +86,19 @@ RuncRuntimeSettings settings_from(const RuncRuntimeConfig& config, const std::fi
     settings.builtin_busybox =
         absolute_or_default(config.builtin_busybox(), "builtin_busybox", "/bin/busybox");
   settings.image_folder = absolute_or_default(config.image_folder(), "image_folder", data_dir / "images");
+  if (config.image_gc_high_threshold_percent() > 0)
+    settings.image_gc.high_percent = static_cast<int>(config.image_gc_high_threshold_percent());
+  if (config.image_gc_low_threshold_percent() > 0)
+    settings.image_gc.low_percent = static_cast<int>(config.image_gc_low_threshold_percent());
+  if (settings.image_gc.high_percent > 100 || settings.image_gc.low_percent > settings.image_gc.high_percent)
+    throw std::invalid_argument("runtime-runc: image_gc_low_threshold_percent (" +
+                                std::to_string(settings.image_gc.low_percent) +
+                                ") must not exceed image_gc_high_threshold_percent (" +
+                                std::to_string(settings.image_gc.high_percent) + "), which is at most 100");
+  if (config.image_minimum_gc_age_seconds() > 0)
+    settings.image_gc.min_age = std::chrono::seconds(config.image_minimum_gc_age_seconds());
+  if (config.image_gc_period_seconds() > 0)
+    settings.image_gc_period = std::chrono::seconds(config.image_gc_period_seconds());
   return settings;
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "image_gc.h"
 
 namespace ukube::runtime::runc {
 
@@ -25,6 +28,8 @@ struct RuncRuntimeSettings {
   std::map<std::string, std::vector<std::string>> mirrors;
   std::filesystem::path builtin_busybox = "/bin/busybox";  // empty: no built-in image
   std::filesystem::path image_folder;
+  ImageGcPolicy image_gc;
+  std::chrono::seconds image_gc_period{300};
 };
 
 // Applies the defaults (state_dir and data_dir fill the folders left unset) and checks the

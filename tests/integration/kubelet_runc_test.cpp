@@ -5,6 +5,7 @@
 // why. TearDown removes every container, mount and cgroup the test made, even after a failure.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -38,6 +39,12 @@ int free_port() {
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+size_t count_of(const std::string& text, const std::string& word) {
+  size_t n = 0;
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;
+  return n;
 }
 
 std::string yaml_quoted(const std::string& s) {
@@ -111,6 +118,9 @@ TEST_F(KubeletRunc, ExecSeesTheContainersOwnHostnamePidNamespaceAndFilesystem) {
   EXPECT_NE(ok("exec isolated -- ls /bin/busybox").find("/bin/busybox"), std::string::npos);
   EXPECT_NE((*kubectl_)("exec isolated -- ls " + node_->dir().string()).exit_code, 0)
       << "the host's folders are not in the container";
+  // The pod's own network namespace: loopback only, and up.
+  EXPECT_EQ(ok("exec isolated -- ls /sys/class/net"), "lo\n");
+  EXPECT_EQ(ok("exec isolated -- cat /sys/class/net/lo/flags"), "0x9\n") << "IFF_UP | IFF_LOOPBACK";
   EXPECT_EQ(get("pod isolated", ".status.containerStatuses[0].containerID").rfind("ukube-runc://", 0), 0u);
   EXPECT_EQ(get("pod isolated", ".status.containerStatuses[0].imageID").rfind("sha256:", 0), 0u);
 }
@@ -246,6 +256,49 @@ TEST_F(KubeletRunc, APodPullsItsImageFromARegistryWithItsPullSecret) {
     const std::string reason = get("pod without-secret", ".status.containerStatuses[0].state.waiting.reason");
     return reason == "ErrImagePull" || reason == "ImagePullBackOff";
   })) << ok("describe pod without-secret");
+}
+
+// A config reload that re-creates runtime-runc (here: a changed setting; a new build of its
+// library alike) re-creates the kubelet with it; both find the running containers from
+// runc's state and the monitors' records, and nothing is restarted.
+TEST_F(KubeletRunc, AReloadedRuntimeAdoptsTheRunningContainers) {
+  ok("create -f -", sleeper("steady"));
+  ASSERT_TRUE(running("steady"));
+  const std::string id = get("pod steady", ".status.containerStatuses[0].containerID");
+  const std::string started = get("pod steady", ".status.containerStatuses[0].state.running.startedAt");
+
+  const fs::path config = node_->dir() / "ukube.yaml";
+  std::string text = read_file(config);
+  const std::string entry = "  - uri: ukube.runtime.v1.runc\n";
+  ASSERT_NE(text.find(entry), std::string::npos);
+  text.replace(text.find(entry), entry.size(), entry + "    config: {log_max_files: 3}\n");
+  std::ofstream(config) << text;
+  node_->daemon().signal(SIGHUP);
+  ASSERT_TRUE(
+      eventually([&] { return count_of(node_->log(), "plugin ukube.kubelet.v1.kubelet running") == 2; },
+                 std::chrono::seconds(60)))
+      << node_->log();
+
+  ok("create -f -", sleeper("after-reload"));
+  EXPECT_TRUE(running("after-reload")) << ok("describe pod after-reload");
+  EXPECT_EQ(get("pod steady", ".status.containerStatuses[0].containerID"), id);
+  EXPECT_EQ(get("pod steady", ".status.containerStatuses[0].state.running.startedAt"), started);
+  EXPECT_EQ(get("pod steady", ".status.containerStatuses[0].restartCount"), "0");
+  EXPECT_EQ(ok("exec steady -- hostname"), "steady\n");
+}
+
+// seccompProfile RuntimeDefault refuses what upstream's default profiles refuse: here a user
+// namespace, which an unconfined container may make.
+TEST_F(KubeletRunc, RuntimeDefaultSeccompRefusesNewNamespaces) {
+  ok("create -f -", sleeper("confined", "    securityContext: {seccompProfile: {type: RuntimeDefault}}\n"));
+  ok("create -f -", sleeper("unconfined", "    securityContext: {seccompProfile: {type: Unconfined}}\n"));
+  ASSERT_TRUE(running("confined")) << ok("describe pod confined");
+  ASSERT_TRUE(running("unconfined"));
+  EXPECT_EQ((*kubectl_)("exec unconfined -- unshare -U true").exit_code, 0);
+  const CommandResult refused = (*kubectl_)("exec confined -- unshare -U true");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("Operation not permitted"), std::string::npos) << refused.out;
+  EXPECT_EQ(ok("exec confined -- sh -c 'echo still works'"), "still works\n");
 }
 
 }  // namespace

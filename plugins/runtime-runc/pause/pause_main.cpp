@@ -1,7 +1,6 @@
-// ukube-pause: the process holding a pod's namespaces (network, IPC, UTS) for runtime-runc.
-// It is the sandbox container's only process, linked statically so that it runs from a root
-// filesystem holding nothing else. It sleeps until told to stop, and reaps the zombies of a
-// shared pid namespace, whose init it is.
+// ukube-pause: the process holding a pod's namespaces (network, IPC, UTS) for runtime-runc,
+// which its monitor starts in them as the nobody user. It sleeps until told to stop (and
+// reaps any child, should it ever have one). Static: it depends on no library of the host.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

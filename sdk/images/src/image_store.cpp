@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -170,6 +171,12 @@ Image image_of_manifest(const fs::path& root, const std::string& manifest_digest
   if (!config || !config->is_object()) throw StoreError("manifest " + manifest_digest + " names no config");
   Image image;
   image.manifest_digest = manifest_digest;
+  std::error_code ec;
+  auto stored = fs::last_write_time(blob_path(root, manifest_digest), ec);
+  if (!ec)
+    image.stored_at = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::file_clock::to_sys(stored).time_since_epoch())
+                          .count();
   image.id = string_member(config->as_object(), "digest");
   image.size = config->as_object().contains("size") ? config->as_object().at("size").to_number<int64_t>() : 0;
   if (const auto* layers = manifest.if_contains("layers"); layers && layers->is_array())

@@ -20,6 +20,7 @@
 #include <string>
 #include <system_error>
 
+#include "namespace_holder.h"
 #include "runc_launch.h"
 #include "ukube/node/cri_log.h"
 #include "ukube/node/proc_info.h"
@@ -194,6 +195,8 @@ void ContainerMonitor::start() {
         ::fcntl(terminal_, F_SETFL, ::fcntl(terminal_, F_GETFL) | O_NONBLOCK);
         output_[0] = ::fcntl(terminal_, F_DUPFD_CLOEXEC, 0);
       }
+    } else if (!spec_.holder_namespaces.empty()) {
+      pid_ = spawn_namespace_holder(options, spec_.holder_namespaces, spec_.hostname);
     } else {
       pid_ = spawn_process(options);
     }

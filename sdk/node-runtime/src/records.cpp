@@ -94,6 +94,10 @@ std::string to_json_text(const MonitorSpec& spec) {
     mounts.push_back(m.readonly ? "ro" : "rw");
   }
   o["mounts"] = strings_to_json(mounts);
+  if (!spec.holder_namespaces.empty()) {
+    o["holder_namespaces"] = strings_to_json(spec.holder_namespaces);
+    o["hostname"] = spec.hostname;
+  }
   if (spec.runc.active()) {
     o["runc_path"] = spec.runc.path;
     o["runc_root"] = spec.runc.root;
@@ -141,6 +145,8 @@ MonitorSpec monitor_spec_from_json(const std::string& text, const std::string& s
   if (mounts.size() % 3 != 0) throw std::runtime_error(source + ": \"mounts\" is not a list of triples");
   for (size_t i = 0; i + 2 < mounts.size(); i += 3)
     spec.mounts.push_back(BindMount{mounts[i], mounts[i + 1], mounts[i + 2] == "ro"});
+  spec.holder_namespaces = r.strings("holder_namespaces");
+  spec.hostname = r.str("hostname");
   spec.runc.path = r.str("runc_path");
   spec.runc.root = r.str("runc_root");
   spec.runc.bundle = r.str("runc_bundle");

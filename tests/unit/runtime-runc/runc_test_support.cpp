@@ -141,11 +141,19 @@ RuncRuntimeSettings test_settings(const fs::path& dir) {
 }
 
 std::shared_ptr<RuncDriver> make_driver(const fs::path& dir) {
-  return std::shared_ptr<RuncDriver>(new RuncDriver(test_settings(dir), dir / "state"),
+  return make_driver(dir, test_settings(dir));
+}
+
+std::shared_ptr<RuncDriver> make_driver(const fs::path& dir, RuncRuntimeSettings settings) {
+  return std::shared_ptr<RuncDriver>(new RuncDriver(std::move(settings), dir / "state"),
                                      [dir](RuncDriver* driver) {
                                        delete driver;
                                        reap(dir);
                                      });
+}
+
+fs::path busybox_tar() {
+  return shared().dir.path() / "busybox.tar";
 }
 
 std::string registry() {

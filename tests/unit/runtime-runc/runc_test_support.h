@@ -24,6 +24,10 @@ RuncRuntimeSettings test_settings(const std::filesystem::path& dir);
 
 // A driver whose deleter kills and removes everything its state names.
 std::shared_ptr<RuncDriver> make_driver(const std::filesystem::path& dir);
+std::shared_ptr<RuncDriver> make_driver(const std::filesystem::path& dir, RuncRuntimeSettings settings);
+
+// The busybox root filesystem as a tar (what the shared store imported).
+std::filesystem::path busybox_tar();
 
 // "127.0.0.1:<port>": a registry serving the busybox image as team/greeting:1.
 std::string registry();

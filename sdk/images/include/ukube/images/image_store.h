@@ -37,6 +37,7 @@ struct Image {
   std::vector<std::string> names;  // full references: "docker.io/library/busybox:1.35"
   std::string manifest_digest;     // "sha256:<hex>"
   int64_t size = 0;                // config and layers as stored
+  int64_t stored_at = 0;           // ns since the epoch: when the store got its manifest
   ImageConfig config;
 };
 
