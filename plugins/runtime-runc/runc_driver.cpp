@@ -24,6 +24,10 @@ namespace {
 // A container's bundle (config.json and the root filesystem's mount point) and the writable
 // layer above its image, in its folder.
 constexpr const char* kBundle = "bundle";
+// The file a container's terminationMessagePath is, in its folder; read when it has exited.
+constexpr const char* kTerminationLog = "termination-log";
+// Upstream's limit on a termination message.
+constexpr size_t kMaxTerminationMessage = 4096;
 constexpr const char* kScratch = "scratch";
 
 // "uid[:gid]" or "name[:group]" of an image's USER, looked up in its /etc/passwd.
@@ -299,6 +303,18 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
     c.mounts.push_back(bind_mount((sandbox_dir / file).string(), std::string("/etc/") + file, false));
   for (const auto& m : config.mounts)
     c.mounts.push_back(bind_mount(m.host_path, m.container_path, m.readonly));
+  // The container's terminationMessagePath: a file of its own it may write, read once it exited.
+  if (auto path = config.annotations.find(label::kTerminationMessagePath);
+      path != config.annotations.end() && !path->second.empty() && path->second.front() == '/') {
+    auto file = store_.container_dir(record.id) / kTerminationLog;
+    write_file_atomically(file, "");
+    // Writable whatever user the container runs as.
+    std::filesystem::permissions(
+        file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read | std::filesystem::perms::group_write |
+                  std::filesystem::perms::others_read | std::filesystem::perms::others_write);
+    c.mounts.push_back(bind_mount(file.string(), path->second, false));
+  }
   c.cgroups_path = pod_cgroup(sandbox) + "/" + record.id;
 
   auto dir = store_.container_dir(record.id);
@@ -317,6 +333,13 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
   prepared.spec.stdin_ = config.stdin_;
   prepared.spec.tty = config.tty;
   return prepared;
+}
+
+void RuncDriver::complete_container_status(const ContainerRecord& record, ContainerStatus& status) const {
+  if (status.state != ContainerState::Exited) return;
+  auto text = read_file_if_exists(store_.container_dir(record.id) / kTerminationLog);
+  // What the container wrote is its message, as upstream reports it, in place of the runtime's.
+  if (text && !text->empty()) status.message = text->substr(0, kMaxTerminationMessage);
 }
 
 void RuncDriver::cleanup_container(const ContainerRecord& record) {

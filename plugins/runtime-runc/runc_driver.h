@@ -52,6 +52,7 @@ class RuncDriver final : public MonitoredDriver {
   PreparedContainer prepare_container(const ContainerRecord& record, const SandboxRecord& sandbox,
                                       const PodSandboxConfig& pod) override;
   void cleanup_container(const ContainerRecord& record) override;
+  void complete_container_status(const ContainerRecord& record, ContainerStatus& status) const override;
   void signal_container(const StartRecord& start, int signal) override;
   ExecTarget exec_target_of(const ContainerRecord& record, const MonitorSpec& spec,
                             const StartRecord& start) const override;

@@ -148,6 +148,20 @@ TEST_F(KubeletRunc, AContainerOverItsMemoryLimitIsOOMKilled) {
   EXPECT_EQ(get("pod hungry", ".status.containerStatuses[0].state.terminated.exitCode"), "137");
 }
 
+TEST_F(KubeletRunc, TheTerminationMessageFileBecomesTheTerminatedMessage) {
+  ok("create -f -",
+     shell_pod("farewell", "echo 'gone fishing' > /dev/termination-log; exit 4", "  restartPolicy: Never\n"));
+  ok("create -f -", shell_pod("custom", "echo 'custom path' > /tmp/why; exit 0", "  restartPolicy: Never\n",
+                              "    terminationMessagePath: /tmp/why\n"));
+  EXPECT_TRUE(
+      eventually([&] { return get("pod farewell", ".status.phase") == "Failed"; }, std::chrono::seconds(60)));
+  EXPECT_EQ(get("pod farewell", ".status.containerStatuses[0].state.terminated.message"), "gone fishing\n");
+  EXPECT_EQ(get("pod farewell", ".status.containerStatuses[0].state.terminated.exitCode"), "4");
+  EXPECT_TRUE(eventually([&] { return get("pod custom", ".status.phase") == "Succeeded"; },
+                         std::chrono::seconds(60)));
+  EXPECT_EQ(get("pod custom", ".status.containerStatuses[0].state.terminated.message"), "custom path\n");
+}
+
 TEST_F(KubeletRunc, ACpuLimitCapsTheContainersUsage) {
   ok("create -f -",
      shell_pod("spinner", "while :; do :; done", "", "    resources: {limits: {cpu: 200m}}\n"));

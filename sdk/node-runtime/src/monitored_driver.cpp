@@ -264,6 +264,7 @@ ContainerStatus MonitoredDriver::status_of(const ContainerRecord& record) const 
   status.labels = record.config.labels;
   status.annotations = record.config.annotations;
   status.log_path = record.log_path;
+  complete_container_status(record, status);
   return status;
 }
 

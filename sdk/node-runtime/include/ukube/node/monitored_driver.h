@@ -98,6 +98,11 @@ class MonitoredDriver : public RuntimeDriver {
   // How a command runs inside a running container.
   virtual ExecTarget exec_target_of(const ContainerRecord& record, const MonitorSpec& spec,
                                     const StartRecord& start) const = 0;
+  // Adds what only the runtime knows to a container's status (a termination message).
+  virtual void complete_container_status(const ContainerRecord& record, ContainerStatus& status) const {
+    (void)record;
+    (void)status;
+  }
   // Usage of a running container.
   virtual void fill_stats(const ContainerRecord& record, const StartRecord& start,
                           ContainerStats& stats) const = 0;
