@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "ukube/node/single_node.h"
 #include "ukube/plugin.h"
 #include "ukube/runtime/driver.h"
 
@@ -25,8 +26,7 @@ class ProcessRuntimePlugin final : public Plugin, public RuntimeProvider {
   std::shared_ptr<RuntimeDriver> driver_for_node(const std::string& node_name) override;
 
  private:
-  std::mutex mutex_;
-  std::string node_name_;
+  node::SingleNodeBinding node_{"runtime-process"};
   std::shared_ptr<ProcessDriver> driver_;
 };
 

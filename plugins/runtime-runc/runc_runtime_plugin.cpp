@@ -74,13 +74,8 @@ void RuncRuntimePlugin::stop() {
 }
 
 std::shared_ptr<RuntimeDriver> RuncRuntimePlugin::driver_for_node(const std::string& node_name) {
-  std::lock_guard lock(mutex_);
   if (!driver_) throw std::logic_error("runtime-runc: driver_for_node called before init");
-  if (node_name_.empty()) node_name_ = node_name;
-  if (node_name != node_name_)
-    throw std::invalid_argument("runtime-runc runs the containers of one node, \"" + node_name_ +
-                                "\", on this machine; it cannot also serve node \"" + node_name +
-                                "\" (use runtime-fake to simulate many nodes in one daemon)");
+  node_.bind(node_name);
   return driver_;
 }
 

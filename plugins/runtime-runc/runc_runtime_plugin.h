@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "ukube/images/image_store.h"
+#include "ukube/node/single_node.h"
 #include "ukube/plugin.h"
 #include "ukube/runtime/driver.h"
 
@@ -33,8 +34,7 @@ class RuncRuntimePlugin final : public Plugin, public RuntimeProvider {
   void stop() override;
 
  private:
-  std::mutex mutex_;
-  std::string node_name_;
+  node::SingleNodeBinding node_{"runtime-runc"};
   std::shared_ptr<RuncDriver> driver_;
   std::unique_ptr<images::ImageStore> images_;
   std::unique_ptr<ImageDropFolder> drop_folder_;

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -17,6 +20,19 @@
 // A node running the API server, and real kubectl binaries pointed at it. Every kubectl
 // run gets the node's admin kubeconfig and this fixture's fresh discovery cache.
 namespace ukube::testing {
+
+// A loopback port nothing listens on now, for a server a test starts to take.
+inline int free_loopback_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
 
 struct CommandResult {
   int exit_code = -1;

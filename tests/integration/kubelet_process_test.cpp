@@ -21,19 +21,6 @@
 namespace ukube::testing {
 namespace {
 
-// A port nothing listens on now, for the test server to take.
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class KubeletProcess : public KubectlFixture<> {
  protected:
   void SetUp() override {
@@ -80,7 +67,7 @@ class KubeletProcess : public KubectlFixture<> {
 };
 
 TEST_F(KubeletProcess, AnHttpServerBecomesReadyThroughItsReadinessProbe) {
-  const int port = free_port();
+  const int port = free_loopback_port();
   const std::string deployment =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
       "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"

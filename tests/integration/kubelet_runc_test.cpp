@@ -29,18 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 size_t count_of(const std::string& text, const std::string& word) {
   size_t n = 0;
   for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;
@@ -198,7 +186,7 @@ TEST_F(KubeletRunc, AReadOnlyRootFilesystemRefusesWrites) {
 // hostNetwork: until a network driver gives pods their own addresses, a probe reaches the
 // server on the node's.
 TEST_F(KubeletRunc, ABusyboxHttpdDeploymentBecomesReadyThroughItsReadinessProbe) {
-  const std::string port = std::to_string(free_port());
+  const std::string port = std::to_string(free_loopback_port());
   const std::string deployment =
       "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n"
       "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n"
