@@ -230,6 +230,7 @@ runtime::PodSandboxConfig sandbox_config(const PodContext& p, uint32_t attempt) 
   for (auto& [k, v] : identity_labels(pod)) c.labels[k] = v;
   c.annotations = machinery::string_map_at(pod, {"metadata", "annotations"});
   c.host_network = machinery::bool_at(pod, {"spec", "hostNetwork"}).value_or(false);
+  c.share_process_namespace = machinery::bool_at(pod, {"spec", "shareProcessNamespace"}).value_or(false);
   c.cgroup_parent = pod_cgroup_parent(pod);
   machinery::for_each_container(*object_at(pod, {"spec"}), [&](const json::object& container, bool) {
     machinery::for_each_object(array_at(container, {"ports"}), [&](const json::object& port, size_t) {

@@ -191,6 +191,7 @@ void RuncDriver::start_sandbox(const SandboxRecord& record) {
   spec.log_max_files = settings_.log_max_files;
   spec.holder_namespaces = record.config.host_network ? std::vector<std::string>{"ipc"}
                                                       : std::vector<std::string>{"net", "ipc", "uts"};
+  if (record.config.share_process_namespace) spec.holder_namespaces.push_back("pid");
   spec.hostname = record.config.hostname;
   write_file_atomically(dir / files::kMonitorSpec, to_json_text(spec));
   launch_in(dir);
@@ -293,7 +294,10 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
   c.resources = config.resources;
 
   std::string ns_of_holder = "/proc/" + std::to_string(holder) + "/ns/";
-  c.namespaces = {{"pid", ""}, {"mount", ""}, {"ipc", ns_of_holder + "ipc"}};
+  // shareProcessNamespace: the pod's one pid namespace, whose init is the holder.
+  c.namespaces = {{"pid", sandbox.config.share_process_namespace ? ns_of_holder + "pid" : ""},
+                  {"mount", ""},
+                  {"ipc", ns_of_holder + "ipc"}};
   if (!sandbox.config.host_network) {
     c.namespaces.push_back({"network", ns_of_holder + "net"});
     c.namespaces.push_back({"uts", ns_of_holder + "uts"});

@@ -303,5 +303,27 @@ TEST_F(KubeletRunc, RuntimeDefaultSeccompRefusesNewNamespaces) {
   EXPECT_EQ(ok("exec confined -- sh -c 'echo still works'"), "still works\n");
 }
 
+// shareProcessNamespace: one pid namespace for the pod, whose init is its holder; without
+// it, each container sees only its own processes.
+TEST_F(KubeletRunc, ShareProcessNamespaceShowsEachContainerTheOthersProcesses) {
+  const std::string two_containers =
+      "  terminationGracePeriodSeconds: 1\n  containers:\n"
+      "  - {name: a, image: busybox:1.35, command: [sleep, '3601']}\n"
+      "  - {name: b, image: busybox:1.35, command: [sleep, '3602']}\n";
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: shared}\nspec:\n  shareProcessNamespace: true\n" +
+         two_containers);
+  ok("create -f -", "apiVersion: v1\nkind: Pod\nmetadata: {name: apart}\nspec:\n" + two_containers);
+  ASSERT_TRUE(running("shared")) << ok("describe pod shared");
+  ASSERT_TRUE(running("apart"));
+  const std::string shared = ok("exec shared -c a -- ps -o pid,args");
+  EXPECT_NE(shared.find("sleep 3602"), std::string::npos) << shared;
+  EXPECT_NE(shared.find("    1 /"), std::string::npos) << "pid 1 is the holder: " << shared;
+  EXPECT_NE(shared.find("ukube-pause"), std::string::npos) << shared;
+  const std::string apart = ok("exec apart -c a -- ps -o pid,args");
+  EXPECT_EQ(apart.find("sleep 3602"), std::string::npos) << apart;
+  EXPECT_NE(apart.find("    1 sleep 3601"), std::string::npos) << apart;
+}
+
 }  // namespace
 }  // namespace ukube::testing

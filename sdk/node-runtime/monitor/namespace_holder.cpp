@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,8 @@ pid_t spawn_namespace_holder(const SpawnOptions& options, const std::vector<std:
       flags |= CLONE_NEWIPC;
     else if (ns == "uts")
       flags |= CLONE_NEWUTS;
+    else if (ns == "pid")
+      flags |= CLONE_NEWPID;
     else
       throw std::system_error(EINVAL, std::generic_category(), "unknown namespace kind \"" + ns + "\"");
   }
@@ -66,7 +69,12 @@ pid_t spawn_namespace_holder(const SpawnOptions& options, const std::vector<std:
   envp.push_back(nullptr);
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
-  pid_t pid = ::fork();
+  // A new pid namespace takes effect for a new process: clone (as fork, on the same stack)
+  // makes the holder its init and still the monitor's child. The others come by unshare.
+  const int pid_flag = flags & CLONE_NEWPID;
+  flags &= ~CLONE_NEWPID;
+  pid_t pid =
+      static_cast<pid_t>(::syscall(SYS_clone, SIGCHLD | pid_flag, nullptr, nullptr, nullptr, nullptr));
   if (pid < 0) {
     int error = errno;
     ::close(report[0]);

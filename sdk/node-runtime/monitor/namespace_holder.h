@@ -14,8 +14,8 @@
 // one fork, no runtime binary, no root filesystem.
 namespace ukube::runtime::node {
 
-// `namespaces`: "net", "ipc", "uts". Returns the holder's pid (its own session's leader).
-// Throws std::system_error saying what could not be set up.
+// `namespaces`: "net", "ipc", "uts", "pid" (the holder is then its init). Returns the holder's pid (its own
+// session's leader). Throws std::system_error saying what could not be set up.
 pid_t spawn_namespace_holder(const SpawnOptions& options, const std::vector<std::string>& namespaces,
                              const std::string& hostname);
 

@@ -56,6 +56,7 @@ json::object to_json(const PodSandboxConfig& c) {
   o["labels"] = labels_json(c.labels);
   o["annotations"] = labels_json(c.annotations);
   o["host_network"] = c.host_network;
+  o["share_process_namespace"] = c.share_process_namespace;
   o["cgroup_parent"] = c.cgroup_parent;
   return o;
 }
@@ -82,6 +83,7 @@ PodSandboxConfig sandbox_config_from_json(const json::object& o) {
   c.labels = string_map_at(o, {"labels"});
   c.annotations = string_map_at(o, {"annotations"});
   c.host_network = bool_at(o, {"host_network"}).value_or(false);
+  c.share_process_namespace = bool_at(o, {"share_process_namespace"}).value_or(false);
   c.cgroup_parent = string_at(o, {"cgroup_parent"});
   return c;
 }

@@ -60,6 +60,9 @@ struct PodSandboxConfig {
   Labels labels;
   Labels annotations;
   bool host_network = false;
+  // spec.shareProcessNamespace: the pod's containers share one pid namespace, whose init is
+  // the sandbox's holder.
+  bool share_process_namespace = false;
   std::string cgroup_parent;
 };
 

@@ -64,7 +64,7 @@ struct MonitorSpec {
   std::vector<BindMount> mounts;  // applied only when the monitor runs as root
   RuncLaunch runc;                // set: argv, env, working_dir and mounts are unused
   // Set for a pod's namespace holder: argv runs in new namespaces of these kinds ("net",
-  // "ipc", "uts"; loopback up, `hostname` set) as the nobody user, for containers to join.
+  // "ipc", "uts", "pid"; loopback up, `hostname` set) as the nobody user, for containers to join.
   std::vector<std::string> holder_namespaces;
   std::string hostname;
 };
