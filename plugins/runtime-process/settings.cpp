@@ -1,31 +1,16 @@
 #include "settings.h"
 
-#include <arpa/inet.h>
-
 #include <stdexcept>
 
 #include "runtime-process/config.pb.h"
 #include "ukube/node/monitor_launcher.h"
+#include "ukube/node/node_ip.h"
 
 namespace ukube::runtime::process {
 
-namespace {
-
-bool is_ip_address(const std::string& text) {
-  unsigned char buffer[sizeof(in6_addr)];
-  return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
-
-}  // namespace
-
 ProcessRuntimeSettings settings_from(const ProcessRuntimeConfig& config) {
   ProcessRuntimeSettings settings;
-  if (!config.node_ip().empty()) {
-    if (!is_ip_address(config.node_ip()))
-      throw std::invalid_argument("runtime-process: node_ip \"" + config.node_ip() +
-                                  "\" is not an IP address; write e.g. 127.0.0.1 or the node's address");
-    settings.node_ip = config.node_ip();
-  }
+  settings.node_ip = node::checked_node_ip(config.node_ip(), "runtime-process");
   for (const auto& [image, path] : config.images()) {
     if (path.empty() || path.front() != '/')
       throw std::invalid_argument("runtime-process: images[\"" + image + "\"] = \"" + path +

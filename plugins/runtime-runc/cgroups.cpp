@@ -40,7 +40,9 @@ uint64_t less_inactive(uint64_t usage, uint64_t inactive) {
 }  // namespace
 
 bool is_cgroup_v2() {
-  return ::access((kCgroupRoot / "cgroup.controllers").c_str(), F_OK) == 0;
+  // The machine's cgroup layout does not change while the daemon runs.
+  static const bool v2 = ::access((kCgroupRoot / "cgroup.controllers").c_str(), F_OK) == 0;
+  return v2;
 }
 
 std::string oom_counter_file(const std::string& cgroup) {

@@ -1,7 +1,6 @@
 #include "runc_driver.h"
 
 #include <signal.h>
-#include <sys/wait.h>
 
 #include <spdlog/logger.h>
 
@@ -111,10 +110,6 @@ std::string resolv_conf(const DnsConfig& dns) {
   return text;
 }
 
-std::string runtime_message(const std::string& text) {
-  return "runtime-runc: " + text;
-}
-
 }  // namespace
 
 RuncDriver::RuncDriver(RuncRuntimeSettings settings, std::filesystem::path state_dir,
@@ -138,26 +133,29 @@ RuntimeStatus RuncDriver::status() {
   return status;
 }
 
-int RuncDriver::run_runc(const std::vector<std::string>& args) const {
-  SpawnOptions options;
-  options.argv = {settings_.runc_path.string(), "--root", settings_.runc_root.string()};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  pid_t pid = spawn_process(options);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return exit_code_from_wait_status(status);
+std::vector<std::string> RuncDriver::runc_command(std::initializer_list<std::string> args) const {
+  std::vector<std::string> argv = {settings_.runc_path.string(), "--root", settings_.runc_root.string()};
+  argv.insert(argv.end(), args);
+  return argv;
 }
 
-MonitorSpec RuncDriver::monitor_spec(const std::string& runc_id, const std::filesystem::path& bundle,
-                                     const std::string& log_path, const std::string& cgroup) const {
+int RuncDriver::run_runc(std::initializer_list<std::string> args) const {
+  SpawnOptions options;
+  options.argv = runc_command(args);
+  return run_to_exit(options);
+}
+
+MonitorSpec RuncDriver::logged_spec(const std::string& log_path) const {
   MonitorSpec spec;
   spec.log_path = log_path;
   spec.log_max_size_bytes = settings_.log_max_size_bytes;
   spec.log_max_files = settings_.log_max_files;
-  spec.runc = RuncLaunch{settings_.runc_path.string(), settings_.runc_root.string(), bundle.string(), runc_id,
-                         oom_counter_file(cgroup)};
   return spec;
+}
+
+std::string RuncDriver::container_cgroup(const SandboxRecord& sandbox,
+                                         const std::string& container_id) const {
+  return pod_cgroup(sandbox) + "/" + container_id;
 }
 
 std::string RuncDriver::pod_cgroup(const SandboxRecord& sandbox) const {
@@ -183,12 +181,10 @@ void RuncDriver::start_sandbox(const SandboxRecord& record) {
   write_pod_files(record);
   // The holder: ukube-pause in the pod's new namespaces (a hostNetwork pod keeps the host's
   // network and UTS namespaces), under a monitor like any container.
-  MonitorSpec spec;
-  spec.argv = {settings_.pause_path.string()};
+  MonitorSpec spec = logged_spec((dir / "holder.log").string());
+  // Its folder as an argument tells, in `ps`, which sandbox a holder is.
+  spec.argv = {settings_.pause_path.string(), dir.string()};
   spec.working_dir = "/";
-  spec.log_path = (dir / "holder.log").string();
-  spec.log_max_size_bytes = settings_.log_max_size_bytes;
-  spec.log_max_files = settings_.log_max_files;
   spec.holder_namespaces = record.config.host_network ? std::vector<std::string>{"ipc"}
                                                       : std::vector<std::string>{"net", "ipc", "uts"};
   if (record.config.share_process_namespace) spec.holder_namespaces.push_back("pid");
@@ -202,9 +198,9 @@ pid_t RuncDriver::holder_pid(const SandboxRecord& sandbox) const {
   Observed seen = observe_dir(dir);
   if (seen.state != ContainerState::Running)
     throw RuntimeError(RuntimeError::Code::FailedPrecondition,
-                       runtime_message("pod sandbox " + sandbox.id +
-                                       " has no running holder process (it exited or was killed; see " +
-                                       (dir / files::kMonitorLog).string() + "); run a new sandbox"));
+                       message("pod sandbox " + sandbox.id +
+                               " has no running holder process (it exited or was killed; see " +
+                               (dir / files::kMonitorLog).string() + "); run a new sandbox"));
   return seen.start->pid;
 }
 
@@ -215,13 +211,12 @@ void RuncDriver::stop_sandbox(const SandboxRecord& record) {
 }
 
 void RuncDriver::remove_sandbox(const SandboxRecord& record) {
-  stop_sandbox(record);
   // A holder that runc ran (a sandbox made by an earlier version) goes with runc's record.
   auto spec_file = store_.sandbox_dir(record.id) / files::kMonitorSpec;
   if (auto text = read_file_if_exists(spec_file);
       text && monitor_spec_from_json(*text, spec_file.string()).runc.active()) {
     run_runc({"delete", "--force", record.id});
-    remove_cgroup(pod_cgroup(record) + "/" + record.id);
+    remove_cgroup(container_cgroup(record, record.id));
   }
   remove_cgroup(pod_cgroup(record));
 }
@@ -243,19 +238,19 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
   try {
     image = images_.find(config.image);
   } catch (const images::StoreError& e) {
-    throw RuntimeError(RuntimeError::Code::Internal, runtime_message(e.what()));
+    throw RuntimeError(RuntimeError::Code::Internal, message(e.what()));
   }
   if (!image)
-    throw RuntimeError(RuntimeError::Code::NotFound,
-                       runtime_message("image \"" + config.image + "\" is not in the image store " +
-                                       settings_.image_store.string() +
-                                       "; pull it (imagePullPolicy) or import it with `ukube image import`"));
+    throw RuntimeError(
+        RuntimeError::Code::NotFound,
+        message("image \"" + config.image + "\" is not in the image store " + settings_.image_store.string() +
+                "; pull it (imagePullPolicy) or import it with `ukube image import`"));
   pid_t holder = holder_pid(sandbox);
   std::filesystem::path image_root;
   try {
     image_root = images_.rootfs(*image);
   } catch (const images::StoreError& e) {
-    throw RuntimeError(RuntimeError::Code::Internal, runtime_message(e.what()));
+    throw RuntimeError(RuntimeError::Code::Internal, message(e.what()));
   }
 
   OciContainer c;
@@ -271,10 +266,9 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
     c.process.args.insert(c.process.args.end(), tail.begin(), tail.end());
   }
   if (c.process.args.empty())
-    throw RuntimeError(
-        RuntimeError::Code::InvalidArgument,
-        runtime_message("image \"" + config.image +
-                        "\" has no entrypoint or command, and the container sets none; set command"));
+    throw RuntimeError(RuntimeError::Code::InvalidArgument,
+                       message("image \"" + config.image +
+                               "\" has no entrypoint or command, and the container sets none; set command"));
   c.process.env = merged_env(ic.env, config.envs);
   if (!env_value(c.process.env, "PATH"))
     c.process.env.push_back(std::string("PATH=") + kDefaultContainerPath);
@@ -319,7 +313,7 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
                   std::filesystem::perms::others_read | std::filesystem::perms::others_write);
     c.mounts.push_back(bind_mount(file.string(), path->second, false));
   }
-  c.cgroups_path = pod_cgroup(sandbox) + "/" + record.id;
+  c.cgroups_path = container_cgroup(sandbox, record.id);
 
   auto dir = store_.container_dir(record.id);
   auto bundle = dir / kBundle;
@@ -327,13 +321,15 @@ RuncDriver::PreparedContainer RuncDriver::prepare_container(const ContainerRecor
   try {
     mount_rootfs(image_root, dir / kScratch, bundle / "rootfs");
   } catch (const std::exception& e) {
-    throw RuntimeError(RuntimeError::Code::Internal, runtime_message(e.what()));
+    throw RuntimeError(RuntimeError::Code::Internal, message(e.what()));
   }
   write_file_atomically(bundle / "config.json", oci_config_json(c));
 
   PreparedContainer prepared;
   prepared.image_ref = image->id;
-  prepared.spec = monitor_spec(record.id, bundle, record.log_path, c.cgroups_path);
+  prepared.spec = logged_spec(record.log_path);
+  prepared.spec.runc = RuncLaunch{settings_.runc_path.string(), settings_.runc_root.string(), bundle.string(),
+                                  record.id, oom_counter_file(c.cgroups_path)};
   prepared.spec.stdin_ = config.stdin_;
   prepared.spec.tty = config.tty;
   return prepared;
@@ -351,7 +347,7 @@ void RuncDriver::cleanup_container(const ContainerRecord& record) {
   try {
     unmount_rootfs(store_.container_dir(record.id) / kBundle / "rootfs");
   } catch (const std::exception& e) {
-    throw RuntimeError(RuntimeError::Code::Internal, runtime_message(e.what()));
+    throw RuntimeError(RuntimeError::Code::Internal, message(e.what()));
   }
 }
 
@@ -364,8 +360,7 @@ void RuncDriver::signal_container(const StartRecord& start, int signal) {
 ExecTarget RuncDriver::exec_target_of(const ContainerRecord& record, const MonitorSpec&,
                                       const StartRecord&) const {
   ExecTarget target;
-  std::vector<std::string> prefix = {settings_.runc_path.string(), "--root", settings_.runc_root.string(),
-                                     "exec"};
+  std::vector<std::string> prefix = runc_command({"exec"});
   std::string id = record.id;
   // runc exec takes the container's own environment, working directory and user.
   target.in_container = [prefix, id](const std::vector<std::string>& cmd, bool tty) {
@@ -381,7 +376,7 @@ ExecTarget RuncDriver::exec_target_of(const ContainerRecord& record, const Monit
 void RuncDriver::fill_stats(const ContainerRecord& record, const StartRecord&, ContainerStats& stats) const {
   auto sandbox = store_.read_sandbox(record.sandbox_id);
   if (!sandbox) return;
-  if (auto usage = read_cgroup_usage(pod_cgroup(*sandbox) + "/" + record.id)) {
+  if (auto usage = read_cgroup_usage(container_cgroup(*sandbox, record.id))) {
     stats.cpu_usage_core_nanoseconds = usage->cpu_ns;
     stats.memory_working_set_bytes = usage->working_set_bytes;
   }
@@ -422,7 +417,7 @@ std::string RuncDriver::pull_image(const std::string& image, const AuthConfig& a
     return images_.pull(image, options).id;
   } catch (const images::StoreError& e) {
     throw RuntimeError(RuntimeError::Code::NotFound,
-                       runtime_message(std::string("pulling ") + image + ": " + e.what()));
+                       message(std::string("pulling ") + image + ": " + e.what()));
   }
 }
 
@@ -443,12 +438,16 @@ std::optional<Image> RuncDriver::image_status(const std::string& image) {
   return to_runtime_image(*found);
 }
 
+void RuncDriver::remove_unused_image(const std::string& image) {
+  images_.remove(image, [this](const std::string& id) { return image_in_use(id); });
+}
+
 void RuncDriver::remove_image(const std::string& image) {
   try {
-    images_.remove(image, [this](const std::string& id) { return image_in_use(id); });
+    remove_unused_image(image);
   } catch (const images::StoreError& e) {
     if (!images_.find(image)) return;  // already gone: removal is idempotent
-    throw RuntimeError(RuntimeError::Code::FailedPrecondition, runtime_message(e.what()));
+    throw RuntimeError(RuntimeError::Code::FailedPrecondition, message(e.what()));
   }
 }
 
@@ -468,7 +467,7 @@ std::vector<std::string> RuncDriver::collect_images(const DiskUsage& disk) {
   std::vector<std::string> removed;
   for (const auto& id : images_to_collect(uses, disk, settings_.image_gc, now_ns())) {
     try {
-      images_.remove(id, [this](const std::string& image) { return image_in_use(image); });
+      remove_unused_image(id);
       removed.push_back(id);
       if (logger_) logger_->info("runtime-runc: image garbage collection removed {}", id);
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,12 +62,17 @@ class RuncDriver final : public MonitoredDriver {
 
  private:
   std::string pod_cgroup(const SandboxRecord& sandbox) const;
+  std::string container_cgroup(const SandboxRecord& sandbox, const std::string& container_id) const;
   // The pid of the sandbox's running holder; throws FailedPrecondition when it is gone.
   pid_t holder_pid(const SandboxRecord& sandbox) const;
-  MonitorSpec monitor_spec(const std::string& runc_id, const std::filesystem::path& bundle,
-                           const std::string& log_path, const std::string& cgroup) const;
-  // runc <args> for one of the driver's own calls (delete, ...); returns its exit code.
-  int run_runc(const std::vector<std::string>& args) const;
+  // A monitor spec logging to `log_path` with the configured rotation.
+  MonitorSpec logged_spec(const std::string& log_path) const;
+  // runc --root <runc_root> <args>
+  std::vector<std::string> runc_command(std::initializer_list<std::string> args) const;
+  // Runs runc_command(args) for one of the driver's own calls (delete, ...); returns its exit code.
+  int run_runc(std::initializer_list<std::string> args) const;
+  // Removes `image` (name or id) unless a container uses it; throws images::StoreError.
+  void remove_unused_image(const std::string& image);
   void write_pod_files(const SandboxRecord& sandbox) const;
 
   RuncRuntimeSettings settings_;

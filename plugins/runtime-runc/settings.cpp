@@ -1,12 +1,12 @@
 #include "settings.h"
 
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <stdexcept>
 
 #include "runtime-runc/config.pb.h"
 #include "ukube/node/monitor_launcher.h"
+#include "ukube/node/node_ip.h"
 #include "ukube/node/spawn.h"
 
 namespace ukube::runtime::runc {
@@ -14,11 +14,6 @@ namespace ukube::runtime::runc {
 namespace {
 
 constexpr const char* kPauseName = "ukube-pause";
-
-bool is_ip_address(const std::string& text) {
-  unsigned char buffer[sizeof(in6_addr)];
-  return ::inet_pton(AF_INET, text.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
-}
 
 std::filesystem::path absolute_or_default(const std::string& configured, const char* field,
                                           const std::filesystem::path& fallback) {
@@ -54,12 +49,7 @@ RuncRuntimeSettings settings_from(const RuncRuntimeConfig& config, const std::fi
   }
   settings.runc_root = absolute_or_default(config.runc_root(), "runc_root", state_dir / "runc");
   settings.image_store = absolute_or_default(config.image_store(), "image_store", data_dir / "image-store");
-  if (!config.node_ip().empty()) {
-    if (!is_ip_address(config.node_ip()))
-      throw std::invalid_argument("runtime-runc: node_ip \"" + config.node_ip() +
-                                  "\" is not an IP address; write e.g. 127.0.0.1 or the node's address");
-    settings.node_ip = config.node_ip();
-  }
+  settings.node_ip = node::checked_node_ip(config.node_ip(), "runtime-runc");
   if (config.log_max_size_bytes() > 0) settings.log_max_size_bytes = config.log_max_size_bytes();
   if (config.log_max_files() > 0) settings.log_max_files = config.log_max_files();
   if (!config.cgroup_root().empty()) {

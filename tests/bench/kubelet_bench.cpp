@@ -174,7 +174,7 @@ int startup_latency(const std::string& runtime) {
     ~Cleanup() {
       if (runc) {
         node.kill_daemon();
-        ukube::testing::remove_runc_leftovers(node.dir());
+        ukube::testing::remove_node_runc_leftovers(node.dir());
       }
       ukube::testing::kill_processes_with(node.dir().string());
     }

@@ -69,7 +69,7 @@ class KubeletRunc : public KubectlFixture<> {
     KubectlFixture<>::TearDown();
     (*kubectl_)("delete pods,deployments --all --timeout=60s");
     node_->kill_daemon();
-    remove_runc_leftovers(node_->dir());
+    remove_node_runc_leftovers(node_->dir());
   }
 
   std::string sleeper(const std::string& name, const std::string& extra_container = "") {

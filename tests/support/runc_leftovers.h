@@ -3,6 +3,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -12,9 +13,9 @@
 
 #include "tests/support/processes.h"
 
-// What a daemon on runtime-runc leaves when a test or benchmark kills it: containers that
-// outlive it by design, their overlay root filesystems and their cgroups. Whoever started
-// the daemon removes them with remove_runc_leftovers once it is gone.
+// What runtime-runc leaves when a test or benchmark kills its driver or daemon: containers
+// that outlive it by design, their holders, overlay root file systems and cgroups. Whoever
+// started it removes them with remove_runc_leftovers once it is gone.
 namespace ukube::testing {
 
 // Debian's runc, or "" when it is not installed.
@@ -32,21 +33,45 @@ inline std::string runc_unavailable() {
   return {};
 }
 
-// Removes everything the runc runtime of the daemon whose folder (config, data dir) is
-// `node_dir` made: its containers (runc delete --force), monitors, mounts under the folder,
-// and the pods' cgroups its sandbox records name, with the QoS levels above them when empty.
-inline void remove_runc_leftovers(const std::filesystem::path& node_dir) {
+// Removes what a runc runtime left: every container in runc's state folder `runc_root`
+// (runc delete --force), the processes whose command line names `scope` (the monitors, and
+// the sandboxes' holders, which carry their folder as an argument), the mounts under `scope`
+// (the containers' root file systems), and each of `cgroups` ("/kubepods/besteffort/pod<uid>")
+// with everything below it, in every hierarchy.
+inline void remove_runc_leftovers(const std::filesystem::path& scope, const std::filesystem::path& runc_root,
+                                  const std::vector<std::string>& cgroups) {
   namespace fs = std::filesystem;
-  const fs::path state = node_dir / "data" / "plugins" / "ukube.runtime.v1.runc";
-  const std::string runc = runc_binary() + " --root " + (state / "runc").string();
+  const std::string runc = runc_binary() + " --root " + runc_root.string();
   std::system(
       (runc + " list -q 2>/dev/null | while read id; do " + runc + " delete --force \"$id\"; done").c_str());
-  kill_processes_with(node_dir.string());
+  kill_processes_with(scope.string());
   std::ifstream mounts("/proc/self/mounts");
   std::vector<std::string> mine;
   for (std::string device, point, rest; mounts >> device >> point && std::getline(mounts, rest);)
-    if (point.rfind(node_dir.string(), 0) == 0) mine.push_back(point);
+    if (point.rfind(scope.string(), 0) == 0) mine.push_back(point);
   for (auto it = mine.rbegin(); it != mine.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
+  std::error_code ec;
+  std::vector<fs::path> dirs;
+  for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
+    for (const auto& cgroup : cgroups) {
+      const fs::path root = hierarchy.path() / fs::path(cgroup).relative_path();
+      if (!fs::is_directory(root, ec)) continue;
+      dirs.push_back(root);
+      for (const auto& sub : fs::recursive_directory_iterator(root, ec))
+        if (sub.is_directory(ec)) dirs.push_back(sub.path());
+    }
+  // Children before parents.
+  std::sort(dirs.begin(), dirs.end(),
+            [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
+  for (const auto& dir : dirs) ::rmdir(dir.c_str());
+}
+
+// The same for a daemon whose folder (config, data dir) is `node_dir`: the pods' cgroups its
+// sandbox records name, and the QoS levels above them when they are empty.
+inline void remove_node_runc_leftovers(const std::filesystem::path& node_dir) {
+  namespace fs = std::filesystem;
+  const fs::path state = node_dir / "data" / "plugins" / "ukube.runtime.v1.runc";
+  std::vector<std::string> cgroups;
   std::error_code ec;
   for (const auto& sandbox : fs::directory_iterator(state / "sandboxes", ec)) {
     std::ifstream in(sandbox.path() / "sandbox.json");
@@ -54,12 +79,10 @@ inline void remove_runc_leftovers(const std::filesystem::path& node_dir) {
     text << in.rdbuf();
     const std::string record = text.str();
     std::smatch parent;
-    if (!std::regex_search(record, parent, std::regex("\"cgroup_parent\":\"(/kubepods[^\"]*)\""))) continue;
-    for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
-      std::system(("find " + hierarchy.path().string() + parent[1].str() +
-                   " -depth -type d -exec rmdir {} + 2>/dev/null")
-                      .c_str());
+    if (std::regex_search(record, parent, std::regex("\"cgroup_parent\":\"(/kubepods[^\"]*)\"")))
+      cgroups.push_back(parent[1].str());
   }
+  remove_runc_leftovers(node_dir, state / "runc", cgroups);
   for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))
     for (const char* level : {"kubepods/burstable", "kubepods/besteffort", "kubepods"})
       ::rmdir((hierarchy.path() / level).c_str());

@@ -1,6 +1,7 @@
 // ukube-pause: the process holding a pod's namespaces (network, IPC, UTS) for runtime-runc,
-// which its monitor starts in them as the nobody user. It sleeps until told to stop (and
-// reaps any child, should it ever have one). Static: it depends on no library of the host.
+// which its monitor starts in them as the nobody user, with the sandbox's folder as its
+// argument (unused: it tells in `ps` which sandbox a holder is). It sleeps until told to stop
+// (and reaps any child, should it ever have one). Static: it depends on no library of the host.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

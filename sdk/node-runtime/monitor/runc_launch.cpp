@@ -48,14 +48,6 @@ std::string runc_error(const std::filesystem::path& log) {
   return last_line.empty() ? "no message (see " + log.string() + ")" : last_line;
 }
 
-int run_and_wait(const SpawnOptions& options) {
-  pid_t pid = spawn_process(options);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return exit_code_from_wait_status(status);
-}
-
 // A listening socket runc connects to with --console-socket. Its path must fit sun_path
 // (108 bytes), which a container's folder may not: it lives in a short temporary folder.
 class ConsoleSocket {
@@ -145,7 +137,7 @@ RuncStarted runc_run_detached(const std::filesystem::path& container_dir, const 
     run.stderr_fd = stderr_fd;
   }
   run.argv.push_back(launch.id);
-  if (int code = run_and_wait(run); code != 0)
+  if (int code = run_to_exit(run); code != 0)
     throw std::runtime_error("runc run failed (exit " + std::to_string(code) + "): " + runc_error(log));
 
   RuncStarted started;

@@ -73,6 +73,7 @@ std::string MonitoredDriver::run_pod_sandbox(const PodSandboxConfig& config) {
     start_sandbox(record);
   } catch (...) {
     try {
+      stop_sandbox(record);
       remove_sandbox(record);
     } catch (const std::exception& e) {
       if (logger_) logger_->warn("{}", message(std::string("cleaning up a failed sandbox: ") + e.what()));
@@ -115,15 +116,19 @@ void MonitoredDriver::remove_pod_sandbox(const std::string& sandbox_id) {
 PodSandboxStatus MonitoredDriver::pod_sandbox_status(const std::string& sandbox_id) {
   auto record = store_.read_sandbox(sandbox_id);
   if (!record) throw_not_found("pod sandbox", sandbox_id);
+  return sandbox_status_of(*record);
+}
+
+PodSandboxStatus MonitoredDriver::sandbox_status_of(const SandboxRecord& record) const {
   PodSandboxStatus status;
-  status.id = record->id;
-  status.metadata = record->config.metadata;
-  status.state = record->ready ? SandboxState::Ready : SandboxState::NotReady;
-  status.created_at = record->created_at;
-  status.host_network = record->config.host_network;
-  status.labels = record->config.labels;
-  status.annotations = record->config.annotations;
-  complete_sandbox_status(*record, status);
+  status.id = record.id;
+  status.metadata = record.config.metadata;
+  status.state = record.ready ? SandboxState::Ready : SandboxState::NotReady;
+  status.created_at = record.created_at;
+  status.host_network = record.config.host_network;
+  status.labels = record.config.labels;
+  status.annotations = record.config.annotations;
+  complete_sandbox_status(record, status);
   return status;
 }
 
@@ -132,7 +137,7 @@ std::vector<PodSandboxStatus> MonitoredDriver::list_pod_sandboxes(const PodSandb
   for (const auto& record : store_.list_sandboxes()) {
     if (!filter.id.empty() && record.id != filter.id) continue;
     if (!labels_match(record.config.labels, filter.label_selector)) continue;
-    auto status = pod_sandbox_status(record.id);
+    auto status = sandbox_status_of(record);
     if (filter.state && status.state != *filter.state) continue;
     out.push_back(std::move(status));
   }
@@ -244,8 +249,7 @@ void MonitoredDriver::forget_records(const std::filesystem::path& dir) {
   records_.erase(dir.string());
 }
 
-ContainerStatus MonitoredDriver::status_of(const ContainerRecord& record) const {
-  Observed seen = observe(record.id);
+ContainerStatus MonitoredDriver::status_of(const ContainerRecord& record, const Observed& seen) const {
   ContainerStatus status;
   status.id = record.id;
   status.pod_sandbox_id = record.sandbox_id;
@@ -331,35 +335,44 @@ void MonitoredDriver::remove_container(const std::string& container_id) {
 }
 
 ContainerStatus MonitoredDriver::container_status(const std::string& container_id) {
-  return status_of(require_container(container_id));
+  auto record = require_container(container_id);
+  return status_of(record, observe(container_id));
 }
 
-std::vector<ContainerStatus> MonitoredDriver::list_containers(const ContainerFilter& filter) {
-  std::vector<ContainerStatus> out;
+void MonitoredDriver::for_each_matching(
+    const ContainerFilter& filter,
+    const std::function<void(const ContainerRecord&, const Observed&, ContainerStatus)>& visit) const {
   for (const auto& record : store_.list_containers()) {
     if (!filter.id.empty() && record.id != filter.id) continue;
     if (!filter.pod_sandbox_id.empty() && record.sandbox_id != filter.pod_sandbox_id) continue;
     if (!labels_match(record.config.labels, filter.label_selector)) continue;
-    auto status = status_of(record);
+    Observed seen = observe(record.id);
+    auto status = status_of(record, seen);
     if (filter.state && status.state != *filter.state) continue;
-    out.push_back(std::move(status));
+    visit(record, seen, std::move(status));
   }
+}
+
+std::vector<ContainerStatus> MonitoredDriver::list_containers(const ContainerFilter& filter) {
+  std::vector<ContainerStatus> out;
+  for_each_matching(filter, [&](const ContainerRecord&, const Observed&, ContainerStatus status) {
+    out.push_back(std::move(status));
+  });
   return out;
 }
 
 std::vector<ContainerStats> MonitoredDriver::list_container_stats(const ContainerFilter& filter) {
   std::vector<ContainerStats> out;
-  for (const auto& status : list_containers(filter)) {
-    ContainerStats stats;
-    stats.id = status.id;
-    stats.pod_sandbox_id = status.pod_sandbox_id;
-    stats.timestamp = now_ns();
-    if (status.state == ContainerState::Running)
-      if (auto record = store_.read_container(status.id))
-        if (auto start = read_start_record(store_.container_dir(status.id)))
-          fill_stats(*record, *start, stats);
-    out.push_back(std::move(stats));
-  }
+  for_each_matching(filter,
+                    [&](const ContainerRecord& record, const Observed& seen, const ContainerStatus& status) {
+                      ContainerStats stats;
+                      stats.id = status.id;
+                      stats.pod_sandbox_id = status.pod_sandbox_id;
+                      stats.timestamp = now_ns();
+                      if (status.state == ContainerState::Running && seen.start)
+                        fill_stats(record, *seen.start, stats);
+                      out.push_back(std::move(stats));
+                    });
   return out;
 }
 

@@ -126,6 +126,14 @@ std::optional<std::string> env_value(const std::vector<std::string>& env, const 
   return std::nullopt;
 }
 
+int run_to_exit(const SpawnOptions& options) {
+  pid_t pid = spawn_process(options);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return exit_code_from_wait_status(status);
+}
+
 int exit_code_from_wait_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);

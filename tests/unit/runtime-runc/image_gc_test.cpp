@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "runc_test_support.h"
+#include "runtime-runc/builtin_image.h"
 #include "runtime-runc/image_gc.h"
 #include "ukube/images/image_store.h"
 #include "ukube/testing/temp_dir.h"
@@ -50,7 +51,7 @@ TEST(ImageGcOnRunc, AnUnusedImageGoesAndAnImageInUseStays) {
   settings.image_store = dir.path() / "store";
   settings.image_gc.min_age = std::chrono::seconds(0);
   images::ImageStore store(settings.image_store);
-  store.import(testing::busybox_tar(), images::ImportOptions{testing::kBusybox, {"sh"}});
+  ensure_builtin_busybox(store, "/bin/busybox", dir.path() / "builtin");
   std::filesystem::create_directories(dir.path() / "other" / "etc");
   std::ofstream(dir.path() / "other" / "etc" / "note") << "not busybox\n";
   const auto other = store.import_folder(dir.path() / "other", images::ImportOptions{"other:1", {}});

@@ -7,13 +7,14 @@
 #include "runtime-runc/runc_driver.h"
 #include "runtime-runc/settings.h"
 
-// What the runc runtime's tests share: one busybox image (Debian's busybox-static as a root
-// filesystem) in one image store per test binary, a registry on 127.0.0.1 serving it, and
+// What the runc runtime's tests share: the runtime's built-in busybox image (made from
+// Debian's busybox-static) in one image store per test binary, a registry on 127.0.0.1 serving it, and
 // drivers whose containers, mounts and cgroups are all removed when the driver goes, even
 // after a failed test.
 namespace ukube::runtime::runc::testing {
 
-inline constexpr const char* kBusybox = "busybox:test";
+// One of the names of the runtime's built-in busybox image.
+inline constexpr const char* kBusybox = "busybox:latest";
 
 // Why runc containers cannot run here ("" when they can): root, runc, busybox-static.
 std::string unavailable();
@@ -25,9 +26,6 @@ RuncRuntimeSettings test_settings(const std::filesystem::path& dir);
 // A driver whose deleter kills and removes everything its state names.
 std::shared_ptr<RuncDriver> make_driver(const std::filesystem::path& dir);
 std::shared_ptr<RuncDriver> make_driver(const std::filesystem::path& dir, RuncRuntimeSettings settings);
-
-// The busybox root filesystem as a tar (what the shared store imported).
-std::filesystem::path busybox_tar();
 
 // "127.0.0.1:<port>": a registry serving the busybox image as team/greeting:1.
 std::string registry();

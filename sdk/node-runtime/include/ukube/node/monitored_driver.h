@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -79,7 +80,7 @@ class MonitoredDriver : public RuntimeDriver {
 
   // A sandbox's record is on disk (its folder exists) when start_sandbox runs; a throw
   // removes it again. stop_sandbox runs after its containers stopped, remove_sandbox after
-  // they were removed (and for a sandbox whose start failed half-way).
+  // they were removed and the sandbox stopped (also for one whose start failed half-way).
   virtual void start_sandbox(const SandboxRecord& record) { (void)record; }
   virtual void stop_sandbox(const SandboxRecord& record) { (void)record; }
   virtual void remove_sandbox(const SandboxRecord& record) { (void)record; }
@@ -134,7 +135,12 @@ class MonitoredDriver : public RuntimeDriver {
   std::shared_ptr<spdlog::logger> logger_;
 
  private:
-  ContainerStatus status_of(const ContainerRecord& record) const;
+  PodSandboxStatus sandbox_status_of(const SandboxRecord& record) const;
+  ContainerStatus status_of(const ContainerRecord& record, const Observed& seen) const;
+  // Calls `visit` for each container the filter matches, observed once.
+  void for_each_matching(
+      const ContainerFilter& filter,
+      const std::function<void(const ContainerRecord&, const Observed&, ContainerStatus)>& visit) const;
   ContainerRecord require_container(const std::string& container_id) const;
   ExecTarget running_exec_target(const std::string& container_id, const char* call) const;
   void stop_locked(const ContainerRecord& record, std::chrono::seconds timeout);

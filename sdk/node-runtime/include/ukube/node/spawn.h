@@ -30,6 +30,10 @@ struct SpawnOptions {
 // Returns the child's pid. Throws std::system_error saying what could not be started and why.
 pid_t spawn_process(const SpawnOptions& options);
 
+// Spawns and waits for the child; returns its exit code as exit_code_from_wait_status says it.
+// Throws as spawn_process.
+int run_to_exit(const SpawnOptions& options);
+
 // `name` itself when it holds a '/', else the first executable `dir/name` for dir in
 // `path_list` (colon-separated, as $PATH).
 std::optional<std::string> find_executable(const std::string& name, const std::string& path_list);
