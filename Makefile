@@ -34,6 +34,7 @@ bench: build
 	@./$(BUILD)/bin/scheduler_bench
 	@./$(BUILD)/bin/controllers_bench
 	@./$(BUILD)/bin/kubelet_bench
+	@./$(BUILD)/bin/proxy_bench
 
 # Every fuzz target for FUZZ_SECONDS on its seed corpus (tests/fuzz/corpus/<target>), in a
 # clang build with ASan and UBSan of its own; what a target finds is left as crash-* files

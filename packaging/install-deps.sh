@@ -13,6 +13,9 @@ packages=(
   # images: the process runtime runs `--image=busybox` as Debian's static busybox, and
   # the built-in busybox image is made from it; runtime-runc runs containers with runc
   busybox-static runc
+  # networking: cni-bridge runs the CNI plugins in /usr/lib/cni; the proxy programs
+  # nftables (iptables is its fallback); the network tests make namespaces with iproute2
+  containernetworking-plugins nftables iptables iproute2
   # tests (tls_test checks the HTTPS side with independent clients; registry_pull_test
   # pushes with skopeo to Debian's registry)
   libgtest-dev libgmock-dev curl openssl docker-registry skopeo

@@ -94,14 +94,18 @@ void link_requirements(Plan& plan, const DaemonConfig& config, const Catalog& ca
     ResolvedPlugin& plugin = plan.plugins[i];
     if (!plugin.descriptor) continue;
     std::vector<std::string> missing;
-    for (const auto& requirement : plugin.descriptor->requires_) {
+    for (std::string requirement : plugin.descriptor->requires_) {
+      // "?type": used when enabled (and then brought up first), not needed otherwise.
+      const bool optional = requirement.starts_with('?');
+      if (optional) requirement.erase(0, 1);
       bool found = false;
       for (std::size_t j = 0; j < plan.plugins.size(); ++j) {
         if (j == i || !provides(plan.plugins[j], requirement)) continue;
         plugin.deps.push_back(j);
+        if (optional) plugin.optional_deps.push_back(j);
         found = true;
       }
-      if (!found) missing.push_back(missing_requirement(requirement, config, catalog));
+      if (!found && !optional) missing.push_back(missing_requirement(requirement, config, catalog));
     }
     if (!missing.empty() && !plugin.refused()) plugin.refusal = join(missing, "; ");
   }
@@ -114,7 +118,7 @@ void propagate_refusals(Plan& plan) {
     for (auto& plugin : plan.plugins) {
       if (plugin.refused()) continue;
       for (std::size_t d : plugin.deps) {
-        if (!plan.plugins[d].refused()) continue;
+        if (!plan.plugins[d].refused() || std::ranges::count(plugin.optional_deps, d) > 0) continue;
         plugin.refusal = "it requires " + plan.plugins[d].uri + ", which is refused";
         changed = true;
         break;

@@ -19,9 +19,10 @@ struct ResolvedPlugin {
   std::filesystem::path library;
   const PluginDescriptor* descriptor = nullptr;
   std::shared_ptr<const google::protobuf::Message> config;
-  std::vector<std::size_t> deps;  // indices into Plan::plugins of the plugins it requires
-  std::string refusal;            // empty when the plugin can be loaded
-  bool optional = false;          // skipped, not fatal, when its init fails
+  std::vector<std::size_t> deps;           // indices into Plan::plugins of the plugins it requires
+  std::vector<std::size_t> optional_deps;  // those of `deps` it can run without
+  std::string refusal;                     // empty when the plugin can be loaded
+  bool optional = false;                   // skipped, not fatal, when its init fails
 
   bool refused() const { return !refusal.empty(); }
 };

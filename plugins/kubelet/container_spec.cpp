@@ -1,5 +1,7 @@
 #include "container_spec.h"
 
+#include "pod_dns.h"
+
 #include <boost/json.hpp>
 #include <stdexcept>
 
@@ -232,6 +234,7 @@ runtime::PodSandboxConfig sandbox_config(const PodContext& p, uint32_t attempt) 
   c.host_network = machinery::bool_at(pod, {"spec", "hostNetwork"}).value_or(false);
   c.share_process_namespace = machinery::bool_at(pod, {"spec", "shareProcessNamespace"}).value_or(false);
   c.cgroup_parent = pod_cgroup_parent(pod);
+  if (p.dns) c.dns = pod_dns_config(pod, *p.dns);
   machinery::for_each_container(*object_at(pod, {"spec"}), [&](const json::object& container, bool) {
     machinery::for_each_object(array_at(container, {"ports"}), [&](const json::object& port, size_t) {
       const auto host_port = machinery::int_at(port, {"hostPort"});
@@ -252,6 +255,8 @@ runtime::ContainerConfig container_config(const PodContext& p, const json::objec
   c.metadata = {name, attempt};
   c.image = string_at(container, {"image"});
   EnvBuilder env{p, container, lookup, {}, {}};
+  if (p.service_env)
+    for (const auto& [key, value] : *p.service_env) env.set(key, value);
   env.from_sources();
   env.from_env();
   c.envs = std::move(env.ordered);

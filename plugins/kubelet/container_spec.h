@@ -15,6 +15,8 @@
 // $(VAR) expansion.
 namespace ukube::kubelet {
 
+struct ClusterDns;
+
 struct PodContext {
   const boost::json::object* pod = nullptr;
   std::string node_name;
@@ -23,6 +25,10 @@ struct PodContext {
   std::string logs_root;  // <kubelet root>/pods-logs
   // The pod's volumes on the host by name, for the containers' mounts; null: no volumes.
   const std::map<std::string, std::string>* volume_paths = nullptr;
+  // The Service variables every container starts with (service_env.h); null: none.
+  const std::vector<runtime::KeyValue>* service_env = nullptr;
+  // The cluster's DNS, for the sandbox's resolv.conf (pod_dns.h); null: the runtime's default.
+  const ClusterDns* dns = nullptr;
 };
 
 // A ConfigMap or Secret the pod's environment names; null when it does not exist.

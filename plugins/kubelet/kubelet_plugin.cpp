@@ -14,6 +14,7 @@
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/pod.h"
 #include "ukube/machinery/resources.h"
+#include "ukube/network/driver.h"
 #include "ukube/pki.h"
 #include "ukube/runtime/driver.h"
 
@@ -52,6 +53,22 @@ runtime::RuntimeProvider& find_runtime(InitContext& ctx, const std::string& want
   return *providers.front();
 }
 
+// Null when pods are not to be attached: "none", or no network plugin running.
+network::NetworkProvider* find_network(InitContext& ctx, const std::string& wanted) {
+  if (wanted == "none") return nullptr;
+  if (!wanted.empty()) {
+    if (auto* provider = ctx.get<network::NetworkProvider>(wanted)) return provider;
+    throw std::invalid_argument("kubelet config: network: \"" + wanted +
+                                "\" names no enabled and running network plugin; enable ukube.network.v1." +
+                                wanted + " (`ukube plugins` says why one was skipped), or say network: none");
+  }
+  auto providers = ctx.all_of<network::NetworkProvider>();
+  if (providers.size() > 1)
+    throw std::invalid_argument(
+        "several network plugins are enabled: name the kubelet's in its config (network: cni-bridge)");
+  return providers.empty() ? nullptr : providers.front();
+}
+
 std::string node_of(const ObjectPtr& pod) {
   return pod ? machinery::string_at(*pod, {"spec", "nodeName"}) : "";
 }
@@ -85,7 +102,11 @@ void KubeletPlugin::init(InitContext& ctx) {
   if (settings_.static_pod_path.empty())
     settings_.static_pod_path = (ctx.data_dir() / "pod-manifests").string();
   informers_ = &ctx.informers();
+  dns_.servers = settings_.cluster_dns;
+  dns_.domain = settings_.cluster_domain;
+  dns_.host = read_resolv_conf(settings_.resolv_conf);
   runtime::RuntimeProvider& provider = find_runtime(ctx, settings_.runtime);
+  network::NetworkProvider* network = find_network(ctx, settings_.network);
   for (const auto& name : settings_.node_names) {
     Node node;
     try {
@@ -93,6 +114,15 @@ void KubeletPlugin::init(InitContext& ctx) {
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("kubelet: the runtime cannot run node ") + name + ": " +
                                   e.what());
+    }
+    // A simulated runtime's pods have no namespace to attach.
+    if (network && !node.driver->simulated()) {
+      try {
+        node.network = network->driver_for_node(name);
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("kubelet: the network plugin cannot serve node ") + name +
+                                    ": " + e.what());
+      }
     }
     node.client = ctx.client(node_user(name));
     nodes_.emplace(name, std::move(node));
@@ -153,6 +183,7 @@ std::shared_ptr<KubeletMetrics> KubeletPlugin::metrics_for(const std::string& no
 
 void KubeletPlugin::start() {
   pods_ = informers_->informer(machinery::kPods);
+  services_ = informers_->informer(machinery::kServices);
   if (streams_) streams_->set_pods(pods_);
   if (server_) server_->start();
   controller::LoopSettings loop;
@@ -171,8 +202,11 @@ void KubeletPlugin::start() {
                        &machine_,
                        logs_root_,
                        node.driver,
+                       node.network,
                        node.client,
                        pods_,
+                       services_,
+                       &dns_,
                        events_.get(),
                        prober_.get(),
                        log_,

@@ -11,6 +11,7 @@
 #include "kubelet_settings.h"
 #include "machine_info.h"
 #include "node_agent.h"
+#include "pod_dns.h"
 #include "pod_streams.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/controller/reconcile_loop.h"
@@ -39,6 +40,7 @@ class KubeletPlugin : public Plugin {
  private:
   struct Node {
     std::shared_ptr<runtime::RuntimeDriver> driver;
+    std::shared_ptr<network::NetworkDriver> network;  // null: none
     std::shared_ptr<Client> client;
   };
   void enqueue(const std::string& node, const PodKey& pod);
@@ -65,6 +67,8 @@ class KubeletPlugin : public Plugin {
   std::map<std::string, std::shared_ptr<KubeletMetrics>> metrics_;  // by node name
 
   std::shared_ptr<Informer> pods_;
+  std::shared_ptr<Informer> services_;
+  ClusterDns dns_;
   std::map<std::string, std::unique_ptr<NodeAgent>> agents_;  // by node name, while running
   std::unique_ptr<controller::ReconcileLoop> loop_;
   InformerRegistration handlers_;

@@ -43,6 +43,11 @@ KubeletSettings kubelet_settings(const KubeletConfig& config, const MachineInfo&
     s.node_names.push_back(std::move(name));
   }
   s.runtime = config.runtime();
+  s.network = config.network();
+  if (!config.cluster_dns().empty())
+    s.cluster_dns.assign(config.cluster_dns().begin(), config.cluster_dns().end());
+  if (!config.cluster_domain().empty()) s.cluster_domain = config.cluster_domain();
+  if (!config.resolv_conf().empty()) s.resolv_conf = config.resolv_conf();
   if (!config.node_ip().empty()) s.node_ip = config.node_ip();
   s.node_labels.insert(config.node_labels().begin(), config.node_labels().end());
   s.taints.assign(config.register_with_taints().begin(), config.register_with_taints().end());

@@ -15,6 +15,10 @@ class KubeletConfig;
 struct KubeletSettings {
   std::vector<std::string> node_names;
   std::string runtime;  // empty: the one runtime plugin enabled
+  std::string network;  // empty: the one network plugin enabled, if any; "none"
+  std::vector<std::string> cluster_dns{"10.43.0.10"};
+  std::string cluster_domain = "cluster.local";
+  std::string resolv_conf = "/etc/resolv.conf";
   std::string node_ip = "127.0.0.1";
   std::map<std::string, std::string> node_labels;
   std::vector<std::string> taints;

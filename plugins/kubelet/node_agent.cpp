@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/pod.h"
 #include "ukube/machinery/quantity.h"
@@ -17,11 +19,12 @@ constexpr int64_t kSystemCriticalPriority = 2000000000;
 
 NodeAgent::NodeAgent(NodeAgentDeps deps)
     : deps_(std::move(deps)),
-      view_(*deps_.driver),
-      reporter_(deps_.node_name, *deps_.settings, *deps_.machine, deps_.driver, deps_.client, deps_.log),
-      pods_(PodWorkerDeps{deps_.node_name, deps_.settings->node_ip, deps_.logs_root, deps_.driver, &view_,
-                          deps_.client, deps_.pods, deps_.events, deps_.prober, deps_.log, deps_.volumes_root,
-                          deps_.metrics.get()}),
+      view_(*deps_.driver, deps_.network.get()),
+      reporter_(deps_.node_name, *deps_.settings, *deps_.machine, deps_.driver, deps_.network, deps_.client,
+                deps_.log),
+      pods_(PodWorkerDeps{deps_.node_name, deps_.settings->node_ip, deps_.logs_root, deps_.driver,
+                          deps_.network, &view_, deps_.client, deps_.pods, deps_.services, deps_.dns,
+                          deps_.events, deps_.prober, deps_.log, deps_.volumes_root, deps_.metrics.get()}),
       thresholds_(eviction::parse_thresholds(deps_.settings->eviction_hard)) {
   auto memory = deps_.settings->capacity.find("memory");
   if (memory != deps_.settings->capacity.end())
@@ -89,6 +92,25 @@ void NodeAgent::check_eviction(std::chrono::steady_clock::time_point now) {
   next_eviction_check_ = now + 2 * kEvictionInterval;
 }
 
+void NodeAgent::collect_network_garbage() {
+  if (!deps_.network) return;
+  auto attached = deps_.network->attached_sandboxes();  // first: see the driver's interface
+  if (attached.empty()) return;
+  std::set<std::string> live;
+  for (const auto& sandbox : deps_.driver->list_pod_sandboxes()) live.insert(sandbox.id);
+  for (const auto& id : attached) {
+    if (live.count(id)) continue;
+    network::PodNetwork gone;
+    gone.sandbox_id = id;
+    try {
+      deps_.network->remove(gone);
+      deps_.log->info("node {}: released the network of sandbox {}, which is gone", deps_.node_name, id);
+    } catch (const std::exception& e) {
+      deps_.log->warn("node {}: releasing the network of gone sandbox {}: {}", deps_.node_name, id, e.what());
+    }
+  }
+}
+
 void NodeAgent::tick(std::chrono::steady_clock::time_point now) {
   reporter_.tick(now);
   check_eviction(now);
@@ -107,6 +129,7 @@ void NodeAgent::tick(std::chrono::steady_clock::time_point now) {
       deps_.metrics->observe_relist(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     for (const auto& key : changed) deps_.enqueue(key);
+    collect_network_garbage();
   } catch (const std::exception& e) {
     deps_.log->warn("node {}: listing the runtime's containers failed: {}; retrying", deps_.node_name,
                     e.what());

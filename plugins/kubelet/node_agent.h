@@ -22,8 +22,11 @@ struct NodeAgentDeps {
   const MachineInfo* machine = nullptr;
   std::string logs_root;
   std::shared_ptr<runtime::RuntimeDriver> driver;
+  std::shared_ptr<network::NetworkDriver> network;  // null: pods get the node's IP
   std::shared_ptr<Client> client;
   std::shared_ptr<Informer> pods;
+  std::shared_ptr<Informer> services;  // for the containers' Service variables
+  const ClusterDns* dns = nullptr;     // for pods' resolv.conf
   controller::EventRecorder* events = nullptr;
   Prober* prober = nullptr;
   std::shared_ptr<spdlog::logger> log;
@@ -61,6 +64,8 @@ class NodeAgent {
   std::unique_ptr<StaticPods> static_pods_;
   // Node-pressure eviction, every kEvictionInterval: the pressure conditions and one pod at most.
   void check_eviction(std::chrono::steady_clock::time_point now);
+  // Releases what the network driver still holds for sandboxes that are gone.
+  void collect_network_garbage();
   std::vector<eviction::Threshold> thresholds_;
   int64_t memory_capacity_ = 0;
   std::chrono::steady_clock::time_point next_eviction_check_{};

@@ -83,8 +83,11 @@ json::object node_status(const NodeFacts& f, const json::object* previous, const
   alloc["hugepages-1Gi"] = "0";
   alloc["hugepages-2Mi"] = "0";
 
-  const std::string ready_message = f.runtime_ready ? "kubelet is posting ready status"
-                                                    : "container runtime not ready: " + f.runtime_problem;
+  const bool ready = f.runtime_ready && f.network_problem.empty();
+  const std::string ready_message = !f.runtime_ready ? "container runtime not ready: " + f.runtime_problem
+                                    : !f.network_problem.empty()
+                                        ? "container runtime network not ready: " + f.network_problem
+                                        : "kubelet is posting ready status";
   // The previous report's conditions keep their transition times while unchanged.
   const auto* before = previous ? machinery::array_at(*previous, {"conditions"}) : nullptr;
   json::array conditions = before ? *before : json::array{};
@@ -99,8 +102,7 @@ json::object node_status(const NodeFacts& f, const json::object* previous, const
                       now));
   set(condition("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available",
                 now));
-  set(condition("Ready", f.runtime_ready, f.runtime_ready ? "KubeletReady" : "KubeletNotReady", ready_message,
-                now));
+  set(condition("Ready", ready, ready ? "KubeletReady" : "KubeletNotReady", ready_message, now));
   const MachineInfo& m = *f.machine;
   json::object info{
       {"machineID", m.machine_id},

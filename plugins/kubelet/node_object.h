@@ -23,6 +23,7 @@ struct NodeFacts {
   std::string runtime_problem;  // why not ready
   std::vector<runtime::Image> images;
   bool memory_pressure = false, disk_pressure = false;  // a hard eviction threshold is crossed
+  std::string network_problem{};                        // the network driver's, when it is not ready
 };
 
 // The Node as first created: labels, taints and the status below.

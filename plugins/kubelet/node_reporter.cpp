@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "node_object.h"
+#include "pod_network.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/resources.h"
@@ -14,12 +15,14 @@ namespace ukube::kubelet {
 namespace json = boost::json;
 
 NodeReporter::NodeReporter(std::string node_name, const KubeletSettings& settings, const MachineInfo& machine,
-                           std::shared_ptr<runtime::RuntimeDriver> driver, std::shared_ptr<Client> client,
+                           std::shared_ptr<runtime::RuntimeDriver> driver,
+                           std::shared_ptr<network::NetworkDriver> network, std::shared_ptr<Client> client,
                            std::shared_ptr<spdlog::logger> log)
     : node_name_(std::move(node_name)),
       settings_(settings),
       machine_(machine),
       driver_(std::move(driver)),
+      network_(std::move(network)),
       client_(std::move(client)),
       log_(std::move(log)) {}
 
@@ -43,6 +46,7 @@ NodeFacts NodeReporter::facts_now(bool with_images) {
     facts.runtime_ready = false;
     facts.runtime_problem = e.what();
   }
+  if (auto problem = network_problem(network_.get())) facts.network_problem = *problem;
   return facts;
 }
 
@@ -118,9 +122,23 @@ void NodeReporter::renew_lease() {
   }
 }
 
+void NodeReporter::configure_network() {
+  auto node = client_->get(machinery::kNodes, "", node_name_);
+  network::NodeNetwork config;
+  if (const auto* cidrs = machinery::array_at(*node, {"spec", "podCIDRs"}))
+    for (const auto& cidr : *cidrs)
+      if (cidr.is_string()) config.pod_cidrs.emplace_back(cidr.get_string());
+  if (config.pod_cidrs.empty()) return;  // not assigned yet: asked again at the next tick
+  network_->configure(config);
+  network_configured_ = true;
+  log_->info("node {}: pod network {}", node_name_, config.pod_cidrs.front());
+  report_status(true);
+}
+
 void NodeReporter::tick(Clock::time_point now) {
   try {
     if (!registered_) register_node();
+    if (network_ && !network_configured_) configure_network();
     if (now >= next_lease_) {
       renew_lease();
       next_lease_ = now + settings_.lease_renew;

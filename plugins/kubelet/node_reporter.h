@@ -10,6 +10,7 @@
 #include "machine_info.h"
 #include "node_object.h"
 #include "ukube/client.h"
+#include "ukube/network/driver.h"
 #include "ukube/runtime/driver.h"
 
 namespace spdlog {
@@ -26,7 +27,8 @@ class NodeReporter {
  public:
   using Clock = std::chrono::steady_clock;
   NodeReporter(std::string node_name, const KubeletSettings& settings, const MachineInfo& machine,
-               std::shared_ptr<runtime::RuntimeDriver> driver, std::shared_ptr<Client> client,
+               std::shared_ptr<runtime::RuntimeDriver> driver,
+               std::shared_ptr<network::NetworkDriver> network, std::shared_ptr<Client> client,
                std::shared_ptr<spdlog::logger> log);
 
   // Registers the node when it is not yet, then does whatever is due. Never throws: a
@@ -43,6 +45,8 @@ class NodeReporter {
   void register_node();
   void report_status(bool force);
   void renew_lease();
+  // Hands the network driver the Node's podCIDRs once the node IPAM controller set them.
+  void configure_network();
   // What the status is computed from now: the runtime's version, health and images.
   NodeFacts facts_now(bool with_images);
 
@@ -50,6 +54,8 @@ class NodeReporter {
   const KubeletSettings& settings_;
   const MachineInfo& machine_;
   std::shared_ptr<runtime::RuntimeDriver> driver_;
+  std::shared_ptr<network::NetworkDriver> network_;
+  bool network_configured_ = false;
   std::shared_ptr<Client> client_;
   std::shared_ptr<spdlog::logger> log_;
 

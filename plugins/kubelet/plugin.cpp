@@ -4,4 +4,5 @@
 #include "kubelet_plugin.h"
 
 UKUBE_DEFINE_PLUGIN("ukube.kubelet.v1", "kubelet", ukube::kubelet::KubeletPlugin,
-                    &ukube::kubelet::KubeletConfig::default_instance(), "ukube.types.v1", "ukube.runtime.v1")
+                    &ukube::kubelet::KubeletConfig::default_instance(), "ukube.types.v1", "ukube.runtime.v1",
+                    "?ukube.network.v1")

@@ -220,6 +220,10 @@ json::object compute_pod_status(const PodStatusInputs& in) {
   status["hostIPs"] = json::array{json::object{{"ip", in.node_ip}}};
   std::string pod_ip =
       sandbox ? (sandbox->ip.empty() || sandbox->host_network ? in.node_ip : sandbox->ip) : "";
+  // A stopped sandbox's network is detached; its pod keeps the address it had, as upstream.
+  if (sandbox && sandbox->ip.empty() && !sandbox->host_network &&
+      sandbox->state != runtime::SandboxState::Ready)
+    if (auto before = string_at(pod, {"status", "podIP"}); !before.empty()) pod_ip = before;
   if (!pod_ip.empty()) {
     status["podIP"] = pod_ip;
     json::array ips{json::object{{"ip", pod_ip}}};

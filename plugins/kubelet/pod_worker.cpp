@@ -9,7 +9,10 @@
 
 #include "container_spec.h"
 #include "lifecycle_hooks.h"
+#include "pod_dns.h"
+#include "pod_network.h"
 #include "pull_credentials.h"
+#include "service_env.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
@@ -26,6 +29,8 @@ using Clock = std::chrono::system_clock;
 namespace {
 
 constexpr std::chrono::seconds kRetryConfigError{10};
+// A network driver comes ready within a moment of the node getting its podCIDR.
+constexpr std::chrono::seconds kRetryNetwork{1};
 // How often a running pod's configMap, secret, downwardAPI and projected volumes are
 // brought up to date with the API (upstream: each sync, about every minute).
 constexpr std::chrono::seconds kVolumeResync{5};
@@ -223,10 +228,10 @@ controller::Result PodWorker::sync(const PodKey& key) {
 // force delete, a StatefulSet pod made anew, a pod deleted while the daemon was down):
 // it is stopped within its own grace period and removed.
 void PodWorker::remove_other_incarnations(Sync& s) {
-  std::vector<std::string> stale_sandboxes;
+  std::vector<const runtime::PodSandboxStatus*> stale_sandboxes;
   std::vector<const runtime::ContainerStatus*> stale_containers;
   for (const auto& sb : s.rt.sandboxes)
-    if (label_of(sb.labels, runtime::label::kPodUid) != s.uid) stale_sandboxes.push_back(sb.id);
+    if (label_of(sb.labels, runtime::label::kPodUid) != s.uid) stale_sandboxes.push_back(&sb);
   for (const auto& c : s.rt.containers)
     if (label_of(c.labels, runtime::label::kPodUid) != s.uid) stale_containers.push_back(&c);
   if (stale_sandboxes.empty() && stale_containers.empty()) return;
@@ -238,7 +243,7 @@ void PodWorker::remove_other_incarnations(Sync& s) {
       }));
   for (auto& f : stops) f.get();
   for (const auto* c : stale_containers) deps_.driver->remove_container(c->id);
-  for (const auto& id : stale_sandboxes) deps_.driver->remove_pod_sandbox(id);
+  for (const auto* sb : stale_sandboxes) remove_sandbox(*sb);
   deps_.log->info("node {}: removed the containers of a pod {} that no longer exists", deps_.node_name,
                   s.key);
   std::set<std::string> gone;
@@ -289,7 +294,7 @@ controller::Result PodWorker::terminate(Sync& s) {
   auto left = deadline ? std::chrono::duration_cast<std::chrono::seconds>(*deadline - Clock::now())
                        : std::chrono::seconds(0);
   stop_containers(s, std::max(left, std::chrono::seconds(0)));
-  for (const auto& sb : s.rt.sandboxes) deps_.driver->stop_pod_sandbox(sb.id);
+  for (const auto& sb : s.rt.sandboxes) stop_sandbox(sb);
   DeleteOptions final_delete;
   final_delete.grace_period_seconds = 0;
   final_delete.precondition_uid = s.uid;
@@ -300,7 +305,7 @@ controller::Result PodWorker::terminate(Sync& s) {
     if (!is_not_found(e) && !is_conflict(e)) throw;
   }
   for (const auto& sb : s.rt.sandboxes) {
-    deps_.driver->remove_pod_sandbox(sb.id);
+    remove_sandbox(sb);
     std::error_code ignored;
     std::filesystem::remove_all(
         sandbox_config({&pod, deps_.node_name, deps_.node_ip, "", deps_.logs_root}, 0).log_directory,
@@ -319,19 +324,19 @@ controller::Result PodWorker::terminate(Sync& s) {
 controller::Result PodWorker::stop_terminal(Sync& s) {
   stop_containers(s, std::chrono::seconds(0));
   for (const auto& sb : s.rt.sandboxes)
-    if (sb.state == runtime::SandboxState::Ready) deps_.driver->stop_pod_sandbox(sb.id);
+    if (sb.state == runtime::SandboxState::Ready) stop_sandbox(sb);
   return controller::Result::done();
 }
 
 bool PodWorker::ensure_sandbox(Sync& s) {
   const json::object& pod = *s.pod;
   PodContext context{&pod, deps_.node_name, deps_.node_ip, "", deps_.logs_root};
+  context.dns = deps_.dns;
   const auto* current = s.rt.latest_sandbox();
   if (current && current->state == runtime::SandboxState::Ready) {
     s.sandbox_id = current->id;
     s.sandbox_config = sandbox_config(context, current->metadata.attempt);
-    s.pod_ip = current->ip.empty() || current->host_network ? deps_.node_ip : current->ip;
-    return true;
+    return attach_network(s, *current);
   }
   uint32_t attempt = 0;
   if (current) {
@@ -340,10 +345,19 @@ bool PodWorker::ensure_sandbox(Sync& s) {
     if (s.restart_policy() == "Never" && !s.rt.containers.empty()) return false;
     event(s, "", "Normal", "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
     stop_containers(s, std::chrono::seconds(0));
-    for (const auto& sb : s.rt.sandboxes) deps_.driver->remove_pod_sandbox(sb.id);
+    for (const auto& sb : s.rt.sandboxes) remove_sandbox(sb);
     attempt = current->metadata.attempt + 1;
   }
   s.sandbox_config = sandbox_config(context, attempt);
+  if (!s.sandbox_config.host_network) {
+    if (auto problem = network_problem(deps_.network.get())) {
+      // Upstream's NetworkNotReady: the pod waits for the network, it does not fail.
+      event(s, "", "Warning", "NetworkNotReady",
+            "network is not ready: container runtime network not ready: " + *problem);
+      s.retry_in(kRetryNetwork);
+      return false;
+    }
+  }
   try {
     s.sandbox_id = deps_.driver->run_pod_sandbox(s.sandbox_config);
   } catch (const std::exception& e) {
@@ -354,8 +368,54 @@ bool PodWorker::ensure_sandbox(Sync& s) {
   }
   s.rt = deps_.view->refresh_pod(s.key);
   const auto* created = s.rt.latest_sandbox();
-  s.pod_ip = created && !created->ip.empty() && !created->host_network ? created->ip : deps_.node_ip;
-  return true;
+  if (!created) {
+    s.pod_ip = deps_.node_ip;
+    return true;
+  }
+  if (attach_network(s, *created)) return true;
+  // As a CRI runtime whose network setup failed: the sandbox goes, the next sync makes another.
+  remove_sandbox(*created);
+  s.rt = deps_.view->refresh_pod(s.key);
+  return false;
+}
+
+bool PodWorker::attach_network(Sync& s, const runtime::PodSandboxStatus& sandbox) {
+  s.pod_ip = sandbox.ip.empty() || sandbox.host_network ? deps_.node_ip : sandbox.ip;
+  if (!deps_.network || sandbox.network_namespace.empty() || !sandbox.ip.empty()) return true;
+  try {
+    network::Attachment attached = deps_.network->add(pod_network_of(sandbox, &s.sandbox_config));
+    if (!attached.ips.empty()) s.pod_ip = attached.ips.front();
+    s.changed = true;
+    return true;
+  } catch (const std::exception& e) {
+    event(s, "", "Warning", "FailedCreatePodSandBox",
+          "Failed to create pod sandbox: failed to set up the network of sandbox \"" + sandbox.id +
+              "\": " + e.what());
+    s.retry_in(kRetryNetwork);
+    return false;
+  }
+}
+
+void PodWorker::detach_network(const runtime::PodSandboxStatus& sandbox) {
+  if (!deps_.network || sandbox.host_network) return;
+  try {
+    deps_.network->remove(pod_network_of(sandbox));
+  } catch (const std::exception& e) {
+    // The namespace goes with the sandbox all the same; the driver's garbage collection
+    // releases what is left.
+    deps_.log->warn("node {}: detaching the network of sandbox {}: {}", deps_.node_name, sandbox.id,
+                    e.what());
+  }
+}
+
+void PodWorker::stop_sandbox(const runtime::PodSandboxStatus& sandbox) {
+  detach_network(sandbox);
+  deps_.driver->stop_pod_sandbox(sandbox.id);
+}
+
+void PodWorker::remove_sandbox(const runtime::PodSandboxStatus& sandbox) {
+  detach_network(sandbox);
+  deps_.driver->remove_pod_sandbox(sandbox.id);
 }
 
 bool PodWorker::pull_image(Sync& s, const json::object& container) {
@@ -419,6 +479,11 @@ bool PodWorker::start_container(Sync& s, const json::object& container, uint32_t
   if (!pull_image(s, container)) return false;
   PodContext context{s.pod.get(), deps_.node_name, deps_.node_ip, s.pod_ip, deps_.logs_root};
   if (volumes_) context.volume_paths = &s.volume_paths;
+  std::vector<runtime::KeyValue> services;
+  if (deps_.services) {
+    services = service_env(*s.pod, *deps_.services);
+    context.service_env = &services;
+  }
   auto lookup = [this](const std::string& kind, const std::string& object_ns,
                        const std::string& object_name) {
     return lookup_object(kind, object_ns, object_name);
@@ -721,7 +786,7 @@ void PodWorker::report(Sync& s) {
   }
   if (terminal)
     for (const auto& sb : s.rt.sandboxes)
-      if (sb.state == runtime::SandboxState::Ready) deps_.driver->stop_pod_sandbox(sb.id);
+      if (sb.state == runtime::SandboxState::Ready) stop_sandbox(sb);
 }
 
 }  // namespace ukube::kubelet

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include "kubelet_metrics.h"
+#include "pod_dns.h"
 #include "pod_status.h"
 #include "prober.h"
 #include "restart_backoff.h"
@@ -37,9 +38,14 @@ struct PodWorkerDeps {
   std::string node_ip;
   std::string logs_root;
   std::shared_ptr<runtime::RuntimeDriver> driver;
+  // Attaches sandboxes that have a network namespace of their own; null: none is attached
+  // (their pods get the node's IP).
+  std::shared_ptr<network::NetworkDriver> network;
   RuntimeView* view = nullptr;
-  std::shared_ptr<Client> client;  // as system:node:<node_name>
-  std::shared_ptr<Informer> pods;  // every pod, shared
+  std::shared_ptr<Client> client;      // as system:node:<node_name>
+  std::shared_ptr<Informer> pods;      // every pod, shared
+  std::shared_ptr<Informer> services;  // for the containers' Service variables; null: none
+  const ClusterDns* dns = nullptr;     // for pods' resolv.conf; null: the runtime's default
   controller::EventRecorder* events = nullptr;
   Prober* prober = nullptr;  // shared by every kubelet of the daemon
   std::shared_ptr<spdlog::logger> log;
@@ -67,6 +73,14 @@ class PodWorker {
   // An eviction was asked for this pod: its containers are stopped and it is to be reported Failed.
   bool evicted(Sync& s);
   bool ensure_sandbox(Sync& s);
+  // Attaches `sandbox` to the pod network unless it is already; false when that failed
+  // (an event says why and a retry is queued).
+  bool attach_network(Sync& s, const runtime::PodSandboxStatus& sandbox);
+  // The runtime's stop and remove of a sandbox, its network detached first, while its
+  // namespace is still there.
+  void stop_sandbox(const runtime::PodSandboxStatus& sandbox);
+  void remove_sandbox(const runtime::PodSandboxStatus& sandbox);
+  void detach_network(const runtime::PodSandboxStatus& sandbox);
   // Publishes (and refreshes) the pod's volumes; false when one failed (FailedMount).
   bool mount_volumes(Sync& s);
   // A bound token of the pod's service account, re-requested at 80% of its life.

@@ -54,9 +54,22 @@ std::string RuntimeView::fingerprint(const Entry& e) {
   return out;
 }
 
+std::vector<runtime::PodSandboxStatus> RuntimeView::sandboxes(const runtime::PodSandboxFilter& filter) const {
+  auto list = driver_.list_pod_sandboxes(filter);
+  if (!network_) return list;
+  for (auto& s : list) {
+    if (!s.ip.empty() || s.host_network) continue;
+    if (auto attached = network_->attachment(s.id); attached && !attached->ips.empty()) {
+      s.ip = attached->ips.front();
+      s.additional_ips.assign(attached->ips.begin() + 1, attached->ips.end());
+    }
+  }
+  return list;
+}
+
 std::set<PodKey> RuntimeView::relist() {
   std::map<PodKey, Entry> fresh;
-  for (auto& s : driver_.list_pod_sandboxes()) {
+  for (auto& s : sandboxes({})) {
     PodKey key = key_of(s.labels);
     if (!key.empty()) fresh[key].sandboxes[s.id] = std::move(s);
   }
@@ -92,7 +105,7 @@ PodRuntime RuntimeView::refresh_pod(const PodKey& key) {
   runtime::ContainerFilter container_filter;
   container_filter.label_selector = sandbox_filter.label_selector;
   Entry entry;
-  for (auto& s : driver_.list_pod_sandboxes(sandbox_filter)) entry.sandboxes[s.id] = std::move(s);
+  for (auto& s : sandboxes(sandbox_filter)) entry.sandboxes[s.id] = std::move(s);
   for (auto& c : driver_.list_containers(container_filter)) entry.containers[c.id] = std::move(c);
   PodRuntime out = sorted(entry);
   std::lock_guard lock(mutex_);

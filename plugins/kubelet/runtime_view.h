@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ukube/network/driver.h"
 #include "ukube/runtime/driver.h"
 
 // One node's runtime state as the kubelet last saw it (upstream's PLEG cache): every
@@ -29,7 +30,10 @@ struct PodRuntime {
 
 class RuntimeView {
  public:
-  explicit RuntimeView(runtime::RuntimeDriver& driver) : driver_(driver) {}
+  // `network` (optional) attached the sandboxes that have a namespace of their own: their
+  // IPs are the ones it gave.
+  explicit RuntimeView(runtime::RuntimeDriver& driver, network::NetworkDriver* network = nullptr)
+      : driver_(driver), network_(network) {}
 
   // Lists everything anew; returns the pods whose runtime state changed (or vanished).
   std::set<PodKey> relist();
@@ -57,8 +61,10 @@ class RuntimeView {
   static PodKey key_of(const runtime::Labels& labels);
   static std::string fingerprint(const Entry& entry);
   static PodRuntime sorted(const Entry& entry);
+  std::vector<runtime::PodSandboxStatus> sandboxes(const runtime::PodSandboxFilter& filter) const;
 
   runtime::RuntimeDriver& driver_;
+  network::NetworkDriver* network_;
   mutable std::mutex mutex_;
   std::map<PodKey, Entry> pods_;
   std::map<std::string, PodKey> sandbox_pods_;  // sandbox id → pod

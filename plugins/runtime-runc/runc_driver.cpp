@@ -223,9 +223,14 @@ void RuncDriver::remove_sandbox(const SandboxRecord& record) {
 
 void RuncDriver::complete_sandbox_status(const SandboxRecord& record, PodSandboxStatus& status) const {
   if (record.config.host_network) status.ip = settings_.node_ip;
-  if (status.state == SandboxState::Ready &&
-      observe_dir(store_.sandbox_dir(record.id)).state != ContainerState::Running)
+  if (status.state != SandboxState::Ready) return;
+  Observed holder = observe_dir(store_.sandbox_dir(record.id));
+  if (holder.state != ContainerState::Running) {
     status.state = SandboxState::NotReady;  // the holder died: the pod's namespaces are gone
+    return;
+  }
+  if (!record.config.host_network)
+    status.network_namespace = "/proc/" + std::to_string(holder.start->pid) + "/ns/net";
 }
 
 // ---- containers ----

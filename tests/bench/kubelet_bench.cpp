@@ -264,6 +264,14 @@ int idle_all_in_one() {
       std::regex_replace(config, std::regex("^listen: .*$", std::regex::multiline), "listen: 127.0.0.1:0");
   config = std::regex_replace(config, std::regex("(  - uri: ukube\\.kubelet\\.v1\\.kubelet)\n"),
                               "$1\n    config: {port: 0}\n");
+  // The proxy programs a table of its own, removed afterwards, never a running node's.
+  const std::string table = "ukube-bench-" + std::to_string(::getpid());
+  config = std::regex_replace(config, std::regex("(  - uri: ukube\\.proxy\\.v1\\.proxy)\n"),
+                              "$1\n    config: {table: " + table + "}\n");
+  struct DropTable {
+    std::string table;
+    ~DropTable() { std::system(("nft delete table ip " + table + " 2>/dev/null").c_str()); }
+  } drop_table{table};
   std::ofstream(dir.path() / "ukube.yaml") << config;
   ukube::testing::DaemonProcess daemon({"--config", (dir.path() / "ukube.yaml").string()},
                                        dir.path() / "log");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/mounts.h"
 #include "tests/support/processes.h"
 
 // What runtime-runc leaves when a test or benchmark kills its driver or daemon: containers
@@ -45,11 +46,7 @@ inline void remove_runc_leftovers(const std::filesystem::path& scope, const std:
   std::system(
       (runc + " list -q 2>/dev/null | while read id; do " + runc + " delete --force \"$id\"; done").c_str());
   kill_processes_with(scope.string());
-  std::ifstream mounts("/proc/self/mounts");
-  std::vector<std::string> mine;
-  for (std::string device, point, rest; mounts >> device >> point && std::getline(mounts, rest);)
-    if (point.rfind(scope.string(), 0) == 0) mine.push_back(point);
-  for (auto it = mine.rbegin(); it != mine.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
+  unmount_under(scope);
   std::error_code ec;
   std::vector<fs::path> dirs;
   for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec))

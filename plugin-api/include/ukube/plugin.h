@@ -99,10 +99,11 @@ class UKUBE_API InitContext {
 // plugin code beyond the registrar itself.
 struct PluginDescriptor {
   uint32_t abi_version = 0;
-  const char* api_hash = nullptr;      // hash of the plugin-api headers it was built with
-  const char* type = nullptr;          // versioned type, e.g. "ukube.runtime.v1"
-  const char* id = nullptr;            // e.g. "runc"
-  std::vector<std::string> requires_;  // types, or type.id URIs
+  const char* api_hash = nullptr;  // hash of the plugin-api headers it was built with
+  const char* type = nullptr;      // versioned type, e.g. "ukube.runtime.v1"
+  const char* id = nullptr;        // e.g. "runc"
+  // Types, or type.id URIs; "?ukube.network.v1": brought up first when enabled, not needed.
+  std::vector<std::string> requires_;
   const google::protobuf::Message* config_prototype = nullptr;  // null: takes no config
   std::unique_ptr<Plugin> (*create)() = nullptr;
 };
@@ -141,7 +142,8 @@ struct PluginDescriptor {
 //   &ApiServerConfig::default_instance())
 //
 // CONFIG is the config message's prototype (nullptr: the plugin takes no config); any
-// further arguments are what the plugin requires (types, or type.id URIs).
+// further arguments are what the plugin requires (types, or type.id URIs; a leading '?'
+// marks one it uses when enabled and runs without).
 #define UKUBE_DEFINE_PLUGIN(TYPE, ID, CLASS, CONFIG, ...)                    \
   namespace {                                                                \
   const ::ukube::PluginDescriptor& ukube_plugin_descriptor() {               \

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,6 +133,57 @@ int run_to_exit(const SpawnOptions& options) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   return exit_code_from_wait_status(status);
+}
+
+namespace {
+
+// An anonymous memory file, closed with its owner.
+struct MemoryFile {
+  int fd;
+  explicit MemoryFile(const char* name) : fd(::memfd_create(name, MFD_CLOEXEC)) {
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
+  }
+  ~MemoryFile() { ::close(fd); }
+  MemoryFile(const MemoryFile&) = delete;
+  MemoryFile& operator=(const MemoryFile&) = delete;
+
+  void write_all(std::string_view data) const {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw std::system_error(errno, std::generic_category(), "writing a memory file");
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    ::lseek(fd, 0, SEEK_SET);
+  }
+  std::string read_all() const {
+    std::string out;
+    char buffer[8192];
+    for (off_t at = 0;;) {
+      ssize_t n = ::pread(fd, buffer, sizeof buffer, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      out.append(buffer, static_cast<size_t>(n));
+      at += n;
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+CapturedRun run_captured(const SpawnOptions& options, std::string_view input) {
+  MemoryFile in("stdin"), out("stdout"), err("stderr");
+  in.write_all(input);
+  SpawnOptions spawn = options;
+  spawn.stdin_fd = in.fd;
+  spawn.stdout_fd = out.fd;
+  spawn.stderr_fd = err.fd;
+  CapturedRun run;
+  run.exit_code = run_to_exit(spawn);
+  run.out = out.read_all();
+  run.err = err.read_all();
+  return run;
 }
 
 int exit_code_from_wait_status(int status) {

@@ -55,6 +55,21 @@ TEST_F(HostLifecycle, InitsAndStartsInDependencyOrderThenStopsAndDestroysInRever
   EXPECT_TRUE(trace().empty()) << "stop is idempotent and the destructor does not stop twice";
 }
 
+TEST_F(HostLifecycle, OptionalRequirementsOrderWhenEnabledAndAreNotNeededOtherwise) {
+  // zeta requires ?alpha and ?ukube.absent.v1: listed first, it still comes after alpha.
+  auto host = create(config(entry("ukube.optional.v1.zeta") + entry("ukube.test.v1.alpha")));
+  host->start();
+  EXPECT_THAT(trace(), ElementsAre("ukube.test.v1.alpha init value=0 visible=0 state_dir=yes",
+                                   "ukube.optional.v1.zeta init value=0 visible=1 state_dir=yes",
+                                   "ukube.test.v1.alpha start", "ukube.optional.v1.zeta start"));
+  host->stop();
+  clear_trace();
+
+  auto alone = create(config(entry("ukube.optional.v1.zeta")));
+  alone->start();
+  EXPECT_EQ(state_of(*alone, "zeta"), "running");
+}
+
 TEST_F(HostLifecycle, CreatesPrivateStateDirectoriesBeforeInit) {
   auto host = create(config(entry("ukube.test.v1.alpha") + entry("ukube.test.v1.delta")));
   host->start();

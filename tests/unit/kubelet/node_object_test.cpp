@@ -107,6 +107,26 @@ TEST(NodeObject, TransitionTimesHoldWhileTheStatusHolds) {
   }
 }
 
+TEST(NodeObject, ANetworkNotReadyKeepsTheNodeNotReadyWithUpstreamsMessage) {
+  MachineInfo m = machine();
+  KubeletSettings s = kubelet_settings(KubeletConfig(), m);
+  NodeFacts facts{&s, &m, "box", {"fake", "0.1.0", "v1"}, true, "", {}};
+  facts.network_problem = "NetworkReady=false reason:NetworkPluginNotReady message:no pod CIDR";
+  json::object status = node_status(facts, nullptr, "2026-05-01T10:00:00Z");
+  bool seen = false;
+  for (const auto& c : status.at("conditions").as_array()) {
+    const auto& o = c.as_object();
+    if (o.at("type") != "Ready") continue;
+    seen = true;
+    EXPECT_EQ(o.at("status"), "False");
+    EXPECT_EQ(o.at("reason"), "KubeletNotReady");
+    EXPECT_EQ(o.at("message"),
+              "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+              "message:no pod CIDR");
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST(NodeObject, PressureShowsInTheConditionsAndTheThresholdsInAllocatable) {
   MachineInfo m = machine();
   KubeletConfig config;

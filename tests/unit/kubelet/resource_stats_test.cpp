@@ -9,14 +9,15 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr int64_t kSecond = 1000000000;
-constexpr int64_t kT0 = 1767225600 * kSecond;  // 2026-01-01T00:00:00Z
+constexpr int64_t kStatsSecond = 1000000000;
+constexpr int64_t kT0 = 1767225600 * kStatsSecond;  // 2026-01-01T00:00:00Z
 
 TEST(ResourceStats, CpuRateNeedsTwoSamplesInOrder) {
   // 2.5 core-seconds over 10 s: a quarter of a core.
-  EXPECT_EQ(nano_cores(kSecond, kT0, 3 * kSecond + kSecond / 2, kT0 + 10 * kSecond), 250000000u);
-  EXPECT_FALSE(nano_cores(5 * kSecond, kT0, kSecond, kT0 + kSecond));  // the counter went back
-  EXPECT_FALSE(nano_cores(kSecond, kT0, 2 * kSecond, kT0));            // no time passed
+  EXPECT_EQ(nano_cores(kStatsSecond, kT0, 3 * kStatsSecond + kStatsSecond / 2, kT0 + 10 * kStatsSecond),
+            250000000u);
+  EXPECT_FALSE(nano_cores(5 * kStatsSecond, kT0, kStatsSecond, kT0 + kStatsSecond));  // the counter went back
+  EXPECT_FALSE(nano_cores(kStatsSecond, kT0, 2 * kStatsSecond, kT0));                 // no time passed
 }
 
 TEST(ResourceStats, ReadsProcStatAndMeminfo) {
@@ -57,10 +58,10 @@ Summary sample() {
   Summary s;
   s.node.name = "n1";
   s.node.start_ns = kT0;
-  s.node.cpu = {kT0 + 60 * kSecond, 90 * kSecond, 500000000};
-  s.node.memory.time_ns = kT0 + 60 * kSecond;
+  s.node.cpu = {kT0 + 60 * kStatsSecond, 90 * kStatsSecond, 500000000};
+  s.node.memory.time_ns = kT0 + 60 * kStatsSecond;
   s.node.memory.working_set_bytes = 1u << 30;
-  s.node.fs = FsUsage{kT0 + 60 * kSecond, 100, 40, 60, 10, 4};
+  s.node.fs = FsUsage{kT0 + 60 * kStatsSecond, 100, 40, 60, 10, 4};
   PodUsage pod;
   pod.namespace_ = "ns";
   pod.name = "web";
@@ -68,9 +69,9 @@ Summary sample() {
   pod.start_ns = kT0;
   ContainerUsage app;
   app.name = "app";
-  app.start_ns = kT0 + kSecond;
-  app.cpu = {kT0 + 60 * kSecond, kSecond / 2, 250000000};
-  app.memory.time_ns = kT0 + 60 * kSecond;
+  app.start_ns = kT0 + kStatsSecond;
+  app.cpu = {kT0 + 60 * kStatsSecond, kStatsSecond / 2, 250000000};
+  app.memory.time_ns = kT0 + 60 * kStatsSecond;
   app.memory.working_set_bytes = 35 * 1024 * 1024;
   ContainerUsage side = app;
   side.name = "side";
@@ -87,7 +88,7 @@ TEST(ResourceStats, SummaryIsUpstreamsShape) {
   EXPECT_EQ(node.at("nodeName"), "n1");
   EXPECT_EQ(node.at("startTime"), "2026-01-01T00:00:00Z");
   EXPECT_EQ(node.at("cpu").at("usageNanoCores"), 500000000);
-  EXPECT_EQ(node.at("cpu").at("usageCoreNanoSeconds"), 90 * kSecond);
+  EXPECT_EQ(node.at("cpu").at("usageCoreNanoSeconds"), 90 * kStatsSecond);
   EXPECT_EQ(node.at("cpu").at("time"), "2026-01-01T00:01:00Z");
   EXPECT_EQ(node.at("memory").at("workingSetBytes"), 1 << 30);
   EXPECT_EQ(node.at("fs").at("inodesUsed"), 6);
@@ -99,7 +100,7 @@ TEST(ResourceStats, SummaryIsUpstreamsShape) {
   EXPECT_FALSE(pod.at("containers").as_array().at(1).at("cpu").as_object().contains("usageNanoCores"));
   // The pod's figures are its containers' sum; no rate while one container lacks it.
   EXPECT_EQ(pod.at("memory").at("workingSetBytes"), 40 * 1024 * 1024);
-  EXPECT_EQ(pod.at("cpu").at("usageCoreNanoSeconds"), kSecond);
+  EXPECT_EQ(pod.at("cpu").at("usageCoreNanoSeconds"), kStatsSecond);
   EXPECT_FALSE(pod.at("cpu").as_object().contains("usageNanoCores"));
 
   json::object lean = json::parse(summary_json(sample(), true)).as_object();

@@ -10,8 +10,8 @@
 namespace ukube::kubelet {
 namespace {
 
-constexpr int64_t kSecond = 1000000000;
-constexpr int64_t kT0 = 1767225600 * kSecond;
+constexpr int64_t kSamplerSecond = 1000000000;
+constexpr int64_t kT0 = 1767225600 * kSamplerSecond;
 
 // A simulated node whose running containers and their usage the test sets.
 class StatsDriver : public InertDriver {
@@ -73,13 +73,13 @@ TEST(UsageSampler, CpuRatesComeFromTwoSamplesAnIntervalApart) {
   EXPECT_FALSE(first.node.cpu.usage_nano_cores);
 
   // Asked again too soon: the same sample, so still no rate.
-  f.now += kSecond;
-  f.driver->run("a", "web", "app", kSecond / 4, 1000, f.now);
+  f.now += kSamplerSecond;
+  f.driver->run("a", "web", "app", kSamplerSecond / 4, 1000, f.now);
   EXPECT_FALSE(f.sampler.summary("n1").pods[0].containers[0].cpu.usage_nano_cores);
 
   // A quarter of a core over the interval; a container that appeared meanwhile has no rate yet.
-  f.now = kT0 + 10 * kSecond;
-  f.driver->run("a", "web", "app", 10 * kSecond / 4, 2000, f.now);
+  f.now = kT0 + 10 * kSamplerSecond;
+  f.driver->run("a", "web", "app", 10 * kSamplerSecond / 4, 2000, f.now);
   f.driver->run("b", "web", "side", 7, 3000, f.now);
   stats::Summary second = f.sampler.summary("n1");
   ASSERT_EQ(second.pods.size(), 1u);
@@ -95,15 +95,15 @@ TEST(UsageSampler, CpuRatesComeFromTwoSamplesAnIntervalApart) {
   EXPECT_EQ(second.node.name, "n1");
   EXPECT_EQ(second.node.cpu.usage_nano_cores, 250000000u);
   EXPECT_EQ(second.node.memory.working_set_bytes, 5000u);
-  EXPECT_EQ(second.node.cpu.usage_core_nanoseconds, 10 * kSecond / 4 + 7);
+  EXPECT_EQ(second.node.cpu.usage_core_nanoseconds, 10 * kSamplerSecond / 4 + 7);
 }
 
 TEST(UsageSampler, HousekeepingSamplesDueNodesAndUnknownNodesAreNotFound) {
   Fixture f;
   f.driver->run("a", "web", "app", 0, 1000, f.now);
   f.sampler.sample_due();
-  f.now += 10 * kSecond;
-  f.driver->run("a", "web", "app", kSecond, 1000, f.now);
+  f.now += 10 * kSamplerSecond;
+  f.driver->run("a", "web", "app", kSamplerSecond, 1000, f.now);
   f.sampler.sample_due();
   // The request finds two samples already: a rate at once.
   EXPECT_EQ(f.sampler.summary("n1").pods[0].containers[0].cpu.usage_nano_cores, 100000000u);

@@ -76,6 +76,10 @@ struct PodSandboxStatus {
   std::string ip;  // the pod's primary IP; empty for host-network pods
   std::vector<std::string> additional_ips;
   bool host_network = false;
+  // A path that opens the sandbox's own network namespace while it is Ready, for a
+  // network driver to attach; empty when the sandbox has none (host network, or a runtime
+  // without namespaces).
+  std::string network_namespace;
   Labels labels;
   Labels annotations;
 };

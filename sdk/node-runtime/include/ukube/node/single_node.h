@@ -4,8 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-// A runtime whose containers are real processes of this machine serves one node: the first
-// name a kubelet asks for binds it (runtime-fake simulates many nodes instead).
+// A runtime or network driver acting on this machine's real processes and links serves one
+// node: the first name a kubelet asks for binds it (runtime-fake simulates many nodes instead).
 namespace ukube::runtime::node {
 
 class SingleNodeBinding {
@@ -17,7 +17,7 @@ class SingleNodeBinding {
     std::lock_guard lock(mutex_);
     if (node_.empty()) node_ = node_name;
     if (node_name != node_)
-      throw std::invalid_argument(plugin_ + " runs the containers of one node, \"" + node_ +
+      throw std::invalid_argument(plugin_ + " serves one node, \"" + node_ +
                                   "\", on this machine; it cannot also serve node \"" + node_name +
                                   "\" (use runtime-fake to simulate many nodes in one daemon)");
   }

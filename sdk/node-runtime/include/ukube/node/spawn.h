@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,16 @@ pid_t spawn_process(const SpawnOptions& options);
 // Spawns and waits for the child; returns its exit code as exit_code_from_wait_status says it.
 // Throws as spawn_process.
 int run_to_exit(const SpawnOptions& options);
+
+struct CapturedRun {
+  int exit_code = 0;
+  std::string out, err;
+};
+// Runs the child with `input` as its stdin and waits for it, returning what it wrote. Its
+// stdio are memory files, not pipes: nothing can block on a full pipe and no SIGPIPE can
+// come, whatever the child reads or writes. For programs whose output is small (CNI
+// plugins, nft, iptables). options' stdio fields are ignored. Throws as spawn_process.
+CapturedRun run_captured(const SpawnOptions& options, std::string_view input = {});
 
 // `name` itself when it holds a '/', else the first executable `dir/name` for dir in
 // `path_list` (colon-separated, as $PATH).

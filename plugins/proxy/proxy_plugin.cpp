@@ -1,0 +1,76 @@
+#include "proxy_plugin.h"
+
+#include <spdlog/logger.h>
+
+#include <fstream>
+#include <stdexcept>
+
+#include "proxier.h"
+#include "proxy/config.pb.h"
+#include "settings.h"
+#include "ukube/auth.h"
+#include "ukube/informer_factory.h"
+#include "ukube/machinery/resources.h"
+#include "ukube/node/spawn.h"
+
+namespace ukube::proxy {
+
+namespace {
+
+// Kernel settings Service traffic needs; a failure is logged, not fatal: the rest works.
+void set_sysctl(const std::string& path, const char* value, spdlog::logger* log) {
+  std::ofstream out("/proc/sys/" + path);
+  out << value;
+  out.flush();
+  if (!out && log) log->warn("proxy: cannot set {} to {}", path, value);
+}
+
+NftApply nft_runner(std::string nft) {
+  return [nft = std::move(nft)](const std::string& script) {
+    runtime::node::SpawnOptions options;
+    options.argv = {nft, "-f", "-"};
+    runtime::node::CapturedRun run = runtime::node::run_captured(options, script);
+    if (run.exit_code != 0) {
+      std::string message = run.err.empty() ? run.out : run.err;
+      if (message.size() > 2000) message = message.substr(0, 2000) + "...";
+      throw std::runtime_error("nft -f refused the transaction: " + message);
+    }
+  };
+}
+
+}  // namespace
+
+ProxyPlugin::ProxyPlugin() = default;
+ProxyPlugin::~ProxyPlugin() = default;
+
+void ProxyPlugin::init(InitContext& ctx) {
+  ProxySettings settings = settings_from(ctx.config_as<ProxyConfig>());
+  if (std::string why = why_proxy_cannot_run(settings); !why.empty())
+    throw std::runtime_error(why + "; without the proxy, Service addresses lead nowhere");
+  auto log = ctx.logger();
+  // Replies from a pod to a pod on the same bridge must pass the NAT to be un-DNATed.
+  set_sysctl("net/bridge/bridge-nf-call-iptables", "1", log.get());
+  if (settings.localhost_node_ports) set_sysctl("net/ipv4/conf/all/route_localnet", "1", log.get());
+  if (log)
+    log->info("proxy: Services of node {} in nftables table ip {} (pods {}, services {})", settings.node_name,
+              settings.ruleset.table, settings.ruleset.cluster_cidr, settings.ruleset.service_cidr);
+  auto status_client = ctx.client(
+      UserInfo{"system:serviceaccount:kube-system:service-controller",
+               "",
+               {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"},
+               {}});
+  auto& informers = ctx.informers();
+  proxier_ = std::make_unique<Proxier>(settings, informers.informer(machinery::kServices),
+                                       informers.informer(machinery::kEndpointSlices),
+                                       nft_runner(settings.nft_path), std::move(status_client), log);
+}
+
+void ProxyPlugin::start() {
+  proxier_->start();
+}
+
+void ProxyPlugin::stop() {
+  if (proxier_) proxier_->stop();
+}
+
+}  // namespace ukube::proxy
