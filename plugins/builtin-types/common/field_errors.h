@@ -31,6 +31,8 @@ class FieldPath {
 // else as compact JSON.
 using machinery::quote;
 std::string value_repr(const boost::json::value& v);
+// How upstream prints a []string value in an error: []string{"a", "b"}.
+std::string go_strings(const std::vector<std::string>& values);
 
 class Errors {
  public:

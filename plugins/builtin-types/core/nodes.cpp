@@ -1,13 +1,17 @@
 // core/v1 Node: cluster-scoped; STATUS from the Ready condition, ROLES from node-role labels.
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include <boost/json.hpp>
 
+#include "common/field_errors.h"
 #include "common/json.h"
 #include "common/names.h"
 #include "common/table.h"
 #include "families.h"
 #include "schema/meta.h"
+#include "ukube/machinery/cidr.h"
 
 namespace ukube::builtin {
 namespace {
@@ -50,6 +54,52 @@ std::string info_or_unknown(const json::object& node, std::string_view field) {
   return v.empty() ? "<unknown>" : v;
 }
 
+// upstream's v1 conversion of NodeSpec: podCIDRs is the truth and podCIDR its first entry;
+// a client that sets podCIDR alone gets podCIDRs from it.
+void default_pod_cidrs(json::object& node) {
+  auto* spec = node.if_contains("spec");
+  if (!spec || !spec->is_object()) return;
+  json::object& s = spec->as_object();
+  const auto cidrs = machinery::strings_at(s, {"podCIDRs"});
+  const std::string single = string_at(s, {"podCIDR"});
+  if (!cidrs.empty())
+    s["podCIDR"] = cidrs.front();
+  else if (!single.empty())
+    s["podCIDRs"] = json::array{json::value(single)};
+}
+
+// upstream's ValidateNode and ValidateNodeUpdate for spec.podCIDRs.
+void validate_pod_cidrs(Errors& e, const json::object& node, const json::object* old) {
+  const FieldPath path("spec.podCIDRs");
+  const auto cidrs = machinery::strings_at(node, {"spec", "podCIDRs"});
+  const auto before = old ? machinery::strings_at(*old, {"spec", "podCIDRs"}) : std::vector<std::string>{};
+  std::vector<std::optional<machinery::Cidr>> parsed;
+  for (size_t i = 0; i < cidrs.size(); ++i) {
+    parsed.push_back(machinery::parse_cidr(cidrs[i]));
+    // A value stored before is let through, as upstream's legacy-field check does.
+    if (!parsed.back() && std::find(before.begin(), before.end(), cidrs[i]) == before.end())
+      e.invalid(path.index(i), quote(cidrs[i]),
+                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+  }
+  if (cidrs.size() > 1) {
+    const bool dual_stack = cidrs.size() == 2 && parsed[0] && parsed[1] && parsed[0]->ipv6 != parsed[1]->ipv6;
+    if (!dual_stack)
+      e.invalid(path, go_strings(cidrs), "may specify no more than one CIDR for each IP family");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < cidrs.size(); ++i)
+    if (!seen.insert(cidrs[i]).second) e.duplicate(path.index(i), quote(cidrs[i]));
+  // A node's pod CIDRs are fixed once allocated.
+  if (before.empty()) return;
+  constexpr std::string_view kFixed = "node updates may not change podCIDR except from \"\" to valid";
+  if (before.size() != cidrs.size()) {
+    e.forbidden(path, kFixed);
+    return;
+  }
+  for (size_t i = 0; i < before.size(); ++i)
+    if (before[i] != cidrs[i]) e.forbidden(path, kFixed);
+}
+
 }  // namespace
 
 TypeInfo nodes_type() {
@@ -84,6 +134,7 @@ TypeInfo nodes_type() {
       {"spec.unschedulable", [](const json::object& o) {
          return bool_at(o, {"spec", "unschedulable"}).value_or(false) ? "true" : "false";
        }});
+  t.defaulters.push_back(default_pod_cidrs);
   t.validators.push_back([](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
     Errors e(out);
     for_each_object(array_at(o, {"spec", "taints"}), [&](const json::object& taint, size_t i) {
@@ -99,13 +150,7 @@ TypeInfo nodes_type() {
       else if (effect != "NoSchedule" && effect != "PreferNoSchedule" && effect != "NoExecute")
         e.unsupported(p.child("effect"), effect, {"NoExecute", "NoSchedule", "PreferNoSchedule"});
     });
-    // A node's pod CIDRs are fixed once allocated.
-    if (old) {
-      std::string before = string_at(*old, {"spec", "podCIDR"}), after = string_at(o, {"spec", "podCIDR"});
-      if (!before.empty() && before != after)
-        e.forbidden(FieldPath("spec.podCIDRs"),
-                    "node updates may not change podCIDR except from \"\" to valid");
-    }
+    validate_pod_cidrs(e, o, old);
   });
 
   using namespace schema;

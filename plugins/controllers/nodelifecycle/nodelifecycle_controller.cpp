@@ -99,8 +99,7 @@ void NodeLifecycleController::monitor(const ObjectPtr& node, Clock::time_point n
       ready = "Unknown";
       if (deps_.log)
         deps_.log->info("node {}: its kubelet stopped posting status; conditions set Unknown", name);
-      if (deps_.events)
-        deps_.events->event(*node, "Normal", "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+      if (deps_.events) controller::record_node_status_change(*deps_.events, *node, "Normal", "NodeNotReady");
     }
     if (auto taints = taints_for(machinery::array_at(*node, {"spec", "taints"}), ready, stamp)) {
       // No taints left: the field goes, as upstream's omitempty leaves it.

@@ -128,6 +128,27 @@ const std::vector<Case> kCases = {
     {"clusterrole rule without verbs", kClusterRoles, "",
      R"({"metadata":{"name":"cr"},"rules":[{"apiGroups":[""],"resources":["pods"]}]})", "rules[0].verbs",
      "FieldValueRequired", "Required value: verbs must contain at least one value"},
+    {"node pod CIDR not a CIDR", kNodes, "", R"({"metadata":{"name":"n"},"spec":{"podCIDRs":["10.42.0.0"]}})",
+     "spec.podCIDRs[0]", "FieldValueInvalid",
+     "Invalid value: \"10.42.0.0\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"},
+    {"node podCIDR alone not a CIDR", kNodes, "",
+     R"({"metadata":{"name":"n"},"spec":{"podCIDR":"10.42.0.0/33"}})", "spec.podCIDRs[0]",
+     "FieldValueInvalid",
+     "Invalid value: \"10.42.0.0/33\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"},
+    {"node two IPv4 pod CIDRs", kNodes, "",
+     R"({"metadata":{"name":"n"},"spec":{"podCIDRs":["10.42.0.0/24","10.42.1.0/24"]}})", "spec.podCIDRs",
+     "FieldValueInvalid",
+     "Invalid value: []string{\"10.42.0.0/24\", \"10.42.1.0/24\"}: may specify no more than one CIDR for "
+     "each IP "
+     "family"},
+    {"node duplicate pod CIDRs", kNodes, "",
+     R"({"metadata":{"name":"n"},"spec":{"podCIDRs":["10.42.0.0/24","10.42.0.0/24"]}})", "spec.podCIDRs[1]",
+     "FieldValueDuplicate", "Duplicate value: \"10.42.0.0/24\""},
+    {"clusterrole non-resource URLs beside resources", kClusterRoles, "",
+     R"({"metadata":{"name":"r"},"rules":[{"nonResourceURLs":["/metrics","/healthz"],"resources":["pods"],"verbs":["get"]}]})",
+     "rules[0].nonResourceURLs", "FieldValueInvalid",
+     "Invalid value: []string{\"/metrics\", \"/healthz\"}: rules cannot apply to both regular resources and "
+     "non-resource URLs"},
 };
 
 TEST(Validation, CommonMistakes) {
@@ -194,6 +215,49 @@ TEST(Validation, PodSpecUpdatesAreRestricted) {
   ASSERT_EQ(e.causes.size(), 1u) << e.what();
   EXPECT_EQ(e.causes[0].field, "spec");
   EXPECT_EQ(e.causes[0].reason, "FieldValueForbidden");
+}
+
+// upstream's v1 conversion keeps spec.podCIDR and spec.podCIDRs in step, and
+// ValidateNodeUpdate lets them change only from unset.
+TEST(Validation, NodePodCidrsAreSetOnceAndKeptInStep) {
+  BuiltinKernel k;
+  auto node =
+      *k.client().create(kNodes, "", parse(R"({"metadata":{"name":"n"},"spec":{"podCIDR":"10.42.3.0/24"}})"));
+  EXPECT_EQ(json::serialize(node.at("spec").at("podCIDRs")), R"(["10.42.3.0/24"])");
+  auto unset = *k.client().create(kNodes, "", parse(R"({"metadata":{"name":"fresh"}})"));
+  EXPECT_FALSE(unset.contains("spec") && unset.at("spec").as_object().contains("podCIDRs"));
+  // From unset to a dual-stack pair: allowed, podCIDR follows the first entry.
+  unset["spec"] = parse(R"({"podCIDRs":["10.42.4.0/24","fd00:42:0:4::/64"]})");
+  unset = *k.client().update(kNodes, "", unset);
+  EXPECT_EQ(unset.at("spec").at("podCIDR"), "10.42.4.0/24");
+
+  const std::string forbidden = "Forbidden: node updates may not change podCIDR except from \"\" to valid";
+  for (const char* spec : {R"({"podCIDRs":["10.42.9.0/24"]})", R"({"podCIDRs":[]})",
+                           R"({"podCIDRs":["10.42.3.0/24","fd00:42::/64"]})"}) {
+    SCOPED_TRACE(spec);
+    json::object changed = node;
+    changed["spec"] = parse(spec);
+    auto e = expect_api_error([&] { k.client().update(kNodes, "", changed); });
+    EXPECT_EQ(e.code(), 422);
+    ASSERT_FALSE(e.causes.empty()) << e.what();
+    EXPECT_EQ(e.causes.back().field, "spec.podCIDRs");
+    EXPECT_EQ(e.causes.back().reason, "FieldValueForbidden");
+    EXPECT_EQ(e.causes.back().message, forbidden);
+  }
+  auto e = expect_api_error([&] {
+    k.client().patch(kNodes, "", "n", PatchType::JsonMerge, R"({"spec":{"podCIDRs":["10.42.9.0/24"]}})");
+  });
+  EXPECT_STREQ(
+      e.what(),
+      "Node \"n\" is invalid: spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "
+      "\"\" to valid");
+  // podCIDR alone follows podCIDRs, as upstream's conversion makes it: the change is dropped.
+  auto kept =
+      *k.client().patch(kNodes, "", "n", PatchType::JsonMerge, R"({"spec":{"podCIDR":"10.42.9.0/24"}})");
+  EXPECT_EQ(kept.at("spec").at("podCIDR"), "10.42.3.0/24");
+  // Anything else may still change.
+  kept = *k.client().patch(kNodes, "", "n", PatchType::JsonMerge, R"({"spec":{"unschedulable":true}})");
+  EXPECT_EQ(json::serialize(kept.at("spec").at("podCIDRs")), R"(["10.42.3.0/24"])");
 }
 
 TEST(Validation, ValidObjectsPass) {

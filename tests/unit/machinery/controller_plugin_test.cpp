@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/controller_context.h"
 #include "tests/support/eventually.h"
 #include "ukube/auth.h"
 #include "ukube/controller/controller_plugin.h"
@@ -54,22 +55,7 @@ class TestController final : public ControllerPlugin {
   }
 };
 
-// A plugin's init context over a FakeClient: records which users the plugin asked for.
-struct Context {
-  std::shared_ptr<testing::FakeClient> client = std::make_shared<testing::FakeClient>();
-  SharedInformerFactory informers{client, 1};
-  ::testing::NiceMock<testing::MockInitContext> ctx;
-  std::vector<std::string> users;
-
-  Context() {
-    ON_CALL(ctx, client(_)).WillByDefault([this](const UserInfo& user) {
-      users.push_back(user.name);
-      return std::shared_ptr<Client>(client);
-    });
-    ON_CALL(ctx, informers()).WillByDefault(ReturnRef(informers));
-    ON_CALL(ctx, logger()).WillByDefault(Return(nullptr));
-  }
-};
+using Context = testing::ControllerContext;
 
 TEST(ControllerPlugin, ActsAsItsServiceAccountAndRunsBetweenStartAndStop) {
   Context c;

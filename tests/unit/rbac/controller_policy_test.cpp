@@ -38,6 +38,7 @@ TEST(ControllerPolicy, ControllersMayDoWhatUpstreamsRolesGrantAndNothingElse) {
   const UserInfo ns = controller_account("namespace-controller");
   const UserInfo cleaner = controller_account("token-cleaner");
   const UserInfo signer = controller_account("bootstrap-signer");
+  const UserInfo node = controller_account("node-controller");
 
   const std::vector<ControllerCase> cases = {
       {"replicaset-controller creates pods", resource_request(rs, "create", "", "pods", "team-b"), true},
@@ -92,6 +93,13 @@ TEST(ControllerPolicy, ControllersMayDoWhatUpstreamsRolesGrantAndNothingElse) {
        resource_request(signer, "update", "", "configmaps", "kube-public", "other"), false},
       {"bootstrap-signer reads secrets in kube-system",
        resource_request(signer, "list", "", "secrets", "kube-system"), true},
+      {"node-controller (node lifecycle and IPAM) watches nodes",
+       resource_request(node, "watch", "", "nodes", ""), true},
+      {"node-controller updates a node's pod CIDRs", resource_request(node, "update", "", "nodes", "", "n1"),
+       true},
+      {"node-controller patches a node's status",
+       resource_request(node, "patch", "", "nodes", "", "n1", "status"), true},
+      {"node-controller may not create nodes", resource_request(node, "create", "", "nodes", ""), false},
   };
   // The index follows the store through informers: give the bootstrap time to arrive, then
   // name every case that is decided otherwise than upstream decides it.

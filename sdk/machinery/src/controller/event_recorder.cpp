@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "ukube/errors.h"
+#include "ukube/machinery/json.h"
 #include "ukube/machinery/resources.h"
 
 namespace ukube::controller {
@@ -120,6 +121,20 @@ void EventRecorder::write(const Queued& queued) {
   } catch (const std::exception& error) {
     log_->warn("unable to write event {}/{} ({} {}): {}", e.ns, e.name, e.type, e.reason, error.what());
   }
+}
+
+void record_node_status_change(EventRecorder& events, const json::object& node, const std::string& type,
+                               const std::string& status, const EventSource* source) {
+  ObjectReference ref;
+  ref.kind = "Node";
+  ref.api_version = "v1";
+  ref.name = machinery::name_of(node);
+  ref.uid = machinery::uid_of(node);
+  const std::string message = "Node " + ref.name + " status is now: " + status;
+  if (source)
+    events.event(*source, ref, type, status, message);
+  else
+    events.event(ref, type, status, message);
 }
 
 }  // namespace ukube::controller

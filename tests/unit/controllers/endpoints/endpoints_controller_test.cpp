@@ -9,6 +9,7 @@
 #include "controllers/endpoints/endpoints_plugin.h"
 #include "controllers/endpoints/subsets.h"
 #include "service_test_objects.h"
+#include "tests/support/controller_context.h"
 #include "ukube/auth.h"
 #include "ukube/controller/event_recorder.h"
 #include "ukube/testing/mocks/plugin.h"
@@ -403,18 +404,9 @@ TEST(EndpointsSubsets, ReadyAddressesAloneOverCapacityDropEveryNotReadyOne) {
 
 // The plugin as the daemon loads it: its config, its identity, its running parts.
 TEST(EndpointsPlugin, RunsAsTheEndpointControllerWithUpstreamsDefaults) {
-  auto client = std::make_shared<testing::FakeClient>();
-  SharedInformerFactory informers{client, 1};
-  ::testing::NiceMock<testing::MockInitContext> ctx;
   controllers::endpoints::EndpointsConfig config;
-  std::vector<std::string> users;
-  ON_CALL(ctx, config()).WillByDefault(::testing::ReturnRef(config));
-  ON_CALL(ctx, client(::testing::_)).WillByDefault([&](const UserInfo& user) {
-    users.push_back(user.name);
-    return std::shared_ptr<Client>(client);
-  });
-  ON_CALL(ctx, informers()).WillByDefault(::testing::ReturnRef(informers));
-  ON_CALL(ctx, logger()).WillByDefault(::testing::Return(nullptr));
+  testing::ControllerContext context(&config);
+  auto& [client, informers, ctx, users] = context;
   client->add(machinery::kServices, TestService().object());
   client->add(machinery::kPods, TestPod("a", "10.42.0.1").ready().object());
 

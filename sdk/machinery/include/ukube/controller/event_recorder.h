@@ -82,4 +82,12 @@ class UKUBE_MACHINERY_API EventRecorder {
   std::thread writer_;
 };
 
+// upstream's RecordNodeStatusChange, shared by the node lifecycle and IPAM controllers:
+// an event of `type` about `node` (referenced as a v1 Node by name and uid) whose reason is
+// the node's new status, "Node <name> status is now: <status>". `source` overrides the
+// recorder's own (IPAM reports as cidrAllocator).
+UKUBE_MACHINERY_API void record_node_status_change(EventRecorder& events, const boost::json::object& node,
+                                                   const std::string& type, const std::string& status,
+                                                   const EventSource* source = nullptr);
+
 }  // namespace ukube::controller
