@@ -55,6 +55,13 @@ void ClusterAnswer::clear() {
   zone_offset = 0;
 }
 
+void ClusterAnswer::external_failed() {
+  answer.clear();
+  extra.clear();
+  external = -1;
+  authority.assign(1, soa);
+}
+
 int16_t ClusterAnswer::add_name(const Name& name) {
   names.push_back(name);
   return static_cast<int16_t>(names.size() - 1);
@@ -309,7 +316,7 @@ void ClusterAnswers::name_server(Context& c) const {
 }
 
 void ClusterAnswers::add_soa(Context& c, std::vector<AnswerRecord>& section) const {
-  section.push_back(AnswerRecord::soa(std::min(settings_.ttl, kSoaMaxTtl), c.serial, settings_.ttl));
+  section.push_back(c.out.soa);
 }
 
 void ClusterAnswers::answer(const ClusterIndex::Reader& index, bool synced, uint32_t serial,
@@ -317,6 +324,7 @@ void ClusterAnswers::answer(const ClusterIndex::Reader& index, bool synced, uint
   out.clear();
   out.zone_offset = zone_offset;
   Context c{index, query, out, query.qname.wire().subspan(zone_offset), serial};
+  out.soa = AnswerRecord::soa(std::min(settings_.ttl, kSoaMaxTtl), serial, settings_.ttl);
   const std::span<const uint8_t> name = query.lower.wire();
   const bool apex = zone_offset == 0;
   thread_local std::vector<Found> found;

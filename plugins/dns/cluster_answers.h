@@ -99,8 +99,12 @@ struct ClusterAnswer {
   // question's type come from upstream, after the answer's.
   int16_t external = -1;
   size_t zone_offset = 0;  // where the zone's labels start in the question's name
+  AnswerRecord soa;        // the zone's SOA, for the authority section of a negative answer
 
   void clear();
+  // No upstream answered for the external target: as CoreDNS, the CNAMEs leading there go
+  // too, and the answer is NODATA.
+  void external_failed();
   int16_t add_name(const Name& name);
   const Name* name(int16_t index) const { return index >= 0 ? &names[static_cast<size_t>(index)] : nullptr; }
 };

@@ -420,13 +420,14 @@ size_t DnsServer::cluster(const Query& q, size_t zone_offset, bool reverse, size
     return write(q, answer, hit.get(), out);
   }
   ++counters_.cache_misses;
-  forwarder_->resolve(
-      target, q.qtype, kClassIN, q.dnssec_ok, q.cd(), key,
-      [this, write, q, a = answer, reply = later.make()](std::shared_ptr<const CachedResponse> entry) {
-        const size_t n = write(q, a, entry.get(), scratch_);
-        count({scratch_.data(), n});
-        reply({scratch_.data(), n});
-      });
+  forwarder_->resolve(target, q.qtype, kClassIN, q.dnssec_ok, q.cd(), key,
+                      [this, write, q, a = answer,
+                       reply = later.make()](std::shared_ptr<const CachedResponse> entry) mutable {
+                        if (!entry) a.external_failed();
+                        const size_t n = write(q, a, entry.get(), scratch_);
+                        count({scratch_.data(), n});
+                        reply({scratch_.data(), n});
+                      });
   return 0;
 }
 

@@ -271,6 +271,16 @@ TEST_F(DnsServerTest, ExternalNameTargetsAreResolvedUpstream) {
   EXPECT_EQ(upstream.udp_queries(), 1);
 }
 
+TEST_F(DnsServerTest, ExternalNameWithoutAnUpstreamAnswerIsNoData) {
+  start({dead_udp_port()});
+  auto m = ask_udp(port_, make_query("ext.default.svc.cluster.local", type::kA));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->rcode(), rcode::kNoError);
+  EXPECT_TRUE(m->answer.empty()) << "no CNAME without its target's records, as CoreDNS";
+  ASSERT_EQ(m->authority.size(), 1u);
+  EXPECT_EQ(m->authority[0].type, type::kSOA);
+}
+
 TEST_F(DnsServerTest, MalformedQueriesGetFormerrAndHarmNothing) {
   start({dead_udp_port()});
   Bytes bad = make_query("web.default.svc.cluster.local", type::kA, 77);
