@@ -35,13 +35,14 @@ bench: build
 	@./$(BUILD)/bin/controllers_bench
 	@./$(BUILD)/bin/kubelet_bench
 	@./$(BUILD)/bin/proxy_bench
+	@./$(BUILD)/bin/dns_bench
 
 # Every fuzz target for FUZZ_SECONDS on its seed corpus (tests/fuzz/corpus/<target>), in a
 # clang build with ASan and UBSan of its own; what a target finds is left as crash-* files
 # in build-fuzz/ and becomes a regression input in its corpus.
 FUZZ_SECONDS ?= 60
 FUZZERS = fuzz_label_selector fuzz_field_selector fuzz_quantity fuzz_image_reference fuzz_tar_reader \
-	fuzz_json_patch fuzz_continue_token fuzz_store_recovery
+	fuzz_json_patch fuzz_continue_token fuzz_store_recovery fuzz_dns_message
 fuzz:
 	@bash packaging/install-deps.sh --fuzz
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DUKUBE_FUZZ=ON -DUKUBE_TESTS=OFF \

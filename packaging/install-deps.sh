@@ -19,8 +19,9 @@ packages=(
   # tests (tls_test checks the HTTPS side with independent clients; registry_pull_test
   # pushes with skopeo to Debian's registry)
   libgtest-dev libgmock-dev curl openssl docker-registry skopeo
-  # benchmarks: apiserver_bench compares its GET rate with nginx's
-  nginx
+  # benchmarks: apiserver_bench compares its GET rate with nginx's, dns_bench its queries/s
+  # with dnsmasq's
+  nginx dnsmasq-base
   # client-library tests (tests/integration/clients): the Python one runs /usr/bin/python3
   python3-kubernetes
 )

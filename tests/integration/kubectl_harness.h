@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/integration/daemon_process.h"
+#include "tests/support/loopback_socket.h"
 
 // A node running the API server, and real kubectl binaries pointed at it. Every kubectl
 // run gets the node's admin kubeconfig and this fixture's fresh discovery cache.
@@ -23,15 +24,9 @@ namespace ukube::testing {
 
 // A loopback port nothing listens on now, for a server a test starts to take.
 inline int free_loopback_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  uint16_t port = 0;
+  close(bind_loopback(SOCK_STREAM, port));
+  return port;
 }
 
 struct CommandResult {
