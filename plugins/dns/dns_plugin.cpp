@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "dns/config.pb.h"
+#include "dns_service.h"
+#include "ukube/auth.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/resources.h"
 
@@ -26,6 +28,12 @@ DnsPlugin::~DnsPlugin() {
 void DnsPlugin::init(InitContext& ctx) {
   settings_ = settings_from(ctx.config_as<DnsConfig>());
   log_ = ctx.logger();
+  // Publishing the kube-dns Service is the cluster's own business, as kubeadm's addon is.
+  try {
+    client_ = ctx.client(UserInfo{"system:ukube:dns", "", {"system:masters", "system:authenticated"}, {}});
+  } catch (const std::exception& e) {
+    if (log_) log_->warn("dns: no API client ({}): the kube-dns Service is not published", e.what());
+  }
   ClusterAnswers::Settings answers;
   answers.zone = *Name::from_text(settings_.cluster_domain);
   answers.ttl = settings_.ttl;
@@ -73,6 +81,18 @@ void DnsPlugin::start() {
   auto server = std::make_unique<DnsServer>(settings_.server, index_, *answers_, log_);
   server->start();
   server_ = std::move(server);
+  if (!settings_.service_ip.empty() && client_) {
+    const auto served = server_->endpoints().front();
+    try {
+      publish_dns_service(*client_, settings_.service_ip, served.address().to_string(), served.port());
+    } catch (const std::exception& e) {
+      if (log_)
+        log_->warn(
+            "dns: cannot publish the kube-system/kube-dns Service at {}: {}; pods resolve with it once it "
+            "exists",
+            settings_.service_ip, e.what());
+    }
+  }
 }
 
 void DnsPlugin::stop() {

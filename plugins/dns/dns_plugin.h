@@ -32,6 +32,7 @@ class DnsPlugin final : public Plugin {
  private:
   DnsSettings settings_;
   std::shared_ptr<spdlog::logger> log_;
+  std::shared_ptr<Client> client_;  // publishes the kube-dns Service
   ClusterIndex index_;
   std::unique_ptr<ClusterAnswers> answers_;
   std::unique_ptr<DnsServer> server_;

@@ -130,6 +130,18 @@ DnsSettings settings_from(const DnsConfig& config) {
     server.upstream_timeout = std::chrono::milliseconds(config.upstream_timeout_ms());
   if (config.tcp_idle_timeout_seconds() > 0)
     server.tcp_idle = std::chrono::seconds(config.tcp_idle_timeout_seconds());
+  if (config.service_ip() == "none")
+    s.service_ip.clear();
+  else if (!config.service_ip().empty())
+    s.service_ip = config.service_ip();
+  if (!s.service_ip.empty()) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(s.service_ip, ec);
+    if (ec)
+      throw std::invalid_argument(
+          "dns config: service_ip: \"" + s.service_ip +
+          "\" is not an IP address; give the kube-dns Service's cluster IP or \"none\"");
+  }
   return s;
 }
 

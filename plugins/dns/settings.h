@@ -32,6 +32,7 @@ struct DnsSettings {
   std::string cluster_domain = "cluster.local";
   uint32_t ttl = 5;
   PodMode pods = PodMode::insecure;
+  std::string service_ip = "10.43.0.10";  // empty: not published
 };
 
 // Applies the defaults and checks the values; throws std::invalid_argument naming the field

@@ -1,0 +1,295 @@
+// Pod networking in the real daemon, observed with real kubectl: runc pods on the bridge of
+// cni-bridge, with addresses of the podCIDR the nodeipam controller gave the node. Needs
+// root, runc and the CNI plugins (CI runs it as root); elsewhere it skips, saying why. The
+// test's bridge and pod CIDR are its own (10.42.252.0/24 on ukt-net-e2e); TearDown removes
+// them, the containers and the NAT rules, even after a failure.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "tests/integration/kubectl_fixture.h"
+#include "tests/support/pod_network.h"
+#include "tests/support/runc_leftovers.h"
+
+namespace ukube::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kBridge = "ukt-net-e2e";
+constexpr const char* kSubnet = "10.42.252.";
+
+class PodNetworkE2E : public KubectlFixture<> {
+ protected:
+  void SetUp() override {
+    if (std::string why = runc_unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
+    if (std::string why = pod_network_unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
+    remove_pod_network(kBridge, kBridge);
+    start_node(newest_kubectl(),
+               "  - uri: ukube.authorizer.v1.node\n"
+               "  - uri: ukube.admission.v1.node-restriction\n"
+               "  - uri: ukube.authenticator.v1.serviceaccount\n"
+               "  - uri: ukube.admission.v1.service-account\n"
+               "  - uri: ukube.scheduler.v1.default\n"
+               "  - uri: ukube.controller.v1.endpointslice\n"
+               "  - uri: ukube.controller.v1.nodeipam\n"
+               "    config: {cluster_cidr: 10.42.252.0/24, node_cidr_mask_size: 24}\n"
+               "  - uri: ukube.runtime.v1.runc\n"
+               "  - uri: ukube.network.v1.cni-bridge\n"
+               "    config: {bridge: ukt-net-e2e, network_name: ukt-net-e2e}\n"
+               "  - uri: ukube.proxy.v1.proxy\n"
+               "    config: {node_name: net-node, table: ukt-net-e2e, cluster_cidr: 10.42.252.0/24,"
+               " service_cidr: 10.43.252.0/24}\n"
+               "  - uri: ukube.dns.v1.dns\n"
+               "    config: {listen: ['127.0.0.1:0'], service_ip: 10.43.252.53}\n"
+               "  - uri: ukube.kubelet.v1.kubelet\n"
+               "    config: {node_name: net-node, port: 0, cluster_dns: [10.43.252.53]}\n");
+    started_ = true;
+  }
+
+  void TearDown() override {
+    if (!started_) return;
+    KubectlFixture<>::TearDown();
+    (*kubectl_)("delete pods --all --timeout=60s");
+    node_->kill_daemon();
+    remove_node_runc_leftovers(node_->dir());
+    remove_pod_network(kBridge, kBridge);
+    shell(std::string("nft delete table ip ") + kBridge);
+  }
+
+  // A Service over the web pods, at `cluster_ip` (in the test's service CIDR).
+  std::string web_service(const std::string& name, const std::string& cluster_ip,
+                          const std::string& extra = "") {
+    return "apiVersion: v1\nkind: Service\nmetadata: {name: " + name +
+           "}\nspec:\n  selector: {app: web}\n"
+           "  clusterIP: " +
+           cluster_ip + "\n  ports:\n  - {name: http, port: 80, targetPort: 8080" + extra + "}\n";
+  }
+  // The proxy programmed `element` (an address . protocol . port) into the table.
+  bool proxied(const std::string& element) {
+    return eventually([&] {
+      return shell(std::string("nft list map ip ") + kBridge + " service-ips").out.find(element) !=
+             std::string::npos;
+    });
+  }
+
+  // busybox httpd serving "<name>" on :8080, and a shell to send requests from.
+  std::string web_pod(const std::string& name) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name +
+           ", labels: {app: web}}\nspec:\n"
+           "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+           "    command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h "
+           "/www']\n";
+  }
+  std::string running_ip(const std::string& pod) {
+    EXPECT_TRUE(
+        eventually([&] { return get("pod " + pod, ".status.phase") == "Running"; }, std::chrono::seconds(60)))
+        << ok("describe pod " + pod);
+    return get("pod " + pod, ".status.podIP");
+  }
+  std::string fetch_from(const std::string& pod, const std::string& url) {
+    return (*kubectl_)("exec " + pod + " -- timeout 5 wget -q -O - " + url).out;
+  }
+  size_t log_count(const std::string& line) const {
+    const std::string log = node_->log();
+    size_t n = 0;
+    for (size_t at = log.find(line); at != std::string::npos; at = log.find(line, at + line.size())) ++n;
+    return n;
+  }
+  fs::path leases() const { return node_->dir() / "data/plugins/ukube.network.v1.cni-bridge/ipam" / kBridge; }
+
+  bool started_ = false;
+};
+
+TEST_F(PodNetworkE2E, PodsGetAddressesOfTheNodesPodCidrAndReachEachOther) {
+  EXPECT_TRUE(eventually([&] { return get("node net-node", ".spec.podCIDR") == "10.42.252.0/24"; }))
+      << ok("get node net-node -o yaml");
+  ok("create -f -", web_pod("alpha"));
+  ok("create -f -", web_pod("beta"));
+  const std::string alpha = running_ip("alpha");
+  const std::string beta = running_ip("beta");
+  EXPECT_TRUE(alpha.starts_with(kSubnet)) << alpha;
+  EXPECT_TRUE(beta.starts_with(kSubnet)) << beta;
+  EXPECT_NE(alpha, beta);
+  EXPECT_EQ(get("pod alpha", ".status.podIPs[0].ip"), alpha);
+  EXPECT_EQ(fetch_from("alpha", "http://" + beta + ":8080/"), "beta\n");
+  EXPECT_EQ(fetch_from("beta", "http://" + alpha + ":8080/"), "alpha\n");
+  // The pod's interfaces: lo and eth0 with its address; the node reaches it too.
+  EXPECT_NE(ok("exec alpha -- ip -4 addr show eth0").find(alpha + "/24"), std::string::npos);
+  EXPECT_EQ(shell("timeout 5 busybox wget -q -O - http://" + alpha + ":8080/").out, "alpha\n");
+  EXPECT_EQ(get("node net-node", R"(.status.conditions[?(@.type=="Ready")].status)"), "True");
+}
+
+TEST_F(PodNetworkE2E, ADeletedPodLeavesNoLeaseOrLinkBehind) {
+  ok("create -f -", web_pod("brief"));
+  const std::string ip = running_ip("brief");
+  ASSERT_TRUE(fs::exists(leases() / ip));
+  EXPECT_NE(shell(std::string("ip -o link show master ") + kBridge).out.find("veth"), std::string::npos);
+  ok("delete pod brief --timeout=60s");
+  EXPECT_FALSE(fs::exists(leases() / ip));
+  EXPECT_EQ(shell(std::string("ip -o link show master ") + kBridge).out.find("veth"), std::string::npos);
+  EXPECT_EQ(shell("iptables -t nat -S POSTROUTING").out.find(std::string("\\\"") + kBridge + "\\\""),
+            std::string::npos)
+      << "the pod's masquerade rule went with it";
+}
+
+TEST_F(PodNetworkE2E, AKilledDaemonLeavesPodsConnectedAndTheRestartKeepsTheirAddresses) {
+  ok("create -f -", web_pod("steady"));
+  ok("create -f -", web_pod("client"));
+  const std::string steady = running_ip("steady");
+  running_ip("client");
+  node_->kill_daemon();
+  // Without the daemon, the pods still answer.
+  EXPECT_EQ(shell("timeout 5 busybox wget -q -O - http://" + steady + ":8080/").out, "steady\n");
+  node_->start_daemon();
+  // kubectl exec needs the restarted API server; the pods never stopped answering.
+  EXPECT_TRUE(eventually([&] { return fetch_from("client", "http://" + steady + ":8080/") == "steady\n"; }))
+      << fetch_from("client", "http://" + steady + ":8080/");
+  EXPECT_EQ(get("pod steady", ".status.podIP"), steady);
+  ok("create -f -", web_pod("later"));
+  const std::string later = running_ip("later");
+  EXPECT_TRUE(later.starts_with(kSubnet));
+  EXPECT_NE(later, steady) << "a restarted daemon does not hand out an address in use";
+  EXPECT_EQ(fetch_from("later", "http://" + steady + ":8080/"), "steady\n");
+}
+
+// A config reload that re-creates the network driver (a changed setting; a new build alike)
+// re-creates the kubelet with it; running pods keep their links and addresses.
+TEST_F(PodNetworkE2E, AReloadedNetworkDriverKeepsPodsReachable) {
+  ok("create -f -", web_pod("first"));
+  ok("create -f -", web_pod("second"));
+  const std::string first = running_ip("first");
+  running_ip("second");
+  const fs::path config = node_->dir() / "ukube.yaml";
+  std::string text = read_file(config);
+  const std::string entry = "network_name: ukt-net-e2e}";
+  ASSERT_NE(text.find(entry), std::string::npos);
+  text.replace(text.find(entry), entry.size(), "network_name: ukt-net-e2e, hairpin_mode: false}");
+  std::ofstream(config) << text;
+  node_->daemon().signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return log_count("plugin ukube.kubelet.v1.kubelet running") == 2; },
+                         std::chrono::seconds(60)))
+      << node_->log();
+  EXPECT_EQ(log_count("plugin ukube.network.v1.cni-bridge running"), 2u);
+  EXPECT_EQ(fetch_from("second", "http://" + first + ":8080/"), "first\n");
+  ok("create -f -", web_pod("third"));
+  const std::string third = running_ip("third");
+  EXPECT_TRUE(third.starts_with(kSubnet)) << third;
+  EXPECT_EQ(fetch_from("third", "http://" + first + ":8080/"), "first\n");
+  EXPECT_EQ(get("pod first", ".status.podIP"), first);
+}
+
+TEST_F(PodNetworkE2E, APodReachesAServiceByItsClusterIpAndTrafficIsSpread) {
+  ok("create -f -", web_pod("web-1"));
+  ok("create -f -", web_pod("web-2"));
+  ok("create -f -", web_pod("client"));
+  for (const char* pod : {"web-1", "web-2", "client"}) running_ip(pod);
+  ok("create -f -", web_service("web", "10.43.252.10"));
+  ASSERT_TRUE(proxied("10.43.252.10 . tcp . 80")) << shell(std::string("nft list table ip ") + kBridge).out;
+  ASSERT_TRUE(eventually([&] {
+    return shell(std::string("nft list chain ip ") + kBridge + " svc-default/web/tcp/http")
+               .out.find("mod 3") != std::string::npos;
+  })) << "the client pod has app=web too: three endpoints";
+  std::set<std::string> answered;
+  for (int i = 0; i < 30 && answered.size() < 3; ++i)
+    answered.insert(fetch_from("client", "http://10.43.252.10/"));
+  EXPECT_EQ(answered, (std::set<std::string>{"web-1\n", "web-2\n", "client\n"}));
+  // From the node too, and a pod through its own Service (hairpin).
+  EXPECT_NE(shell("timeout 5 busybox wget -q -O - http://10.43.252.10/").out, "");
+  std::set<std::string> from_web1;
+  for (int i = 0; i < 30 && !from_web1.count("web-1\n"); ++i)
+    from_web1.insert(fetch_from("web-1", "http://10.43.252.10/"));
+  EXPECT_TRUE(from_web1.count("web-1\n")) << "hairpin: web-1 reaches itself through the Service";
+  // An address of the service CIDR that no Service holds is refused, not routed away.
+  EXPECT_NE((*kubectl_)("exec client -- timeout 5 wget -q -O - http://10.43.252.99/").out.find("refused"),
+            std::string::npos);
+}
+
+TEST_F(PodNetworkE2E, APodResolvesServicesByNameThroughTheClusterDns) {
+  ok("create -f -", web_pod("web-1"));
+  running_ip("web-1");
+  ok("create -f -", web_service("web", "10.43.252.11"));
+  ok("create -f -", web_pod("asker"));  // after the Service: it gets the Service's variables
+  running_ip("asker");
+  ASSERT_TRUE(proxied("10.43.252.53 . udp . 53")) << ok("get svc,endpointslices -n kube-system");
+  const std::string resolv = ok("exec asker -- cat /etc/resolv.conf");
+  EXPECT_NE(resolv.find("nameserver 10.43.252.53\n"), std::string::npos) << resolv;
+  EXPECT_NE(resolv.find("search default.svc.cluster.local svc.cluster.local cluster.local"),
+            std::string::npos)
+      << resolv;
+  EXPECT_NE(resolv.find("options ndots:5"), std::string::npos) << resolv;
+  const std::string answer = ok("exec asker -- nslookup web.default.svc.cluster.local");
+  EXPECT_NE(answer.find("10.43.252.11"), std::string::npos) << answer;
+  EXPECT_TRUE(eventually([&] {
+    return fetch_from("asker", "http://web.default.svc.cluster.local/") == "web-1\n";
+  })) << fetch_from("asker", "http://web.default.svc.cluster.local/");
+  EXPECT_EQ(ok("exec asker -- sh -c 'echo $WEB_SERVICE_HOST:$WEB_SERVICE_PORT'"), "10.43.252.11:80\n");
+}
+
+TEST_F(PodNetworkE2E, NodePortAndLoadBalancerServicesAnswerOnTheNodeAndOnLocalhost) {
+  ok("create -f -", web_pod("web-1"));
+  running_ip("web-1");
+  const int node_port = 30000 + (::getpid() % 2700);
+  const int lb_port = free_loopback_port();
+  ok("create -f -",
+     "apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec:\n  type: NodePort\n  selector: {app: web}\n"
+     "  clusterIP: 10.43.252.20\n  ports:\n  - {port: 80, targetPort: 8080, nodePort: " +
+         std::to_string(node_port) + "}\n");
+  ok("create -f -",
+     "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  selector: {app: "
+     "web}\n"
+     "  clusterIP: 10.43.252.21\n  ports:\n  - {port: " +
+         std::to_string(lb_port) + ", targetPort: 8080, nodePort: " + std::to_string(node_port + 1) + "}\n");
+  ASSERT_TRUE(proxied("10.43.252.20 . tcp . 80"));
+  EXPECT_TRUE(eventually([&] { return get("svc lb", ".status.loadBalancer.ingress[0].ip") == "127.0.0.1"; }))
+      << ok("get svc lb -o yaml");
+  EXPECT_TRUE(eventually([&] {
+    return shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(node_port) + "/").out ==
+           "web-1\n";
+  })) << shell(std::string("nft list table ip ") + kBridge).out;
+  EXPECT_TRUE(eventually([&] {
+    return shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(lb_port) + "/").out ==
+           "web-1\n";
+  }));
+  EXPECT_EQ(shell(std::string("timeout 5 busybox wget -q -O - http://") + kSubnet +
+                  "1:" + std::to_string(node_port) + "/")
+                .out,
+            "web-1\n")
+      << "the node port answers on the node's other addresses too";
+}
+
+TEST_F(PodNetworkE2E, AnEndpointThatGoesStopsReceivingTraffic) {
+  ok("create -f -", web_pod("stays"));
+  ok("create -f -", web_pod("goes"));
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: caller}\nspec:\n  terminationGracePeriodSeconds: 1\n"
+     "  containers:\n  - name: c\n    image: busybox:1.35\n    command: [sleep, '3600']\n");
+  for (const char* pod : {"stays", "goes", "caller"}) running_ip(pod);
+  ok("create -f -", web_service("web", "10.43.252.30"));
+  ASSERT_TRUE(eventually([&] {
+    return shell(std::string("nft list chain ip ") + kBridge + " svc-default/web/tcp/http")
+               .out.find("mod 2") != std::string::npos;
+  }));
+  ok("delete pod goes --wait=false");
+  // Once the slice lost it, no new connection goes there.
+  ASSERT_TRUE(eventually([&] {
+    return get("endpointslices -l kubernetes.io/service-name=web", ".items[0].endpoints[*].targetRef.name") ==
+           "stays";
+  }));
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (int i = 0; i < 10; ++i)
+          if (fetch_from("caller", "http://10.43.252.30/") != "stays\n") return false;
+        return true;
+      },
+      std::chrono::seconds(5)));
+}
+
+}  // namespace
+}  // namespace ukube::testing
