@@ -242,7 +242,10 @@ std::string Transaction::text() const {
 }
 
 bool Transaction::empty() const {
-  return text().empty();
+  for (const auto* part : {&add_objects_, &rules_text_, &delete_elements_, &add_elements_, &delete_chains_,
+                           &delete_endpoint_chains_, &delete_sets_})
+    if (!part->empty()) return false;
+  return true;
 }
 
 }  // namespace ukube::proxy

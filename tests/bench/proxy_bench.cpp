@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,7 +32,6 @@ using ukube::proxy::RulesetSettings;
 using ukube::proxy::ServicePort;
 using ukube::proxy::ServiceRules;
 using ukube::proxy::Transaction;
-using ukube::testing::shell;
 using ukube::testing::TestNetns;
 using Clock = std::chrono::steady_clock;
 
@@ -39,8 +39,10 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// The n-th address from 10.<base>.0.1 on, 250 to a /24, into the next /16s past 62,500.
 std::string ip(int base, int n) {
-  return "10." + std::to_string(base) + "." + std::to_string(n / 250) + "." + std::to_string(n % 250 + 1);
+  return "10." + std::to_string(base + n / 62500) + "." + std::to_string(n / 250 % 250) + "." +
+         std::to_string(n % 250 + 1);
 }
 
 std::vector<ServicePort> services(int count, int endpoints) {
@@ -51,7 +53,7 @@ std::vector<ServicePort> services(int count, int endpoints) {
     sp.protocol = "tcp";
     sp.port = 80;
     sp.cluster_ips = {ip(43, s)};
-    for (int e = 0; e < endpoints; ++e) sp.internal_endpoints.push_back({ip(42, s * endpoints + e), 8080});
+    for (int e = 0; e < endpoints; ++e) sp.internal_endpoints.push_back({ip(40, s * endpoints + e), 8080});
     sp.external_endpoints = sp.internal_endpoints;
     out.push_back(std::move(sp));
   }
@@ -59,6 +61,8 @@ std::vector<ServicePort> services(int count, int endpoints) {
 }
 
 // Runs `script` with `program` (nft -f, iptables-restore) in `netns`; milliseconds taken.
+// Throws std::runtime_error with the program's message when it refused the script: a time
+// for a refused transaction is no figure.
 double apply_in(const TestNetns& netns, const std::string& program, const std::string& script) {
   const std::string file = "/tmp/ukube-proxy-bench-" + std::to_string(::getpid());
   std::ofstream(file) << script;
@@ -66,8 +70,7 @@ double apply_in(const TestNetns& netns, const std::string& program, const std::s
   auto result = netns.exec(program + " " + file);
   const double took = ms_since(start);
   std::filesystem::remove(file);
-  if (!result.ok())
-    std::fprintf(stderr, "%s failed: %s\n", program.c_str(), result.out.substr(0, 500).c_str());
+  if (!result.ok()) throw std::runtime_error(program + " failed: " + result.out.substr(0, 500));
   return took;
 }
 
@@ -178,14 +181,10 @@ double connection_rate(const std::string& address, int port, double seconds) {
 
 void connection_figures() {
   TestNetns node("ukt-pxb-node"), pod("ukt-pxb-pod");
-  shell("ip -n ukt-pxb-node link add ukt-pxb0 type veth peer name eth0 netns ukt-pxb-pod");
-  node.exec("ip addr add 10.42.249.1/24 dev ukt-pxb0");
-  node.exec("ip link set ukt-pxb0 up");
-  node.exec("ip link set lo up");
-  node.exec("ip route add default dev ukt-pxb0");
-  pod.exec("ip addr add 10.42.249.2/24 dev eth0");
-  pod.exec("ip link set eth0 up");
-  pod.exec("ip route add default via 10.42.249.1");
+  if (!ukube::testing::join_node_and_pod(node, pod, "ukt-pxb0", "10.42.249")) {
+    std::printf("proxy_bench: cannot make the veth pair between the bench's namespaces\n");
+    return;
+  }
   RulesetSettings settings;
   settings.table = "bench";
   ServicePort sp;
@@ -237,7 +236,12 @@ int main() {
     std::printf("proxy_bench: SKIPPED: %s\n", why.c_str());
     return 0;
   }
-  sync_figures();
-  connection_figures();
+  try {
+    sync_figures();
+    connection_figures();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "proxy_bench: FAILED: %s\n", e.what());
+    return 1;
+  }
   return 0;
 }

@@ -90,4 +90,24 @@ class TestNetns {
   std::string name_;
 };
 
+// Joins `node` and `pod` as a node and one of its pods: a veth pair named `veth` on the
+// node's side and eth0 in the pod, <subnet>.1 and <subnet>.2 (/24), loopback up in both,
+// the pod's default route via the node, and the node's default route towards the pod (where
+// a node's default route would take service addresses). False when the pair was not made.
+inline bool join_node_and_pod(const TestNetns& node, const TestNetns& pod, const std::string& veth,
+                              const std::string& subnet) {
+  if (!shell("ip -n " + node.name() + " link add " + veth + " type veth peer name eth0 netns " + pod.name())
+           .ok())
+    return false;
+  node.exec("ip addr add " + subnet + ".1/24 dev " + veth);
+  node.exec("ip link set " + veth + " up");
+  node.exec("ip link set lo up");
+  node.exec("ip route add default dev " + veth);
+  pod.exec("ip addr add " + subnet + ".2/24 dev eth0");
+  pod.exec("ip link set eth0 up");
+  pod.exec("ip link set lo up");
+  pod.exec("ip route add default via " + subnet + ".1");
+  return true;
+}
+
 }  // namespace ukube::testing

@@ -14,8 +14,20 @@
 
 namespace ukube::proxy {
 namespace {
-using ukube::testing::shell;
+using ::testing::HasSubstr;
 using ukube::testing::TestNetns;
+
+// Port 80/TCP of `service` at `cluster_ip`, its traffic inside and from outside going to `endpoints`.
+ServicePort service_port(const std::string& service, const std::string& cluster_ip,
+                         std::vector<Endpoint> endpoints) {
+  ServicePort sp;
+  sp.service = service;
+  sp.protocol = "tcp";
+  sp.port = 80;
+  sp.cluster_ips = {cluster_ip};
+  sp.internal_endpoints = sp.external_endpoints = std::move(endpoints);
+  return sp;
+}
 
 class NftInNamespaces : public ::testing::Test {
  protected:
@@ -25,16 +37,7 @@ class NftInNamespaces : public ::testing::Test {
     if (::access("/usr/sbin/nft", X_OK) != 0) GTEST_SKIP() << "SKIPPED: nft is not installed";
     node_ = std::make_unique<TestNetns>("ukt-px-node");
     pod_ = std::make_unique<TestNetns>("ukt-px-pod");
-    ASSERT_TRUE(shell("ip -n ukt-px-node link add ukt-px0 type veth peer name eth0 netns ukt-px-pod").ok());
-    ASSERT_TRUE(node_->exec("ip addr add 10.42.250.1/24 dev ukt-px0").ok());
-    node_->exec("ip link set ukt-px0 up");
-    node_->exec("ip link set lo up");
-    // Service addresses are routed towards the pod, as a node's default route would take them.
-    node_->exec("ip route add default dev ukt-px0");
-    pod_->exec("ip addr add 10.42.250.2/24 dev eth0");
-    pod_->exec("ip link set eth0 up");
-    pod_->exec("ip link set lo up");
-    pod_->exec("ip route add default via 10.42.250.1");
+    ASSERT_TRUE(ukube::testing::join_node_and_pod(*node_, *pod_, "ukt-px0", "10.42.250"));
     node_->exec("sysctl -qw net.ipv4.conf.all.route_localnet=1");
     www_ = std::filesystem::temp_directory_path() / ("ukt-px-www-" + std::to_string(::getpid()));
     std::filesystem::create_directories(www_);
@@ -55,9 +58,10 @@ class NftInNamespaces : public ::testing::Test {
     std::filesystem::remove(file);
     ASSERT_TRUE(result.ok()) << result.out << "\n" << script;
   }
-  std::string fetch(const std::string& url) {
-    return node_->exec("timeout 5 busybox wget -q -O - " + url).out;
+  ukube::testing::ShellResult get(const std::string& url) {
+    return node_->exec("timeout 5 busybox wget -q -O - " + url);
   }
+  std::string fetch(const std::string& url) { return get(url).out; }
 
   std::unique_ptr<TestNetns> node_, pod_;
   std::filesystem::path www_;
@@ -66,18 +70,10 @@ class NftInNamespaces : public ::testing::Test {
 TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   RulesetSettings settings;
   settings.table = "ukt-proxy";
-  ServicePort sp;
-  sp.service = "shop/web";
-  sp.protocol = "tcp";
-  sp.port = 80;
-  sp.cluster_ips = {"10.43.0.7"};
+  ServicePort sp = service_port("shop/web", "10.43.0.7", {{"10.42.250.2", 8080}});
   sp.node_port = 30080;
-  sp.internal_endpoints = sp.external_endpoints = {{"10.42.250.2", 8080}};
-  ServicePort empty = sp;
-  empty.service = "shop/none";
-  empty.cluster_ips = {"10.43.0.8"};
+  ServicePort empty = service_port("shop/none", "10.43.0.8", {});
   empty.node_port = 30081;
-  empty.internal_endpoints = empty.external_endpoints = {};
   Transaction::ElementCounts counts;
   Transaction tx(settings.table);
   tx.use_counts(&counts);
@@ -89,14 +85,12 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   EXPECT_EQ(fetch("http://10.43.0.7/"), "from-pod\n");
   EXPECT_EQ(fetch("http://127.0.0.1:30080/"), "from-pod\n") << "a node port answers on localhost";
   EXPECT_EQ(fetch("http://10.42.250.1:30080/"), "from-pod\n");
-  auto refused = node_->exec("timeout 5 busybox wget -q -O - http://10.43.0.8/");
+  auto refused = get("http://10.43.0.8/");
   EXPECT_FALSE(refused.ok());
-  EXPECT_THAT(refused.out, ::testing::HasSubstr("refused"));
-  EXPECT_THAT(node_->exec("timeout 5 busybox wget -q -O - http://10.43.0.99/").out,
-              ::testing::HasSubstr("refused"))
+  EXPECT_THAT(refused.out, HasSubstr("refused"));
+  EXPECT_THAT(fetch("http://10.43.0.99/"), HasSubstr("refused"))
       << "an address of the service CIDR that no Service holds";
-  EXPECT_THAT(node_->exec("timeout 5 busybox wget -q -O - http://127.0.0.1:30081/").out,
-              ::testing::HasSubstr("refused"));
+  EXPECT_THAT(fetch("http://127.0.0.1:30081/"), HasSubstr("refused"));
 
   // The endpoint goes: the cluster IP is refused from then on; then it is back.
   Transaction gone(settings.table);
@@ -106,8 +100,7 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   ServiceRules emptied = rules_for({without}, settings);
   gone.change(web, emptied);
   apply(gone.text());
-  EXPECT_THAT(node_->exec("timeout 5 busybox wget -q -O - http://10.43.0.7/").out,
-              ::testing::HasSubstr("refused"));
+  EXPECT_THAT(fetch("http://10.43.0.7/"), HasSubstr("refused"));
   Transaction back(settings.table);
   back.use_counts(&counts);
   back.change(emptied, web);
@@ -115,27 +108,21 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   EXPECT_EQ(fetch("http://10.43.0.7/"), "from-pod\n");
   // A fresh table replaces the old one in the same transaction.
   apply(fresh_table(settings));
-  EXPECT_THAT(node_->exec("timeout 5 busybox wget -q -O - http://10.43.0.7/").out,
-              ::testing::HasSubstr("refused"));
+  EXPECT_THAT(fetch("http://10.43.0.7/"), HasSubstr("refused"));
 }
 
 TEST_F(NftInNamespaces, AffinityKeepsAClientOnOneEndpoint) {
   RulesetSettings settings;
   settings.table = "ukt-proxy";
-  ServicePort sp;
-  sp.service = "shop/sticky";
-  sp.protocol = "tcp";
-  sp.port = 80;
-  sp.cluster_ips = {"10.43.0.9"};
+  ServicePort sp = service_port("shop/sticky", "10.43.0.9", {{"10.42.250.2", 8080}, {"10.42.250.2", 8080}});
   sp.affinity_seconds = 30;
-  sp.internal_endpoints = sp.external_endpoints = {{"10.42.250.2", 8080}, {"10.42.250.2", 8080}};
   Transaction tx(settings.table);
   tx.change({}, rules_for({sp}, settings));
   apply(fresh_table(settings) + tx.text());
   for (int i = 0; i < 3; ++i) EXPECT_EQ(fetch("http://10.43.0.9/"), "from-pod\n");
   const std::string listed = node_->exec("nft list set ip ukt-proxy svc-aff30-0-shop/sticky/tcp/80").out +
                              node_->exec("nft list set ip ukt-proxy svc-aff30-1-shop/sticky/tcp/80").out;
-  EXPECT_THAT(listed, ::testing::HasSubstr("10.42.250.1")) << "the client is remembered: " << listed;
+  EXPECT_THAT(listed, HasSubstr("10.42.250.1")) << "the client is remembered: " << listed;
 }
 
 }  // namespace
