@@ -29,6 +29,7 @@ class FieldPath {
 
 // How upstream prints a bad value: strings quoted, numbers and booleans bare, anything
 // else as compact JSON.
+using machinery::go_strings;
 using machinery::quote;
 std::string value_repr(const boost::json::value& v);
 

@@ -25,13 +25,6 @@ std::vector<std::string> strings_of(const json::array* a) {
   return out;
 }
 
-// How upstream prints a []string value in an error: []string{"a", "b"}.
-std::string go_strings(const std::vector<std::string>& values) {
-  std::string out = "[]string{";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quote(values[i]);
-  return out + "}";
-}
-
 bool has_wildcard(const std::vector<std::string>& values) {
   return std::find(values.begin(), values.end(), "*") != values.end();
 }

@@ -18,13 +18,6 @@ bool empty_list(const json::object& o, std::string_view key) {
   return !a || a->empty();
 }
 
-std::string go_strings(const json::object& o, std::string_view key) {
-  std::string out = "[]string{";
-  if (const auto* a = array_at(o, {key}))
-    for (size_t i = 0; i < a->size(); ++i) out += (i ? ", " : "") + quote(as_string((*a)[i]));
-  return out + "}";
-}
-
 void validate_rules(const json::object& o, bool namespaced, std::vector<FieldError>& out) {
   Errors e(out);
   for_each_object(array_at(o, {"rules"}), [&](const json::object& rule, size_t i) {
@@ -32,11 +25,11 @@ void validate_rules(const json::object& o, bool namespaced, std::vector<FieldErr
     if (empty_list(rule, "verbs")) e.required(p.child("verbs"), "verbs must contain at least one value");
     if (!empty_list(rule, "nonResourceURLs")) {
       if (namespaced)
-        e.invalid(p.child("nonResourceURLs"), go_strings(rule, "nonResourceURLs"),
+        e.invalid(p.child("nonResourceURLs"), go_strings(machinery::strings_at(rule, {"nonResourceURLs"})),
                   "namespaced rules cannot apply to non-resource URLs");
       if (!empty_list(rule, "apiGroups") || !empty_list(rule, "resources") ||
           !empty_list(rule, "resourceNames"))
-        e.invalid(p.child("nonResourceURLs"), go_strings(rule, "nonResourceURLs"),
+        e.invalid(p.child("nonResourceURLs"), go_strings(machinery::strings_at(rule, {"nonResourceURLs"})),
                   "rules cannot apply to both regular resources and non-resource URLs");
       return;
     }
