@@ -2,6 +2,7 @@
 // interface's vtable and RTTI into libukube-core, and the blocking Store helpers.
 #include <future>
 
+#include "ukube/front_end.h"
 #include "ukube/plugin.h"
 #include "ukube/store.h"
 #include "ukube/watch.h"
@@ -9,6 +10,7 @@
 namespace ukube {
 Plugin::~Plugin() = default;
 InitContext::~InitContext() = default;
+ApiFrontEnd::~ApiFrontEnd() = default;
 }  // namespace ukube
 
 namespace ukube::store {

@@ -21,8 +21,8 @@ void ApiServerPlugin::init(InitContext& ctx) {
   log_ = ctx.logger();
 
   server_ = std::make_unique<HttpServer>(settings_, log_);
-  const uint16_t port = server_->listen();
-  url_ = local_server_url(settings_.host, port, !settings_.plain_http);
+  port_ = server_->listen();
+  url_ = local_server_url(settings_.host, port_, !settings_.plain_http);
   const std::string& url = url_;
 
   HandlerDeps deps{ctx.pipeline(), ctx.auth(), ctx.types()};
@@ -81,6 +81,11 @@ void ApiServerPlugin::serve_certificates(const pki::ClusterPki& pki) {
   };
   write_kubeconfig(kubeconfig_, url_,
                    {read(pki.ca_certificate), read(pki.admin_certificate), read(pki.admin_key)});
+}
+
+std::string ApiServerPlugin::serving_address() const {
+  const bool v6 = settings_.host.find(':') != std::string::npos;
+  return (v6 ? "[" + settings_.host + "]" : settings_.host) + ":" + std::to_string(port_);
 }
 
 void ApiServerPlugin::start() {

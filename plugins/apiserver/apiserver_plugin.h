@@ -8,18 +8,20 @@
 #include "certificate_rotation.h"
 #include "http_server.h"
 #include "settings.h"
+#include "ukube/front_end.h"
 #include "ukube/plugin.h"
 
 namespace ukube::apiserver {
 
 // The Kubernetes REST front end: binds in init() (so a taken port fails start-up with a
 // clear message and the kubeconfig names the real port), serves from start().
-class ApiServerPlugin final : public Plugin {
+class ApiServerPlugin final : public Plugin, public ApiFrontEnd {
  public:
   ~ApiServerPlugin() override;
   void init(InitContext& ctx) override;
   void start() override;
   void stop() override;
+  std::string serving_address() const override;
 
  private:
   // Serves `pki`'s certificates from now on and rewrites the admin kubeconfig with them.
@@ -31,6 +33,7 @@ class ApiServerPlugin final : public Plugin {
   std::unique_ptr<ApiHandler> handler_;  // outlives server_, whose threads call it
   std::unique_ptr<HttpServer> server_;
   std::string url_;
+  uint16_t port_ = 0;  // bound in init()
   std::filesystem::path kubeconfig_;
   std::unique_ptr<CertificateRotation> rotation_;  // stopped before server_ goes
 };

@@ -44,6 +44,8 @@ std::vector<TypeInfo> builtin_types() {
                     cronjobs_type,
                     leases_type,
                     endpointslices_type,
+                    servicecidrs_type,
+                    ipaddresses_type,
                     events_v1_type,
                     priorityclasses_type,
                     poddisruptionbudgets_type,

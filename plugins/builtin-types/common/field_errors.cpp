@@ -24,12 +24,6 @@ std::string value_repr(const json::value& v) {
   return json::serialize(v);
 }
 
-std::string go_strings(const std::vector<std::string>& values) {
-  std::string out = "[]string{";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quote(values[i]);
-  return out + "}";
-}
-
 void Errors::required(const FieldPath& p, std::string_view detail) {
   std::string m = "Required value";
   if (!detail.empty()) m += ": " + std::string(detail);

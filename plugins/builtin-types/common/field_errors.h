@@ -29,10 +29,9 @@ class FieldPath {
 
 // How upstream prints a bad value: strings quoted, numbers and booleans bare, anything
 // else as compact JSON.
+using machinery::go_strings;
 using machinery::quote;
 std::string value_repr(const boost::json::value& v);
-// How upstream prints a []string value in an error: []string{"a", "b"}.
-std::string go_strings(const std::vector<std::string>& values);
 
 class Errors {
  public:

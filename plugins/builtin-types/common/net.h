@@ -2,12 +2,21 @@
 
 #include <string_view>
 
+#include "ukube/machinery/ip.h"
+
+// Address checks of the validators, on sdk/machinery's one IP parser.
 namespace ukube::builtin {
 
-bool is_ipv4(std::string_view s);
-bool is_ipv6(std::string_view s);
+inline bool is_ipv4(std::string_view s) {
+  auto ip = machinery::IPAddress::parse(s);
+  return ip && ip->family() == machinery::IPFamily::IPv4;
+}
+inline bool is_ipv6(std::string_view s) {
+  auto ip = machinery::IPAddress::parse(s);
+  return ip && ip->family() == machinery::IPFamily::IPv6;
+}
 inline bool is_ip(std::string_view s) {
-  return is_ipv4(s) || is_ipv6(s);
+  return machinery::IPAddress::parse(s).has_value();
 }
 
 }  // namespace ukube::builtin

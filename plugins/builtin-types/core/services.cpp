@@ -9,6 +9,7 @@
 #include "common/names.h"
 #include "common/net.h"
 #include "common/table.h"
+#include "core/service_ips.h"
 #include "families.h"
 #include "schema/meta.h"
 
@@ -117,9 +118,7 @@ void validate_service(const json::object& svc, const json::object* old, std::vec
     e.required(sp.child("ports"), "");
   }
 
-  if (!cluster_ip.empty() && !headless && !is_ip(cluster_ip))
-    e.invalid(sp.child("clusterIPs").index(0), quote(cluster_ip),
-              "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+  validate_service_ips(e, *spec, old ? &machinery::object_or_empty(object_at(*old, {"spec"})) : nullptr);
 
   std::set<std::string> names;
   std::set<std::pair<int64_t, std::string>> seen;
@@ -166,14 +165,6 @@ void validate_service(const json::object& svc, const json::object* old, std::vec
       e.unsupported(sp.child(policy), v, {"Cluster", "Local"});
   }
   if (const auto* sel = object_at(*spec, {"selector"})) validate_label_map(e, sp.child("selector"), *sel);
-
-  if (old) {
-    std::string before = string_at(*old, {"spec", "clusterIP"});
-    if (!before.empty() && !cluster_ip.empty() && before != cluster_ip && type != "ExternalName" &&
-        string_at(*old, {"spec", "type"}) != "ExternalName")
-      e.invalid(sp.child("clusterIPs").index(0), "[]string{" + quote(cluster_ip) + "}",
-                "may not change once set");
-  }
 }
 
 }  // namespace

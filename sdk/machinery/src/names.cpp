@@ -165,4 +165,10 @@ std::string quote(std::string_view v) {
   return boost::json::serialize(boost::json::string(v));
 }
 
+std::string go_strings(const std::vector<std::string>& values) {
+  std::string out = "[]string{";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + quote(values[i]);
+  return out + "}";
+}
+
 }  // namespace ukube::machinery

@@ -1,7 +1,5 @@
 #include "ukube/machinery/service_endpoints.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <iterator>
 #include <set>
@@ -30,13 +28,8 @@ bool endpoints_selector_matches(const json::object& selector, const json::object
 
 // An IP as upstream prints it after parsing: IPv6 in its canonical compressed form.
 std::string endpoints_canonical_ip(std::string_view ip) {
-  if (ip.find(':') == std::string_view::npos) return std::string(ip);
-  std::string text(ip);
-  in6_addr addr{};
-  if (inet_pton(AF_INET6, text.c_str(), &addr) != 1) return text;
-  char out[INET6_ADDRSTRLEN];
-  if (!inet_ntop(AF_INET6, &addr, out, sizeof out)) return text;
-  return out;
+  auto parsed = IPAddress::parse(ip);
+  return parsed ? parsed->to_string() : std::string(ip);
 }
 
 std::string endpoints_protocol_of(const json::object& port) {
@@ -69,14 +62,6 @@ std::set<std::string> endpoints_matching_services(const std::vector<ObjectPtr>& 
 }
 
 }  // namespace
-
-std::string_view to_string(IPFamily family) {
-  return family == IPFamily::IPv6 ? "IPv6" : "IPv4";
-}
-
-IPFamily family_of(std::string_view ip) {
-  return ip.find(':') != std::string_view::npos ? IPFamily::IPv6 : IPFamily::IPv4;
-}
 
 const json::object* service_selector(const json::object& service) {
   const auto* selector = object_at(service, {"spec", "selector"});

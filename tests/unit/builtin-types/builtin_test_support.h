@@ -20,6 +20,8 @@ namespace json = boost::json;
 inline const GroupVersionResource kPods{"", "v1", "pods"};
 inline const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
 inline const GroupVersionResource kServices{"", "v1", "services"};
+inline const GroupVersionResource kServiceCIDRs{"networking.k8s.io", "v1", "servicecidrs"};
+inline const GroupVersionResource kIPAddresses{"networking.k8s.io", "v1", "ipaddresses"};
 inline const GroupVersionResource kNodes{"", "v1", "nodes"};
 inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
 inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};

@@ -44,6 +44,8 @@ const std::vector<Identity> kExpected = {
     {"batch", "CronJob", "cronjobs", true, {"cj"}, true, true, false},
     {"coordination.k8s.io", "Lease", "leases", true, {}, false, false, false},
     {"discovery.k8s.io", "EndpointSlice", "endpointslices", true, {}, false, false, false},
+    {"networking.k8s.io", "ServiceCIDR", "servicecidrs", false, {}, false, true, false},
+    {"networking.k8s.io", "IPAddress", "ipaddresses", false, {"ip"}, false, false, false},
     {"events.k8s.io", "Event", "events", true, {"ev"}, false, false, false},
     {"scheduling.k8s.io", "PriorityClass", "priorityclasses", false, {"pc"}, false, false, false},
     {"policy", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}, false, true, false},

@@ -170,6 +170,18 @@ TEST(TableRows, NetworkAndStorage) {
   EXPECT_EQ(row("discovery.k8s.io", "endpointslices",
                 R"({"addressType":"IPv4","ports":[{"port":80}],"endpoints":[{"addresses":["10.0.0.1"]}]})"),
             R"(["x","IPv4","80","10.0.0.1","3h"])");
+  EXPECT_EQ(
+      row("networking.k8s.io", "servicecidrs", R"({"spec":{"cidrs":["10.43.0.0/16","fd00:43::/112"]}})"),
+      R"(["x","10.43.0.0/16,fd00:43::/112","3h"])");
+  EXPECT_EQ(column_names("networking.k8s.io", "ipaddresses"), "Name|ParentRef");
+  EXPECT_EQ(
+      row("networking.k8s.io", "ipaddresses",
+          R"({"spec":{"parentRef":{"resource":"services","namespace":"default","name":"kubernetes"}}})"),
+      R"(["x","services/default/kubernetes"])");
+  EXPECT_EQ(
+      row("networking.k8s.io", "ipaddresses",
+          R"({"spec":{"parentRef":{"group":"gateway.networking.k8s.io","resource":"Gateways","name":"g"}}})"),
+      R"(["x","gateways.gateway.networking.k8s.io/g"])");
   EXPECT_EQ(row("", "persistentvolumeclaims",
                 R"({"spec":{"volumeName":"pv1","storageClassName":"local","volumeMode":"Filesystem"},
       "status":{"phase":"Bound","capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce","ReadOnlyMany"]}})"),

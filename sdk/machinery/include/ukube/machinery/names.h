@@ -24,5 +24,7 @@ UKUBE_MACHINERY_API std::vector<std::string> path_segment_errors(std::string_vie
 
 // A string as Go's %q prints it, for upstream's `Invalid value: "x"` messages.
 UKUBE_MACHINERY_API std::string quote(std::string_view v);
+// A string list as Go's %#v prints a []string in upstream's messages: []string{"a", "b"}.
+UKUBE_MACHINERY_API std::string go_strings(const std::vector<std::string>& values);
 
 }  // namespace ukube::machinery

@@ -14,6 +14,8 @@ inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
 inline const GroupVersionResource kServices{"", "v1", "services"};
 inline const GroupVersionResource kEndpoints{"", "v1", "endpoints"};
 inline const GroupVersionResource kEndpointSlices{"discovery.k8s.io", "v1", "endpointslices"};
+inline const GroupVersionResource kServiceCIDRs{"networking.k8s.io", "v1", "servicecidrs"};
+inline const GroupVersionResource kIPAddresses{"networking.k8s.io", "v1", "ipaddresses"};
 inline const GroupVersionResource kEvents{"", "v1", "events"};
 inline const GroupVersionResource kPersistentVolumeClaims{"", "v1", "persistentvolumeclaims"};
 inline const GroupVersionResource kReplicationControllers{"", "v1", "replicationcontrollers"};

@@ -10,6 +10,7 @@
 
 #include "ukube/client.h"
 #include "ukube/machinery/export.h"
+#include "ukube/machinery/ip.h"
 #include "ukube/machinery/resources.h"
 #include "ukube/types.h"
 
@@ -32,11 +33,6 @@ inline constexpr const char* kServiceNameLabel = "kubernetes.io/service-name";
 inline constexpr const char* kManagedByLabel = "endpointslice.kubernetes.io/managed-by";
 // The node label an endpoint's zone comes from.
 inline constexpr const char* kTopologyZoneLabel = "topology.kubernetes.io/zone";
-
-enum class IPFamily { IPv4, IPv6 };
-// "IPv4" / "IPv6": core/v1 IPFamily and discovery/v1 AddressType spell them alike.
-UKUBE_MACHINERY_API std::string_view to_string(IPFamily family);
-UKUBE_MACHINERY_API IPFamily family_of(std::string_view ip);
 
 // ---- The Service ----
 
