@@ -60,7 +60,7 @@ class ApiHandler {
 
   // /readyz answers 200 only while ready.
   void set_ready(bool ready) { ready_ = ready; }
-  // Where logs, exec and attach go: the kubelets, reached with these credentials.
+  // Where logs, exec, attach and port-forward go: the kubelets, reached with these credentials.
   KubeletProxy& kubelets() { return kubelets_; }
   Metrics& metrics() { return metrics_; }
 

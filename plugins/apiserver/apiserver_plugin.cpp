@@ -72,7 +72,7 @@ void ApiServerPlugin::serve_certificates(const pki::ClusterPki& pki) {
         ca.issue_client({"kube-apiserver-kubelet-client", {machinery::kMastersGroup}}, pki::kLeafValidity);
     handler_->kubelets().set_credentials({ca.certificate_pem(), client.certificate_pem, client.key_pem});
   } catch (const std::exception& e) {
-    log_->warn("no client certificate for kubelets, so no logs, exec or attach: {}", e.what());
+    log_->warn("no client certificate for kubelets, so no logs, exec, attach or port-forward: {}", e.what());
   }
   if (kubeconfig_.empty()) return;
   auto read = [](const std::filesystem::path& p) {
@@ -86,6 +86,10 @@ void ApiServerPlugin::serve_certificates(const pki::ClusterPki& pki) {
 std::string ApiServerPlugin::serving_address() const {
   const bool v6 = settings_.host.find(':') != std::string::npos;
   return (v6 ? "[" + settings_.host + "]" : settings_.host) + ":" + std::to_string(port_);
+}
+
+void ApiServerPlugin::add_serving_names(const std::vector<std::string>& names) {
+  if (rotation_) rotation_->add_names(names);
 }
 
 void ApiServerPlugin::start() {

@@ -22,6 +22,7 @@ class ApiServerPlugin final : public Plugin, public ApiFrontEnd {
   void start() override;
   void stop() override;
   std::string serving_address() const override;
+  void add_serving_names(const std::vector<std::string>& names) override;
 
  private:
   // Serves `pki`'s certificates from now on and rewrites the admin kubeconfig with them.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace ukube::apiserver {
 
 CertificateRotation::CertificateRotation(std::filesystem::path dir, std::vector<std::string> extra_names,
@@ -12,7 +14,7 @@ CertificateRotation::CertificateRotation(std::filesystem::path dir, std::vector<
       period_(period),
       log_(std::move(log)),
       on_reissue_(std::move(on_reissue)) {
-  on_reissue_(pki::ensure_cluster_pki(dir_, {.extra_names = extra_names_}));
+  on_reissue_(check());
   thread_ = std::thread([this] { run(); });
 }
 
@@ -25,12 +27,34 @@ CertificateRotation::~CertificateRotation() {
   if (thread_.joinable()) thread_.join();
 }
 
+pki::ClusterPki CertificateRotation::check() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lock(mu_);
+    names = extra_names_;
+  }
+  return pki::ensure_cluster_pki(dir_, {.extra_names = names});
+}
+
+void CertificateRotation::add_names(const std::vector<std::string>& names) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& n : names)
+      if (std::find(extra_names_.begin(), extra_names_.end(), n) == extra_names_.end())
+        extra_names_.push_back(n);
+  }
+  std::lock_guard serial(checking_);
+  pki::ClusterPki checked = check();
+  if (!checked.reissued.empty()) on_reissue_(checked);
+}
+
 void CertificateRotation::run() {
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, period_, [this] { return stopping_; })) {
     lock.unlock();
     try {
-      pki::ClusterPki checked = pki::ensure_cluster_pki(dir_, {.extra_names = extra_names_});
+      std::lock_guard serial(checking_);
+      pki::ClusterPki checked = check();
       if (!checked.reissued.empty()) on_reissue_(checked);
     } catch (const std::exception& e) {
       // The certificates in use stay valid for months past the renewal point; keep

@@ -33,15 +33,21 @@ class CertificateRotation {
   CertificateRotation(const CertificateRotation&) = delete;
   CertificateRotation& operator=(const CertificateRotation&) = delete;
 
+  // The serving certificate names these too from now on: checked (and reissued when it
+  // does not name them) before this returns; throws when that fails.
+  void add_names(const std::vector<std::string>& names);
+
  private:
   void run();
+  pki::ClusterPki check();
 
   std::filesystem::path dir_;
   std::vector<std::string> extra_names_;
   std::chrono::seconds period_;
   std::shared_ptr<spdlog::logger> log_;
   OnReissue on_reissue_;
-  std::mutex mu_;
+  std::mutex mu_;        // extra_names_, stopping_
+  std::mutex checking_;  // one check (and reissue) at a time
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;

@@ -72,7 +72,7 @@ struct WatchPlan {
 
 // A response that is another server's: the request goes on to a kubelet over TLS (its
 // certificate verified against the cluster CA, ours presented), and from then on the
-// bytes flow both ways untouched, as upstream's proxy for logs, exec and attach does.
+// bytes flow both ways untouched, as upstream's proxy for logs, exec, attach and port-forward does.
 struct ProxyPlan {
   std::string host;
   uint16_t port = 0;

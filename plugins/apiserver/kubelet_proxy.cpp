@@ -91,7 +91,7 @@ KubeletEndpoint kubelet_endpoint(const json::object& node) {
     throw ApiError(503, "ServiceUnavailable",
                    "the kubelet of node " + string_at(node, {"metadata", "name"}) +
                        " reports no address and HTTPS port (status.addresses, status.daemonEndpoints), so it "
-                       "cannot be reached for logs, exec, attach or metrics");
+                       "cannot be reached for logs, exec, attach, port-forward or metrics");
   return {address, static_cast<uint16_t>(port_number)};
 }
 
@@ -108,7 +108,8 @@ void KubeletProxy::set_credentials(KubeletClientCredentials credentials) {
 
 bool KubeletProxy::handles(const Route& route) {
   return route.group.empty() && route.resource == "pods" && !route.name.empty() &&
-         (route.subresource == "log" || route.subresource == "exec" || route.subresource == "attach");
+         (route.subresource == "log" || route.subresource == "exec" || route.subresource == "attach" ||
+          route.subresource == "portforward");
 }
 
 HttpResponse KubeletProxy::connect(const ResourceCall& call) {
@@ -127,7 +128,8 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
   attributes.name = route.name;
   attributes.verb = method == "POST" ? "create" : "get";
   auth_.authorize(attributes);
-  // A WebSocket exec is a GET, yet it runs something: upstream (1.31+) asks for create too.
+  // A WebSocket exec or port-forward is a GET, yet it runs something: upstream (1.31+) asks
+  // for create too.
   if (!log && method == "GET") {
     attributes.verb = "create";
     auth_.authorize(attributes);
@@ -135,9 +137,11 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
 
   const UserInfo system = machinery::apiserver_identity();
   const json::object pod = parse(pipeline_.get(system, {"", "v1", "pods"}, route.namespace_, route.name, {}));
-  const std::string container = container_of(pod, call.query.get("container"));
+  // A port forward reaches the pod's network, not one of its containers.
+  const bool forward = route.subresource == "portforward";
+  const std::string container = forward ? std::string() : container_of(pod, call.query.get("container"));
   const std::string phase = string_at(pod, {"status", "phase"});
-  if (!log && (phase == "Succeeded" || phase == "Failed"))
+  if (!log && !forward && (phase == "Succeeded" || phase == "Failed"))
     throw ApiError::bad_request(
         "cannot exec into or attach to a container in a completed pod; current phase is " + phase);
   const std::string node_name = string_at(pod, {"spec", "nodeName"});
@@ -148,14 +152,18 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
   if (!credentials)
     throw ApiError(
         503, "ServiceUnavailable",
-        "this API server has no client certificate for kubelets (it serves plain HTTP); logs, exec "
-        "and attach need the cluster PKI");
+        "this API server has no client certificate for kubelets (it serves plain HTTP); logs, exec, "
+        "attach and port-forward need the cluster PKI");
 
   auto plan = std::make_unique<ProxyPlan>();
   plan->host = endpoint.host;
   plan->port = endpoint.port;
-  std::string target = std::string(log ? "/containerLogs/" : "/" + route.subresource + "/") +
-                       escape(route.namespace_) + "/" + escape(route.name) + "/" + escape(container);
+  // The kubelet's paths: /containerLogs|exec|attach/<ns>/<pod>/<container>, /portForward/<ns>/<pod>.
+  std::string target = std::string(log       ? "/containerLogs/"
+                                   : forward ? "/portForward/"
+                                             : "/" + route.subresource + "/") +
+                       escape(route.namespace_) + "/" + escape(route.name) +
+                       (forward ? std::string() : "/" + escape(container));
   std::string query;
   auto pass = [&](const char* name) {
     if (const auto* values = call.query.all(name))
@@ -166,6 +174,8 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
     for (const char* name :
          {"follow", "previous", "timestamps", "tailLines", "limitBytes", "sinceSeconds", "sinceTime"})
       pass(name);
+  } else if (forward) {
+    pass("ports");
   } else {
     for (const char* name : {"command", "stdin", "stdout", "stderr", "tty"}) pass(name);
   }

@@ -11,9 +11,9 @@
 #include "ukube/auth.h"
 #include "ukube/pipeline.h"
 
-// pods/log, pods/exec and pods/attach: authorized here as upstream authorizes them, then
-// handed to the kubelet of the pod's node (its InternalIP and status.daemonEndpoints port)
-// as a ProxyPlan, which the network layer carries out.
+// pods/log, pods/exec, pods/attach and pods/portforward: authorized here as upstream
+// authorizes them, then handed to the kubelet of the pod's node (its InternalIP and
+// status.daemonEndpoints port) as a ProxyPlan, which the network layer carries out.
 namespace ukube::apiserver {
 
 // Who the API server is to kubelets, and what their certificates must chain to.

@@ -39,6 +39,7 @@ TypeInfo leases_type();                // coordination.k8s.io/v1
 TypeInfo endpointslices_type();        // discovery.k8s.io/v1
 TypeInfo servicecidrs_type();          // networking.k8s.io/v1
 TypeInfo ipaddresses_type();           // networking.k8s.io/v1
+TypeInfo networkpolicies_type();       // networking.k8s.io/v1
 TypeInfo events_v1_type();             // events.k8s.io/v1
 TypeInfo priorityclasses_type();       // scheduling.k8s.io/v1
 TypeInfo poddisruptionbudgets_type();  // policy/v1

@@ -46,6 +46,7 @@ std::vector<TypeInfo> builtin_types() {
                     endpointslices_type,
                     servicecidrs_type,
                     ipaddresses_type,
+                    networkpolicies_type,
                     events_v1_type,
                     priorityclasses_type,
                     poddisruptionbudgets_type,

@@ -145,7 +145,9 @@ void KubeletPlugin::set_up_server(InitContext& ctx) {
   } catch (const std::exception& e) {
     // An agent without the cluster CA's key gets its certificate another way (a later
     // bootstrap); until then it serves nothing rather than something unverifiable.
-    log_->warn("kubelet: no HTTPS server, so no logs, exec or attach through the API server: {}", e.what());
+    log_->warn(
+        "kubelet: no HTTPS server, so no logs, exec, attach or port-forward through the API server: {}",
+        e.what());
     settings_.port = 0;
     return;
   }
@@ -171,8 +173,8 @@ void KubeletPlugin::set_up_server(InitContext& ctx) {
                            ca->certificate_pem()},
       *streams_, log_);
   settings_.port = server_->listen();
-  log_->info("kubelet: serving logs, exec and attach on https://{}:{}", settings_.server_address,
-             settings_.port);
+  log_->info("kubelet: serving logs, exec, attach and port-forward on https://{}:{}",
+             settings_.server_address, settings_.port);
 }
 
 std::shared_ptr<KubeletMetrics> KubeletPlugin::metrics_for(const std::string& node) {

@@ -3,12 +3,6 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
 #include <deque>
@@ -17,29 +11,24 @@
 #include <vector>
 
 #include "container_logs.h"
+#include "port_forward.h"
 #include "remote_command.h"
+#include "stream_protocols.h"
+#include "stream_server.h"
 #include "ukube/errors.h"
 #include "ukube/net/event_gate.h"
 #include "ukube/net/tls_peer.h"
 #include "ukube/runtime/driver.h"
 
-// The one translation unit of the kubelet that includes Asio and Beast. One event-loop
-// thread serves every connection: requests are few (logs, exec, attach) and their work
-// is reading files and relaying bytes. A connection carries one request.
+// The kubelet server's requests, with Asio and Beast (stream_server.h; the upgraded
+// port-forward connections are port_forward_server.cpp's). One event-loop thread serves
+// every connection: requests are few (logs, exec, attach, port-forward) and their work is
+// reading files and relaying bytes. A connection carries one request.
 namespace ukube::kubelet {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using TlsStream = ssl::stream<tcp::socket>;
-using boost::system::error_code;
 using Query = std::vector<std::pair<std::string, std::string>>;
 
-constexpr auto kHandshakeTimeout = std::chrono::seconds(30);
 constexpr auto kFollowPoll = std::chrono::milliseconds(200);
 constexpr int kRunningCheckEvery = 5;  // polls: whether a followed container still runs, once a second
 // How often the backend samples usage (UsageSampler keeps its own pace; this only wakes it).
@@ -143,12 +132,8 @@ class StreamBridge : public std::enable_shared_from_this<StreamBridge> {
         gate_(std::move(gate)) {}
 
   void accept(http::request<http::string_body> request) {
-    ws_.set_option(websocket::stream_base::decorator([protocol = protocol_](websocket::response_type& r) {
-      r.set(http::field::sec_websocket_protocol, protocol);
-    }));
-    ws_.set_option(websocket::stream_base::timeout{kHandshakeTimeout, websocket::stream_base::none(), true});
-    ws_.binary(true);
-    ws_.async_accept(request, [self = shared_from_this()](error_code ec) {
+    request_ = std::move(request);
+    accept_websocket(ws_, request_, protocol_, [self = shared_from_this()](error_code ec) {
       if (ec) return;
       self->begin();
     });
@@ -246,6 +231,7 @@ class StreamBridge : public std::enable_shared_from_this<StreamBridge> {
   }
 
   websocket::stream<TlsStream> ws_;
+  http::request<http::string_body> request_;  // the upgrade, until it is answered
   std::string protocol_;
   StreamTarget target_;
   remote::StreamOptions options_;
@@ -302,9 +288,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
         credentials_.remote_address = remote.address().to_string() + ":" + std::to_string(remote.port());
       UserInfo user = shared_.backend->authenticate(credentials_);
 
+      const bool forward_path = segments[0] == "portForward";
       const bool pod_path =
-          (segments[0] == "containerLogs" || segments[0] == "exec" || segments[0] == "attach");
-      if (pod_path && segments.size() != 4)
+          forward_path || segments[0] == "containerLogs" || segments[0] == "exec" || segments[0] == "attach";
+      if (forward_path && segments.size() != 3 && segments.size() != 4)
+        throw ApiError(404, "NotFound",
+                       "404 page not found: expected /portForward/<namespace>/<pod>[/<uid>]");
+      if (pod_path && !forward_path && segments.size() != 4)
         throw ApiError(404, "NotFound",
                        "404 page not found: expected /" + segments[0] + "/<namespace>/<pod>/<container>");
       RequestAttributes attributes;
@@ -332,6 +322,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                        shared_.backend->kubelet_metrics(attributes.name));
       if (segments[0] == "containerLogs") return serve_logs(segments, query);
       if (segments[0] == "exec" || segments[0] == "attach") return serve_stream(segments, query, request);
+      if (forward_path) return serve_port_forward(segments, request);
       throw ApiError(404, "NotFound", "404 page not found");
     } catch (const ApiError& e) {
       respond(e.code(), "application/json", e.status_json());
@@ -410,7 +401,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       throw ApiError::bad_request(
           "Upgrade request required: this kubelet streams exec and attach over WebSocket (v5.channel.k8s.io "
           "or v4.channel.k8s.io); use kubectl 1.30 or newer");
-    std::string protocol = remote::choose_protocol(request[http::field::sec_websocket_protocol]);
+    std::string protocol =
+        choose_protocol(request[http::field::sec_websocket_protocol], {remote::kV5, remote::kV4});
     if (protocol.empty())
       throw ApiError::bad_request("unsupported WebSocket subprotocol \"" +
                                   std::string(request[http::field::sec_websocket_protocol]) +
@@ -419,6 +411,53 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto bridge = std::make_shared<StreamBridge>(std::move(stream_), std::move(protocol), std::move(target),
                                                  std::move(options), exec, shared_.gate);
     bridge->accept(parser_.release());
+  }
+
+  // `kubectl port-forward`: SPDY/3.1 tunnelled through WebSocket (kubectl 1.31+ tries it
+  // first), or SPDY/3.1 on the connection itself.
+  void serve_port_forward(const std::vector<std::string>& segments,
+                          http::request<http::string_body>& request) {
+    // Looked up first, so that both of kubectl's tries read what is wrong with the pod.
+    PortForwardTarget target = shared_.backend->port_forward_target(segments[1], segments[2],
+                                                                    segments.size() == 4 ? segments[3] : "");
+    if (websocket::is_upgrade(request)) {
+      const auto offered = request[http::field::sec_websocket_protocol];
+      if (choose_protocol(offered, {portforward::kTunnelledProtocol}).empty())
+        throw ApiError::bad_request("unsupported WebSocket subprotocol \"" + std::string(offered) +
+                                    "\": this kubelet forwards ports with " +
+                                    std::string(portforward::kTunnelledProtocol) + " or over SPDY/3.1");
+      handed_over_ = true;
+      return kubelet::serve_port_forward(std::move(stream_), parser_.release(), true, {}, {},
+                                         std::move(target), shared_.log);
+    }
+    if (!upgrade_names(request[http::field::connection], "upgrade") ||
+        !upgrade_names(request[http::field::upgrade], "spdy/3.1"))
+      throw ApiError::bad_request(
+          "unable to upgrade: missing upgrade headers in request (Connection: Upgrade "
+          "and Upgrade: SPDY/3.1, or a WebSocket upgrade with subprotocol " +
+          std::string(portforward::kTunnelledProtocol) + ")");
+    std::string offered;
+    for (const auto& field : request)
+      if (beast::iequals(field.name_string(), "X-Stream-Protocol-Version"))
+        offered += (offered.empty() ? "" : ",") + std::string(field.value());
+    std::string protocol;
+    try {
+      protocol = portforward::negotiate(offered);
+    } catch (const std::invalid_argument& e) {
+      // Upstream refuses protocols it does not speak with 403, a request naming none is malformed.
+      throw offered.empty() ? ApiError::bad_request(e.what()) : ApiError(403, "Forbidden", e.what());
+    }
+    handed_over_ = true;
+    std::string leftover = beast::buffers_to_string(buffer_.data());
+    kubelet::serve_port_forward(std::move(stream_), parser_.release(), false, protocol, std::move(leftover),
+                                std::move(target), shared_.log);
+  }
+
+  // Whether a header's value contains `token`, ignoring case (Go's strings.Contains on lower case).
+  static bool upgrade_names(std::string_view value, std::string_view token) {
+    std::string lower(value);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.find(token) != std::string::npos;
   }
 
   void respond(int status, const std::string& content_type, const std::string& body) {
@@ -452,7 +491,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int idle_polls_ = 0;
   bool streaming_ = false;
   bool finished_ = false;
-  bool handed_over_ = false;  // the stream moved to a StreamBridge
+  bool handed_over_ = false;  // the stream moved to a StreamBridge or a port-forward connection
   bool closed_ = false;
 };
 

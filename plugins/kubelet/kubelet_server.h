@@ -15,7 +15,8 @@ class RuntimeDriver;
 }
 
 // The kubelet's HTTPS server (upstream's port 10250): container logs, exec and attach
-// over WebSocket, for the API server to proxy `kubectl logs|exec|attach|cp` to, and the
+// over WebSocket, port forwarding over SPDY/3.1 (plain, or tunnelled through WebSocket), for
+// the API server to proxy `kubectl logs|exec|attach|cp|port-forward` to, and the
 // usage figures `kubectl top` reads (/stats/summary, /metrics/resource). A server shared
 // by simulated nodes answers those for the node named by `?node=`, else its first one. Clients
 // authenticate with a certificate of the cluster CA or a bearer token, and are authorized
@@ -42,6 +43,12 @@ struct StreamTarget {
   std::string container_id;
 };
 
+// A pod's network, to forward ports into: the runtime running the pod and its sandbox.
+struct PortForwardTarget {
+  std::shared_ptr<runtime::RuntimeDriver> driver;
+  std::string sandbox_id;
+};
+
 // What the server needs from the kubelets behind it. Calls throw ApiError, which the
 // client receives as a metav1.Status.
 class KubeletServerBackend {
@@ -55,6 +62,10 @@ class KubeletServerBackend {
                                bool previous) = 0;
   virtual StreamTarget stream_target(const std::string& ns, const std::string& pod,
                                      const std::string& container) = 0;
+  // `uid`, when not empty, must be the pod's. Throws ApiError NotFound for a pod this server
+  // does not run, InternalError when it has no ready sandbox.
+  virtual PortForwardTarget port_forward_target(const std::string& ns, const std::string& pod,
+                                                const std::string& uid) = 0;
   // GET /stats/summary and GET /metrics/resource of one node this server answers for.
   virtual std::string stats_summary(const std::string& node, bool only_cpu_and_memory) = 0;
   virtual std::string resource_metrics(const std::string& node) = 0;

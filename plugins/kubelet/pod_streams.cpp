@@ -54,13 +54,18 @@ std::string PodStreams::node_for(const std::string& ns, const std::string& pod) 
   return drivers_.empty() ? std::string() : drivers_.begin()->first;
 }
 
-PodStreams::Located PodStreams::locate(const std::string& ns, const std::string& pod,
-                                       const std::string& container) {
+PodStreams::Located PodStreams::find_pod(const std::string& ns, const std::string& pod) const {
   Located out;
   out.pod = pods_ ? pods_->get(ns + "/" + pod) : nullptr;
   auto driver = out.pod ? drivers_.find(string_at(*out.pod, {"spec", "nodeName"})) : drivers_.end();
-  if (driver == drivers_.end()) throw ApiError::not_found("pods", pod);
-  out.driver = driver->second;
+  if (driver != drivers_.end()) out.driver = driver->second;
+  return out;
+}
+
+PodStreams::Located PodStreams::locate(const std::string& ns, const std::string& pod,
+                                       const std::string& container) {
+  Located out = find_pod(ns, pod);
+  if (!out.driver) throw ApiError::not_found("pods", pod);
   if (!names_container(machinery::object_or_empty(machinery::object_at(*out.pod, {"spec"})), container))
     throw ApiError::bad_request("container " + container + " is not valid for pod " + pod);
   runtime::ContainerFilter filter;
@@ -103,6 +108,27 @@ StreamTarget PodStreams::stream_target(const std::string& ns, const std::string&
   if (found.runs.empty() || found.runs.front().state != runtime::ContainerState::Running)
     throw ApiError::bad_request("container \"" + container + "\" in pod \"" + pod + "\" is not running");
   return {found.driver, found.runs.front().id};
+}
+
+PortForwardTarget PodStreams::port_forward_target(const std::string& ns, const std::string& pod,
+                                                  const std::string& uid) {
+  Located found = find_pod(ns, pod);
+  // Upstream's kubelet's words for both.
+  if (!found.driver) throw ApiError(404, "NotFound", "pod does not exist");
+  const std::string pod_uid = machinery::uid_of(*found.pod);
+  if (!uid.empty() && uid != pod_uid) throw ApiError(404, "NotFound", "pod not found");
+  runtime::PodSandboxFilter filter;
+  filter.state = runtime::SandboxState::Ready;
+  filter.label_selector = {{runtime::label::kPodNamespace, ns},
+                           {runtime::label::kPodName, pod},
+                           {runtime::label::kPodUid, pod_uid}};
+  auto sandboxes = found.driver->list_pod_sandboxes(filter);
+  if (sandboxes.empty())
+    throw ApiError::internal("failed to find sandboxID for pod " + pod + "_" + ns + "(" + pod_uid + ")");
+  const auto newest = std::max_element(sandboxes.begin(), sandboxes.end(), [](const auto& a, const auto& b) {
+    return a.created_at < b.created_at;
+  });
+  return {found.driver, newest->id};
 }
 
 std::string PodStreams::stats_summary(const std::string& node, bool only_cpu_and_memory) {

@@ -29,6 +29,8 @@ class PodStreams final : public KubeletServerBackend {
                        bool previous) override;
   StreamTarget stream_target(const std::string& ns, const std::string& pod,
                              const std::string& container) override;
+  PortForwardTarget port_forward_target(const std::string& ns, const std::string& pod,
+                                        const std::string& uid) override;
   std::string stats_summary(const std::string& node, bool only_cpu_and_memory) override;
   std::string resource_metrics(const std::string& node) override;
   std::string kubelet_metrics(const std::string& node) override;
@@ -42,6 +44,8 @@ class PodStreams final : public KubeletServerBackend {
 
  private:
   struct Located;
+  // The pod and the driver of its node; a null driver when this server does not run it.
+  Located find_pod(const std::string& ns, const std::string& pod) const;
   Located locate(const std::string& ns, const std::string& pod, const std::string& container);
 
   AuthChains& auth_;

@@ -8,28 +8,11 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool truthy(const std::string& v) {
   return v == "1" || v == "true" || v == "True" || v == "TRUE";
 }
 
 }  // namespace
-
-std::string choose_protocol(std::string_view offered) {
-  while (!offered.empty()) {
-    const auto comma = offered.find(',');
-    const std::string_view one = trim(offered.substr(0, comma));
-    if (one == kV5 || one == kV4) return std::string(one);
-    if (comma == std::string_view::npos) break;
-    offered.remove_prefix(comma + 1);
-  }
-  return {};
-}
 
 std::string frame(Channel channel, std::string_view data) {
   std::string out;

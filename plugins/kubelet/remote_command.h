@@ -18,10 +18,6 @@ enum Channel : uint8_t { kStdin = 0, kStdout = 1, kStderr = 2, kError = 3, kResi
 inline constexpr std::string_view kV5 = "v5.channel.k8s.io";
 inline constexpr std::string_view kV4 = "v4.channel.k8s.io";
 
-// The protocol to answer a Sec-WebSocket-Protocol offer with (comma-separated, client's
-// preference first): the first we speak; empty when none.
-std::string choose_protocol(std::string_view offered);
-
 std::string frame(Channel channel, std::string_view data);
 
 // The error channel's last word: Success for 0, else upstream's NonZeroExitCode Status

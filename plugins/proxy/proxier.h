@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "ukube/client.h"
 #include "ukube/informer.h"
+#include "ukube/node/nft.h"
 
 namespace spdlog {
 class logger;
@@ -26,8 +27,7 @@ class logger;
 // table it left without a moment of broken traffic.
 namespace ukube::proxy {
 
-// Runs an nft script as one transaction; throws std::runtime_error with nft's message.
-using NftApply = std::function<void(const std::string& script)>;
+using runtime::node::NftApply;
 
 struct SyncStats {
   uint64_t syncs = 0, full_syncs = 0, failures = 0;

@@ -11,7 +11,7 @@
 #include "ukube/auth.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/resources.h"
-#include "ukube/node/spawn.h"
+#include "ukube/node/nft.h"
 
 namespace ukube::proxy {
 
@@ -23,19 +23,6 @@ void set_sysctl(const std::string& path, const char* value, spdlog::logger* log)
   out << value;
   out.flush();
   if (!out && log) log->warn("proxy: cannot set {} to {}", path, value);
-}
-
-NftApply nft_runner(std::string nft) {
-  return [nft = std::move(nft)](const std::string& script) {
-    runtime::node::SpawnOptions options;
-    options.argv = {nft, "-f", "-"};
-    runtime::node::CapturedRun run = runtime::node::run_captured(options, script);
-    if (run.exit_code != 0) {
-      std::string message = run.err.empty() ? run.out : run.err;
-      if (message.size() > 2000) message = message.substr(0, 2000) + "...";
-      throw std::runtime_error("nft -f refused the transaction: " + message);
-    }
-  };
 }
 
 }  // namespace
@@ -60,9 +47,9 @@ void ProxyPlugin::init(InitContext& ctx) {
                {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"},
                {}});
   auto& informers = ctx.informers();
-  proxier_ = std::make_unique<Proxier>(settings, informers.informer(machinery::kServices),
-                                       informers.informer(machinery::kEndpointSlices),
-                                       nft_runner(settings.nft_path), std::move(status_client), log);
+  proxier_ = std::make_unique<Proxier>(
+      settings, informers.informer(machinery::kServices), informers.informer(machinery::kEndpointSlices),
+      runtime::node::nft_runner(settings.nft_path), std::move(status_client), log);
 }
 
 void ProxyPlugin::start() {

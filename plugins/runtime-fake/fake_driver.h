@@ -64,6 +64,8 @@ class FakeDriver final : public RuntimeDriver, public std::enable_shared_from_th
                            std::chrono::seconds timeout) override;
   std::unique_ptr<StreamSession> exec(const StreamRequest& request, StreamCallbacks callbacks) override;
   std::unique_ptr<StreamSession> attach(const StreamRequest& request, StreamCallbacks callbacks) override;
+  // Nothing listens in a simulated pod: refused, saying so (NotFound for an unknown sandbox).
+  int port_forward(const std::string& sandbox_id, uint16_t port) override;
 
   std::string pull_image(const std::string& image, const AuthConfig& auth = {}) override;
   std::vector<Image> list_images() override;

@@ -1,6 +1,6 @@
-// exec_sync, exec and attach. Nothing runs in a fake container: an exec's outcome comes from
-// fake_exec.h, its duration passes on the shared scheduler, and an attach only learns when
-// the container exits.
+// exec_sync, exec, attach and port forwarding. Nothing runs in a fake container: an exec's
+// outcome comes from fake_exec.h, its duration passes on the shared scheduler, an attach
+// only learns when the container exits, and no port has a listener.
 #include <future>
 
 #include "fake_driver.h"
@@ -107,6 +107,14 @@ std::unique_ptr<StreamSession> FakeDriver::attach(const StreamRequest& request, 
     container.attached.push_back(state);
   }
   return std::make_unique<FakeStreamSession>(std::move(state));
+}
+
+int FakeDriver::port_forward(const std::string& sandbox_id, uint16_t port) {
+  PodSandboxStatus sandbox = pod_sandbox_status(sandbox_id);
+  throw RuntimeError(RuntimeError::Code::Unavailable,
+                     "runtime-fake only simulates pod " + sandbox.metadata.namespace_ + "/" +
+                         sandbox.metadata.name + ": nothing runs in it, so nothing listens on its port " +
+                         std::to_string(port) + " (port forwarding needs runtime-process or runtime-runc)");
 }
 
 void FakeDriver::notify_attached_locked(Container& container) {

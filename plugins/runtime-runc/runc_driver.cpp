@@ -13,6 +13,7 @@
 #include "rootfs.h"
 #include "ukube/images/reference.h"
 #include "ukube/node/atomic_file.h"
+#include "ukube/node/network_namespace.h"
 #include "ukube/node/proc_info.h"
 #include "ukube/node/spawn.h"
 
@@ -202,6 +203,14 @@ pid_t RuncDriver::holder_pid(const SandboxRecord& sandbox) const {
                                " has no running holder process (it exited or was killed; see " +
                                (dir / files::kMonitorLog).string() + "); run a new sandbox"));
   return seen.start->pid;
+}
+
+int RuncDriver::port_forward(const std::string& sandbox_id, uint16_t port) {
+  auto record = store_.read_sandbox(sandbox_id);
+  // Unknown, stopped, or on the host's network: the default says so, or connects on the host.
+  if (!record || !record->ready || record->config.host_network)
+    return RuntimeDriver::port_forward(sandbox_id, port);
+  return connect_loopback_in("/proc/" + std::to_string(holder_pid(*record)) + "/ns/net", port);
 }
 
 void RuncDriver::stop_sandbox(const SandboxRecord& record) {

@@ -34,6 +34,9 @@ class RuncDriver final : public MonitoredDriver {
   ~RuncDriver() override;
 
   RuntimeStatus status() override;
+  // Connects inside the sandbox's network namespace (its holder's), or on the host's
+  // loopback for a hostNetwork pod.
+  int port_forward(const std::string& sandbox_id, uint16_t port) override;
 
   std::string pull_image(const std::string& image, const AuthConfig& auth = {}) override;
   std::vector<Image> list_images() override;

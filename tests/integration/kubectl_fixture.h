@@ -20,6 +20,14 @@ inline const std::string kNodeSidePlugins =
     "  - uri: ukube.admission.v1.node-restriction\n"
     "  - uri: ukube.scheduler.v1.default\n";
 
+// What the tests running real workloads (the process and runc runtimes) add to those: service
+// accounts and the controllers behind Deployments.
+inline const std::string kWorkloadPlugins = kNodeSidePlugins +
+                                            "  - uri: ukube.authenticator.v1.serviceaccount\n"
+                                            "  - uri: ukube.admission.v1.service-account\n"
+                                            "  - uri: ukube.controller.v1.replicaset\n"
+                                            "  - uri: ukube.controller.v1.deployment\n";
+
 template <class Base = ::testing::Test>
 class KubectlFixture : public Base {
  protected:

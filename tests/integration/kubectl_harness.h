@@ -182,4 +182,39 @@ class Kubectl {
   std::filesystem::path cache_;
 };
 
+// `kubectl port-forward <args>` in the background until destroyed (it runs until killed),
+// with the local port it listens on once it printed "Forwarding from 127.0.0.1:<port> -> <remote>".
+class PortForwardCommand {
+ public:
+  PortForwardCommand(const Kubectl& kubectl, const std::string& args, std::filesystem::path output)
+      : command_(kubectl.command("port-forward " + args), fresh(std::move(output))) {}
+
+  // 0 when it printed no such line within 30 s (output() then says why).
+  int local_port() const {
+    int port = 0;
+    eventually(
+        [&] {
+          const std::string out = command_.output();
+          constexpr std::string_view kPrefix = "Forwarding from 127.0.0.1:";
+          const auto at = out.find(kPrefix);
+          if (at == std::string::npos || out.find('\n', at) == std::string::npos) return false;
+          port = std::atoi(out.c_str() + at + kPrefix.size());
+          return true;
+        },
+        std::chrono::seconds(30));
+    return port;
+  }
+  std::string output() const { return command_.output(); }
+  void stop() { command_.stop(); }
+
+ private:
+  // What an earlier command left in `output` must not be read as this one's.
+  static std::filesystem::path fresh(std::filesystem::path output) {
+    std::error_code ignored;
+    std::filesystem::remove(output, ignored);
+    return output;
+  }
+  BackgroundCommand command_;
+};
+
 }  // namespace ukube::testing

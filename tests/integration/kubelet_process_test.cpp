@@ -13,6 +13,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/kubectl_fixture.h"
@@ -21,29 +22,25 @@
 namespace ukube::testing {
 namespace {
 
-class KubeletProcess : public KubectlFixture<> {
+// A node whose kubelet runs pods on the process runtime, with kubectl `binary`.
+template <class Base = ::testing::Test>
+class ProcessNode : public KubectlFixture<Base> {
  protected:
-  void SetUp() override {
-    start_node(newest_kubectl(),
-               "  - uri: ukube.authorizer.v1.node\n"
-               "  - uri: ukube.admission.v1.node-restriction\n"
-               "  - uri: ukube.authenticator.v1.serviceaccount\n"
-               "  - uri: ukube.admission.v1.service-account\n"
-               "  - uri: ukube.scheduler.v1.default\n"
-               "  - uri: ukube.controller.v1.replicaset\n"
-               "  - uri: ukube.controller.v1.deployment\n"
-               "  - uri: ukube.runtime.v1.process\n"
-               "    config: {images: {web-server: " UKUBE_TEST_HTTP_SERVER
-               "}}\n"
-               "  - uri: ukube.kubelet.v1.kubelet\n"
-               "    config: {node_name: proc-node, port: 0}\n");
-    marker_ = node_->dir().string();
+  void start(const std::string& binary) {
+    this->start_node(binary, kWorkloadPlugins +
+                                 "  - uri: ukube.runtime.v1.process\n"
+                                 "    config: {images: {web-server: " UKUBE_TEST_HTTP_SERVER
+                                 "}}\n"
+                                 "  - uri: ukube.kubelet.v1.kubelet\n"
+                                 "    config: {node_name: proc-node, port: 0}\n");
+    marker_ = this->node_->dir().string();
   }
   // Containers outlive the daemon by design: whatever this test started goes with it. Every
   // container's command line names the test's folder, and so does every monitor's.
   void TearDown() override {
-    KubectlFixture<>::TearDown();
-    node_->kill_daemon();
+    KubectlFixture<Base>::TearDown();
+    if (!this->node_) return;
+    this->node_->kill_daemon();
     kill_processes_with(marker_);
   }
   // A pod running `script` under /bin/sh; the folder name after it marks the process as
@@ -60,10 +57,15 @@ class KubeletProcess : public KubectlFixture<> {
     return out + "'";
   }
   bool eventually_reads(const std::string& what, const std::string& jsonpath, const std::string& want) {
-    return eventually([&] { return get(what, jsonpath) == want; }, std::chrono::seconds(30));
+    return eventually([&] { return this->get(what, jsonpath) == want; }, std::chrono::seconds(30));
   }
 
   std::string marker_;
+};
+
+class KubeletProcess : public ProcessNode<> {
+ protected:
+  void SetUp() override { start(newest_kubectl()); }
 };
 
 TEST_F(KubeletProcess, AnHttpServerBecomesReadyThroughItsReadinessProbe) {
@@ -400,6 +402,144 @@ TEST_F(KubeletProcess, AFailingPreStopHookIsReportedAndTheContainerStillStops) {
       << message;
   EXPECT_NE(message.find("exited with 4: no\n, message: \"no\\n\""), std::string::npos) << message;
 }
+
+// `kubectl port-forward` through the API server and the kubelet into a pod: kubectl 1.30
+// speaks SPDY/3.1, 1.33 tunnels it through WebSocket (and would fall back to SPDY if refused).
+class PortForward : public ProcessNode<::testing::TestWithParam<std::string>> {
+ protected:
+  void SetUp() override {
+    const std::string binary = kubectl_binary(GetParam());
+    if (binary.empty()) GTEST_SKIP() << "kubectl " << GetParam() << " is not installed beside kubectl";
+    start(binary);
+  }
+  // A Ready pod `name` (label app=<name>) serving HTTP on `port` (ukube-test-http-server).
+  void web_pod(const std::string& name, int port) {
+    ok("create -f -", "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + ", labels: {app: " + name +
+                          "}}\nspec:\n  containers:\n  - name: server\n    image: web-server\n    args: ['" +
+                          std::to_string(port) + "', " + shell_yaml(marker_) +
+                          "]\n    ports: [{containerPort: " + std::to_string(port) +
+                          ", name: http}]\n    readinessProbe:\n      httpGet: {path: /healthz, port: " +
+                          std::to_string(port) + "}\n      periodSeconds: 1\n");
+    ok("wait --for=condition=Ready pod/" + name + " --timeout=60s");
+  }
+  std::filesystem::path file(const std::string& name) const { return node_->dir() / name; }
+  // What curl prints for a GET (or with `options`, another request) through the local port.
+  static std::string curl(int local_port, const std::string& path, const std::string& options = "") {
+    return run_command("curl -sS --max-time 30 -H 'Expect:' " + options +
+                       " http://127.0.0.1:" + std::to_string(local_port) + path)
+        .out;
+  }
+};
+
+TEST_P(PortForward, APodsPortCarriesRequestsBothWaysAndSeveralConnectionsAtOnce) {
+  const int port = free_loopback_port();
+  web_pod("web", port);
+  PortForwardCommand forward(*kubectl_, "pod/web :" + std::to_string(port), file("forward.out"));
+  const int local = forward.local_port();
+  ASSERT_NE(local, 0) << forward.output();
+  EXPECT_NE(forward.output().find("Forwarding from 127.0.0.1:" + std::to_string(local) + " -> " +
+                                  std::to_string(port)),
+            std::string::npos)
+      << forward.output();
+  EXPECT_EQ(curl(local, "/hello"), "ok /hello\n") << forward.output();
+
+  // Connections at once: each is its own pair of streams on the one upgraded connection.
+  std::vector<std::string> answers(8);
+  {
+    std::vector<std::thread> clients;
+    for (size_t i = 0; i < answers.size(); ++i)
+      clients.emplace_back([&, i] { answers[i] = curl(local, "/at-once-" + std::to_string(i)); });
+    for (auto& client : clients) client.join();
+  }
+  for (size_t i = 0; i < answers.size(); ++i)
+    EXPECT_EQ(answers[i], "ok /at-once-" + std::to_string(i) + "\n") << forward.output();
+
+  // Megabytes each way: many SPDY frames, and the buffers' limits on both sides.
+  constexpr size_t kDownload = 5 * 1024 * 1024 + 7;
+  EXPECT_EQ(curl(local, "/bytes/" + std::to_string(kDownload), "-o " + file("download").string()), "");
+  ASSERT_TRUE(std::filesystem::exists(file("download"))) << forward.output();
+  EXPECT_EQ(std::filesystem::file_size(file("download")), kDownload);
+  std::ifstream downloaded(file("download"), std::ios::binary);
+  std::string head(32, '\0');
+  downloaded.read(head.data(), 32);
+  EXPECT_EQ(head, "0123456789abcdef0123456789abcdef");
+  constexpr size_t kUpload = 3 * 1024 * 1024 + 3;
+  std::ofstream(file("upload"), std::ios::binary) << std::string(kUpload, 'u');
+  EXPECT_EQ(curl(local, "/upload", "--data-binary @" + file("upload").string()),
+            "ok /upload " + std::to_string(kUpload) + " bytes\n")
+      << forward.output();
+  EXPECT_EQ(curl(local, "/still-there"), "ok /still-there\n") << forward.output();
+}
+
+TEST_P(PortForward, AServiceIsForwardedToAPodBehindIt) {
+  const int port = free_loopback_port();
+  web_pod("web", port);
+  ok("create -f -",
+     "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n"
+     "  ports: [{port: 80, targetPort: http}]\n");
+  // kubectl picks the pod and turns the service's port into the container's.
+  PortForwardCommand forward(*kubectl_, "svc/web :80", file("forward.out"));
+  const int local = forward.local_port();
+  ASSERT_NE(local, 0) << forward.output();
+  EXPECT_NE(forward.output().find(" -> " + std::to_string(port)), std::string::npos) << forward.output();
+  EXPECT_EQ(curl(local, "/through-the-service"), "ok /through-the-service\n") << forward.output();
+}
+
+TEST_P(PortForward, APortNothingListensOnIsReportedOnTheErrorStream) {
+  const int port = free_loopback_port();
+  web_pod("web", port);
+  const int closed = free_loopback_port();
+  PortForwardCommand forward(*kubectl_, "pod/web :" + std::to_string(closed), file("forward.out"));
+  const int local = forward.local_port();
+  ASSERT_NE(local, 0) << forward.output();
+  // The connection ends with nothing sent back; kubectl prints what the kubelet wrote on
+  // the error stream, in upstream's words.
+  const std::string answer = curl(local, "/");
+  EXPECT_EQ(answer.rfind("curl: (", 0), 0u) << "no HTTP answer, only curl's error: " << answer;
+  const std::string sandbox_words = "error forwarding port " + std::to_string(closed) + " to pod ";
+  const std::string refused = ", uid : failed to connect to localhost:" + std::to_string(closed) +
+                              ", IPv4: dial tcp4 127.0.0.1:" + std::to_string(closed) +
+                              ": connect: connection refused";
+  EXPECT_TRUE(eventually(
+      [&] {
+        const std::string out = forward.output();
+        return out.find(sandbox_words) != std::string::npos && out.find(refused) != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << forward.output();
+}
+
+TEST_P(PortForward, UnknownPodsPodsNotRunningAndUsersWithoutCreateAreRefused) {
+  EXPECT_NE(refused("port-forward pod/nope :80").out.find("pods \"nope\" not found"), std::string::npos);
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: stuck}\nspec:\n  containers:\n  - name: c\n"
+     "    image: ukube.invalid/no-such-executable:1\n");
+  const CommandResult pending = refused("port-forward pod/stuck :80");
+  EXPECT_NE(pending.out.find("unable to forward port because pod is not running. Current status=Pending"),
+            std::string::npos)
+      << pending.out;
+
+  // Upstream's RBAC for it: create on pods/portforward (and get on the pod, which kubectl reads first).
+  const int port = free_loopback_port();
+  web_pod("web", port);
+  ok("create role viewer --verb=get,list --resource=pods");
+  ok("create rolebinding viewer --role=viewer --user=viewer");
+  const CommandResult forbidden = refused("--as=viewer port-forward pod/web :" + std::to_string(port));
+  EXPECT_NE(forbidden.out.find("pods \"web\" is forbidden: User \"viewer\" cannot create resource "
+                               "\"pods/portforward\" in API group \"\" in the namespace \"default\""),
+            std::string::npos)
+      << forbidden.out;
+  ok("create role forwarder --verb=create --resource=pods/portforward");
+  ok("create rolebinding forwarder --role=forwarder --user=viewer");
+  PortForwardCommand forward(*kubectl_, "--as=viewer pod/web :" + std::to_string(port), file("forward.out"));
+  const int local = forward.local_port();
+  ASSERT_NE(local, 0) << forward.output();
+  EXPECT_EQ(curl(local, "/allowed"), "ok /allowed\n") << forward.output();
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, PortForward, ::testing::Values("1.30", "1.33"), [](const auto& info) {
+  return "kubectl_" + std::string(info.param).replace(1, 1, "_");
+});
 
 }  // namespace
 }  // namespace ukube::testing

@@ -48,17 +48,10 @@ class KubeletRunc : public KubectlFixture<> {
     if (runc_binary().empty())
       GTEST_SKIP() << "SKIPPED: runc is not installed (packaging/install-deps.sh installs it)";
     if (!fs::exists("/bin/busybox")) GTEST_SKIP() << "SKIPPED: busybox-static is not installed";
-    start_node(newest_kubectl(),
-               "  - uri: ukube.authorizer.v1.node\n"
-               "  - uri: ukube.admission.v1.node-restriction\n"
-               "  - uri: ukube.authenticator.v1.serviceaccount\n"
-               "  - uri: ukube.admission.v1.service-account\n"
-               "  - uri: ukube.scheduler.v1.default\n"
-               "  - uri: ukube.controller.v1.replicaset\n"
-               "  - uri: ukube.controller.v1.deployment\n"
-               "  - uri: ukube.runtime.v1.runc\n"
-               "  - uri: ukube.kubelet.v1.kubelet\n"
-               "    config: {node_name: runc-node, port: 0}\n");
+    start_node(newest_kubectl(), kWorkloadPlugins +
+                                     "  - uri: ukube.runtime.v1.runc\n"
+                                     "  - uri: ukube.kubelet.v1.kubelet\n"
+                                     "    config: {node_name: runc-node, port: 0}\n");
     started_ = true;
   }
 
@@ -323,6 +316,43 @@ TEST_F(KubeletRunc, ShareProcessNamespaceShowsEachContainerTheOthersProcesses) {
   const std::string apart = ok("exec apart -c a -- ps -o pid,args");
   EXPECT_EQ(apart.find("sleep 3602"), std::string::npos) << apart;
   EXPECT_NE(apart.find("    1 sleep 3601"), std::string::npos) << apart;
+}
+
+// kubectl port-forward into a pod with its own network namespace, which nothing on the host
+// reaches: the kubelet connects from inside it. kubectl 1.33 tunnels SPDY through WebSocket,
+// 1.30 speaks SPDY. A hostNetwork pod is reached on the host's loopback.
+TEST_F(KubeletRunc, PortForwardReachesAServerInThePodsOwnNetworkAndOnTheHosts) {
+  const std::string port = std::to_string(free_loopback_port());
+  auto httpd_pod = [&](const std::string& name, const std::string& extra_spec) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: " + name + "}\nspec:\n" + extra_spec +
+           "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: httpd\n    image: busybox:1.35\n"
+           "    command: [sh, -c, 'mkdir -p /tmp/www; echo hello-from-" +
+           name + " > /tmp/www/index.html; exec httpd -f -p 127.0.0.1:" + port +
+           " -h /tmp/www']\n    readinessProbe:\n      exec: {command: [wget, -q, -O, /dev/null, "
+           "'http://127.0.0.1:" +
+           port + "/']}\n      periodSeconds: 1\n";
+  };
+  ok("create -f -", httpd_pod("isolated", ""));
+  ok("create -f -", httpd_pod("on-host", "  hostNetwork: true\n"));
+  ok("wait --for=condition=Ready pod/isolated pod/on-host --timeout=90s");
+
+  std::vector<std::pair<std::string, Kubectl>> kubectls;
+  kubectls.emplace_back("1.33", *kubectl_);
+  if (const std::string old = kubectl_binary("1.30"); !old.empty())
+    kubectls.emplace_back("1.30", Kubectl(old, *node_));
+  for (const auto& [version, kubectl] : kubectls) {
+    for (const std::string pod : {"isolated", "on-host"}) {
+      PortForwardCommand forward(kubectl, "pod/" + pod + " :" + port,
+                                 node_->dir() / ("forward-" + version + "-" + pod + ".out"));
+      const int local = forward.local_port();
+      ASSERT_NE(local, 0) << "kubectl " << version << ": " << forward.output();
+      EXPECT_EQ(run_command("curl -sS --max-time 30 http://127.0.0.1:" + std::to_string(local) + "/").out,
+                "hello-from-" + pod + "\n")
+          << "kubectl " << version << ": " << forward.output();
+    }
+  }
+  // On the host's loopback only the hostNetwork pod listens.
+  EXPECT_EQ(run_command("curl -s http://127.0.0.1:" + port + "/").out, "hello-from-on-host\n");
 }
 
 }  // namespace

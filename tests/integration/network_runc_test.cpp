@@ -38,6 +38,8 @@ class PodNetworkE2E : public KubectlFixture<> {
                "  - uri: ukube.admission.v1.service-account\n"
                "  - uri: ukube.scheduler.v1.default\n"
                "  - uri: ukube.controller.v1.endpointslice\n"
+               "  - uri: ukube.admission.v1.service-allocator\n"
+               "    config: {service_cidr: 10.43.252.0/24}\n"
                "  - uri: ukube.controller.v1.nodeipam\n"
                "    config: {cluster_cidr: 10.42.252.0/24, node_cidr_mask_size: 24}\n"
                "  - uri: ukube.runtime.v1.runc\n"
@@ -46,6 +48,8 @@ class PodNetworkE2E : public KubectlFixture<> {
                "  - uri: ukube.proxy.v1.proxy\n"
                "    config: {node_name: net-node, table: ukt-net-e2e, cluster_cidr: 10.42.252.0/24,"
                " service_cidr: 10.43.252.0/24}\n"
+               "  - uri: ukube.networkpolicy.v1.nftables\n"
+               "    config: {node_name: net-node, table: ukt-net-e2e-np}\n"
                "  - uri: ukube.dns.v1.dns\n"
                "    config: {listen: ['127.0.0.1:0'], service_ip: 10.43.252.53}\n"
                "  - uri: ukube.kubelet.v1.kubelet\n"
@@ -61,6 +65,7 @@ class PodNetworkE2E : public KubectlFixture<> {
     remove_node_runc_leftovers(node_->dir());
     remove_pod_network(kBridge, kBridge);
     shell(std::string("nft delete table ip ") + kBridge);
+    shell(std::string("nft delete table ip ") + kBridge + "-np");
   }
 
   // A Service over the web pods, at `cluster_ip` (in the test's service CIDR).
@@ -289,6 +294,77 @@ TEST_F(PodNetworkE2E, AnEndpointThatGoesStopsReceivingTraffic) {
         return true;
       },
       std::chrono::seconds(5)));
+}
+
+TEST_F(PodNetworkE2E, ANetworkPolicyDeniesThenAllows) {
+  ok("create -f -", web_pod("guarded"));
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: friend, labels: {role: friend}}\nspec:\n"
+     "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sleep, '3600']\n");
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: stranger}\nspec:\n"
+     "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sleep, '3600']\n");
+  const std::string guarded = "http://" + running_ip("guarded") + ":8080/";
+  running_ip("friend");
+  running_ip("stranger");
+  ASSERT_EQ(fetch_from("friend", guarded), "guarded\n");
+  ok("create -f -",
+     "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-web}\n"
+     "spec: {podSelector: {matchLabels: {app: web}}}\n");
+  EXPECT_EQ(get("netpol deny-web", ".spec.policyTypes[*]"), "Ingress") << "defaulted as upstream does";
+  EXPECT_TRUE(eventually([&] { return fetch_from("friend", guarded) != "guarded\n"; }))
+      << shell(std::string("nft list table ip ") + kBridge + "-np").out;
+  EXPECT_NE(fetch_from("stranger", guarded), "guarded\n");
+  EXPECT_EQ(shell("timeout 5 busybox wget -q -O - " + guarded).out, "guarded\n")
+      << "the node itself (probes, the kubelet) is not held";
+  ok("create -f -",
+     "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: friends-in}\n"
+     "spec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n"
+     "  - from: [{podSelector: {matchLabels: {role: friend}}}]\n    ports: [{port: 8080}]\n");
+  EXPECT_TRUE(eventually([&] { return fetch_from("friend", guarded) == "guarded\n"; }))
+      << shell(std::string("nft list table ip ") + kBridge + "-np").out;
+  EXPECT_NE(fetch_from("stranger", guarded), "guarded\n") << "still denied: not a friend";
+  ok("delete netpol deny-web friends-in");
+  EXPECT_TRUE(eventually([&] { return fetch_from("stranger", guarded) == "guarded\n"; }));
+}
+
+// In-cluster config as client-go builds it: the kubernetes Service's address from the
+// environment, the pod's token and the cluster CA from its service-account volume. The
+// real kubectl, mounted into a busybox pod, lists pods with nothing else to go on.
+TEST_F(PodNetworkE2E, APodListsPodsThroughTheKubernetesServiceWithItsToken) {
+  std::string kubectl = shell("readlink -f \"$(command -v " + newest_kubectl() + ")\"").out;
+  while (!kubectl.empty() && kubectl.back() == '\n') kubectl.pop_back();
+  ASSERT_TRUE(fs::exists(kubectl)) << "no kubectl binary to mount: " << kubectl;
+  ok("create serviceaccount lister");
+  ok("create role pod-reader --verb=get,list --resource=pods");
+  ok("create rolebinding lister-reads --role=pod-reader --serviceaccount=default:lister");
+  EXPECT_TRUE(eventually([&] { return get("svc kubernetes", ".spec.clusterIP") == "10.43.252.1"; }))
+      << ok("get svc,endpoints -A");
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: in-cluster}\nspec:\n  serviceAccountName: lister\n"
+     "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sleep, '3600']\n    volumeMounts: [{name: kubectl, mountPath: /kubectl, readOnly: "
+     "true}]\n"
+     "  volumes: [{name: kubectl, hostPath: {path: '" +
+         kubectl + "', type: File}}]\n");
+  running_ip("in-cluster");
+  EXPECT_EQ(ok("exec in-cluster -- sh -c 'echo $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT'"),
+            "10.43.252.1:443\n");
+  // The certificate names the Service's address and DNS names, so TLS is verified either way.
+  const auto listed = (*kubectl_)("exec in-cluster -- /kubectl get pods -o name");
+  EXPECT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find("pod/in-cluster"), std::string::npos) << listed.out;
+  const auto by_name = (*kubectl_)(
+      "exec in-cluster -- sh -c 'cd /var/run/secrets/kubernetes.io/serviceaccount && "
+      "/kubectl --server=https://kubernetes.default.svc --certificate-authority=ca.crt "
+      "--token=$(cat token) get pod in-cluster -o name'");
+  EXPECT_EQ(by_name.out, "pod/in-cluster\n");
+  // The token is the pod's, and RBAC holds it to what its account may do.
+  const auto denied = (*kubectl_)("exec in-cluster -- /kubectl get secrets");
+  EXPECT_NE(denied.exit_code, 0);
+  EXPECT_NE(denied.out.find("system:serviceaccount:default:lister"), std::string::npos) << denied.out;
 }
 
 }  // namespace

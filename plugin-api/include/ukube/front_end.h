@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ukube/export.h"
 
@@ -16,6 +17,10 @@ class UKUBE_API ApiFrontEnd {
   // "host:port" ("[::1]:6443" for IPv6), the host as the front end listens on it
   // (0.0.0.0 or :: when on every address).
   virtual std::string serving_address() const = 0;
+  // Names clients inside the cluster reach the front end by (the kubernetes Service's
+  // address, kubernetes.default.svc, ...): its serving certificate covers them once this
+  // returns, reissued if it did not.
+  virtual void add_serving_names(const std::vector<std::string>& names) = 0;
 };
 
 }  // namespace ukube

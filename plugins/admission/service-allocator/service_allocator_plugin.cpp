@@ -116,11 +116,22 @@ std::optional<ApiEndpoint> ServiceAllocatorPlugin::api_endpoint() const {
   return ApiEndpoint{*address, port};
 }
 
+void ServiceAllocatorPlugin::add_serving_names() {
+  // In-cluster clients (rest.InClusterConfig) check the certificate against the address
+  // in KUBERNETES_SERVICE_HOST; others use the Service's DNS names.
+  std::vector<std::string> names{"kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                                 "kubernetes.default.svc.cluster.local"};
+  if (auto range = ServiceIPRange::of(settings_.service_cidrs.front()))
+    names.push_back(range->first().to_string());
+  for (auto* front : ctx_->all_of<ApiFrontEnd>()) front->add_serving_names(names);
+}
+
 void ServiceAllocatorPlugin::start() {
   for (auto* informer : {services_.get(), ip_addresses_.get(), service_cidrs_.get()})
     if (!informer->wait_for_sync(kReadyWait) && log_)
       log_->warn("service allocator: an informer has not listed yet");
   endpoint_ = api_endpoint();
+  add_serving_names();
   if (log_) {
     if (endpoint_)
       log_->info("the kubernetes Service points at {}:{}", endpoint_->address.to_string(), endpoint_->port);

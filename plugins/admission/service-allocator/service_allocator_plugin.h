@@ -42,6 +42,8 @@ class ServiceAllocatorPlugin final : public AdmissionPluginShell {
   // The advertised address and the front end's real port; nullopt without a front end
   // whose port is known.
   std::optional<ApiEndpoint> api_endpoint() const;
+  // Has the API front ends' serving certificates name the kubernetes Service.
+  void add_serving_names();
 
   InitContext* ctx_ = nullptr;
   Settings settings_;

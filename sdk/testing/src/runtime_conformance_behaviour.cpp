@@ -1,5 +1,9 @@
 // Runtime conformance: what containers do — exits and their logs, stops that need a kill,
-// exec, pushed events, images and stats.
+// exec, port forwarding, pushed events, images and stats.
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <fstream>
@@ -16,6 +20,7 @@ using support::create_and_start;
 using support::create_container;
 using support::error_code;
 using support::eventually;
+using support::free_port;
 using support::RunningSandbox;
 using support::wait_for_state;
 
@@ -251,6 +256,63 @@ TEST_P(RuntimeConformance, AttachLearnsTheContainersExit) {
   EXPECT_EQ(outcome.exit_code(), driver().container_status(id).exit_code);
   session.reset();
   EXPECT_EQ(outcome.exits(), 1) << "on_exit exactly once";
+}
+
+// What a server answers a plain GET on the connected socket `fd` (at most 64 KiB).
+std::string http_get(int fd) {
+  timeval patience{static_cast<time_t>(support::kPatience.count()), 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  const std::string request = "GET / HTTP/1.0\r\n\r\n";
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
+    return {};
+  std::string answer;
+  char buffer[4096];
+  ssize_t n;
+  while (answer.size() < 64 * 1024 && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0)
+    answer.append(buffer, n);
+  return answer;
+}
+
+TEST_P(RuntimeConformance, PortForwardConnectsToAServerInTheSandbox) {
+  EXPECT_EQ(error_code([&] { ::close(driver().port_forward("no-such-sandbox", 80)); }),
+            RuntimeError::Code::NotFound);
+  const PodSandboxConfig config = sandbox_config("forward");
+  const RunningSandbox pod{config, driver().run_pod_sandbox(config)};
+  const uint16_t port = free_port();
+  if (!recipes().serves_http) {
+    EXPECT_THROW(::close(driver().port_forward(pod.id, port)), RuntimeError) << "nothing listens in its pods";
+    return;
+  }
+  create_and_start(driver(), pod, container_config(recipes().serves_http(port), "web", pod.config));
+  int fd = -1;
+  ASSERT_TRUE(eventually([&] {
+    try {
+      fd = driver().port_forward(pod.id, port);
+      return true;
+    } catch (const RuntimeError&) {
+      return false;
+    }
+  })) << "nothing accepted connections on port "
+      << port << " of the sandbox";
+  EXPECT_EQ(http_get(fd).substr(0, 7), "HTTP/1.");
+  ::close(fd);
+
+  // Nothing listens on another port: refused, in the words kubectl shows.
+  const uint16_t closed = free_port();
+  try {
+    ::close(driver().port_forward(pod.id, closed));
+    ADD_FAILURE() << "connected to port " << closed << ", where nothing listens";
+  } catch (const RuntimeError& e) {
+    EXPECT_EQ(e.code(), RuntimeError::Code::Unavailable);
+    EXPECT_NE(std::string(e.what()).find("failed to connect to localhost:" + std::to_string(closed) +
+                                         ", IPv4: dial tcp4 127.0.0.1:" + std::to_string(closed) +
+                                         ": connect: connection refused"),
+              std::string::npos)
+        << e.what();
+  }
+  driver().stop_pod_sandbox(pod.id);
+  EXPECT_EQ(error_code([&] { ::close(driver().port_forward(pod.id, port)); }),
+            RuntimeError::Code::FailedPrecondition);
 }
 
 TEST_P(RuntimeConformance, EventsArePushedForEachTransitionUntilUnsubscribed) {

@@ -1,7 +1,11 @@
 #pragma once
 
 // Helpers shared by the runtime conformance suite's files (not part of the SDK's surface).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <functional>
@@ -39,6 +43,19 @@ std::optional<RuntimeError::Code> error_code(Fn&& fn) {
   }
   ADD_FAILURE() << "expected a RuntimeError";
   return std::nullopt;
+}
+
+// A port nothing on this machine's loopback listens on now.
+inline uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
 }
 
 // Waits until the container is in `state`; the status it was last seen in.

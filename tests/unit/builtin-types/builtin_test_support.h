@@ -22,6 +22,7 @@ inline const GroupVersionResource kNamespaces{"", "v1", "namespaces"};
 inline const GroupVersionResource kServices{"", "v1", "services"};
 inline const GroupVersionResource kServiceCIDRs{"networking.k8s.io", "v1", "servicecidrs"};
 inline const GroupVersionResource kIPAddresses{"networking.k8s.io", "v1", "ipaddresses"};
+inline const GroupVersionResource kNetworkPolicies{"networking.k8s.io", "v1", "networkpolicies"};
 inline const GroupVersionResource kNodes{"", "v1", "nodes"};
 inline const GroupVersionResource kSecrets{"", "v1", "secrets"};
 inline const GroupVersionResource kConfigMaps{"", "v1", "configmaps"};

@@ -240,6 +240,20 @@ TEST_F(Defaults, ServiceFields) {
                  });
 }
 
+TEST_F(Defaults, NetworkPolicyTypesFollowItsRules) {
+  auto ingress_only =
+      create(kNetworkPolicies, "default", R"({"metadata":{"name":"a"},"spec":{"podSelector":{},
+      "ingress":[{"ports":[{"port":80}]}]}})");
+  expect_all(ingress_only, {{"spec.policyTypes", R"(["Ingress"])"},
+                            {"spec.ingress", R"([{"ports":[{"port":80,"protocol":"TCP"}]}])"}});
+  auto both = create(kNetworkPolicies, "default", R"({"metadata":{"name":"b"},"spec":{"podSelector":{},
+      "egress":[{}]}})");
+  EXPECT_EQ(at(both, "spec.policyTypes"), json::parse(R"(["Ingress","Egress"])"));
+  auto kept = create(kNetworkPolicies, "default", R"({"metadata":{"name":"c"},"spec":{"podSelector":{},
+      "policyTypes":["Egress"]}})");
+  EXPECT_EQ(at(kept, "spec.policyTypes"), json::parse(R"(["Egress"])"));
+}
+
 TEST_F(Defaults, NamespaceSecretAndBindings) {
   auto ns = create(kNamespaces, "", R"({"metadata":{"name":"team-a"}})");
   EXPECT_EQ(at(ns, "status.phase"), "Active");

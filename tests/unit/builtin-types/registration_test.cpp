@@ -46,6 +46,7 @@ const std::vector<Identity> kExpected = {
     {"discovery.k8s.io", "EndpointSlice", "endpointslices", true, {}, false, false, false},
     {"networking.k8s.io", "ServiceCIDR", "servicecidrs", false, {}, false, true, false},
     {"networking.k8s.io", "IPAddress", "ipaddresses", false, {"ip"}, false, false, false},
+    {"networking.k8s.io", "NetworkPolicy", "networkpolicies", true, {"netpol"}, false, false, false},
     {"events.k8s.io", "Event", "events", true, {"ev"}, false, false, false},
     {"scheduling.k8s.io", "PriorityClass", "priorityclasses", false, {"pc"}, false, false, false},
     {"policy", "PodDisruptionBudget", "poddisruptionbudgets", true, {"pdb"}, false, true, false},

@@ -1,5 +1,7 @@
 #include "remote_command.h"
 
+#include "stream_protocols.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -8,10 +10,20 @@ namespace ukube::kubelet::remote {
 namespace {
 
 TEST(RemoteCommand, ChoosesTheNewestProtocolWeSpeak) {
-  EXPECT_EQ(choose_protocol("v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io"), "v5.channel.k8s.io");
-  EXPECT_EQ(choose_protocol("v4.channel.k8s.io"), "v4.channel.k8s.io");
-  EXPECT_EQ(choose_protocol("base64.channel.k8s.io,channel.k8s.io"), "");
-  EXPECT_EQ(choose_protocol(""), "");
+  EXPECT_EQ(choose_protocol("v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io", {kV5, kV4}),
+            "v5.channel.k8s.io");
+  EXPECT_EQ(choose_protocol("v4.channel.k8s.io", {kV5, kV4}), "v4.channel.k8s.io");
+  EXPECT_EQ(choose_protocol("base64.channel.k8s.io,channel.k8s.io", {kV5, kV4}), "");
+  EXPECT_EQ(choose_protocol("", {kV5, kV4}), "");
+}
+
+TEST(RemoteCommand, OffersAreTrimmedAndEmptyOnesSkipped) {
+  const auto offers = protocols_in(" a ,, b\t,c");
+  ASSERT_EQ(offers.size(), 3u);
+  EXPECT_EQ(offers[0], "a");
+  EXPECT_EQ(offers[1], "b");
+  EXPECT_EQ(offers[2], "c");
+  EXPECT_TRUE(protocols_in(" , ").empty());
 }
 
 TEST(RemoteCommand, FramesStartWithTheirChannel) {

@@ -2,6 +2,8 @@
 // runtime: its recipes are /bin/sh scripts and host executables.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "process_test_support.h"
 #include "ukube/testing/runtime_conformance.h"
 
@@ -48,6 +50,17 @@ Recipes process_recipes() {
   recipes.exec_sleeps = [] { return std::vector<std::string>{"sleep", "600"}; };
   recipes.pullable_image = [] { return std::string("sleep"); };
   recipes.unpullable_image = [] { return std::string("ukube.invalid/no-such-executable-on-path:1.0"); };
+  // busybox's httpd on the host's loopback (the process runtime's pods share it), serving an
+  // empty folder.
+  recipes.serves_http = [](uint16_t port) {
+    const auto empty = std::filesystem::temp_directory_path() / "ukube-conformance-httpd";
+    std::filesystem::create_directories(empty);
+    ContainerConfig config;
+    config.image = "busybox";
+    config.command = {"busybox", "httpd",       "-f", "-p", "127.0.0.1:" + std::to_string(port),
+                      "-h",      empty.string()};
+    return config;
+  };
   return recipes;
 }
 

@@ -38,6 +38,13 @@ Recipes runc_recipes() {
   // Served by a registry on 127.0.0.1, started on first use.
   recipes.pullable_image = [] { return testing::registry() + "/team/greeting:1"; };
   recipes.unpullable_image = [] { return testing::registry() + "/team/absent:1"; };
+  // busybox's httpd on the loopback of the pod's own network namespace.
+  recipes.serves_http = [](uint16_t port) {
+    ContainerConfig config;
+    config.image = testing::kBusybox;
+    config.command = {"httpd", "-f", "-p", "127.0.0.1:" + std::to_string(port), "-h", "/"};
+    return config;
+  };
   return recipes;
 }
 

@@ -111,6 +111,15 @@ class UKUBE_API RuntimeDriver {
                                    std::chrono::seconds timeout) = 0;
   virtual std::unique_ptr<StreamSession> exec(const StreamRequest& request, StreamCallbacks callbacks) = 0;
   virtual std::unique_ptr<StreamSession> attach(const StreamRequest& request, StreamCallbacks callbacks) = 0;
+  // Port forwarding (the CRI's PortForward; kubectl port-forward): a TCP connection to
+  // `port` on the loopback of the sandbox's network (127.0.0.1, else ::1), made where that
+  // network is (inside the sandbox's network namespace when it has one: a socket stays in
+  // the namespace it was made in). Returns the connected socket, which the caller owns.
+  // Throws RuntimeError: NotFound (no such sandbox), FailedPrecondition (it is not ready),
+  // Unavailable when nothing accepts the connection, ending with the connect error as
+  // connect_loopback() words it. The default is for pods on the host's network: it checks
+  // the sandbox's status and connects on the host's loopback.
+  virtual int port_forward(const std::string& sandbox_id, uint16_t port);
 
   // Images. `image` is a reference as pods name it (busybox, busybox:1.36, registry/x@sha256:...).
   virtual std::string pull_image(const std::string& image, const AuthConfig& auth = {}) = 0;  // its id
@@ -123,6 +132,14 @@ class UKUBE_API RuntimeDriver {
   virtual uint64_t subscribe(ContainerEventHandler handler) = 0;
   virtual void unsubscribe(uint64_t subscription) = 0;
 };
+
+// Connects to `port` on 127.0.0.1, else on ::1, from the calling thread's network
+// namespace, waiting at most 5 s; returns the connected socket (close-on-exec). Throws
+// RuntimeError(Unavailable) with both attempts' errors in the words upstream's runtimes
+// (containerd) report them: "failed to connect to localhost:8080, IPv4: dial tcp4
+// 127.0.0.1:8080: connect: connection refused IPv6: dial tcp6 [::1]:8080: connect: connection
+// refused".
+UKUBE_API int connect_loopback(uint16_t port);
 
 // What a runtime plugin offers: a driver per node it runs containers for. A real runtime
 // serves the one machine it runs on; the fake one simulates any number of nodes in one

@@ -43,6 +43,10 @@ struct Recipes {
   // a test needs them: a registry serving them may start only then.
   std::function<std::string()> pullable_image;
   std::function<std::string()> unpullable_image;
+  // Serves HTTP on 127.0.0.1:`port` of the sandbox's network (any answer will do), for port
+  // forwarding. Unset for a driver in whose pods nothing listens (the fake one): its
+  // port_forward must then refuse with a RuntimeError.
+  std::function<ContainerConfig(uint16_t port)> serves_http;
 };
 
 struct RuntimeUnderTest {
