@@ -1,5 +1,7 @@
 #include "nft_rules.h"
 
+#include <algorithm>
+#include <functional>
 #include <sstream>
 
 namespace ukube::proxy {
@@ -22,10 +24,15 @@ std::string address(const Endpoint& e) {
   return e.ip + " . " + std::to_string(e.port);
 }
 
+void add_element(ServiceRules& out, const std::string& container, const std::string& key,
+                 const std::string& value = "") {
+  out.elements[container].emplace(key, value);
+}
+
 // Picks one of `endpoints` and DNATs to it; `prefix` names the per-endpoint chains and
 // sets an affinity needs ("svc" or "ext").
 void dispatch(ServiceRules& out, std::string& chain, const ServicePort& sp,
-              const std::vector<Endpoint>& endpoints, const std::string& prefix) {
+              const std::vector<Endpoint>& endpoints, const std::string& prefix, EndpointKeys& keys) {
   const std::string id = port_id(sp);
   const std::string nat = "meta l4proto " + sp.protocol + " dnat ip to ";
   if (sp.affinity_seconds <= 0) {
@@ -33,10 +40,12 @@ void dispatch(ServiceRules& out, std::string& chain, const ServicePort& sp,
       chain += nat + endpoints[0].ip + ":" + std::to_string(endpoints[0].port) + "\n";
       return;
     }
-    chain += nat + "numgen random mod " + std::to_string(endpoints.size()) + " map { ";
-    for (size_t i = 0; i < endpoints.size(); ++i)
-      chain += (i ? ", " : "") + std::to_string(i) + " : " + address(endpoints[i]);
-    chain += " }\n";
+    const KeyBlock block = keys.block(prefix + "|" + id, static_cast<uint32_t>(endpoints.size()));
+    const std::string map = "endpoints-" + std::to_string(block.shard);
+    chain += nat + "numgen random mod " + std::to_string(block.count) + " offset " +
+             std::to_string(block.first) + " map @" + map + "\n";
+    for (uint32_t i = 0; i < block.count; ++i)
+      add_element(out, map, std::to_string(block.first + i), address(endpoints[i]));
     return;
   }
   // ClientIP affinity: a client seen lately goes where it went before; each endpoint
@@ -56,14 +65,35 @@ void dispatch(ServiceRules& out, std::string& chain, const ServicePort& sp,
   chain += pick + " }\n";
 }
 
-void add_element(ServiceRules& out, const char* container, const std::string& key,
-                 const std::string& value = "") {
-  out.elements[container].emplace(key, value);
-}
-
 }  // namespace
 
-ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSettings& settings) {
+KeyBlock EndpointKeys::block(const std::string& port, uint32_t count) {
+  auto it = blocks_.find(port);
+  if (it != blocks_.end() && it->second.count == count) return it->second;
+  const auto shard = static_cast<uint32_t>(std::hash<std::string>{}(port) % kShards);
+  KeyBlock block{shard, next_[shard], count};
+  next_[shard] += count;
+  blocks_[port] = block;
+  return block;
+}
+
+void EndpointKeys::forget(const std::string& prefix) {
+  for (auto it = blocks_.begin(); it != blocks_.end();) {
+    const auto bar = it->first.find('|');
+    if (it->first.compare(bar + 1, prefix.size(), prefix) == 0)
+      it = blocks_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void EndpointKeys::clear() {
+  blocks_.clear();
+  std::fill(std::begin(next_), std::end(next_), 0);
+}
+
+ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSettings& settings,
+                       EndpointKeys& keys) {
   ServiceRules out;
   for (const auto& sp : ports) {
     const std::string id = port_id(sp);
@@ -71,7 +101,7 @@ ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSetti
     if (!sp.internal_endpoints.empty()) {
       const std::string name = "svc-" + id;
       std::string chain;
-      dispatch(out, chain, sp, sp.internal_endpoints, "svc");
+      dispatch(out, chain, sp, sp.internal_endpoints, "svc", keys);
       out.chains[name] = chain;
       for (const auto& ip : sp.cluster_ips)
         add_element(out, kServiceIps, ip + " . " + proto_port, "goto " + name);
@@ -97,10 +127,10 @@ ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSetti
       if (sp.external_endpoints.empty())
         chain += "drop\n";
       else
-        dispatch(out, chain, sp, sp.external_endpoints, "ext");
+        dispatch(out, chain, sp, sp.external_endpoints, "ext", keys);
     } else {
       chain += "jump mark-for-masquerade\n";
-      dispatch(out, chain, sp, sp.external_endpoints, "ext");
+      dispatch(out, chain, sp, sp.external_endpoints, "ext", keys);
     }
     out.chains[name] = chain;
     for (const auto& ip : outside_ips) add_element(out, kServiceIps, ip + " . " + proto_port, "goto " + name);
@@ -124,6 +154,9 @@ std::string base_table(const RulesetSettings& s) {
   out += "add set " + t + " no-endpoint-services { type ipv4_addr . inet_proto . inet_service; }\n";
   out += "add set " + t + " no-endpoint-nodeports { type inet_proto . inet_service; }\n";
   out += "add set " + t + " hairpin { type ipv4_addr . ipv4_addr; }\n";
+  for (uint32_t shard = 0; shard < EndpointKeys::kShards; ++shard)
+    out += "add map " + t + " endpoints-" + std::to_string(shard) +
+           " { typeof numgen random mod 1 : ip daddr . tcp dport; }\n";
   // Base chains are flushed and written anew: existing service chains and map elements
   // are left as they are, so this can run over a table in use.
   std::map<std::string, std::pair<std::string, std::vector<std::string>>> chains;
@@ -206,7 +239,7 @@ void Transaction::change(const ServiceRules& before, const ServiceRules& after) 
         last = --it->second.refs == 0;
         if (last) counted.erase(it);
       }
-      if (last) delete_elements_ += "delete element " + t + " " + container + " { " + key + " }\n";
+      if (last) deleted_[container].push_back(key);
     }
   }
   for (const auto& [container, items] : after.elements) {
@@ -223,9 +256,7 @@ void Transaction::change(const ServiceRules& before, const ServiceRules& after) 
         counted.value = value;
         first = counted.refs++ == 0;
       }
-      if (first)
-        add_elements_ += "add element " + t + " " + container + " { " + key +
-                         (value.empty() ? "" : " : " + value) + " }\n";
+      if (first) added_[container].push_back(value.empty() ? key : key + " : " + value);
     }
   }
   for (const auto& [name, rules] : before.chains)
@@ -237,15 +268,26 @@ void Transaction::change(const ServiceRules& before, const ServiceRules& after) 
 }
 
 std::string Transaction::text() const {
-  return add_objects_ + rules_text_ + delete_elements_ + add_elements_ + delete_chains_ +
-         delete_endpoint_chains_ + delete_sets_;
+  // One command per container: nft parses and sends a long element list much faster than
+  // as many commands of one element each.
+  auto elements = [this](const char* verb, const std::map<std::string, std::vector<std::string>>& items) {
+    std::string out;
+    for (const auto& [container, list] : items) {
+      out += std::string(verb) + " element ip " + table_ + " " + container + " { ";
+      for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + list[i];
+      out += " }\n";
+    }
+    return out;
+  };
+  return add_objects_ + rules_text_ + elements("delete", deleted_) + elements("add", added_) +
+         delete_chains_ + delete_endpoint_chains_ + delete_sets_;
 }
 
 bool Transaction::empty() const {
-  for (const auto* part : {&add_objects_, &rules_text_, &delete_elements_, &add_elements_, &delete_chains_,
-                           &delete_endpoint_chains_, &delete_sets_})
+  for (const auto* part :
+       {&add_objects_, &rules_text_, &delete_chains_, &delete_endpoint_chains_, &delete_sets_})
     if (!part->empty()) return false;
-  return true;
+  return deleted_.empty() && added_.empty();
 }
 
 }  // namespace ukube::proxy

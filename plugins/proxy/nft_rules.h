@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -33,7 +34,30 @@ struct ServiceRules {
   bool operator==(const ServiceRules&) const = default;
 };
 
-ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSettings& settings);
+// Where a service port's endpoints sit in the shared endpoint maps: `count` consecutive
+// integer keys from `first` in map endpoints-<shard>. Thousands of anonymous maps in one
+// transaction cost the kernel time quadratic in their number; a few shared maps do not.
+struct KeyBlock {
+  uint32_t shard = 0, first = 0, count = 0;
+};
+
+// Hands out key blocks, keeping a port's block while its endpoint count stays the same,
+// so a changed endpoint rewrites map elements only, never the port's rule.
+class EndpointKeys {
+ public:
+  static constexpr uint32_t kShards = 128;
+  KeyBlock block(const std::string& port, uint32_t count);
+  // Forgets the blocks of ports whose id starts with `prefix` ("ns/name/" of a Service).
+  void forget(const std::string& prefix);
+  void clear();
+
+ private:
+  std::map<std::string, KeyBlock> blocks_;
+  uint32_t next_[kShards] = {};
+};
+
+ServiceRules rules_for(const std::vector<ServicePort>& ports, const RulesetSettings& settings,
+                       EndpointKeys& keys);
 
 // The table's shared maps and base chains, made where missing and rewritten where present;
 // service chains and map elements are kept. A daemon starting over its own table applies
@@ -66,8 +90,8 @@ class Transaction {
  private:
   std::string table_;
   ElementCounts* counts_ = nullptr;
-  std::string add_objects_, rules_text_, delete_elements_, add_elements_, delete_chains_,
-      delete_endpoint_chains_, delete_sets_;
+  std::string add_objects_, rules_text_, delete_chains_, delete_endpoint_chains_, delete_sets_;
+  std::map<std::string, std::vector<std::string>> deleted_, added_;  // container → elements
   size_t rules_ = 0;
 };
 

@@ -140,6 +140,7 @@ void Proxier::sync() {
     for (const auto& service : services_->list()) dirty.insert(object_key(*service));
     applied_.clear();
     counts_.clear();
+    keys_.clear();
     script = fresh_table(settings_.ruleset);
   }
   Transaction tx(settings_.ruleset.table);
@@ -153,7 +154,7 @@ void Proxier::sync() {
     for (const auto& slice : owned) slices.push_back(slice.get());
     std::vector<ServicePort> ports;
     if (service) ports = service_ports(*service, slices, settings_.node_name);
-    ServiceRules rules = rules_for(ports, settings_.ruleset);
+    ServiceRules rules = rules_for(ports, settings_.ruleset, keys_);
     auto before = applied_.find(key);
     const ServiceRules& old = before == applied_.end() ? kNone : before->second;
     if (rules == old) continue;
@@ -164,9 +165,10 @@ void Proxier::sync() {
   script += tx.text();
   if (!script.empty()) apply_(script);
   for (auto& [key, rules] : staged) {
-    if (rules.chains.empty() && rules.elements.empty())
+    if (rules.chains.empty() && rules.elements.empty()) {
       applied_.erase(key);
-    else
+      keys_.forget(key + "/");
+    } else
       applied_[key] = std::move(rules);
   }
   std::lock_guard lock(mutex_);

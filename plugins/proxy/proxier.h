@@ -71,6 +71,7 @@ class Proxier {
   // Only the sync thread touches these.
   std::map<std::string, ServiceRules> applied_;  // by Service
   Transaction::ElementCounts counts_;
+  EndpointKeys keys_;
 };
 
 }  // namespace ukube::proxy

@@ -107,6 +107,7 @@ void sync_figures() {
   RulesetSettings settings;
   settings.table = "bench";
   auto ports = services(10000, 10);
+  ukube::proxy::EndpointKeys keys;
   // From scratch: the rules computed and the whole table written in one transaction.
   auto start = Clock::now();
   Transaction::ElementCounts counts;
@@ -115,7 +116,7 @@ void sync_figures() {
   std::vector<ServiceRules> rules;
   rules.reserve(ports.size());
   for (const auto& sp : ports) {
-    rules.push_back(ukube::proxy::rules_for({sp}, settings));
+    rules.push_back(ukube::proxy::rules_for({sp}, settings, keys));
     full.change({}, rules.back());
   }
   const std::string script = ukube::proxy::fresh_table(settings) + full.text();
@@ -126,7 +127,7 @@ void sync_figures() {
   ServicePort changed = ports[5000];
   changed.internal_endpoints[3].ip = "10.44.0.1";
   changed.external_endpoints = changed.internal_endpoints;
-  ServiceRules after = ukube::proxy::rules_for({changed}, settings);
+  ServiceRules after = ukube::proxy::rules_for({changed}, settings, keys);
   Transaction one(settings.table);
   one.use_counts(&counts);
   one.change(rules[5000], after);
@@ -193,8 +194,9 @@ void connection_figures() {
   sp.port = 80;
   sp.cluster_ips = {"10.43.249.1"};
   sp.internal_endpoints = sp.external_endpoints = {{"10.42.249.2", 8080}};
+  ukube::proxy::EndpointKeys keys;
   Transaction tx(settings.table);
-  tx.change({}, ukube::proxy::rules_for({sp}, settings));
+  tx.change({}, ukube::proxy::rules_for({sp}, settings, keys));
   apply_in(node, "nft -f", ukube::proxy::fresh_table(settings) + tx.text());
 
   std::atomic<bool> stop{false};

@@ -68,6 +68,7 @@ class NftInNamespaces : public ::testing::Test {
 };
 
 TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
+  EndpointKeys keys;
   RulesetSettings settings;
   settings.table = "ukt-proxy";
   ServicePort sp = service_port("shop/web", "10.43.0.7", {{"10.42.250.2", 8080}});
@@ -77,12 +78,16 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   Transaction::ElementCounts counts;
   Transaction tx(settings.table);
   tx.use_counts(&counts);
-  ServiceRules web = rules_for({sp}, settings), none = rules_for({empty}, settings);
+  ServicePort pair = service_port("shop/pair", "10.43.0.10", {{"10.42.250.2", 8080}, {"10.42.250.2", 8080}});
+  ServiceRules web = rules_for({sp}, settings, keys), none = rules_for({empty}, settings, keys);
   tx.change({}, web);
   tx.change({}, none);
+  tx.change({}, rules_for({pair}, settings, keys));
   apply(fresh_table(settings) + tx.text());
 
   EXPECT_EQ(fetch("http://10.43.0.7/"), "from-pod\n");
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(fetch("http://10.43.0.10/"), "from-pod\n") << "through the shared endpoint map";
   EXPECT_EQ(fetch("http://127.0.0.1:30080/"), "from-pod\n") << "a node port answers on localhost";
   EXPECT_EQ(fetch("http://10.42.250.1:30080/"), "from-pod\n");
   auto refused = get("http://10.43.0.8/");
@@ -97,7 +102,7 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
   gone.use_counts(&counts);
   ServicePort without = sp;
   without.internal_endpoints = without.external_endpoints = {};
-  ServiceRules emptied = rules_for({without}, settings);
+  ServiceRules emptied = rules_for({without}, settings, keys);
   gone.change(web, emptied);
   apply(gone.text());
   EXPECT_THAT(fetch("http://10.43.0.7/"), HasSubstr("refused"));
@@ -112,12 +117,13 @@ TEST_F(NftInNamespaces, ClusterIpsNodePortsAndRefusalsWork) {
 }
 
 TEST_F(NftInNamespaces, AffinityKeepsAClientOnOneEndpoint) {
+  EndpointKeys keys;
   RulesetSettings settings;
   settings.table = "ukt-proxy";
   ServicePort sp = service_port("shop/sticky", "10.43.0.9", {{"10.42.250.2", 8080}, {"10.42.250.2", 8080}});
   sp.affinity_seconds = 30;
   Transaction tx(settings.table);
-  tx.change({}, rules_for({sp}, settings));
+  tx.change({}, rules_for({sp}, settings, keys));
   apply(fresh_table(settings) + tx.text());
   for (int i = 0; i < 3; ++i) EXPECT_EQ(fetch("http://10.43.0.9/"), "from-pod\n");
   const std::string listed = node_->exec("nft list set ip ukt-proxy svc-aff30-0-shop/sticky/tcp/80").out +

@@ -21,12 +21,16 @@ ServicePort web(std::vector<Endpoint> endpoints) {
 }
 
 TEST(NftRules, OneRulePicksAmongTheEndpoints) {
+  EndpointKeys keys;
   RulesetSettings settings;
-  ServiceRules rules = rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}})}, settings);
+  ServiceRules rules = rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}})}, settings, keys);
   ASSERT_EQ(rules.chains.count("svc-shop/web/tcp/http"), 1u);
-  EXPECT_EQ(
-      rules.chains.at("svc-shop/web/tcp/http"),
-      "meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.42.0.5 . 8080, 1 : 10.42.0.6 . 8080 }\n");
+  const KeyBlock block = keys.block("svc|shop/web/tcp/http", 2);
+  const std::string map = "endpoints-" + std::to_string(block.shard);
+  EXPECT_EQ(rules.chains.at("svc-shop/web/tcp/http"),
+            "meta l4proto tcp dnat ip to numgen random mod 2 offset 0 map @" + map + "\n");
+  EXPECT_EQ(rules.elements.at(map),
+            (std::map<std::string, std::string>{{"0", "10.42.0.5 . 8080"}, {"1", "10.42.0.6 . 8080"}}));
   EXPECT_THAT(
       base_table(settings),
       HasSubstr("ct status dnat ct original ip daddr 10.43.0.0/16 ip saddr != 10.42.0.0/16 masquerade"))
@@ -36,20 +40,42 @@ TEST(NftRules, OneRulePicksAmongTheEndpoints) {
   EXPECT_FALSE(rules.elements.count("service-nodeports"));
 }
 
+TEST(NftRules, AChangedEndpointRewritesMapElementsOnlyAndANewCountTakesANewBlock) {
+  EndpointKeys keys;
+  RulesetSettings settings;
+  ServiceRules two = rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}})}, settings, keys);
+  ServiceRules moved = rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.7", 8080}})}, settings, keys);
+  EXPECT_EQ(moved.chains, two.chains) << "same count, same keys: the rule stays";
+  Transaction tx("t");
+  tx.change(two, moved);
+  EXPECT_EQ(tx.rule_count(), 0u);
+  EXPECT_THAT(tx.text(), HasSubstr(" { 1 }\n"));
+  EXPECT_THAT(tx.text(), HasSubstr(" { 1 : 10.42.0.7 . 8080 }\n"));
+  ServiceRules three =
+      rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}, {"10.42.0.7", 8080}})}, settings, keys);
+  EXPECT_THAT(three.chains.at("svc-shop/web/tcp/http"), HasSubstr("numgen random mod 3 offset 2 map @"));
+  keys.forget("shop/web/");
+  ServiceRules again = rules_for({web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}})}, settings, keys);
+  EXPECT_THAT(again.chains.at("svc-shop/web/tcp/http"), HasSubstr("mod 2 offset 5 map @"))
+      << "a forgotten port gets a fresh block; keys are not reused while elements may linger";
+}
+
 TEST(NftRules, NoEndpointsMeansNoChainAndNodePortsAreRefused) {
+  EndpointKeys keys;
   ServicePort sp = web({});
   sp.node_port = 30080;
-  ServiceRules rules = rules_for({sp}, RulesetSettings{});
+  ServiceRules rules = rules_for({sp}, RulesetSettings{}, keys);
   EXPECT_TRUE(rules.chains.empty());
   EXPECT_FALSE(rules.elements.count("service-ips"));
   EXPECT_EQ(rules.elements.at("no-endpoint-nodeports").count("tcp . 30080"), 1u);
 }
 
 TEST(NftRules, NodePortsAndLoadBalancersGoThroughAMasqueradingChain) {
+  EndpointKeys keys;
   ServicePort sp = web({{"10.42.0.5", 8080}});
   sp.node_port = 30080;
   sp.load_balancer_ips = {"192.0.2.1"};
-  ServiceRules rules = rules_for({sp}, RulesetSettings{});
+  ServiceRules rules = rules_for({sp}, RulesetSettings{}, keys);
   EXPECT_EQ(rules.chains.at("ext-shop/web/tcp/http"),
             "jump mark-for-masquerade\nmeta l4proto tcp dnat ip to 10.42.0.5:8080\n");
   EXPECT_EQ(rules.elements.at("service-nodeports").at("tcp . 30080"), "goto ext-shop/web/tcp/http");
@@ -59,9 +85,10 @@ TEST(NftRules, NodePortsAndLoadBalancersGoThroughAMasqueradingChain) {
 }
 
 TEST(NftRules, ClientIpAffinityRemembersEachEndpointsClients) {
+  EndpointKeys keys;
   ServicePort sp = web({{"10.42.0.5", 8080}, {"10.42.0.6", 8080}});
   sp.affinity_seconds = 60;
-  ServiceRules rules = rules_for({sp}, RulesetSettings{});
+  ServiceRules rules = rules_for({sp}, RulesetSettings{}, keys);
   EXPECT_EQ(rules.sets.size(), 2u);
   EXPECT_EQ(rules.sets.at("svc-aff60-0-shop/web/tcp/http"),
             "type ipv4_addr; flags dynamic,timeout; timeout 60s;");
@@ -73,8 +100,9 @@ TEST(NftRules, ClientIpAffinityRemembersEachEndpointsClients) {
 }
 
 TEST(NftRules, TransactionsOrderAdditionsAndRemovalsSafely) {
+  EndpointKeys keys;
   RulesetSettings settings;
-  ServiceRules before = rules_for({web({{"10.42.0.5", 8080}})}, settings);
+  ServiceRules before = rules_for({web({{"10.42.0.5", 8080}})}, settings, keys);
   Transaction::ElementCounts counts;
   Transaction add("t");
   add.use_counts(&counts);
@@ -93,13 +121,14 @@ TEST(NftRules, TransactionsOrderAdditionsAndRemovalsSafely) {
 }
 
 TEST(NftRules, AnUnchangedChainIsNotRewrittenAndSharedElementsAreCounted) {
+  EndpointKeys keys;
   RulesetSettings settings;
   Transaction::ElementCounts counts;
-  ServiceRules a = rules_for({web({{"10.42.0.5", 8080}})}, settings);
+  ServiceRules a = rules_for({web({{"10.42.0.5", 8080}})}, settings, keys);
   ServicePort other = web({{"10.42.0.5", 8080}});
   other.service = "shop/admin";
   other.cluster_ips = {"10.43.0.8"};
-  ServiceRules b = rules_for({other}, settings);
+  ServiceRules b = rules_for({other}, settings, keys);
   Transaction first("t");
   first.use_counts(&counts);
   first.change({}, a);
