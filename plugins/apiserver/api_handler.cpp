@@ -93,6 +93,7 @@ ApiHandler::ApiHandler(HandlerDeps deps)
       openapi_(deps_.types, kGitVersion),
       resources_(deps_.pipeline, &metrics_.watches),
       kubelets_(deps_.pipeline, deps_.auth),
+      proxies_(deps_.pipeline, deps_.auth, kubelets_),
       usage_metrics_(
           deps_.pipeline, deps_.auth,
           [this](const std::string& node, const KubeletEndpoint& kubelet, const std::string& target) {
@@ -165,6 +166,8 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
       response = usage_metrics_.serve({request, route, query, *served_as, Representation::Plain, watch});
     } else if (is_resource && KubeletProxy::handles(route)) {
       response = kubelets_.connect({request, route, query, *served_as, Representation::Plain, false});
+    } else if (is_resource && ResourceProxy::handles(route)) {
+      response = proxies_.connect({request, route, query, *served_as, Representation::Plain, false});
     } else if (is_resource) {
       response = resources_.serve({request, route, query, *served_as, negotiate(request.accept), watch});
     } else {

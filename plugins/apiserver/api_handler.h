@@ -15,6 +15,7 @@
 #include "metrics_api.h"
 #include "openapi.h"
 #include "resource_handler.h"
+#include "resource_proxy.h"
 #include "ukube/auth.h"
 #include "ukube/errors.h"
 #include "ukube/pipeline.h"
@@ -82,6 +83,7 @@ class ApiHandler {
   OpenApi openapi_;
   ResourceHandler resources_;
   KubeletProxy kubelets_;
+  ResourceProxy proxies_;     // pods, services and nodes proxy; nodes through kubelets_' credentials
   MetricsApi usage_metrics_;  // metrics.k8s.io, from the kubelets reached through kubelets_
   std::atomic<bool> ready_{false};
 };

@@ -353,52 +353,79 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     send(std::move(response));
   }
 
-  // Relaying to a kubelet: connect, verify its certificate, send the request on, then
-  // copy bytes both ways until either side is done. Its answer (a log stream, or a
-  // protocol switch and WebSocket frames) reaches the client as the kubelet wrote it.
+  // Relaying to a kubelet, a pod or a Service's endpoint: connect (and for TLS, shake
+  // hands), send the request on, then copy bytes both ways until either side is done. The
+  // answer (a log stream, a page, or a protocol switch and WebSocket frames) reaches the
+  // client as the other side wrote it.
   void start_proxy(std::unique_ptr<ProxyPlan> plan) {
     proxy_ = std::move(plan);
-    auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
-    try {
-      SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
-      tls->add_certificate_authority(asio::buffer(proxy_->ca_pem));
-      tls->use_certificate_chain(asio::buffer(proxy_->certificate_pem));
-      tls->use_private_key(asio::buffer(proxy_->key_pem), ssl::context::pem);
-      tls->set_verify_mode(ssl::verify_peer);
-    } catch (const boost::system::system_error& e) {
-      return send_error(
-          ApiError::internal(std::string("cannot use the kubelet client certificate: ") + e.what()));
-    }
-    upstream_tls_ = std::move(tls);
     from_client_.resize(16 * 1024);
     from_upstream_.resize(16 * 1024);
-    upstream_.emplace(stream_.get_executor(), *upstream_tls_);
-    upstream_->set_verify_callback(ssl::host_name_verification(proxy_->host));
-    error_code ec;
-    asio::ip::make_address(proxy_->host, ec);
-    if (ec) SSL_set_tlsext_host_name(upstream_->native_handle(), proxy_->host.c_str());
+    if (proxy_->transport == ProxyPlan::Transport::Plain) {
+      plain_upstream_.emplace(stream_.get_executor());
+    } else {
+      auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+      try {
+        SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+        if (proxy_->transport == ProxyPlan::Transport::VerifiedTls) {
+          tls->add_certificate_authority(asio::buffer(proxy_->ca_pem));
+          tls->use_certificate_chain(asio::buffer(proxy_->certificate_pem));
+          tls->use_private_key(asio::buffer(proxy_->key_pem), ssl::context::pem);
+          tls->set_verify_mode(ssl::verify_peer);
+        } else {
+          tls->set_verify_mode(ssl::verify_none);
+        }
+      } catch (const boost::system::system_error& e) {
+        return send_error(
+            ApiError::internal(std::string("cannot use the kubelet client certificate: ") + e.what()));
+      }
+      upstream_tls_ = std::move(tls);
+      upstream_.emplace(stream_.get_executor(), *upstream_tls_);
+      if (proxy_->transport == ProxyPlan::Transport::VerifiedTls)
+        upstream_->set_verify_callback(ssl::host_name_verification(proxy_->host));
+      error_code ec;
+      asio::ip::make_address(proxy_->host, ec);
+      if (ec) SSL_set_tlsext_host_name(upstream_->native_handle(), proxy_->host.c_str());
+    }
     arm(shared_.settings.request_timeout);
     resolver_.emplace(stream_.get_executor());
-    resolver_->async_resolve(proxy_->host, std::to_string(proxy_->port),
-                             [self = self()](error_code ec, tcp::resolver::results_type found) {
-                               if (ec) return self->proxy_failed(ec);
-                               asio::async_connect(self->upstream_->next_layer(), found,
-                                                   [self](error_code ec, const tcp::endpoint&) {
-                                                     if (ec) return self->proxy_failed(ec);
-                                                     self->upstream_handshake();
-                                                   });
-                             });
+    resolver_->async_resolve(
+        proxy_->host, std::to_string(proxy_->port),
+        [self = self()](error_code ec, tcp::resolver::results_type found) {
+          if (ec) return self->proxy_failed(ec);
+          tcp::socket& socket =
+              self->plain_upstream_ ? *self->plain_upstream_ : self->upstream_->next_layer();
+          asio::async_connect(socket, found, [self](error_code ec, const tcp::endpoint&) {
+            if (ec) return self->proxy_failed(ec);
+            if (self->plain_upstream_) return self->send_upstream_head();
+            self->upstream_->async_handshake(ssl::stream_base::client, [self](error_code ec) {
+              if (ec) return self->proxy_failed(ec);
+              self->send_upstream_head();
+            });
+          });
+        });
   }
 
-  void upstream_handshake() {
-    upstream_->async_handshake(ssl::stream_base::client, [self = self()](error_code ec) {
-      if (ec) return self->proxy_failed(ec);
-      std::string head = "GET " + self->proxy_->target + " HTTP/1.1\r\nHost: " + self->proxy_->host + ":" +
-                         std::to_string(self->proxy_->port) + "\r\nUser-Agent: ukube-apiserver\r\n";
-      for (const auto& [name, value] : self->proxy_->headers) head += name + ": " + value + "\r\n";
-      if (!self->proxy_->upgrade) head += "Connection: close\r\n";
-      self->proxy_head_ = head + "\r\n";
-      asio::async_write(*self->upstream_, asio::buffer(self->proxy_head_), [self](error_code ec, size_t) {
+  // Calls `f` with the stream to the other side, whichever kind it is.
+  template <class F>
+  void with_upstream(F&& f) {
+    if (plain_upstream_)
+      f(*plain_upstream_);
+    else
+      f(*upstream_);
+  }
+
+  void send_upstream_head() {
+    const ProxyPlan& plan = *proxy_;
+    std::string head = plan.method + " " + plan.target + " HTTP/1.1\r\nHost: " + plan.host + ":" +
+                       std::to_string(plan.port) + "\r\nUser-Agent: ukube-apiserver\r\n";
+    for (const auto& [name, value] : plan.headers) head += name + ": " + value + "\r\n";
+    if (!plan.body.empty() || (plan.method != "GET" && plan.method != "HEAD" && plan.method != "DELETE"))
+      head += "Content-Length: " + std::to_string(plan.body.size()) + "\r\n";
+    if (!plan.upgrade) head += "Connection: close\r\n";
+    proxy_head_ = head + "\r\n" + plan.body;
+    with_upstream([self = self()](auto& upstream) {
+      asio::async_write(upstream, asio::buffer(self->proxy_head_), [self](error_code ec, size_t) {
         if (ec) return self->proxy_failed(ec);
         self->disarm();
         self->relay_to_client();
@@ -407,11 +434,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         if (self->buffer_.size() > 0) {
           self->to_upstream_ = beast::buffers_to_string(self->buffer_.data());
           self->buffer_.consume(self->buffer_.size());
-          asio::async_write(*self->upstream_, asio::buffer(self->to_upstream_),
-                            [self](error_code ec, size_t) {
-                              if (ec) return self->close(false);
-                              self->relay_to_upstream();
-                            });
+          self->with_upstream([self](auto& upstream) {
+            asio::async_write(upstream, asio::buffer(self->to_upstream_), [self](error_code ec, size_t) {
+              if (ec) return self->close(false);
+              self->relay_to_upstream();
+            });
+          });
         } else {
           self->relay_to_upstream();
         }
@@ -429,22 +457,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void relay_to_upstream() {
     stream_.async_read_some(asio::buffer(from_client_), [self = self()](error_code ec, size_t n) {
       if (ec) return self->close(false);
-      asio::async_write(*self->upstream_, asio::buffer(self->from_client_.data(), n),
-                        [self](error_code ec, size_t) {
-                          if (ec) return self->close(false);
-                          self->relay_to_upstream();
-                        });
+      self->with_upstream([self, n](auto& upstream) {
+        asio::async_write(upstream, asio::buffer(self->from_client_.data(), n),
+                          [self](error_code ec, size_t) {
+                            if (ec) return self->close(false);
+                            self->relay_to_upstream();
+                          });
+      });
     });
   }
 
   void relay_to_client() {
-    upstream_->async_read_some(asio::buffer(from_upstream_), [self = self()](error_code ec, size_t n) {
-      if (ec) return self->close(true);
-      asio::async_write(self->stream_, asio::buffer(self->from_upstream_.data(), n),
-                        [self](error_code ec, size_t) {
-                          if (ec) return self->close(false);
-                          self->relay_to_client();
-                        });
+    with_upstream([self = self()](auto& upstream) {
+      upstream.async_read_some(asio::buffer(self->from_upstream_), [self](error_code ec, size_t n) {
+        if (ec) return self->close(true);
+        asio::async_write(self->stream_, asio::buffer(self->from_upstream_.data(), n),
+                          [self](error_code ec, size_t) {
+                            if (ec) return self->close(false);
+                            self->relay_to_client();
+                          });
+      });
     });
   }
 
@@ -591,6 +623,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // Unregisters from the bus now rather than when the last handler lets go of us.
     watch_.reset();
     if (upstream_) shut(*upstream_, false);
+    if (plain_upstream_) shut(*plain_upstream_, false);
     if (resolver_) resolver_->cancel();
     shut(stream_, graceful);
   }
@@ -631,6 +664,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::unique_ptr<ProxyPlan> proxy_;
   std::shared_ptr<ssl::context> upstream_tls_;  // outlives upstream_
   std::optional<TlsStream> upstream_;
+  std::optional<tcp::socket> plain_upstream_;  // instead of upstream_ for plain transport
   std::optional<tcp::resolver> resolver_;
   std::string proxy_head_;
   std::string to_upstream_;

@@ -70,14 +70,20 @@ struct WatchPlan {
   std::shared_ptr<void> open_gauge;  // released (and the gauge lowered) when the stream is gone
 };
 
-// A response that is another server's: the request goes on to a kubelet over TLS (its
-// certificate verified against the cluster CA, ours presented), and from then on the
-// bytes flow both ways untouched, as upstream's proxy for logs, exec, attach and port-forward does.
+// A response that is another server's: the request goes on to it, and from then on the
+// bytes flow both ways untouched, as upstream's proxy for logs, exec, attach, port-forward
+// and the proxy subresources does.
 struct ProxyPlan {
+  // Kubelets: TLS, their certificate verified against ca_pem and ours presented. A pod's or
+  // Service's https port: TLS taking any certificate, as upstream's proxy does. Else plain.
+  enum class Transport { VerifiedTls, AnyTls, Plain };
+  Transport transport = Transport::VerifiedTls;
   std::string host;
   uint16_t port = 0;
+  std::string method = "GET";
   std::string target;  // origin form
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;      // sent with its Content-Length when there is one
   bool upgrade = false;  // the client asked to switch protocols
   std::string ca_pem, certificate_pem, key_pem;
 };

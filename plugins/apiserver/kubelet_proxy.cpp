@@ -5,6 +5,7 @@
 #include "ukube/errors.h"
 #include "ukube/machinery/identities.h"
 #include "ukube/machinery/json.h"
+#include "url.h"
 
 namespace ukube::apiserver {
 namespace {
@@ -50,22 +51,6 @@ std::string container_of(const json::object& pod, const std::string& asked) {
     for (const auto& c : *list)
       if (c == asked) return asked;
   throw ApiError::bad_request("container " + asked + " is not valid for pod " + name);
-}
-
-// RFC 3986 unreserved characters stay; everything else is %XX.
-std::string escape(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
 }
 
 std::string node_address(const json::object& node) {
@@ -162,13 +147,13 @@ HttpResponse KubeletProxy::connect(const ResourceCall& call) {
   std::string target = std::string(log       ? "/containerLogs/"
                                    : forward ? "/portForward/"
                                              : "/" + route.subresource + "/") +
-                       escape(route.namespace_) + "/" + escape(route.name) +
-                       (forward ? std::string() : "/" + escape(container));
+                       percent_escape(route.namespace_) + "/" + percent_escape(route.name) +
+                       (forward ? std::string() : "/" + percent_escape(container));
   std::string query;
   auto pass = [&](const char* name) {
     if (const auto* values = call.query.all(name))
       for (const auto& v : *values)
-        query += (query.empty() ? "?" : "&") + std::string(name) + "=" + escape(v);
+        query += (query.empty() ? "?" : "&") + std::string(name) + "=" + percent_escape(v);
   };
   if (log) {
     for (const char* name :

@@ -31,6 +31,10 @@ Route resource_route(Route r, Segments rest) {
     r.namespace_ = rest[1];
     rest = rest.subspan(2);
   }
+  if (rest.size() > 3 && rest[2] == "proxy") {
+    for (const auto& segment : rest.subspan(3)) r.subpath += "/" + segment;
+    rest = rest.first(3);
+  }
   if (rest.size() > 3) return Route{};
   r.kind = RouteKind::Resource;
   r.resource = rest[0];
@@ -39,9 +43,7 @@ Route resource_route(Route r, Segments rest) {
   return r;
 }
 
-}  // namespace
-
-Route parse_route(std::string_view path) {
+Route parse_segments(std::string_view path) {
   auto parsed = split_path(path);
   if (!parsed) return Route{};
   Segments s(*parsed);
@@ -87,6 +89,14 @@ Route parse_route(std::string_view path) {
       for (size_t i = 2; i < s.size(); ++i) r.document += (i > 2 ? "/" : "") + s[i];
     }
   }
+  return r;
+}
+
+}  // namespace
+
+Route parse_route(std::string_view path) {
+  Route r = parse_segments(path);
+  if (r.subresource == "proxy" && path.ends_with('/') && !r.subpath.ends_with('/')) r.subpath += "/";
   return r;
 }
 

@@ -30,6 +30,9 @@ struct Route {
   std::string resource;
   std::string name;
   std::string subresource;
+  // What follows <name>/proxy (pods, services, nodes): "/a/b/" with its segments decoded
+  // and a trailing slash kept; empty when nothing does.
+  std::string subpath;
   bool watch_prefix = false;  // the deprecated /watch/ form, which means watch=true
   std::string document;       // OpenApiV3Document: "api/v1" or "apis/<group>/<version>"
 };

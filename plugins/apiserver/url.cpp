@@ -1,5 +1,7 @@
 #include "url.h"
 
+#include <cctype>
+
 #include "ukube/errors.h"
 
 namespace ukube::apiserver {
@@ -29,6 +31,21 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
       out.push_back(' ');
     } else {
       out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string percent_escape(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
     }
   }
   return out;

@@ -13,6 +13,9 @@ namespace ukube::apiserver {
 // nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
 
+// RFC 3986 unreserved characters stay; everything else (a '/' too) becomes %XX.
+std::string percent_escape(std::string_view text);
+
 // The decoded, non-empty segments of a path ("/api//v1/" → api, v1). nullopt when an
 // escape is malformed or decodes to a '/'.
 std::optional<std::vector<std::string>> split_path(std::string_view path);

@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "service_ports.h"
 #include "ukube/errors.h"
 #include "ukube/machinery/json.h"
@@ -18,6 +20,19 @@ namespace {
 
 constexpr const char* kByService = "kubernetes.io/service-name";  // namespace/name of a slice's Service
 constexpr std::chrono::seconds kRetryAfterFailure{1};
+
+size_t rule_count(const ServiceRules& rules) {
+  size_t n = 0;
+  for (const auto& [name, text] : rules.chains)
+    n += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  return n;
+}
+
+size_t element_count(const ServiceRules& rules) {
+  size_t n = 0;
+  for (const auto& [container, items] : rules.elements) n += items.size();
+  return n;
+}
 
 std::string service_of_slice(const json::object& slice) {
   const std::string name = string_at(slice, {"metadata", "labels", machinery::kServiceNameLabel});
@@ -75,6 +90,39 @@ void Proxier::stop() {
   slice_index_.reset();
 }
 
+std::string Proxier::metrics_text() const {
+  std::lock_guard lock(mutex_);
+  auto histogram = [](const std::string& name, const std::string& help, const net::Histogram& h) {
+    return net::metric_header(name, help, "histogram") + h.samples(name);
+  };
+  auto single = [](const std::string& name, const std::string& help, const char* type, double value) {
+    return net::metric_header(name, help, type) + net::metric_sample(name, "", value);
+  };
+  std::string out;
+  out += histogram("kubeproxy_sync_proxy_rules_duration_seconds", "SyncProxyRules latency in seconds",
+                   sync_seconds_);
+  out += histogram("kubeproxy_sync_full_proxy_rules_duration_seconds",
+                   "SyncProxyRules latency in seconds for full resyncs", full_sync_seconds_);
+  out += histogram("kubeproxy_sync_partial_proxy_rules_duration_seconds",
+                   "SyncProxyRules latency in seconds for partial resyncs", partial_sync_seconds_);
+  const auto last = std::chrono::duration<double>(stats_.last_success.time_since_epoch()).count();
+  out += single("kubeproxy_sync_proxy_rules_last_timestamp_seconds",
+                "The last time proxy rules were successfully synced", "gauge", last);
+  out += single("kubeproxy_sync_proxy_rules_nftables_sync_failures_total",
+                "Cumulative proxy nftables sync failures", "counter", static_cast<double>(stats_.failures));
+  out += single("kubeproxy_sync_proxy_rules_service_changes_total", "Cumulative proxy rules Service changes",
+                "counter", static_cast<double>(stats_.service_changes));
+  out += single("ukube_proxy_nftables_rules", "Rules in the chains of the Services in the proxy's table",
+                "gauge", static_cast<double>(stats_.rules));
+  out += single(
+      "ukube_proxy_nftables_elements",
+      "Elements the Services put in the table's shared maps and sets (one two Services share counts twice)",
+      "gauge", static_cast<double>(stats_.elements));
+  out += single("ukube_proxy_services", "Services with rules in the proxy's table", "gauge",
+                static_cast<double>(stats_.services));
+  return out;
+}
+
 SyncStats Proxier::stats() const {
   std::lock_guard lock(mutex_);
   return stats_;
@@ -116,6 +164,7 @@ void Proxier::run() {
       lock.lock();
       needs_full_ = true;
       ++stats_.failures;
+      stats_.last_failed = true;
       wake_.wait_for(lock, kRetryAfterFailure, [this] { return stopping_; });
       continue;
     }
@@ -164,7 +213,14 @@ void Proxier::sync() {
   }
   script += tx.text();
   if (!script.empty()) apply_(script);
+  size_t rules_added = 0, rules_removed = 0, elements_added = 0, elements_removed = 0;
   for (auto& [key, rules] : staged) {
+    if (auto before = applied_.find(key); before != applied_.end()) {
+      rules_removed += rule_count(before->second);
+      elements_removed += element_count(before->second);
+    }
+    rules_added += rule_count(rules);
+    elements_added += element_count(rules);
     if (rules.chains.empty() && rules.elements.empty()) {
       applied_.erase(key);
       keys_.forget(key + "/");
@@ -174,9 +230,20 @@ void Proxier::sync() {
   std::lock_guard lock(mutex_);
   needs_full_ = false;
   ++stats_.syncs;
-  if (full) ++stats_.full_syncs;
+  if (full) {
+    ++stats_.full_syncs;
+    stats_.rules = stats_.elements = 0;
+  }
+  stats_.rules = stats_.rules + rules_added - rules_removed;
+  stats_.elements = stats_.elements + elements_added - elements_removed;
+  stats_.service_changes += dirty.size();
+  stats_.last_failed = false;
+  stats_.last_success = std::chrono::system_clock::now();
   stats_.last_duration =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  const double seconds = std::chrono::duration<double>(stats_.last_duration).count();
+  sync_seconds_.observe(seconds);
+  (full ? full_sync_seconds_ : partial_sync_seconds_).observe(seconds);
   stats_.last_rules = tx.rule_count();
   stats_.services = applied_.size();
 }

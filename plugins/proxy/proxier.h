@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "ukube/client.h"
 #include "ukube/informer.h"
+#include "ukube/net/prometheus.h"
 #include "ukube/node/nft.h"
 
 namespace spdlog {
@@ -32,8 +33,12 @@ using runtime::node::NftApply;
 struct SyncStats {
   uint64_t syncs = 0, full_syncs = 0, failures = 0;
   std::chrono::microseconds last_duration{0};
-  size_t last_rules = 0;  // rules written by the last sync
-  size_t services = 0;    // Services in the table
+  size_t last_rules = 0;           // rules written by the last sync
+  size_t services = 0;             // Services in the table
+  size_t rules = 0, elements = 0;  // in the Services' chains and the shared maps and sets
+  uint64_t service_changes = 0;    // Services recomputed, over all syncs
+  bool last_failed = false;
+  std::chrono::system_clock::time_point last_success{};
 };
 
 class Proxier {
@@ -46,6 +51,9 @@ class Proxier {
   void start();
   void stop();
   SyncStats stats() const;
+  // Sync latency and the table's size in the Prometheus text format, with kube-proxy's
+  // metric names where it has one.
+  std::string metrics_text() const;
 
  private:
   void changed(const std::string& service_key);
@@ -66,6 +74,8 @@ class Proxier {
   std::set<std::string> dirty_;  // namespace/name of Services to recompute
   bool needs_full_ = true;
   SyncStats stats_;
+  net::Histogram sync_seconds_ = net::Histogram::exponential(0.001, 2, 15);  // kube-proxy's buckets
+  net::Histogram full_sync_seconds_ = sync_seconds_, partial_sync_seconds_ = sync_seconds_;
   std::thread thread_;
 
   // Only the sync thread touches these.

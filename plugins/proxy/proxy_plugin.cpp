@@ -11,6 +11,7 @@
 #include "ukube/auth.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/resources.h"
+#include "ukube/net/metrics_server.h"
 #include "ukube/node/nft.h"
 
 namespace ukube::proxy {
@@ -28,13 +29,17 @@ void set_sysctl(const std::string& path, const char* value, spdlog::logger* log)
 }  // namespace
 
 ProxyPlugin::ProxyPlugin() = default;
-ProxyPlugin::~ProxyPlugin() = default;
+ProxyPlugin::~ProxyPlugin() {
+  stop();
+}
 
 void ProxyPlugin::init(InitContext& ctx) {
   ProxySettings settings = settings_from(ctx.config_as<ProxyConfig>());
   if (std::string why = why_proxy_cannot_run(settings); !why.empty())
     throw std::runtime_error(why + "; without the proxy, Service addresses lead nowhere");
   auto log = ctx.logger();
+  log_ = log;
+  metrics_address_ = settings.metrics_address;
   // Replies from a pod to a pod on the same bridge must pass the NAT to be un-DNATed.
   set_sysctl("net/bridge/bridge-nf-call-iptables", "1", log.get());
   if (settings.localhost_node_ports) set_sysctl("net/ipv4/conf/all/route_localnet", "1", log.get());
@@ -54,9 +59,26 @@ void ProxyPlugin::init(InitContext& ctx) {
 
 void ProxyPlugin::start() {
   proxier_->start();
+  if (metrics_address_.empty()) return;
+  Proxier* proxier = proxier_.get();
+  try {
+    metrics_ = std::make_unique<net::MetricsServer>(
+        metrics_address_, [proxier] { return proxier->metrics_text(); },
+        [proxier]() -> std::string {
+          const SyncStats stats = proxier->stats();
+          if (stats.last_failed) return "the last nftables sync failed; the whole table is being rewritten";
+          if (stats.syncs == 0) return "no sync yet: waiting for Services and EndpointSlices to be listed";
+          return "";
+        });
+    if (log_) log_->info("proxy: metrics at http://{}/metrics", metrics_address_);
+  } catch (const std::exception& e) {
+    // Traffic matters more than its figures: the proxy runs on without them.
+    if (log_) log_->warn("proxy: {}; set metrics_address to a free one (or \"none\")", e.what());
+  }
 }
 
 void ProxyPlugin::stop() {
+  metrics_.reset();
   if (proxier_) proxier_->stop();
 }
 

@@ -1,8 +1,16 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "ukube/plugin.h"
+
+namespace spdlog {
+class logger;
+}
+namespace ukube::net {
+class MetricsServer;
+}
 
 // ukube.proxy.v1.proxy: Service addresses on this node in nftables (proxier.h).
 namespace ukube::proxy {
@@ -21,6 +29,9 @@ class ProxyPlugin final : public Plugin {
 
  private:
   std::unique_ptr<Proxier> proxier_;
+  std::unique_ptr<net::MetricsServer> metrics_;  // reads proxier_: stopped first
+  std::shared_ptr<spdlog::logger> log_;
+  std::string metrics_address_;
 };
 
 }  // namespace ukube::proxy

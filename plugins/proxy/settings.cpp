@@ -39,6 +39,10 @@ ProxySettings settings_from(const ProxyConfig& config) {
     s.min_sync_period = std::chrono::milliseconds(config.min_sync_period_ms());
   if (config.has_localhost_node_ports()) s.localhost_node_ports = config.localhost_node_ports();
   s.nft_path = runtime::node::nft_path_or_default(config.nft_path());
+  if (config.metrics_address() == "none")
+    s.metrics_address.clear();
+  else if (!config.metrics_address().empty())
+    s.metrics_address = config.metrics_address();
   return s;
 }
 

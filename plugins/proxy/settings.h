@@ -17,6 +17,7 @@ struct ProxySettings {
   std::chrono::milliseconds min_sync_period{100};
   bool localhost_node_ports = true;
   std::string nft_path;
+  std::string metrics_address = "127.0.0.1:10249";  // empty: none
 };
 
 // Throws std::invalid_argument naming the field when a value is unusable.

@@ -31,6 +31,7 @@ class PodNetworkE2E : public KubectlFixture<> {
     if (std::string why = runc_unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
     if (std::string why = pod_network_unavailable(); !why.empty()) GTEST_SKIP() << "SKIPPED: " << why;
     remove_pod_network(kBridge, kBridge);
+    metrics_port_ = free_loopback_port();
     start_node(newest_kubectl(),
                "  - uri: ukube.authorizer.v1.node\n"
                "  - uri: ukube.admission.v1.node-restriction\n"
@@ -47,13 +48,15 @@ class PodNetworkE2E : public KubectlFixture<> {
                "    config: {bridge: ukt-net-e2e, network_name: ukt-net-e2e}\n"
                "  - uri: ukube.proxy.v1.proxy\n"
                "    config: {node_name: net-node, table: ukt-net-e2e, cluster_cidr: 10.42.252.0/24,"
-               " service_cidr: 10.43.252.0/24}\n"
-               "  - uri: ukube.networkpolicy.v1.nftables\n"
-               "    config: {node_name: net-node, table: ukt-net-e2e-np}\n"
-               "  - uri: ukube.dns.v1.dns\n"
-               "    config: {listen: ['127.0.0.1:0'], service_ip: 10.43.252.53}\n"
-               "  - uri: ukube.kubelet.v1.kubelet\n"
-               "    config: {node_name: net-node, port: 0, cluster_dns: [10.43.252.53]}\n");
+               " service_cidr: 10.43.252.0/24, metrics_address: '127.0.0.1:" +
+                   std::to_string(metrics_port_) +
+                   "'}\n"
+                   "  - uri: ukube.networkpolicy.v1.nftables\n"
+                   "    config: {node_name: net-node, table: ukt-net-e2e-np}\n"
+                   "  - uri: ukube.dns.v1.dns\n"
+                   "    config: {listen: ['127.0.0.1:0'], service_ip: 10.43.252.53}\n"
+                   "  - uri: ukube.kubelet.v1.kubelet\n"
+                   "    config: {node_name: net-node, port: 0, cluster_dns: [10.43.252.53]}\n");
     started_ = true;
   }
 
@@ -110,6 +113,7 @@ class PodNetworkE2E : public KubectlFixture<> {
   fs::path leases() const { return node_->dir() / "data/plugins/ukube.network.v1.cni-bridge/ipam" / kBridge; }
 
   bool started_ = false;
+  int metrics_port_ = 0;  // the proxy's /metrics
 };
 
 TEST_F(PodNetworkE2E, PodsGetAddressesOfTheNodesPodCidrAndReachEachOther) {
@@ -231,6 +235,19 @@ TEST_F(PodNetworkE2E, APodReachesAServiceByItsClusterIpAndTrafficIsSpread) {
   for (int i = 0; i < 30 && !from_web1.count("web-1\n"); ++i)
     from_web1.insert(fetch_from("web-1", "http://10.43.252.10/"));
   EXPECT_TRUE(from_web1.count("web-1\n")) << "hairpin: web-1 reaches itself through the Service";
+  // The proxy's own figures, where kube-proxy serves them.
+  const std::string metrics =
+      shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(metrics_port_) + "/metrics")
+          .out;
+  EXPECT_NE(metrics.find("\nkubeproxy_sync_proxy_rules_duration_seconds_count "), std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("\nkubeproxy_sync_proxy_rules_duration_seconds_count 0\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("\nukube_proxy_nftables_rules "), std::string::npos) << metrics;
+  EXPECT_EQ(
+      shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(metrics_port_) + "/healthz")
+          .out,
+      "ok");
   // An address of the service CIDR that no Service holds is refused, not routed away.
   EXPECT_NE((*kubectl_)("exec client -- timeout 5 wget -q -O - http://10.43.252.99/").out.find("refused"),
             std::string::npos);
@@ -314,6 +331,88 @@ TEST_F(PodNetworkE2E, AnEndpointThatGoesStopsReceivingTraffic) {
         return true;
       },
       std::chrono::seconds(5)));
+  // An endpoint whose readiness probe fails leaves the rotation the same way.
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: wavers, labels: {app: web}}\nspec:\n"
+     "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sh, -c, 'mkdir -p /www && hostname > /www/index.html && touch /ready && "
+     "exec httpd -f -p 8080 -h /www']\n"
+     "    readinessProbe: {exec: {command: [cat, /ready]}, periodSeconds: 1, failureThreshold: 1}\n");
+  ASSERT_TRUE(eventually(
+      [&] {
+        return shell(std::string("nft list chain ip ") + kBridge + " svc-default/web/tcp/http")
+                   .out.find("mod 2") != std::string::npos;
+      },
+      std::chrono::seconds(60)))
+      << ok("get endpointslices -o yaml");
+  ok("exec wavers -- rm /ready");
+  ASSERT_TRUE(eventually([&] {
+    return get("endpointslices -l kubernetes.io/service-name=web",
+               R"(.items[0].endpoints[?(@.targetRef.name=="wavers")].conditions.ready)") == "false";
+  }));
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (int i = 0; i < 10; ++i)
+          if (fetch_from("caller", "http://10.43.252.30/") != "stays\n") return false;
+        return true;
+      },
+      std::chrono::seconds(5)));
+}
+
+// hostPort through the portmap plugin, on the node's addresses and on 127.0.0.1; a
+// hostNetwork pod shares the node's addresses and gets no link of its own.
+TEST_F(PodNetworkE2E, HostPortsAndHostNetworkPodsAnswerOnTheNode) {
+  const int host_port = free_loopback_port();
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: mapped}\nspec:\n  terminationGracePeriodSeconds: 1\n"
+     "  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sh, -c, 'echo mapped > /index.html && exec httpd -f -p 8080 -h /']\n"
+     "    ports: [{containerPort: 8080, hostPort: " +
+         std::to_string(host_port) + "}]\n");
+  running_ip("mapped");
+  EXPECT_TRUE(eventually([&] {
+    return shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(host_port) + "/").out ==
+           "mapped\n";
+  })) << shell("iptables -t nat -S").out;
+  EXPECT_EQ(shell(std::string("timeout 5 busybox wget -q -O - http://") + kSubnet +
+                  "1:" + std::to_string(host_port) + "/")
+                .out,
+            "mapped\n");
+  const int node_port = free_loopback_port();
+  ok("create -f -",
+     "apiVersion: v1\nkind: Pod\nmetadata: {name: on-host}\nspec:\n  hostNetwork: true\n"
+     "  terminationGracePeriodSeconds: 1\n  containers:\n  - name: c\n    image: busybox:1.35\n"
+     "    command: [sh, -c, 'echo on-host > /index.html && exec httpd -f -p 127.0.0.1:" +
+         std::to_string(node_port) + " -h /']\n");
+  EXPECT_TRUE(
+      eventually([&] { return get("pod on-host", ".status.phase") == "Running"; }, std::chrono::seconds(60)));
+  EXPECT_FALSE(get("pod on-host", ".status.podIP").starts_with(kSubnet)) << "the node's address";
+  EXPECT_TRUE(eventually([&] {
+    return shell("timeout 5 busybox wget -q -O - http://127.0.0.1:" + std::to_string(node_port) + "/").out ==
+           "on-host\n";
+  }));
+  ok("delete pod mapped --timeout=60s");
+  EXPECT_EQ(shell("iptables -t nat -S").out.find(std::to_string(host_port)), std::string::npos)
+      << "the port mapping went with the pod";
+}
+
+// pods/proxy, services/proxy and nodes/proxy, as `kubectl get --raw` and kubectl proxy use them.
+TEST_F(PodNetworkE2E, TheApiServerProxiesToPodsServicesAndNodes) {
+  ok("create -f -", web_pod("web-1"));
+  running_ip("web-1");
+  ok("create -f -", web_service("web", "10.43.252.60"));
+  EXPECT_EQ(ok("get --raw /api/v1/namespaces/default/pods/web-1:8080/proxy/"), "web-1\n");
+  EXPECT_EQ(ok("get --raw /api/v1/namespaces/default/pods/web-1:8080/proxy/index.html"), "web-1\n");
+  EXPECT_TRUE(eventually([&] {
+    return (*kubectl_)("get --raw /api/v1/namespaces/default/services/web:http/proxy/").out == "web-1\n";
+  })) << (*kubectl_)("get --raw /api/v1/namespaces/default/services/web:http/proxy/").out;
+  EXPECT_EQ(ok("get --raw /api/v1/namespaces/default/services/web:80/proxy/index.html"), "web-1\n")
+      << "a port number names the Service port that has it";
+  EXPECT_EQ(ok("get --raw /api/v1/nodes/net-node/proxy/healthz"), "ok");
+  const auto missing = (*kubectl_)("get --raw /api/v1/namespaces/default/services/web:81/proxy/");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("no service port 81 found for service \"web\""), std::string::npos)
+      << missing.out;
 }
 
 TEST_F(PodNetworkE2E, ANetworkPolicyDeniesThenAllows) {

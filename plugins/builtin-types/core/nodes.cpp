@@ -105,6 +105,7 @@ void validate_pod_cidrs(Errors& e, const json::object& node, const json::object*
 TypeInfo nodes_type() {
   TypeInfo t = make_type("", "v1", "Node", "nodes", false, {"no"});
   t.status_subresource = true;
+  t.extra_subresources = {"proxy"};
   t.printer_columns = {
       name_column(),
       column("Status", "string", "Readiness of the node, and whether it takes new pods."),

@@ -96,7 +96,7 @@ int64_t pod_grace_period(const json::object& pod, std::optional<int64_t> request
 TypeInfo pods_type() {
   TypeInfo t = make_type("", "v1", "Pod", "pods", true, {"po"}, {"all"});
   t.status_subresource = true;
-  t.extra_subresources = {"binding", "log", "exec", "attach", "portforward"};
+  t.extra_subresources = {"binding", "log", "exec", "attach", "portforward", "proxy"};
   t.subresource_writers["binding"] = bind;
   t.printer_columns = pod_columns();
   t.table_row = at_call_time(pod_row);

@@ -172,6 +172,7 @@ void validate_service(const json::object& svc, const json::object* old, std::vec
 TypeInfo services_type() {
   TypeInfo t = make_type("", "v1", "Service", "services", true, {"svc"}, {"all"});
   t.status_subresource = true;
+  t.extra_subresources = {"proxy"};
   t.printer_columns = {
       name_column(),
       column("Type", "string", "How the service is exposed.", 0, ".spec.type"),

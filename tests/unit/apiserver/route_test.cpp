@@ -1,4 +1,6 @@
 #include "apiserver/route.h"
+#include "apiserver/resource_proxy.h"
+#include "ukube/errors.h"
 
 #include <gtest/gtest.h>
 
@@ -36,6 +38,28 @@ TEST(Route, NamespacedResources) {
   EXPECT_EQ(sub.resource, "deployments");
   EXPECT_EQ(sub.name, "web");
   EXPECT_EQ(sub.subresource, "scale");
+}
+
+TEST(Route, ProxySubresourcesKeepTheRestOfThePath) {
+  Route pod = parse_route("/api/v1/namespaces/shop/pods/https:web:8443/proxy/a/b%20c/");
+  EXPECT_EQ(pod.kind, RouteKind::Resource);
+  EXPECT_EQ(pod.name, "https:web:8443");
+  EXPECT_EQ(pod.subresource, "proxy");
+  EXPECT_EQ(pod.subpath, "/a/b c/");
+  EXPECT_EQ(parse_route("/api/v1/nodes/n1/proxy/stats/summary").subpath, "/stats/summary");
+  EXPECT_EQ(parse_route("/api/v1/nodes/n1/proxy").subpath, "");
+  EXPECT_EQ(parse_route("/api/v1/namespaces/shop/services/web/proxy/").subpath, "/");
+  EXPECT_EQ(parse_route("/api/v1/namespaces/shop/pods/web/log/more").kind, RouteKind::NotFound)
+      << "only proxy takes a path";
+
+  const ProxyTarget full = parse_proxy_target("https:web:8443");
+  EXPECT_EQ(full.scheme, "https");
+  EXPECT_EQ(full.name, "web");
+  EXPECT_EQ(full.port, "8443");
+  EXPECT_EQ(parse_proxy_target("web:http").port, "http");
+  EXPECT_EQ(parse_proxy_target("web").port, "");
+  EXPECT_THROW(parse_proxy_target("ftp:web:21"), ApiError);
+  EXPECT_THROW(parse_proxy_target("a:b:c:d"), ApiError);
 }
 
 TEST(Route, ClusterScopedAndNamespacesThemselves) {
