@@ -14,8 +14,9 @@ packages=(
   # the built-in busybox image is made from it; runtime-runc runs containers with runc
   busybox-static runc
   # networking: cni-bridge runs the CNI plugins in /usr/lib/cni; the proxy programs
-  # nftables (iptables is its fallback); the network tests make namespaces with iproute2
-  containernetworking-plugins nftables iptables iproute2
+  # nftables (iptables is its fallback) and clears stale UDP flows with conntrack; the
+  # network tests make namespaces with iproute2
+  containernetworking-plugins nftables iptables iproute2 conntrack
   # tests (tls_test checks the HTTPS side with independent clients; registry_pull_test
   # pushes with skopeo to Debian's registry)
   libgtest-dev libgmock-dev curl openssl docker-registry skopeo

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "ukube/net/prometheus.h"
+
 // Request counters and latency histograms, rendered in the Prometheus text format with
 // upstream's metric names where one exists.
 namespace ukube::apiserver {
@@ -33,14 +35,9 @@ class Metrics {
                      const std::vector<std::pair<std::string, int64_t>>& stored_objects = {}) const;
 
  private:
-  struct Histogram {
-    std::array<uint64_t, kBuckets.size()> counts{};
-    uint64_t count = 0;
-    double sum = 0;
-  };
   mutable std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, uint64_t> totals_;
-  std::map<std::pair<std::string, std::string>, Histogram> durations_;
+  std::map<std::pair<std::string, std::string>, net::Histogram> durations_;
 };
 
 }  // namespace ukube::apiserver

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "ukube/net/prometheus.h"
+
 // One kubelet's own Prometheus metrics, served on its server's /metrics in the text
 // format under upstream's names, so dashboards and alerts written for a real kubelet
 // read them unchanged: pod start latency, PLEG relist latency, running pods and
@@ -13,20 +15,7 @@
 // the server touch it at once.
 namespace ukube::kubelet {
 
-// A cumulative histogram with fixed upper bounds (the +Inf bucket is implied).
-class Histogram {
- public:
-  explicit Histogram(std::vector<double> bounds);
-  void observe(double value);
-  // "<name>_bucket{le=...}", "<name>_sum" and "<name>_count" lines.
-  std::string render(const std::string& name) const;
-
- private:
-  std::vector<double> bounds_;
-  std::vector<uint64_t> counts_;  // per bound, not cumulative; the last is +Inf
-  double sum_ = 0;
-  uint64_t count_ = 0;
-};
+using net::Histogram;
 
 class KubeletMetrics {
  public:

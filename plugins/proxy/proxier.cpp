@@ -42,11 +42,13 @@ std::string service_of_slice(const json::object& slice) {
 }  // namespace
 
 Proxier::Proxier(ProxySettings settings, std::shared_ptr<Informer> services, std::shared_ptr<Informer> slices,
-                 NftApply apply, std::shared_ptr<Client> status_client, std::shared_ptr<spdlog::logger> log)
+                 NftApply apply, std::shared_ptr<Client> status_client, std::shared_ptr<spdlog::logger> log,
+                 ConntrackDelete delete_flows)
     : settings_(std::move(settings)),
       services_(std::move(services)),
       slices_(std::move(slices)),
       apply_(std::move(apply)),
+      delete_flows_(std::move(delete_flows)),
       status_client_(std::move(status_client)),
       log_(std::move(log)) {}
 
@@ -195,6 +197,7 @@ void Proxier::sync() {
   Transaction tx(settings_.ruleset.table);
   tx.use_counts(&counts_);
   std::map<std::string, ServiceRules> staged;
+  std::map<std::string, std::vector<ServicePort>> staged_ports;
   static const ServiceRules kNone;
   for (const auto& key : dirty) {
     ObjectPtr service = services_->get(key);
@@ -209,10 +212,31 @@ void Proxier::sync() {
     if (rules == old) continue;
     tx.change(old, rules);
     staged[key] = std::move(rules);
+    staged_ports[key] = std::move(ports);
     if (service) publish_load_balancer_ingress(*service);
   }
   script += tx.text();
   if (!script.empty()) apply_(script);
+  std::vector<ConntrackFilter> stale;
+  for (auto& [key, ports] : staged_ports) {
+    auto before = applied_ports_.find(key);
+    for (auto& filter :
+         stale_udp_flows(before == applied_ports_.end() ? std::vector<ServicePort>{} : before->second, ports))
+      stale.push_back(std::move(filter));
+    if (ports.empty())
+      applied_ports_.erase(key);
+    else
+      applied_ports_[key] = std::move(ports);
+  }
+  // After the rules: a deleted entry's next datagram must meet the new ones.
+  if (delete_flows_)
+    for (const auto& filter : stale) {
+      try {
+        delete_flows_(filter);
+      } catch (const std::exception& e) {
+        if (log_) log_->warn("proxy: stale UDP flows to {} not cleared: {}", filter.orig_dst, e.what());
+      }
+    }
   size_t rules_added = 0, rules_removed = 0, elements_added = 0, elements_removed = 0;
   for (auto& [key, rules] : staged) {
     if (auto before = applied_.find(key); before != applied_.end()) {

@@ -12,6 +12,7 @@
 
 #include "nft_rules.h"
 #include "settings.h"
+#include "stale_flows.h"
 #include "ukube/client.h"
 #include "ukube/informer.h"
 #include "ukube/net/prometheus.h"
@@ -44,8 +45,10 @@ struct SyncStats {
 class Proxier {
  public:
   // `status_client` writes LoadBalancer Services' ingress; null: it is not written.
+  // `delete_flows` clears stale UDP conntrack entries after each sync; null: none are.
   Proxier(ProxySettings settings, std::shared_ptr<Informer> services, std::shared_ptr<Informer> slices,
-          NftApply apply, std::shared_ptr<Client> status_client, std::shared_ptr<spdlog::logger> log);
+          NftApply apply, std::shared_ptr<Client> status_client, std::shared_ptr<spdlog::logger> log,
+          ConntrackDelete delete_flows = {});
   ~Proxier();
 
   void start();
@@ -64,6 +67,7 @@ class Proxier {
   ProxySettings settings_;
   std::shared_ptr<Informer> services_, slices_;
   NftApply apply_;
+  ConntrackDelete delete_flows_;
   std::shared_ptr<Client> status_client_;
   std::shared_ptr<spdlog::logger> log_;
   InformerRegistration service_handlers_, slice_handlers_, slice_index_;
@@ -80,6 +84,8 @@ class Proxier {
 
   // Only the sync thread touches these.
   std::map<std::string, ServiceRules> applied_;  // by Service
+  // The ports behind the rules applied, for what a change leaves stale in conntrack.
+  std::map<std::string, std::vector<ServicePort>> applied_ports_;
   Transaction::ElementCounts counts_;
   EndpointKeys keys_;
 };

@@ -13,6 +13,7 @@
 #include "ukube/machinery/resources.h"
 #include "ukube/net/metrics_server.h"
 #include "ukube/node/nft.h"
+#include "ukube/node/spawn.h"
 
 namespace ukube::proxy {
 
@@ -51,10 +52,26 @@ void ProxyPlugin::init(InitContext& ctx) {
                "",
                {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"},
                {}});
+  ConntrackDelete delete_flows;
+  if (auto conntrack = runtime::node::find_executable("conntrack", "/usr/sbin:/usr/bin:/sbin:/bin")) {
+    delete_flows = [conntrack = *conntrack](const ConntrackFilter& filter) {
+      runtime::node::SpawnOptions options;
+      options.argv = {conntrack};
+      for (auto& arg : conntrack_delete_args(filter)) options.argv.push_back(std::move(arg));
+      const runtime::node::CapturedRun run = runtime::node::run_captured(options);
+      // conntrack says "0 flow entries have been deleted" with status 1 when none matched.
+      if (run.exit_code != 0 && run.err.find(" 0 flow entries") == std::string::npos)
+        throw std::runtime_error("conntrack failed: " + (run.err.empty() ? run.out : run.err));
+    };
+  } else if (log) {
+    log->warn(
+        "proxy: conntrack is not installed, so UDP flows to endpoints that went away are not cleared "
+        "(apt-get install conntrack)");
+  }
   auto& informers = ctx.informers();
   proxier_ = std::make_unique<Proxier>(
       settings, informers.informer(machinery::kServices), informers.informer(machinery::kEndpointSlices),
-      runtime::node::nft_runner(settings.nft_path), std::move(status_client), log);
+      runtime::node::nft_runner(settings.nft_path), std::move(status_client), log, std::move(delete_flows));
 }
 
 void ProxyPlugin::start() {

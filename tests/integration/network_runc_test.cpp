@@ -104,6 +104,12 @@ class PodNetworkE2E : public KubectlFixture<> {
   std::string fetch_from(const std::string& pod, const std::string& url) {
     return (*kubectl_)("exec " + pod + " -- timeout 5 wget -q -O - " + url).out;
   }
+  // Ten requests from `pod` in a row all got `answer`.
+  bool only_answer(const std::string& pod, const std::string& url, const std::string& answer) {
+    for (int i = 0; i < 10; ++i)
+      if (fetch_from(pod, url) != answer) return false;
+    return true;
+  }
   size_t log_count(const std::string& line) const {
     const std::string log = node_->log();
     size_t n = 0;
@@ -324,13 +330,8 @@ TEST_F(PodNetworkE2E, AnEndpointThatGoesStopsReceivingTraffic) {
     return get("endpointslices -l kubernetes.io/service-name=web", ".items[0].endpoints[*].targetRef.name") ==
            "stays";
   }));
-  EXPECT_TRUE(eventually(
-      [&] {
-        for (int i = 0; i < 10; ++i)
-          if (fetch_from("caller", "http://10.43.252.30/") != "stays\n") return false;
-        return true;
-      },
-      std::chrono::seconds(5)));
+  EXPECT_TRUE(eventually([&] { return only_answer("caller", "http://10.43.252.30/", "stays\n"); },
+                         std::chrono::seconds(5)));
   // An endpoint whose readiness probe fails leaves the rotation the same way.
   ok("create -f -",
      "apiVersion: v1\nkind: Pod\nmetadata: {name: wavers, labels: {app: web}}\nspec:\n"
@@ -350,13 +351,8 @@ TEST_F(PodNetworkE2E, AnEndpointThatGoesStopsReceivingTraffic) {
     return get("endpointslices -l kubernetes.io/service-name=web",
                R"(.items[0].endpoints[?(@.targetRef.name=="wavers")].conditions.ready)") == "false";
   }));
-  EXPECT_TRUE(eventually(
-      [&] {
-        for (int i = 0; i < 10; ++i)
-          if (fetch_from("caller", "http://10.43.252.30/") != "stays\n") return false;
-        return true;
-      },
-      std::chrono::seconds(5)));
+  EXPECT_TRUE(eventually([&] { return only_answer("caller", "http://10.43.252.30/", "stays\n"); },
+                         std::chrono::seconds(5)));
 }
 
 // hostPort through the portmap plugin, on the node's addresses and on 127.0.0.1; a

@@ -60,14 +60,34 @@ inline void remove_masquerade_rules(const std::string& network_name) {
   }
 }
 
-// Removes a test's bridge and the NAT rules of its network, and iptables' nat table when
-// those rules were all it held (iptables made it for them).
+// The portmap plugin's chains (CNI-HOSTPORT-*) and the jumps to them outlive its last port
+// mapping; they go once no mapping is left in them.
+inline void remove_portmap_chains() {
+  for (const std::string tool : {"iptables", "ip6tables"}) {
+    const std::string nat = tool + " -t nat ";
+    if (shell(nat + "-S CNI-HOSTPORT-DNAT").out.find("-A CNI-HOSTPORT-DNAT") != std::string::npos) continue;
+    std::istringstream rules(shell(nat + "-S").out);
+    for (std::string rule; std::getline(rules, rule);)
+      if (rule.starts_with("-A ") && rule.find(" -j CNI-HOSTPORT-") != std::string::npos &&
+          rule.find("-A CNI-HOSTPORT-") == std::string::npos)
+        shell(nat + rule.replace(0, 2, "-D"));
+    for (const char* chain : {"CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ", "CNI-HOSTPORT-DNAT"})
+      shell(nat + "-F " + chain + "; " + nat + "-X " + chain);
+  }
+}
+
+// Removes a test's bridge and the NAT rules of its network, and iptables' nat tables when
+// those rules were all they held (iptables made them for them).
 inline void remove_pod_network(const std::string& bridge, const std::string& network_name) {
   shell("ip link del " + bridge);
   remove_masquerade_rules(network_name);
-  const std::string left = shell("iptables -t nat -S").out;
-  if (left.find("-A ") == std::string::npos && left.find("-N ") == std::string::npos)
-    shell("nft delete table ip nat");
+  remove_portmap_chains();
+  for (const std::string family : {"ip", "ip6"}) {
+    const std::string left =
+        shell((family == "ip" ? "iptables" : "ip6tables") + std::string(" -t nat -S")).out;
+    if (left.find("-A ") == std::string::npos && left.find("-N ") == std::string::npos)
+      shell("nft delete table " + family + " nat");
+  }
 }
 
 // A network namespace made with `ip netns add`, deleted with the object.

@@ -1,14 +1,18 @@
 #include "ukube/net/prometheus.h"
 
-#include <cstdio>
+#include <charconv>
+#include <cmath>
 
 namespace ukube::net {
 namespace {
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
+// A sample value in its shortest round-trip form ("3600", "0.005"), as Prometheus' Go
+// client prints one.
+std::string number(double value) {
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
+  char text[32];
+  auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 
 }  // namespace

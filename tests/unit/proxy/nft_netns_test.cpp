@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "proxy/nft_rules.h"
+#include "proxy/stale_flows.h"
+#include "tests/support/eventually.h"
 #include "tests/support/pod_network.h"
 #include "tests/support/processes.h"
 
@@ -129,6 +131,58 @@ TEST_F(NftInNamespaces, AffinityKeepsAClientOnOneEndpoint) {
   const std::string listed = node_->exec("nft list set ip ukt-proxy svc-aff30-0-shop/sticky/tcp/80").out +
                              node_->exec("nft list set ip ukt-proxy svc-aff30-1-shop/sticky/tcp/80").out;
   EXPECT_THAT(listed, HasSubstr("10.42.250.1")) << "the client is remembered: " << listed;
+}
+
+// A UDP client keeps its flow on the endpoint it first reached until the stale entry is
+// deleted: what the proxy does after a sync that took the endpoint away.
+TEST_F(NftInNamespaces, StaleUdpFlowsMoveToTheNewEndpointOnceDeleted) {
+  if (::access("/usr/sbin/conntrack", X_OK) != 0) GTEST_SKIP() << "SKIPPED: conntrack is not installed";
+  pod_->exec("ip addr add 10.42.250.3/24 dev eth0");
+  // Two UDP servers, one per address, each answering with its own letter.
+  const auto server = www_ / "udp_server.py";
+  std::ofstream(server) << "import socket, sys\n"
+                           "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                           "s.bind((sys.argv[1], 5353))\n"
+                           "while True:\n"
+                           "    data, peer = s.recvfrom(100)\n"
+                           "    s.sendto(sys.argv[2].encode(), peer)\n";
+  for (const char* which : {"10.42.250.2 A", "10.42.250.3 B"})
+    ASSERT_TRUE(
+        pod_->exec("sh -c '/usr/bin/python3 " + server.string() + " " + which + " >/dev/null 2>&1 &'").ok());
+  const auto client = www_ / "udp_client.py";
+  std::ofstream(client) << "import socket\n"
+                           "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                           "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                           "s.bind(('10.42.250.1', 40053))\n"
+                           "s.settimeout(2)\n"
+                           "s.sendto(b'?', ('10.43.0.20', 53))\n"
+                           "print(s.recvfrom(100)[0].decode(), end='')\n";
+  auto ask = [&] { return node_->exec("/usr/bin/python3 " + client.string()).out; };
+
+  RulesetSettings settings;
+  settings.table = "ukt-proxy";
+  ServicePort a = service_port("shop/dns", "10.43.0.20", {{"10.42.250.2", 5353}});
+  a.protocol = "udp";
+  a.port = 53;
+  ServicePort b = a;
+  b.internal_endpoints = b.external_endpoints = {{"10.42.250.3", 5353}};
+  EndpointKeys keys;
+  const ServiceRules on_a = rules_for({a}, settings, keys), on_b = rules_for({b}, settings, keys);
+  Transaction first(settings.table);
+  first.change({}, on_a);
+  apply(fresh_table(settings) + first.text());
+  ASSERT_TRUE(ukube::testing::eventually([&] { return ask() == "A"; })) << ask();
+
+  Transaction moved(settings.table);
+  moved.change(on_a, on_b);
+  apply(moved.text());
+  EXPECT_EQ(ask(), "A") << "the flow's conntrack entry still leads to the old endpoint";
+  for (const auto& filter : stale_udp_flows({a}, {b})) {
+    std::string command = "conntrack";
+    for (const auto& arg : conntrack_delete_args(filter)) command += " " + arg;
+    node_->exec(command);
+  }
+  EXPECT_EQ(ask(), "B");
 }
 
 }  // namespace
