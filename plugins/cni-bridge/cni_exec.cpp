@@ -5,6 +5,7 @@
 
 #include "cni_network.h"
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/names.h"
 #include "ukube/network/driver.h"
 #include "ukube/node/spawn.h"
 
@@ -23,7 +24,8 @@ std::string trimmed(std::string text) {
 json::value run_cni_plugin(const std::filesystem::path& bin_dir, const json::object& config,
                            const CniInvocation& call) {
   const std::string type = machinery::string_at(config, {"type"});
-  const std::string failed = "plugin type=\"" + type + "\" failed (" + lower(call.command) + "): ";
+  const std::string failed =
+      "plugin type=\"" + type + "\" failed (" + machinery::ascii_lower(call.command) + "): ";
   runtime::node::SpawnOptions options;
   options.argv = {(bin_dir / type).string()};
   options.env = {"CNI_COMMAND=" + call.command, "CNI_CONTAINERID=" + call.container_id,

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/names.h"
 
 namespace ukube::network::cni {
 namespace json = boost::json;
@@ -24,11 +25,6 @@ bool is_ipv6_cidr(const std::string& cidr) {
 }
 
 }  // namespace
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 json::object network_list(const CniBridgeSettings& settings, const std::vector<std::string>& pod_cidrs) {
   json::array ranges, routes;
@@ -67,7 +63,7 @@ json::object plugin_config(const json::object& list, const json::object& plugin,
     for (const auto& p : pod.port_mappings) {
       json::object m{{"hostPort", p.host_port},
                      {"containerPort", p.container_port},
-                     {"protocol", lower(p.protocol.empty() ? "TCP" : p.protocol)}};
+                     {"protocol", machinery::ascii_lower(p.protocol.empty() ? "TCP" : p.protocol)}};
       if (!p.host_ip.empty()) m["hostIP"] = p.host_ip;
       mappings.emplace_back(std::move(m));
     }

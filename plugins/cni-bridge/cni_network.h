@@ -31,9 +31,6 @@ boost::json::object loopback_config();
 // The addresses and interface of an ADD result.
 Attachment attachment_from_result(const boost::json::value& result);
 
-// ASCII lower case: CNI spells commands and protocols so.
-std::string lower(std::string text);
-
 // CNI_ARGS for `pod`, as the CRI runtimes pass them.
 std::string cni_args(const PodNetwork& pod);
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/names.h"
 #include "ukube/machinery/service_endpoints.h"
 
 namespace ukube::kubelet {
@@ -19,11 +20,6 @@ std::string env_name(const std::string& text) {
   return out;
 }
 
-std::string lowercase(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
 void add_service(std::vector<runtime::KeyValue>& env, const json::object& service) {
   const auto* ports = machinery::array_at(service, {"spec", "ports"});
   if (!ports || ports->empty() || !machinery::is_service_ip_set(service)) return;
@@ -32,7 +28,7 @@ void add_service(std::vector<runtime::KeyValue>& env, const json::object& servic
   bool first = true;
   machinery::for_each_object(ports, [&](const json::object& port, size_t) {
     const std::string number = std::to_string(machinery::int_or(port, {"port"}, 0));
-    const std::string protocol = lowercase(string_at(port, {"protocol"}, "TCP"));
+    const std::string protocol = machinery::ascii_lower(string_at(port, {"protocol"}, "TCP"));
     const std::string url =
         protocol + "://" + (ip.find(':') != std::string::npos ? "[" + ip + "]" : ip) + ":" + number;
     if (first) {

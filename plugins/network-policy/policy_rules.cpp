@@ -9,6 +9,7 @@
 #include "ukube/machinery/ip.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/labels.h"
+#include "ukube/machinery/names.h"
 #include "ukube/machinery/pod.h"
 
 namespace ukube::network_policy {
@@ -52,11 +53,6 @@ struct PortMatch {
   }
 };
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The numbers `pod`'s containers give the port named `name` for `protocol`.
 std::vector<int64_t> named_port(const json::object& pod, const std::string& name,
                                 const std::string& protocol) {
@@ -81,15 +77,15 @@ std::optional<std::vector<PortMatch>> port_matches(const json::object& rule, con
   machinery::for_each_object(ports, [&](const json::object& p, size_t) {
     const std::string protocol = string_at(p, {"protocol"}, "TCP");
     const json::value* port = p.if_contains("port");
-    if (!port || port->is_null()) return out.push_back({lower(protocol)});
+    if (!port || port->is_null()) return out.push_back({machinery::ascii_lower(protocol)});
     if (port->is_string()) {
       if (pod)
         for (int64_t n : named_port(*pod, std::string(port->get_string()), protocol))
-          out.push_back({lower(protocol), n, n});
+          out.push_back({machinery::ascii_lower(protocol), n, n});
       return;
     }
     if (auto n = machinery::as_int(*port))
-      out.push_back({lower(protocol), *n, machinery::int_or(p, {"endPort"}, *n)});
+      out.push_back({machinery::ascii_lower(protocol), *n, machinery::int_or(p, {"endPort"}, *n)});
   });
   return out;
 }

@@ -1,10 +1,10 @@
 #include "service_ports.h"
 
 #include <boost/json.hpp>
-#include <cctype>
 #include <set>
 
 #include "ukube/machinery/json.h"
+#include "ukube/machinery/names.h"
 #include "ukube/machinery/service_endpoints.h"
 
 namespace ukube::proxy {
@@ -12,11 +12,6 @@ namespace json = boost::json;
 using machinery::string_at;
 
 namespace {
-
-std::string lowered(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 bool is_ipv4(const std::string& ip) {
   return !ip.empty() && ip.find(':') == std::string::npos;
@@ -75,7 +70,7 @@ std::vector<ServicePort> service_ports(const json::object& service,
     ServicePort sp;
     sp.service = key;
     sp.port_name = string_at(p, {"name"});
-    sp.protocol = lowered(string_at(p, {"protocol"}, "TCP"));
+    sp.protocol = machinery::ascii_lower(string_at(p, {"protocol"}, "TCP"));
     sp.port = static_cast<int32_t>(machinery::int_or(p, {"port"}, 0));
     sp.cluster_ips = cluster_ips;
     sp.node_port = static_cast<int32_t>(machinery::int_or(p, {"nodePort"}, 0));
@@ -89,12 +84,12 @@ std::vector<ServicePort> service_ports(const json::object& service,
     for (const auto* slice : slices) {
       if (string_at(*slice, {"addressType"}) != "IPv4") continue;
       int32_t target = 0;
-      machinery::for_each_object(machinery::array_at(*slice, {"ports"}),
-                                 [&](const json::object& port, size_t) {
-                                   if (string_at(port, {"name"}) == sp.port_name &&
-                                       lowered(string_at(port, {"protocol"}, "TCP")) == sp.protocol)
-                                     target = static_cast<int32_t>(machinery::int_or(port, {"port"}, 0));
-                                 });
+      machinery::for_each_object(
+          machinery::array_at(*slice, {"ports"}), [&](const json::object& port, size_t) {
+            if (string_at(port, {"name"}) == sp.port_name &&
+                machinery::ascii_lower(string_at(port, {"protocol"}, "TCP")) == sp.protocol)
+              target = static_cast<int32_t>(machinery::int_or(port, {"port"}, 0));
+          });
       if (target <= 0) continue;
       machinery::for_each_object(
           machinery::array_at(*slice, {"endpoints"}), [&](const json::object& e, size_t) {

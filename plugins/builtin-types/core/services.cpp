@@ -138,8 +138,8 @@ void validate_service(const json::object& svc, const json::object* old, std::vec
     else
       check_port_number(e, pp.child("port"), *port);
     std::string protocol = string_at(p, {"protocol"});
-    if (protocol != "TCP" && protocol != "UDP" && protocol != "SCTP")
-      e.unsupported(pp.child("protocol"), protocol, {"SCTP", "TCP", "UDP"});
+    if (std::find(kProtocols.begin(), kProtocols.end(), protocol) == kProtocols.end())
+      e.unsupported(pp.child("protocol"), protocol, kProtocols);
     else if (port && !seen.insert({*port, protocol}).second)
       e.duplicate(pp, "{\"port\":" + std::to_string(*port) + ",\"protocol\":" + quote(protocol) + "}");
     if (const auto* target = p.if_contains("targetPort"); target && !target->is_null()) {

@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/labels.h"
 #include "common/names.h"
+#include "common/net.h"
 #include "common/table.h"
 #include "families.h"
 #include "schema/meta.h"
@@ -17,7 +18,6 @@ namespace {
 
 using machinery::IPPrefix;
 
-const std::vector<std::string> kPolicyProtocols{"SCTP", "TCP", "UDP"};
 const std::vector<std::string> kPolicyTypes{"Egress", "Ingress"};
 
 void default_network_policy(json::object& o) {
@@ -39,8 +39,8 @@ void default_network_policy(json::object& o) {
 void validate_port(Errors& e, const FieldPath& p, const json::object& port) {
   if (const auto* protocol = port.if_contains("protocol"); protocol && protocol->is_string()) {
     const std::string value(protocol->get_string());
-    if (std::find(kPolicyProtocols.begin(), kPolicyProtocols.end(), value) == kPolicyProtocols.end())
-      e.unsupported(p.child("protocol"), value, kPolicyProtocols);
+    if (std::find(kProtocols.begin(), kProtocols.end(), value) == kProtocols.end())
+      e.unsupported(p.child("protocol"), value, kProtocols);
   }
   const auto* number = port.if_contains("port");
   const auto end_port = int_at(port, {"endPort"});

@@ -52,8 +52,8 @@ std::string parent_ref_cell(const json::object& o) {
   const auto* ref = object_at(o, {"spec", "parentRef"});
   if (!ref) return "<none>";
   std::string group = string_at(*ref, {"group"});
-  std::string out = string_at(*ref, {"resource"}) + (group.empty() ? "" : "." + group);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string out =
+      machinery::ascii_lower(string_at(*ref, {"resource"}) + (group.empty() ? "" : "." + group));
   if (std::string ns = string_at(*ref, {"namespace"}); !ns.empty()) out += "/" + ns;
   return out + "/" + string_at(*ref, {"name"});
 }

@@ -7,12 +7,12 @@
 #include "common/json.h"
 #include "common/labels.h"
 #include "common/names.h"
+#include "common/net.h"
 #include "common/quantity.h"
 
 namespace ukube::builtin {
 namespace {
 
-const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
 const std::vector<std::string> kPullPolicies = {"Always", "IfNotPresent", "Never"};
 const std::vector<std::string> kRestartPolicies = {"Always", "Never", "OnFailure"};
 const std::vector<std::string> kDnsPolicies = {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"};

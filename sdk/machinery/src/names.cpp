@@ -171,4 +171,10 @@ std::string go_strings(const std::vector<std::string>& values) {
   return out + "}";
 }
 
+std::string ascii_lower(std::string text) {
+  for (auto& c : text)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return text;
+}
+
 }  // namespace ukube::machinery

@@ -26,5 +26,7 @@ UKUBE_MACHINERY_API std::vector<std::string> path_segment_errors(std::string_vie
 UKUBE_MACHINERY_API std::string quote(std::string_view v);
 // A string list as Go's %#v prints a []string in upstream's messages: []string{"a", "b"}.
 UKUBE_MACHINERY_API std::string go_strings(const std::vector<std::string>& values);
+// ASCII letters lower-cased, everything else kept: protocols, resource names, host names.
+UKUBE_MACHINERY_API std::string ascii_lower(std::string text);
 
 }  // namespace ukube::machinery
