@@ -1,16 +1,13 @@
 // Deletion, with finalizers, preconditions and propagation to dependents.
 //
-// There is no garbage collector yet, so the pipeline propagates deletions itself,
-// synchronously: dependents are the objects whose metadata.ownerReferences name the
-// owner's uid (namespaced owners: namespaced objects in the same namespace; cluster-scoped
-// owners: any object), found by scanning the store under every registered type's prefix.
-//  - Orphan: the owner's reference is removed from each dependent, then the owner goes.
-//  - Foreground: dependents are deleted (recursively, foreground) before the owner.
-//  - Background (the default): the owner goes, then its dependents (recursively); an owner
-//    held by finalizers takes its dependents along when its last finalizer is removed.
-// Dependents held by finalizers are only marked, and nothing waits for them. A real
-// garbage collector (a later controller, with upstream's orphan / foregroundDeletion
-// finalizers) will replace this.
+// Propagation is the garbage collector's work (plugin ukube.controller.v1.garbagecollector),
+// as upstream: the pipeline only records the policy in the object's finalizers.
+//  - Orphan: the object stays, marked, with the `orphan` finalizer; the collector removes
+//    the object's reference from every dependent, then the finalizer.
+//  - Foreground: the object stays, marked, with `foregroundDeletion`; the collector deletes
+//    the dependents and removes the finalizer once none blocks the owner's deletion.
+//  - Background (the default): the object goes now (unless other finalizers hold it), and
+//    the collector deletes the dependents whose owners are all gone.
 #include <boost/json.hpp>
 #include <set>
 #include "ukube/machinery/time.h"
@@ -24,45 +21,52 @@
 namespace ukube::pipeline {
 namespace {
 
-std::string policy_of(const DeleteOptions& options) {
+void check_policy(const DeleteOptions& options) {
   const std::string& p = options.propagation_policy;
-  if (p.empty()) return "Background";
-  if (p != "Orphan" && p != "Background" && p != "Foreground")
+  if (!p.empty() && p != "Orphan" && p != "Background" && p != "Foreground")
     throw ApiError::invalid(
         {"meta.k8s.io", "v1", "DeleteOptions"}, "",
         {{"FieldValueNotSupported", "propagationPolicy",
           "Unsupported value: \"" + p + "\": supported values: \"Foreground\", \"Background\", \"Orphan\""}});
-  return p;
 }
 
-// Removes the references to `uid`; false when there were none.
-bool drop_owner(boost::json::object& object, const std::string& uid) {
-  auto& meta = metadata(object);
-  auto* refs = meta.if_contains("ownerReferences");
-  if (!refs || !refs->is_array()) return false;
-  auto& list = refs->get_array();
-  size_t before = list.size();
-  for (size_t i = list.size(); i-- > 0;) {
-    const auto* o = list[i].if_object();
-    const auto* u = o ? o->if_contains("uid") : nullptr;
-    if (u && u->is_string() && u->get_string() == uid)
-      list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
-  }
-  if (list.size() == before) return false;
-  if (list.empty()) meta.erase("ownerReferences");
-  return true;
-}
+// The finalizers of upstream's garbage collector (metav1.FinalizerOrphanDependents and
+// FinalizerDeleteDependents).
+constexpr std::string_view kOrphanFinalizer = "orphan";
+constexpr std::string_view kForegroundFinalizer = "foregroundDeletion";
 
-bool owned_by(const boost::json::object& object, std::string_view uid) {
+// The finalizers a deleted object keeps for the garbage collector, as upstream's store
+// sets them: `orphan` for Orphan, `foregroundDeletion` for Foreground, neither for
+// Background; with no policy asked, whichever of the two the object already carries.
+// nullopt when the object's finalizers stay as they are.
+std::optional<boost::json::array> collector_finalizers(const boost::json::object& object,
+                                                       const std::string& requested) {
   const auto* meta = metadata(object);
-  const auto* refs = meta ? meta->if_contains("ownerReferences") : nullptr;
-  if (!refs || !refs->is_array()) return false;
-  for (const auto& ref : refs->get_array()) {
-    const auto* o = ref.if_object();
-    const auto* u = o ? o->if_contains("uid") : nullptr;
-    if (u && u->is_string() && u->get_string() == uid) return true;
-  }
-  return false;
+  const auto* current = meta ? meta->if_contains("finalizers") : nullptr;
+  const boost::json::array none;
+  const boost::json::array& finalizers = current && current->is_array() ? current->get_array() : none;
+  auto is = [](const boost::json::value& f, std::string_view name) {
+    return f.is_string() && f.get_string() == name;
+  };
+  std::string policy = requested;
+  if (policy.empty())
+    for (const auto& f : finalizers) {
+      if (is(f, kOrphanFinalizer)) policy = "Orphan";
+      if (is(f, kForegroundFinalizer)) policy = "Foreground";
+    }
+  boost::json::array wanted;
+  for (const auto& f : finalizers)
+    if (!is(f, kOrphanFinalizer) && !is(f, kForegroundFinalizer)) wanted.push_back(f);
+  if (policy == "Orphan") wanted.emplace_back(kOrphanFinalizer);
+  if (policy == "Foreground") wanted.emplace_back(kForegroundFinalizer);
+  auto as_set = [](const boost::json::array& list) {
+    std::set<std::string> out;
+    for (const auto& f : list)
+      if (f.is_string()) out.emplace(f.get_string());
+    return out;
+  };
+  if (as_set(wanted) == as_set(finalizers)) return std::nullopt;
+  return wanted;
 }
 
 // What a delete does to an object of a type with graceful deletion (upstream's
@@ -118,7 +122,7 @@ store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionReso
 store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions& options,
                                            Deletion& deletion) {
   const std::string gr = t.type->group_resource();
-  const std::string policy = policy_of(options);
+  check_policy(options);
   if (is_namespace(*t.type) && namespace_type()) return delete_namespace(t, options, deletion);
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
@@ -139,121 +143,55 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
     auth_.validate(request);
 
     GracefulStep graceful = graceful_step(*t.type, old, options);
-    if (graceful.action == GracefulStep::Action::Pending) return current->value;
-    // Marks the object as deleted `period` seconds from `stamp`; null when it changed meanwhile.
-    auto mark = [&](const std::string& stamp, int64_t period) -> store::Bytes {
-      boost::json::object marked = old;
-      auto& m = metadata(marked);
-      m["deletionTimestamp"] = stamp;
-      m["deletionGracePeriodSeconds"] = period;
-      m["generation"] = generation_of(old) + 1;
-      m.erase("resourceVersion");
-      if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
-      ObjectTemplate encoded = make_template(marked);
-      store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
-                                           [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
-                                           current->mod_revision});
-      return r ? r.current.value : nullptr;
-    };
+    std::optional<boost::json::array> finalizers =
+        options.dry_run ? std::nullopt : collector_finalizers(old, options.propagation_policy);
+    const bool held = finalizers ? !finalizers->empty() : has_finalizers(old);
+    if (graceful.action == GracefulStep::Action::RemoveNow && !held) {
+      if (options.dry_run) return current->value;
+      store::WriteResult r = store_.remove(t.key, current->mod_revision);
+      if (r) {
+        after_removal(t, deletion);
+        return current->value;
+      }
+      if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
+      continue;
+    }
+
+    // The object stays, marked: it is deleted gracefully, or finalizers hold it (among
+    // them the garbage collector's, which it removes once the dependents are dealt with).
+    const bool terminating = is_terminating(old);
+    if (graceful.action != GracefulStep::Action::Mark && terminating && !finalizers) return current->value;
+    boost::json::object marked = old;
+    auto& m = metadata(marked);
     if (graceful.action == GracefulStep::Action::Mark) {
-      if (auto marked = mark(graceful.deletion_timestamp, graceful.period)) return marked;
-      continue;
+      m["deletionTimestamp"] = graceful.deletion_timestamp;
+      m["deletionGracePeriodSeconds"] = graceful.period;
+    } else if (!terminating) {
+      m["deletionTimestamp"] = machinery::now_rfc3339();
+      m["deletionGracePeriodSeconds"] = options.grace_period_seconds.value_or(0);
     }
-
-    std::string uid = meta_string(old, "uid");
-    // A namespace sweep deletes every namespaced dependent anyway: no scan per object.
-    const bool cascades =
-        !options.dry_run && !uid.empty() && !(deletion.sweeping_namespace && t.type->namespaced);
-    if (cascades) {
-      deletion.visited.insert(uid);
-      if (policy == "Orphan") orphan_dependents(t, uid);
-      if (policy == "Foreground") delete_dependents(t, uid, options, deletion);
+    if (graceful.action == GracefulStep::Action::Mark || !terminating)
+      m["generation"] = generation_of(old) + 1;
+    if (finalizers) {
+      if (finalizers->empty())
+        m.erase("finalizers");
+      else
+        m["finalizers"] = std::move(*finalizers);
     }
-
-    if (has_finalizers(old)) {
-      // Finalizers hold the object: mark it and let their owners finish the deletion.
-      if (is_terminating(old)) return current->value;
-      if (auto marked = mark(machinery::now_rfc3339(), options.grace_period_seconds.value_or(0)))
-        return marked;
-      continue;
-    }
-    if (options.dry_run) return current->value;
-    store::WriteResult r = store_.remove(t.key, current->mod_revision);
-    if (r) {
-      after_removal(t, old, options, deletion);
-      return current->value;
-    }
+    m.erase("resourceVersion");
+    if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
+    ObjectTemplate encoded = make_template(marked);
+    store::WriteResult r =
+        store_.write({store::WriteKind::Update, t.key,
+                      [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, current->mod_revision});
+    if (r) return r.current.value;
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
   }
   throw ApiError::stale(gr, t.name);
 }
 
-void KernelPipeline::after_removal(const Target& t, const boost::json::object& removed,
-                                   const DeleteOptions& options, Deletion& deletion) {
-  std::string uid = meta_string(removed, "uid");
-  const bool swept = deletion.sweeping_namespace && t.type->namespaced;
-  if (!uid.empty() && options.propagation_policy != "Orphan" && !swept) {
-    deletion.visited.insert(uid);
-    delete_dependents(t, uid, options, deletion);
-  }
+void KernelPipeline::after_removal(const Target& t, const Deletion& deletion) {
   if (t.type->namespaced && !deletion.sweeping_namespace) finish_namespace(t, t.ns);
-}
-
-std::vector<KernelPipeline::Dependent> KernelPipeline::find_dependents(const TypeInfo& owner_type,
-                                                                       std::string_view owner_ns,
-                                                                       std::string_view owner_uid) {
-  std::vector<Dependent> out;
-  std::set<std::string> prefixes;
-  for (const auto& type : types_.all()) {
-    if (!prefixes.insert(type->key_prefix()).second) continue;
-    std::string prefix = type->key_prefix();
-    if (owner_type.namespaced) {
-      if (!type->namespaced) continue;  // a cluster-scoped object cannot depend on a namespaced one
-      prefix.append(owner_ns).push_back('/');
-    }
-    for (const auto& kv : store_.list(prefix).items) {
-      // Almost no object names the owner: skip the parse unless its uid is in the bytes.
-      if (kv.value->find(owner_uid) == std::string::npos) continue;
-      boost::json::object object = parse_object(*kv.value);
-      if (!owned_by(object, owner_uid)) continue;
-      out.push_back(
-          {type, meta_string(object, "namespace"), meta_string(object, "name"), meta_string(object, "uid")});
-    }
-  }
-  return out;
-}
-
-void KernelPipeline::orphan_dependents(const Target& owner, const std::string& uid) {
-  for (const auto& d : find_dependents(*owner.type, owner.ns, uid)) {
-    Target dt = internal_target(owner, d.type, d.ns, d.name);
-    for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
-      auto current = store_.get(dt.key);
-      if (!current) break;
-      boost::json::object old = parse_object(*current->value);
-      boost::json::object orphaned = old;
-      if (!drop_owner(orphaned, uid)) break;
-      try {
-        if (write_update(dt, *current, old, std::move(orphaned), WriteOptions{})) break;
-      } catch (const ApiError&) {
-        break;  // refused (admission, validation): the reference stays, as a failed GC pass would leave it
-      }
-    }
-  }
-}
-
-void KernelPipeline::delete_dependents(const Target& owner, const std::string& uid,
-                                       const DeleteOptions& options, Deletion& deletion) {
-  DeleteOptions cascade;
-  cascade.propagation_policy = options.propagation_policy == "Foreground" ? "Foreground" : "Background";
-  cascade.grace_period_seconds = options.grace_period_seconds;
-  for (const auto& d : find_dependents(*owner.type, owner.ns, uid)) {
-    if (deletion.visited.count(d.uid)) continue;
-    try {
-      delete_object(internal_target(owner, d.type, d.ns, d.name), cascade, deletion);
-    } catch (const ApiError&) {
-      // Gone meanwhile, or refused: a garbage collector would retry; this pass does not.
-    }
-  }
 }
 
 RawList KernelPipeline::delete_collection(const UserInfo& user, const GroupVersionResource& gvr,

@@ -109,7 +109,6 @@ store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptio
   // Sweep the content. Objects held by finalizers (or refused by admission) stay, and so
   // does the namespace, Terminating, until they are gone.
   Deletion content;
-  content.visited = deletion.visited;
   content.sweeping_namespace = true;
   DeleteOptions content_options;
   content_options.propagation_policy = "Background";
@@ -143,12 +142,7 @@ void KernelPipeline::finish_namespace(const Target& cause, const std::string& ns
     // metadata finalizers belong to others and hold the namespace.
     if (!is_terminating(object) || has_finalizers(object) || !namespace_empty(ns)) return;
     store::WriteResult r = store_.remove(t.key, kv->mod_revision);
-    if (r) {
-      Deletion deletion;
-      after_removal(t, object, DeleteOptions{}, deletion);
-      return;
-    }
-    if (r.status == store::WriteStatus::NotFound) return;
+    if (r || r.status == store::WriteStatus::NotFound) return;
   }
 }
 

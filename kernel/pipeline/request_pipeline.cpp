@@ -360,8 +360,7 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
     store::WriteResult r = store_.remove(t.key, current.mod_revision);
     if (r.status == store::WriteStatus::Conflict) return std::nullopt;
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
-    Deletion deletion;
-    after_removal(t, object, DeleteOptions{}, deletion);
+    after_removal(t, Deletion{});
     return make_template(object).stamp(r.revision);
   }
   ObjectTemplate encoded = make_template(object);

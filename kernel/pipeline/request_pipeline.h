@@ -72,9 +72,8 @@ class KernelPipeline final : public RequestPipeline {
     std::string key;
     const UserInfo* user;
   };
-  // One delete request and the deletions it cascades to (dependents, namespace content).
+  // One delete request and the deletions it makes by itself (a namespace's content).
   struct Deletion {
-    std::set<std::string> visited;    // uids already being deleted: ownership cycles end here
     bool sweeping_namespace = false;  // the namespace is removed once, after its sweep
   };
 
@@ -122,23 +121,11 @@ class KernelPipeline final : public RequestPipeline {
   // Removes a Terminating namespace once its content is gone.
   void finish_namespace(const Target& cause, const std::string& ns);
 
-  // Deletion and its propagation to dependents (pipeline_delete.cpp).
+  // Deletion (pipeline_delete.cpp); propagation to dependents is the garbage collector's.
   store::Bytes delete_object(const Target& t, const DeleteOptions& options, Deletion& deletion);
-  // What follows the removal of an object from the store: its dependents go (there is
-  // no garbage collector yet) and an emptied Terminating namespace goes too.
-  void after_removal(const Target& t, const boost::json::object& removed, const DeleteOptions& options,
-                     Deletion& deletion);
-  struct Dependent {
-    TypeInfoPtr type;
-    std::string ns;
-    std::string name;
-    std::string uid;
-  };
-  std::vector<Dependent> find_dependents(const TypeInfo& owner_type, std::string_view owner_ns,
-                                         std::string_view owner_uid);
-  void orphan_dependents(const Target& owner, const std::string& uid);
-  void delete_dependents(const Target& owner, const std::string& uid, const DeleteOptions& options,
-                         Deletion& deletion);
+  // What follows the removal of an object from the store: an emptied Terminating
+  // namespace goes too.
+  void after_removal(const Target& t, const Deletion& deletion);
 
   store::Store& store_;
   watch::WatchBus& bus_;

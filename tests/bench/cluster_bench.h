@@ -26,6 +26,7 @@ inline std::string cluster_plugins(int nodes, int max_pods) {
          "  - uri: ukube.scheduler.v1.default\n"
          "  - uri: ukube.controller.v1.replicaset\n"
          "  - uri: ukube.controller.v1.deployment\n"
+         "  - uri: ukube.controller.v1.garbagecollector\n"
          // 100,000 simulated pods need more addresses than the default 10.42.0.0/16
          // holds. They are only written into pod status: nothing routes to them.
          "  - uri: ukube.runtime.v1.fake\n"

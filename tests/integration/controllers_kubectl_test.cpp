@@ -14,7 +14,8 @@ namespace {
 const char* kControllers =
     "  - uri: ukube.controller.v1.replicaset\n"
     "  - uri: ukube.controller.v1.replicationcontroller\n"
-    "  - uri: ukube.controller.v1.deployment\n";
+    "  - uri: ukube.controller.v1.deployment\n"
+    "  - uri: ukube.controller.v1.garbagecollector\n";
 
 std::string replicaset_yaml(const std::string& name, int replicas) {
   return "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: " + name +
@@ -150,6 +151,52 @@ TEST_F(ControllersKubectl, DeploymentRollsOutANewImage) {
   EXPECT_NE(history.find("\n2 "), std::string::npos) << history;
   EXPECT_NE(ok("get events --field-selector reason=ScalingReplicaSet").find("Scaled down replica set"),
             std::string::npos);
+}
+
+// What each propagation policy leaves, as upstream: the API server records the policy in
+// the Deployment's finalizers and the garbage collector does the rest.
+TEST_F(ControllersKubectl, DeletingADeploymentLeavesWhatEachPropagationPolicyLeaves) {
+  for (const char* app : {"bg", "fg", "or"}) {
+    ok(std::string("create deployment ") + app + " --image=registry.k8s.io/pause:3.9 --replicas=2");
+    ASSERT_TRUE(pod_count(std::string("app=") + app, 2)) << ok("get pods,rs -o wide");
+  }
+  auto replica_sets = [&](const std::string& app) {
+    return words(get("rs -l app=" + app, ".items[*].metadata.name"));
+  };
+
+  // Background: the Deployment goes at once, its ReplicaSet and pods after it.
+  ok("delete deployment bg");
+  EXPECT_TRUE(eventually([&] { return replica_sets("bg").empty() && pods("app=bg").empty(); },
+                         std::chrono::seconds(30)))
+      << ok("get rs,pods -l app=bg -o wide");
+
+  // Foreground: the Deployment waits, marked, until its ReplicaSet and pods are gone. A
+  // pod held by a finalizer of its own keeps the whole chain waiting.
+  const std::string held = *pods("app=fg").begin();
+  ok("patch pod " + held + " --type=merge -p " +
+     shell_quote(R"({"metadata":{"finalizers":["example.com/hold"]}})"));
+  ok("delete deployment fg --cascade=foreground --wait=false");
+  EXPECT_EQ(get("deployment fg", ".metadata.finalizers"), R"(["foregroundDeletion"])");
+  const std::string fg_rs = *replica_sets("fg").begin();
+  EXPECT_TRUE(reads("rs " + fg_rs, ".metadata.finalizers", R"(["foregroundDeletion"])"))
+      << "a dependent with dependents of its own goes in the foreground too";
+  EXPECT_TRUE(
+      eventually([&] { return pods("app=fg") == std::set<std::string>{held}; }, std::chrono::seconds(30)));
+  EXPECT_NE(get("pod " + held, ".metadata.deletionTimestamp"), "");
+  EXPECT_NE(get("deployment fg", ".metadata.deletionTimestamp"), "") << "still waiting for the held pod";
+  ok("patch pod " + held + " --type=merge -p " + shell_quote(R"({"metadata":{"finalizers":null}})"));
+  ok("wait --for=delete deployment/fg --timeout=30s");
+  EXPECT_TRUE(replica_sets("fg").empty()) << "the owner goes last";
+  EXPECT_TRUE(pods("app=fg").empty());
+
+  // Orphan: the ReplicaSet stays, without its owner reference, and keeps its pods.
+  const std::string or_rs = *replica_sets("or").begin();
+  ok("delete deployment or --cascade=orphan");
+  EXPECT_EQ(replica_sets("or"), std::set<std::string>{or_rs});
+  EXPECT_EQ(get("rs " + or_rs, ".metadata.ownerReferences"), "");
+  EXPECT_EQ(pods("app=or").size(), 2u);
+  for (const auto& pod : pods("app=or"))
+    EXPECT_EQ(get("pod " + pod, ".metadata.ownerReferences[0].name"), or_rs) << pod;
 }
 
 #ifdef UKUBE_SDK_CONTROLLER_DIR

@@ -16,6 +16,7 @@ std::string cronjob_plugins() {
          "  - uri: ukube.admission.v1.node-restriction\n"
          "  - uri: ukube.scheduler.v1.default\n"
          "  - uri: ukube.controller.v1.cronjob\n"
+         "  - uri: ukube.controller.v1.garbagecollector\n"
          "  - uri: ukube.controller.v1.podgc\n"
          // Short passes and quarantine so the test need not wait upstream's 20 s and 40 s.
          "    config: {gc_check_period_ms: 300, quarantine_ms: 1000}\n"

@@ -18,6 +18,7 @@ namespace {
 
 const std::string kPlugins = kNodeSidePlugins +
                              "  - uri: ukube.controller.v1.daemonset\n"
+                             "  - uri: ukube.controller.v1.garbagecollector\n"
                              "  - uri: ukube.runtime.v1.fake\n"
                              "  - uri: ukube.kubelet.v1.kubelet\n"
                              "    config: {node_name: sim, nodes: 4, port: 0}\n";

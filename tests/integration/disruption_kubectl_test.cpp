@@ -17,6 +17,7 @@ const std::string kPlugins = kNodeSidePlugins +
                              "  - uri: ukube.controller.v1.replicaset\n"
                              "  - uri: ukube.controller.v1.deployment\n"
                              "  - uri: ukube.controller.v1.disruption\n"
+                             "  - uri: ukube.controller.v1.garbagecollector\n"
                              "  - uri: ukube.runtime.v1.fake\n"
                              "  - uri: ukube.kubelet.v1.kubelet\n"
                              "    config: {node_name: live, port: 0}\n";

@@ -12,7 +12,9 @@ namespace {
 
 const char* kEndpointControllers =
     "  - uri: ukube.controller.v1.endpoints\n"
-    "  - uri: ukube.controller.v1.endpointslice\n";
+    "  - uri: ukube.controller.v1.endpointslice\n"
+    "  - uri: ukube.controller.v1.endpointslicemirroring\n"
+    "  - uri: ukube.controller.v1.garbagecollector\n";
 
 const char* kNode =
     "apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  labels:\n"
@@ -75,6 +77,28 @@ TEST_F(EndpointsKubectl, ExposedPodIsListedInEndpointsAndEndpointSlices) {
       eventually([&] { return (*kubectl_)("get endpoints p").exit_code != 0; }, std::chrono::seconds(30)))
       << ok("get endpoints");
   EXPECT_TRUE(reads(slice, ".items[*].metadata.name", "")) << ok("get endpointslices");
+}
+
+// A Service without a selector: the user writes its Endpoints, and the mirroring
+// controller publishes them as an EndpointSlice, which goes when the Endpoints go.
+TEST_F(EndpointsKubectl, EndpointsOfAServiceWithoutSelectorAreMirrored) {
+  ok("apply -f -",
+     "apiVersion: v1\nkind: Service\nmetadata:\n  name: external\nspec:\n  ports: [{port: 80, targetPort: "
+     "8080}]\n");
+  ok("apply -f -",
+     "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: external\nsubsets:\n"
+     "- addresses: [{ip: 192.0.2.10}, {ip: 192.0.2.11}]\n  ports: [{port: 8080, protocol: TCP}]\n");
+  const std::string selector = "endpointslices -l kubernetes.io/service-name=external";
+  ASSERT_TRUE(listed(selector, "192.0.2.10,192.0.2.11")) << ok("get " + selector + " -o yaml");
+  EXPECT_EQ(ok("get " + selector + " -o jsonpath=" +
+               shell_quote(R"({.items[0].metadata.labels.endpointslice\.kubernetes\.io/managed-by})")),
+            "endpointslicemirroring-controller.k8s.io");
+  EXPECT_EQ(ok("get " + selector + " -o jsonpath={.items[0].ports[0].port}"), "8080");
+
+  ok("delete endpoints external");
+  EXPECT_TRUE(
+      eventually([&] { return ok("get " + selector + " -o name").empty(); }, std::chrono::seconds(30)))
+      << ok("get " + selector + " -o yaml");
 }
 
 }  // namespace

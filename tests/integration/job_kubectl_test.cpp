@@ -15,6 +15,7 @@ namespace {
 // The fake runtime's images (plugins/runtime-fake/config.proto): `done` exits 0, `crash` 2.
 const std::string kPlugins = kNodeSidePlugins +
                              "  - uri: ukube.controller.v1.job\n"
+                             "  - uri: ukube.controller.v1.garbagecollector\n"
                              "  - uri: ukube.controller.v1.ttl-after-finished\n"
                              "  - uri: ukube.runtime.v1.fake\n"
                              "    config:\n"

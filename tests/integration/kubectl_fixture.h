@@ -26,7 +26,8 @@ inline const std::string kWorkloadPlugins = kNodeSidePlugins +
                                             "  - uri: ukube.authenticator.v1.serviceaccount\n"
                                             "  - uri: ukube.admission.v1.service-account\n"
                                             "  - uri: ukube.controller.v1.replicaset\n"
-                                            "  - uri: ukube.controller.v1.deployment\n";
+                                            "  - uri: ukube.controller.v1.deployment\n"
+                                            "  - uri: ukube.controller.v1.garbagecollector\n";
 
 template <class Base = ::testing::Test>
 class KubectlFixture : public Base {

@@ -82,7 +82,8 @@ class KubectlTest : public KubectlFixture<::testing::TestWithParam<std::string>>
     ASSERT_FALSE(binary_.empty()) << "kubectl." << GetParam() << " not found beside the kubectl on PATH ("
                                   << kubectl_dir() << "); these tests need the real kubectl " << GetParam()
                                   << " installed there as kubectl." << GetParam();
-    start_node(binary_);
+    // The garbage collector finishes what a delete's propagation policy starts.
+    start_node(binary_, "  - uri: ukube.controller.v1.garbagecollector\n");
   }
 
   // Runs kubectl and expects it to fail; returns its output.

@@ -20,6 +20,7 @@ std::string plugins(const std::string& kubelet_config) {
          "  - uri: ukube.scheduler.v1.default\n"
          "  - uri: ukube.controller.v1.replicaset\n"
          "  - uri: ukube.controller.v1.deployment\n"
+         "  - uri: ukube.controller.v1.garbagecollector\n"
          "  - uri: ukube.runtime.v1.fake\n"
          "    config:\n"
          "      images:\n"

@@ -15,6 +15,7 @@ namespace {
 const std::string kPlugins =
     kNodeSidePlugins +
     "  - uri: ukube.controller.v1.replicaset\n"
+    "  - uri: ukube.controller.v1.garbagecollector\n"
     "  - uri: ukube.controller.v1.nodelifecycle\n"
     "    config: {node_monitor_grace_period_seconds: 4, node_monitor_period_ms: 300}\n"
     "  - uri: ukube.runtime.v1.fake\n"

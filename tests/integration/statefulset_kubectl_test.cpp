@@ -16,6 +16,7 @@ namespace {
 // The fake runtime runs any image until it is stopped, Ready at once.
 const std::string kPlugins = kNodeSidePlugins +
                              "  - uri: ukube.controller.v1.statefulset\n"
+                             "  - uri: ukube.controller.v1.garbagecollector\n"
                              "  - uri: ukube.runtime.v1.fake\n"
                              "  - uri: ukube.kubelet.v1.kubelet\n"
                              "    config: {node_name: sts-node, port: 0}\n";

@@ -1,4 +1,5 @@
-// Delete propagation to dependents (ownerReferences) while there is no garbage collector.
+// What the pipeline does of a delete's propagation policy: it records it in the object's
+// finalizers for the garbage collector (tests/unit/controllers/garbagecollector), as upstream.
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -48,112 +49,55 @@ class DeletePropagation : public ::testing::Test {
       return false;
     }
   }
-  // The revision at which each object was deleted, from watches started before.
-  std::map<std::string, int64_t> deletions(std::vector<std::unique_ptr<WatchStream>>& watches) {
-    std::map<std::string, int64_t> at;
-    for (auto& w : watches)
-      while (auto e = w->next(std::chrono::milliseconds(50)))
-        if (e->type == WatchEventType::Deleted)
-          at[meta(e->object, "name")] = std::stoll(meta(e->object, "resourceVersion"));
-    return at;
-  }
-  std::vector<std::unique_ptr<WatchStream>> watch_all() {
-    ListOptions from_now;
-    from_now.resource_version = std::to_string(kernel.store().current_revision());
-    std::vector<std::unique_ptr<WatchStream>> w;
-    w.push_back(client->watch(kDeployments, "ns1", from_now));
-    w.push_back(client->watch(kConfigMaps, "ns1", from_now));
-    return w;
-  }
-
   TestKernel kernel;
   std::shared_ptr<Client> client = kernel.client();
   ObjectPtr owner, child, grandchild, bystander;
 };
 
-TEST_F(DeletePropagation, BackgroundIsTheDefaultAndRecursive) {
-  auto watches = watch_all();
+std::vector<std::string> finalizers_of(const ObjectPtr& object) {
+  std::vector<std::string> out;
+  if (const auto* f = object->at("metadata").as_object().if_contains("finalizers"))
+    for (const auto& v : f->as_array()) out.emplace_back(v.as_string());
+  return out;
+}
+
+TEST_F(DeletePropagation, BackgroundRemovesTheOwnerAndLeavesDependentsToTheCollector) {
   auto deleted = client->remove(kDeployments, "ns1", "web");
   EXPECT_EQ(meta(deleted, "uid"), meta(owner, "uid"));
   EXPECT_FALSE(exists(kDeployments, "ns1", "web"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "child"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "grandchild"));
-  EXPECT_TRUE(exists(kConfigMaps, "ns1", "bystander"));
-  auto at = deletions(watches);
-  EXPECT_LT(at["web"], at["child"]) << "background: the owner goes first";
-  EXPECT_LT(at["child"], at["grandchild"]);
+  EXPECT_TRUE(exists(kConfigMaps, "ns1", "child")) << "the garbage collector's work, not the pipeline's";
 }
 
-TEST_F(DeletePropagation, ForegroundDeletesDependentsFirst) {
-  auto watches = watch_all();
-  client->remove(kDeployments, "ns1", "web", policy("Foreground"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "child"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "grandchild"));
-  auto at = deletions(watches);
-  EXPECT_LT(at["grandchild"], at["child"]);
-  EXPECT_LT(at["child"], at["web"]);
-}
+TEST_F(DeletePropagation, ForegroundAndOrphanAreRecordedInFinalizers) {
+  auto marked = client->remove(kDeployments, "ns1", "web", policy("Foreground"));
+  EXPECT_TRUE(marked->at("metadata").as_object().contains("deletionTimestamp"));
+  EXPECT_EQ(finalizers_of(marked), std::vector<std::string>{"foregroundDeletion"});
+  EXPECT_EQ(finalizers_of(client->get(kDeployments, "ns1", "web")),
+            std::vector<std::string>{"foregroundDeletion"});
 
-TEST_F(DeletePropagation, OrphanRemovesOnlyTheOwnersReference) {
-  auto other = client->create(kConfigMaps, "ns1", configmap("other-owner"));
-  client->patch(kConfigMaps, "ns1", "child", PatchType::JsonMerge,
-                json::serialize(json::object{
-                    {"metadata", {{"ownerReferences", json::array{owner_ref(owner), owner_ref(other)}}}}}));
-  client->remove(kDeployments, "ns1", "web", policy("Orphan"));
+  // Asked again with another policy, the finalizer follows; the deletion time stays.
+  auto orphaning = client->remove(kDeployments, "ns1", "web", policy("Orphan"));
+  EXPECT_EQ(finalizers_of(orphaning), std::vector<std::string>{"orphan"});
+  EXPECT_EQ(meta(orphaning, "deletionTimestamp"), meta(marked, "deletionTimestamp"));
+  // Asked without a policy, the recorded one holds.
+  EXPECT_EQ(finalizers_of(client->remove(kDeployments, "ns1", "web")), std::vector<std::string>{"orphan"});
+
+  // Background drops it, and nothing else holds the object: it goes.
+  client->remove(kDeployments, "ns1", "web", policy("Background"));
   EXPECT_FALSE(exists(kDeployments, "ns1", "web"));
-  auto orphan = client->get(kConfigMaps, "ns1", "child");
-  EXPECT_EQ(orphan->at("metadata").at("ownerReferences"), (json::array{owner_ref(other)}));
-  EXPECT_TRUE(exists(kConfigMaps, "ns1", "grandchild"));
-
-  // The last reference gone, the field goes too.
-  client->remove(kConfigMaps, "ns1", "other-owner", policy("Orphan"));
-  EXPECT_FALSE(
-      client->get(kConfigMaps, "ns1", "child")->at("metadata").as_object().contains("ownerReferences"));
+  EXPECT_TRUE(exists(kConfigMaps, "ns1", "child"));
 }
 
-TEST_F(DeletePropagation, OnlyTheOwnersNamespaceIsSearched) {
-  auto elsewhere = client->create(kConfigMaps, "ns2", owned_configmap("elsewhere", {owner}));
-  client->remove(kDeployments, "ns1", "web");
-  EXPECT_TRUE(exists(kConfigMaps, "ns2", "elsewhere"))
-      << "a namespaced owner has no dependents in other namespaces";
-}
-
-TEST_F(DeletePropagation, ClusterScopedOwnersReachEveryNamespace) {
-  auto thing = client->create(kClusterThings, "", json::object{{"metadata", {{"name", "t"}}}});
-  client->create(kConfigMaps, "ns1", owned_configmap("a", {thing}));
-  client->create(kConfigMaps, "ns2", owned_configmap("b", {thing}));
-  client->remove(kClusterThings, "", "t");
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "a"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns2", "b"));
-}
-
-TEST_F(DeletePropagation, AnOwnerHeldByFinalizersTakesItsDependentsWhenItGoes) {
+TEST_F(DeletePropagation, OtherFinalizersStayBesideTheCollectors) {
   client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge,
                 R"({"metadata":{"finalizers":["example.com/hold"]}})");
-  client->remove(kDeployments, "ns1", "web");
+  auto marked = client->remove(kDeployments, "ns1", "web", policy("Orphan"));
+  EXPECT_EQ(finalizers_of(marked), (std::vector<std::string>{"example.com/hold", "orphan"}));
+  client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge,
+                R"({"metadata":{"finalizers":["orphan"]}})");
   EXPECT_TRUE(exists(kDeployments, "ns1", "web"));
-  EXPECT_TRUE(exists(kConfigMaps, "ns1", "child")) << "background: dependents wait for the owner";
   client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge, R"({"metadata":{"finalizers":null}})");
-  EXPECT_FALSE(exists(kDeployments, "ns1", "web"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "child"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "grandchild"));
-}
-
-TEST_F(DeletePropagation, OwnershipCyclesEnd) {
-  // child and bystander own each other.
-  client->patch(
-      kConfigMaps, "ns1", "bystander", PatchType::JsonMerge,
-      json::serialize(json::object{{"metadata", {{"ownerReferences", json::array{owner_ref(child)}}}}}));
-  auto fresh_bystander = client->get(kConfigMaps, "ns1", "bystander");
-  client->patch(
-      kConfigMaps, "ns1", "child", PatchType::JsonMerge,
-      json::serialize(json::object{
-          {"metadata", {{"ownerReferences", json::array{owner_ref(owner), owner_ref(fresh_bystander)}}}}}));
-  client->remove(kConfigMaps, "ns1", "child", policy("Foreground"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "child"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "bystander"));
-  EXPECT_FALSE(exists(kConfigMaps, "ns1", "grandchild"));
-  EXPECT_TRUE(exists(kDeployments, "ns1", "web"));
+  EXPECT_FALSE(exists(kDeployments, "ns1", "web")) << "the last finalizer gone, the deletion completes";
 }
 
 TEST_F(DeletePropagation, BadPolicyAndDryRun) {
