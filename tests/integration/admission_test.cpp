@@ -17,7 +17,9 @@ const char* kAdmission =
     "  - uri: ukube.admission.v1.service-account\n"
     "  - uri: ukube.admission.v1.priority\n"
     "  - uri: ukube.admission.v1.default-toleration-seconds\n"
-    "  - uri: ukube.admission.v1.resource-quota\n";
+    "  - uri: ukube.admission.v1.resource-quota\n"
+    "  - uri: ukube.controller.v1.serviceaccount\n"
+    "  - uri: ukube.controller.v1.root-ca-cert-publisher\n";
 
 const char* kPause = "registry.k8s.io/pause:3.9";
 

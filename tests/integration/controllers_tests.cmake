@@ -3,7 +3,7 @@
 ukube_add_test(controllers_kubectl_test SOURCES controllers_kubectl_test.cpp)
 add_dependencies(controllers_kubectl_test ukube apiserver builtin-types authn-x509 rbac controller-replicaset
                  controller-replicationcontroller
-                 sdk_example_controller controller-deployment)
+                 sdk_example_controller controller-deployment controller-garbagecollector)
 target_compile_definitions(controllers_kubectl_test PRIVATE
                            UKUBE_SDK_CONTROLLER_DIR="${CMAKE_BINARY_DIR}/sdk-example-controller"
                            UKUBE_SDK_CONTROLLER_RBAC="${PROJECT_SOURCE_DIR}/sdk/examples/controller/rbac.yaml")

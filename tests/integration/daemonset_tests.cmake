@@ -3,4 +3,4 @@
 # selectors, rolling updates, rollout history and undo.
 ukube_add_test(daemonset_kubectl_test SOURCES daemonset_kubectl_test.cpp)
 add_dependencies(daemonset_kubectl_test ukube apiserver builtin-types authn-x509 rbac authz-node
-                 admission-node-restriction scheduler controller-daemonset runtime-fake kubelet)
+                 admission-node-restriction scheduler controller-daemonset controller-garbagecollector runtime-fake kubelet)

@@ -4,4 +4,4 @@
 ukube_add_test(job_kubectl_test SOURCES job_kubectl_test.cpp)
 add_dependencies(job_kubectl_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-job controller-ttl-after-finished
-                 runtime-fake kubelet)
+                 controller-garbagecollector runtime-fake kubelet)

@@ -25,6 +25,8 @@ inline const std::string kNodeSidePlugins =
 inline const std::string kWorkloadPlugins = kNodeSidePlugins +
                                             "  - uri: ukube.authenticator.v1.serviceaccount\n"
                                             "  - uri: ukube.admission.v1.service-account\n"
+                                            "  - uri: ukube.controller.v1.serviceaccount\n"
+                                            "  - uri: ukube.controller.v1.root-ca-cert-publisher\n"
                                             "  - uri: ukube.controller.v1.replicaset\n"
                                             "  - uri: ukube.controller.v1.deployment\n"
                                             "  - uri: ukube.controller.v1.garbagecollector\n";

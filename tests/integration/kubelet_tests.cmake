@@ -3,14 +3,15 @@
 ukube_add_test(kubelet_kubectl_test SOURCES kubelet_kubectl_test.cpp)
 add_dependencies(kubelet_kubectl_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-replicaset controller-deployment
-                 runtime-fake kubelet)
+                 controller-garbagecollector runtime-fake kubelet)
 
 # The kubelet on the process runtime: real processes, SIGTERM, adoption after a kill -9.
 add_executable(ukube-test-http-server test_http_server.cpp)
 ukube_add_test(kubelet_process_test SOURCES kubelet_process_test.cpp)
 add_dependencies(kubelet_process_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-replicaset controller-deployment
-                 authn-serviceaccount admission-service-account runtime-process ukube-container-monitor kubelet ukube-test-http-server)
+                 authn-serviceaccount admission-service-account controller-serviceaccount controller-root-ca-cert-publisher controller-garbagecollector
+                 runtime-process ukube-container-monitor kubelet ukube-test-http-server)
 target_compile_definitions(kubelet_process_test PRIVATE
                            UKUBE_TEST_HTTP_SERVER="$<TARGET_FILE:ukube-test-http-server>")
 
@@ -19,5 +20,6 @@ target_compile_definitions(kubelet_process_test PRIVATE
 ukube_add_test(kubelet_runc_test SOURCES kubelet_runc_test.cpp)
 add_dependencies(kubelet_runc_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-replicaset controller-deployment
-                 authn-serviceaccount admission-service-account runtime-runc ukube-container-monitor ukube-pause
+                 authn-serviceaccount admission-service-account controller-serviceaccount controller-root-ca-cert-publisher controller-garbagecollector
+                 runtime-runc ukube-container-monitor ukube-pause
                  kubelet)

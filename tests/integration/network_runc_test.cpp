@@ -37,6 +37,8 @@ class PodNetworkE2E : public KubectlFixture<> {
                "  - uri: ukube.admission.v1.node-restriction\n"
                "  - uri: ukube.authenticator.v1.serviceaccount\n"
                "  - uri: ukube.admission.v1.service-account\n"
+               "  - uri: ukube.controller.v1.serviceaccount\n"
+               "  - uri: ukube.controller.v1.root-ca-cert-publisher\n"
                "  - uri: ukube.scheduler.v1.default\n"
                "  - uri: ukube.controller.v1.endpointslice\n"
                "  - uri: ukube.admission.v1.service-allocator\n"

@@ -4,4 +4,4 @@
 ukube_add_test(nodelifecycle_kubectl_test SOURCES nodelifecycle_kubectl_test.cpp)
 add_dependencies(nodelifecycle_kubectl_test ukube apiserver builtin-types authn-x509 rbac authz-node
                  admission-node-restriction scheduler controller-nodelifecycle controller-replicaset
-                 runtime-fake kubelet)
+                 controller-garbagecollector runtime-fake kubelet)

@@ -3,4 +3,4 @@
 # rollout history and undo, and the claims of volumeClaimTemplates.
 ukube_add_test(statefulset_kubectl_test SOURCES statefulset_kubectl_test.cpp)
 add_dependencies(statefulset_kubectl_test ukube apiserver builtin-types authn-x509 rbac authz-node
-                 admission-node-restriction scheduler controller-statefulset runtime-fake kubelet)
+                 admission-node-restriction scheduler controller-statefulset controller-garbagecollector runtime-fake kubelet)

@@ -281,6 +281,26 @@ inline boost::json::object configmap(const std::string& name, boost::json::objec
       {"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", std::move(meta)}, {"data", std::move(data)}};
 }
 
+// A reference to `owner` for another object's metadata.ownerReferences.
+inline boost::json::object owner_ref(const ObjectPtr& owner, bool block_owner_deletion = false) {
+  boost::json::object ref{{"apiVersion", owner->at("apiVersion")},
+                          {"kind", owner->at("kind")},
+                          {"name", owner->at("metadata").at("name")},
+                          {"uid", owner->at("metadata").at("uid")}};
+  if (block_owner_deletion) ref["blockOwnerDeletion"] = true;
+  return ref;
+}
+
+// A ConfigMap that `owners` own.
+inline boost::json::object owned_configmap(const std::string& name, std::initializer_list<ObjectPtr> owners,
+                                           bool block_owner_deletion = false) {
+  auto cm = configmap(name);
+  boost::json::array refs;
+  for (const auto& o : owners) refs.push_back(owner_ref(o, block_owner_deletion));
+  cm["metadata"].as_object()["ownerReferences"] = std::move(refs);
+  return cm;
+}
+
 // The ApiError `f` throws; a test failure when it throws none.
 template <class F>
 ApiError expect_error(F&& f) {

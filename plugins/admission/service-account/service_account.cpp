@@ -4,14 +4,15 @@
 
 #include <random>
 #include <set>
+#include <thread>
 
-#include "service_account_controllers.h"
 #include "ukube/informer_factory.h"
 
 namespace ukube::admission {
 namespace {
 
 constexpr auto kReadyWait = std::chrono::seconds(10);
+constexpr int kDefaultAccountLookups = 10;
 constexpr const char* kMirrorPodAnnotation = "kubernetes.io/config.mirror";
 constexpr const char* kEnforceMountableSecrets = "kubernetes.io/enforce-mountable-secrets";
 constexpr const char* kVolumePrefix = "kube-api-access-";
@@ -182,11 +183,8 @@ void mount_token(json::object& spec) {
 }  // namespace
 
 ServiceAccountAdmission::ServiceAccountAdmission(std::shared_ptr<Client> client,
-                                                 std::shared_ptr<Informer> accounts,
-                                                 std::function<void(const std::string& ns)> ensure_default)
-    : client_(std::move(client)),
-      accounts_(std::move(accounts)),
-      ensure_default_(std::move(ensure_default)) {}
+                                                 std::shared_ptr<Informer> accounts)
+    : client_(std::move(client)), accounts_(std::move(accounts)) {}
 
 json::object ServiceAccountAdmission::token_volume(const std::string& name) {
   json::array sources{
@@ -215,17 +213,13 @@ ObjectPtr ServiceAccountAdmission::account(const AdmissionRequest& r, const std:
       throw forbidden(r, prefix + e.what(), mutating);
     }
   };
-  if (ObjectPtr sa = live()) return sa;
-  // The "default" account is the controller's to create, maybe moments after its namespace.
-  // Upstream polls up to ten times for it; here the controller's step runs on this thread
-  // instead, so a pod never waits on another thread (nor fails because the controller has
-  // not started yet), and a namespace that is gone or terminating simply stays without it.
-  if (name == "default" && ensure_default_) {
-    try {
-      ensure_default_(r.namespace_);
-    } catch (const std::exception&) {
-      // Refused (e.g. by authorization): the answer below stands.
-    }
+  // The "default" account is the controller's to create, maybe moments after its
+  // namespace: as upstream, it is looked up ten times, 100 to 200 ms apart.
+  const int attempts = name == "default" ? kDefaultAccountLookups : 1;
+  thread_local std::mt19937 rng{std::random_device{}()};
+  const auto interval = std::chrono::milliseconds(100 + rng() % 100);
+  for (int i = 0; i < attempts; ++i) {
+    if (i > 0) std::this_thread::sleep_for(interval);
     if (ObjectPtr sa = live()) return sa;
   }
   throw forbidden(r, prefix + "serviceaccount \"" + name + "\" not found", mutating);
@@ -329,58 +323,18 @@ void ServiceAccountAdmission::validate(const AdmissionRequest& r) {
   check(r, *r.object, false);
 }
 
-ServiceAccountPlugin::ServiceAccountPlugin() = default;
-
-ServiceAccountPlugin::~ServiceAccountPlugin() {
-  stop();
-}
-
 void ServiceAccountPlugin::init(InitContext& ctx) {
   log_ = ctx.logger();
-  for (const auto& gvr : {kNamespaces, kServiceAccounts, kConfigMaps, kPods})
+  for (const auto& gvr : {kServiceAccounts, kPods})
     if (!ctx.types().find(gvr))
       throw std::runtime_error("the type " + gvr.to_string() +
                                " is not registered; enable ukube.types.v1.builtin in the config");
-  auto apiserver = ctx.client(apiserver_identity());
-  namespaces_ = ctx.informers().informer(kNamespaces);
   accounts_ = ctx.informers().informer(kServiceAccounts);
-  ListOptions only_root_ca;
-  only_root_ca.field_selector = std::string("metadata.name=") + kRootCAConfigMap;
-  root_ca_maps_ = ctx.informers().informer(kConfigMaps, "", only_root_ca);
-
-  // The service account controller acts as kube-controller-manager, whose bootstrap role
-  // creates service accounts. The publisher's upstream role (system:controller:root-ca-
-  // cert-publisher) is not bootstrapped here and kube-controller-manager's may not write
-  // ConfigMaps, so it acts as the API server.
-  accounts_controller_ = std::make_shared<DefaultServiceAccountController>(
-      ctx.client(controller_manager_identity()), namespaces_, accounts_, log_);
-  publisher_ = std::make_shared<RootCAPublisher>(apiserver, namespaces_, root_ca_maps_,
-                                                 ctx.data_dir() / "pki" / "ca.crt", log_);
-  registrations_.push_back(namespaces_->add_handlers(accounts_controller_->namespace_handlers()));
-  registrations_.push_back(namespaces_->add_handlers(publisher_->namespace_handlers()));
-  registrations_.push_back(accounts_->add_handlers(accounts_controller_->account_handlers()));
-  registrations_.push_back(root_ca_maps_->add_handlers(publisher_->configmap_handlers()));
-
-  std::weak_ptr<DefaultServiceAccountController> controller = accounts_controller_;
-  join_chain(ctx, std::make_shared<ServiceAccountAdmission>(apiserver, accounts_,
-                                                            [controller](const std::string& ns) {
-                                                              if (auto c = controller.lock()) c->ensure(ns);
-                                                            }));
+  join_chain(ctx, std::make_shared<ServiceAccountAdmission>(ctx.client(apiserver_identity()), accounts_));
 }
 
 void ServiceAccountPlugin::start() {
-  for (auto* informer : {accounts_.get(), root_ca_maps_.get(), namespaces_.get()})
-    if (!informer->wait_for_sync(kReadyWait) && log_)
-      log_->warn("service accounts: an informer has not listed yet");
-  accounts_controller_->start();
-  publisher_->start();
-}
-
-void ServiceAccountPlugin::stop_workers() {
-  if (accounts_controller_) accounts_controller_->stop();
-  if (publisher_) publisher_->stop();
-  // The shared informers run on for other plugins; ours stop calling us.
-  registrations_.clear();
+  if (!accounts_->wait_for_sync(kReadyWait) && log_) log_->warn("service accounts have not been listed yet");
 }
 
 }  // namespace ukube::admission

@@ -116,10 +116,11 @@ class AdmissionKernel {
   }
 
   // Inits and starts a plugin as the host would; the chain order is the call order.
+  // Controllers the admission plugins rely on start here too, with their `config`.
   template <class P>
-  P& start(const std::string& id) {
-    contexts_.push_back(
-        std::make_unique<ukube::testing::PluginContext>(kernel_, "ukube.admission.v1." + id, data_.path()));
+  P& start(const std::string& id, const google::protobuf::Message* config = nullptr) {
+    contexts_.push_back(std::make_unique<ukube::testing::PluginContext>(kernel_, "ukube.admission.v1." + id,
+                                                                        data_.path(), config));
     auto plugin = std::make_unique<P>();
     P& ref = *plugin;
     plugin->init(*contexts_.back());

@@ -37,6 +37,10 @@ plugins:
   EXPECT_EQ(running, 6);
 
   auto admin = kernel.client();
+  // The service account controller's part (a plugin of its own, not loaded here).
+  admin->create(
+      kServiceAccountsR, "default",
+      json::object{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}}}});
   admin->create(
       kLimitRangesR, "default",
       limit_range("defaults",

@@ -1,10 +1,17 @@
-// service-account: the account a pod runs as, the token volume it mounts, and the two
-// controllers that keep "default" accounts and kube-root-ca.crt in every namespace.
+// service-account: the account a pod runs as and the token volume it mounts; and the two
+// controllers that keep "default" accounts and kube-root-ca.crt in every namespace
+// (ukube.controller.v1.serviceaccount, ukube.controller.v1.root-ca-cert-publisher).
 #include <regex>
 
+#include <thread>
+
 #include "admission/service-account/service_account.h"
-#include "admission/service-account/service_account_controllers.h"
 #include "admission_test_support.h"
+#include "controllers/root-ca-cert-publisher/config.pb.h"
+#include "controllers/root-ca-cert-publisher/root_ca_plugin.h"
+#include "controllers/root-ca-cert-publisher/root_ca_publisher.h"
+#include "controllers/serviceaccount/config.pb.h"
+#include "controllers/serviceaccount/serviceaccount_plugin.h"
 
 namespace ukube::admission::testing {
 namespace {
@@ -12,6 +19,10 @@ namespace {
 class ServiceAccountTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    k_.start<controllers::serviceaccount::ServiceAccountPlugin>(
+        "serviceaccount", &controllers::serviceaccount::ServiceAccountConfig::default_instance());
+    k_.start<controllers::rootca::RootCAPlugin>(
+        "root-ca-cert-publisher", &controllers::rootca::RootCAPublisherConfig::default_instance());
     plugin_ = &k_.start<ServiceAccountPlugin>("service-account");
     ASSERT_TRUE(eventually([&] { return has_default("team-a"); }));
   }
@@ -193,7 +204,7 @@ TEST_F(ServiceAccountTest, TheRootCAIsPublishedInEveryNamespaceAndRestored) {
   ASSERT_TRUE(eventually([&] { return data("team-a") == want; }));
   auto cm = k_.admin().get(kConfigMapsR, "team-a", "kube-root-ca.crt");
   EXPECT_EQ(std::string(cm->at("metadata").at("annotations").at("kubernetes.io/description").as_string()),
-            kRootCADescription);
+            controllers::rootca::kRootCADescription);
 
   k_.create_namespace("team-b");
   ASSERT_TRUE(eventually([&] { return data("team-b") == want; }));
@@ -206,37 +217,35 @@ TEST_F(ServiceAccountTest, TheRootCAIsPublishedInEveryNamespaceAndRestored) {
   ASSERT_TRUE(eventually([&] { return data("team-b") == want; }));
 }
 
-TEST(ServiceAccountAdmission, APodInABrandNewNamespaceNeverWaitsForTheController) {
-  // The controller is built but never started: admission takes its step itself.
+TEST(ServiceAccountAdmission, TheDefaultAccountIsWaitedForAMoment) {
+  // No controller runs: the account appears a little after the namespace, as the
+  // controller would make it, and the pod waits for it, as upstream's admission does.
   AdmissionKernel k;
-  auto client = k.client(UserInfo{"system:apiserver", "", {"system:masters"}, {}});
-  auto namespaces = std::make_shared<Informer>(client, kNamespacesR);
-  auto accounts = std::make_shared<Informer>(client, kServiceAccountsR);
-  accounts->start();
-  DefaultServiceAccountController controller(k.client(UserInfo{"system:kube-controller-manager", "", {}, {}}),
-                                             namespaces, accounts, nullptr);
-  auto plugin = std::make_shared<ServiceAccountAdmission>(
-      client, accounts, [&](const std::string& ns) { controller.ensure(ns); });
-  k.kernel().auth().add_admission("sa", plugin);
-  auto started = std::chrono::steady_clock::now();
-  for (int i = 0; i < 5; ++i) {
-    std::string ns = "new-" + std::to_string(i);
-    k.create_namespace(ns);
-    json::object stored = *k.admin().create(kPodsR, ns, pod("web"));
-    EXPECT_EQ(str(stored, "spec.serviceAccountName"), "default");
-    EXPECT_NO_THROW(k.admin().get(kServiceAccountsR, ns, "default"));
-  }
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  // A named account is not made up: it must exist.
-  k.create_namespace("new-x");
+  k.start<ServiceAccountPlugin>("service-account");
+  k.create_namespace("new");
+  std::thread controller([&] {
+    std::this_thread::sleep_for(300ms);
+    k.admin().create(
+        kServiceAccountsR, "new",
+        json::object{{"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", "default"}}}});
+  });
+  json::object stored = *k.admin().create(kPodsR, "new", pod("web"));
+  controller.join();
+  EXPECT_EQ(str(stored, "spec.serviceAccountName"), "default");
+
+  // Never made: refused with upstream's message.
+  k.create_namespace("empty");
+  ApiError missing = error_of([&] { k.admin().create(kPodsR, "empty", pod("web")); });
+  EXPECT_STREQ(missing.what(),
+               "pods \"web\" is forbidden: error looking up service account empty/default: serviceaccount "
+               "\"default\" not found");
+  // A named account is not waited for: it must exist.
   ApiError e = error_of([&] {
-    k.admin().create(kPodsR, "new-x", pod("p", {{"c", ""}}, R"({"serviceAccountName":"x"})"));
+    k.admin().create(kPodsR, "empty", pod("p", {{"c", ""}}, R"({"serviceAccountName":"x"})"));
   });
   EXPECT_STREQ(
       e.what(),
-      "pods \"p\" is forbidden: error looking up service account new-x/x: serviceaccount \"x\" not found");
-  k.kernel().auth().remove("sa");
-  accounts->stop();
+      "pods \"p\" is forbidden: error looking up service account empty/x: serviceaccount \"x\" not found");
 }
 
 }  // namespace

@@ -11,21 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-json::object owner_ref(const ObjectPtr& owner) {
-  return json::object{{"apiVersion", owner->at("apiVersion")},
-                      {"kind", owner->at("kind")},
-                      {"name", owner->at("metadata").at("name")},
-                      {"uid", owner->at("metadata").at("uid")}};
-}
-
-json::object owned_configmap(const std::string& name, std::initializer_list<ObjectPtr> owners) {
-  auto cm = configmap(name);
-  json::array refs;
-  for (const auto& o : owners) refs.push_back(owner_ref(o));
-  cm["metadata"].as_object()["ownerReferences"] = std::move(refs);
-  return cm;
-}
-
 DeleteOptions policy(const char* p) {
   DeleteOptions o;
   o.propagation_policy = p;

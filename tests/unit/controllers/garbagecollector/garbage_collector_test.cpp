@@ -24,24 +24,8 @@ using testing::kClusterThings;
 using testing::kConfigMaps;
 using testing::kDeployments;
 using testing::meta;
-
-json::object owner_ref(const ObjectPtr& owner, bool block = false) {
-  json::object ref{{"apiVersion", owner->at("apiVersion")},
-                   {"kind", owner->at("kind")},
-                   {"name", owner->at("metadata").at("name")},
-                   {"uid", owner->at("metadata").at("uid")}};
-  if (block) ref["blockOwnerDeletion"] = true;
-  return ref;
-}
-
-json::object owned_configmap(const std::string& name, std::initializer_list<ObjectPtr> owners,
-                             bool block = false) {
-  auto cm = configmap(name);
-  json::array refs;
-  for (const auto& o : owners) refs.push_back(owner_ref(o, block));
-  cm["metadata"].as_object()["ownerReferences"] = std::move(refs);
-  return cm;
-}
+using testing::owned_configmap;
+using testing::owner_ref;
 
 DeleteOptions policy(const char* p) {
   DeleteOptions o;
