@@ -37,6 +37,22 @@ bool drop_owners(json::object& object, const std::vector<std::string>& uids) {
   return changed;
 }
 
+// Sets blockOwnerDeletion false on the references to `owner_uid`, or on every reference
+// when it is empty; whether any changed.
+bool unblock(json::object& object, const std::string& owner_uid) {
+  auto* refs = machinery::mutable_array(machinery::child(object, "metadata"), "ownerReferences");
+  if (!refs) return false;
+  bool changed = false;
+  for (auto& r : *refs) {
+    auto* ref = r.if_object();
+    if (!ref || !machinery::bool_at(*ref, {"blockOwnerDeletion"}).value_or(false)) continue;
+    if (!owner_uid.empty() && machinery::string_at(*ref, {"uid"}) != owner_uid) continue;
+    (*ref)["blockOwnerDeletion"] = false;
+    changed = true;
+  }
+  return changed;
+}
+
 std::string resource_key(const GroupVersionResource& gvr) {
   return gvr.resource + "." + gvr.group;
 }
@@ -90,33 +106,29 @@ bool GarbageCollector::idle() const {
 controller::Result GarbageCollector::sync_monitors() {
   for (const auto& resource : options_.resources()) {
     const std::string key = resource_key(resource.gvr);
-    {
-      std::lock_guard lock(mutex_);
-      if (monitors_.contains(key)) continue;
-    }
-    auto informer = options_.informers->informer(resource.gvr);
-    // Registered outside the lock: objects already cached are reported right away.
-    InformerRegistration registration = informer->add_handlers(handlers_for(resource));
     std::lock_guard lock(mutex_);
-    monitors_.emplace(key, Monitor{resource, informer, std::move(registration)});
+    if (!monitors_.contains(key))
+      monitors_.emplace(key, Monitor{resource, options_.informers->informer(resource.gvr), {}});
   }
-  std::vector<std::pair<std::string, Monitor*>> unprimed;
+  std::vector<Monitor*> waiting;
   {
     std::lock_guard lock(mutex_);
     for (auto& [key, monitor] : monitors_)
-      if (!monitor.primed) unprimed.emplace_back(key, &monitor);
+      if (!monitor.registration.active()) waiting.push_back(&monitor);
   }
   // Only this loop's one worker changes monitors_ entries, and stop() waits for it.
   bool all = true;
-  for (auto& [key, monitor] : unprimed) {
+  for (Monitor* monitor : waiting) {
     if (!monitor->informer->wait_for_sync(std::chrono::milliseconds(200))) {
       all = false;
       continue;
     }
-    // Its handlers may not have been given the first list yet: observing twice is harmless.
-    InformerHandlers handlers = handlers_for(monitor->resource);
-    for (const auto& object : monitor->informer->list()) handlers.on_add(object);
-    monitor->primed = true;
+    // Registered once the first list is cached: the registration reports every cached
+    // object before it returns, in step with the changes that follow, so the graph is
+    // complete for this resource from here on.
+    InformerRegistration registration = monitor->informer->add_handlers(handlers_for(monitor->resource));
+    std::lock_guard lock(mutex_);
+    monitor->registration = std::move(registration);
   }
   if (!all) return controller::Result::requeue_after(std::chrono::milliseconds(500));
   primed_ = true;
@@ -247,7 +259,18 @@ controller::Result GarbageCollector::process_deleting_dependents(const NodeView&
   }
   for (const auto& uid : blocking) {
     auto dependent = graph_.node(uid);
-    if (dependent && !dependent->deleting_dependents) delete_loop_->add(uid);
+    if (!dependent) continue;
+    if (!dependent->deleting_dependents) {
+      delete_loop_->add(uid);
+      continue;
+    }
+    // Each waits for the other (they own each other, blocking): the dependent's reference
+    // stops blocking, so this owner can go, and then the dependent.
+    const auto waited_for = graph_.blocking_dependents(uid);
+    if (std::find(waited_for.begin(), waited_for.end(), node.id.uid) == waited_for.end()) continue;
+    if (auto mapping = mapping_of(dependent->id))
+      update_live(*mapping, dependent->id,
+                  [&](json::object& object) { return unblock(object, node.id.uid); });
   }
   return controller::Result::done();
 }
@@ -266,6 +289,9 @@ controller::Result GarbageCollector::attempt_to_delete(const std::string& uid) {
     return controller::Result::done();
   }
   ObjectPtr latest = live(*mapping, node->id);
+  if (options_.log)
+    options_.log->debug("attempt to delete {}: {}{}", describe(node->id), latest ? "present" : "absent",
+                        node->observed ? "" : " (virtual)");
   if (!latest) {
     // Gone (or never there): what depends on it is looked at next.
     remember_absent(uid);
@@ -287,6 +313,9 @@ controller::Result GarbageCollector::attempt_to_delete(const std::string& uid) {
     }
   }
 
+  if (options_.log)
+    options_.log->debug("{}: {} solid, {} dangling, {} waiting owners", describe(node->id), solid.size(),
+                        dangling.size(), waiting.size());
   if (!solid.empty()) {
     // A live owner keeps it; references to owners that are gone or going are dropped.
     if (dangling.empty() && waiting.empty()) return controller::Result::done();
@@ -304,19 +333,7 @@ controller::Result GarbageCollector::attempt_to_delete(const std::string& uid) {
           auto dependent = graph_.node(d);
           return dependent && dependent->deleting_dependents;
         });
-    if (cycle)
-      update_live(*mapping, node->id, [](json::object& object) {
-        auto* refs = machinery::mutable_array(machinery::child(object, "metadata"), "ownerReferences");
-        if (!refs) return false;
-        bool changed = false;
-        for (auto& r : *refs)
-          if (auto* ref = r.if_object();
-              ref && machinery::bool_at(*ref, {"blockOwnerDeletion"}).value_or(false)) {
-            (*ref)["blockOwnerDeletion"] = false;
-            changed = true;
-          }
-        return changed;
-      });
+    if (cycle) update_live(*mapping, node->id, [](json::object& object) { return unblock(object, {}); });
     delete_object(*mapping, node->id, "Foreground");
     return controller::Result::done();
   }

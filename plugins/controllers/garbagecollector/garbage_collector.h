@@ -116,8 +116,7 @@ class GarbageCollector final : public controller::RunningController {
   struct Monitor {
     ResourceMapping resource;
     std::shared_ptr<Informer> informer;
-    InformerRegistration registration;
-    bool primed = false;  // its first list is in the graph
+    InformerRegistration registration;  // inactive until the informer's first list
   };
   std::map<std::string, Monitor> monitors_;  // by resource key
   std::atomic<bool> primed_{false};          // every monitor's first list is in the graph

@@ -5,8 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <map>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include "tests/support/eventually.h"
 #include "tests/support/test_kernel.h"
@@ -48,6 +53,11 @@ class GarbageCollectorTest : public ::testing::Test {
       return resolve_kind(kernel.types(), api_version, kind);
     };
     options.workers = 2;
+    if (std::getenv("GC_TEST_LOG")) {
+      static std::atomic<int> loggers{0};
+      options.log = spdlog::stderr_logger_st("gc-" + std::to_string(++loggers));
+      options.log->set_level(spdlog::level::debug);
+    }
     collector = std::make_unique<GarbageCollector>(std::move(options));
     collector->start();
     watches = watch_all();
@@ -147,9 +157,9 @@ TEST_F(GarbageCollectorTest, ForegroundDoesNotWaitForNonBlockingDependents) {
                 R"({"metadata":{"ownerReferences":null}})");
   client->remove(kDeployments, "ns1", "web", policy("Foreground"));
   EXPECT_TRUE(gone(kDeployments, "ns1", "web"));
-  auto loose = client->get(kConfigMaps, "ns1", "loose");
-  EXPECT_TRUE(loose->at("metadata").as_object().contains("deletionTimestamp"))
-      << "deleted, held by its finalizer";
+  EXPECT_TRUE(eventually([&] {
+    return client->get(kConfigMaps, "ns1", "loose")->at("metadata").as_object().contains("deletionTimestamp");
+  })) << "deleted, held by its finalizer";
 }
 
 TEST_F(GarbageCollectorTest, OrphanRemovesOnlyTheOwnersReference) {
