@@ -35,10 +35,13 @@ void diff_objects(const json::object& o, const json::object& n, SchemaView schem
                   FieldSet& removed) {
   if (n.empty() && !o.empty()) changed.member = true;
   for (const auto& m : n) {
+    const auto* before = o.if_contains(m.key());
+    // Unchanged members (most of them) leave no trace: no nodes to build and prune.
+    if (before ? *before == m.value() : m.value().is_null()) continue;
     std::string element = field_element(m.key());
-    if (const auto* before = o.if_contains(m.key()))
+    if (before)
       diff(*before, m.value(), schema.field(m.key()), changed.child(element), removed.child(element));
-    else if (!m.value().is_null())
+    else
       collect_fields(m.value(), schema.field(m.key()), changed.child(element));
   }
   for (const auto& m : o)
@@ -70,7 +73,8 @@ void diff(const json::value& old, const json::value& now, SchemaView schema, Fie
       seen[element] = true;
       auto it = before.find(element);
       if (kind == ListKind::Map && it != before.end()) {
-        diff(*it->second, item, schema.items(), changed.child(element), removed.child(element));
+        if (*it->second != item)
+          diff(*it->second, item, schema.items(), changed.child(element), removed.child(element));
       } else if (it == before.end()) {
         FieldSet& added = changed.child(element);
         added.member = true;

@@ -115,15 +115,13 @@ store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionReso
     e.name = t.name;
     throw e;
   }
-  Deletion deletion;
-  return delete_object(t, options, deletion);
+  return delete_object(t, options);
 }
 
-store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions& options,
-                                           Deletion& deletion) {
+store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions& options) {
   const std::string gr = t.type->group_resource();
   check_policy(options);
-  if (is_namespace(*t.type) && namespace_type()) return delete_namespace(t, options, deletion);
+  if (is_namespace(*t.type)) return delete_namespace(t, options);
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(gr, t.name);
@@ -149,10 +147,7 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
     if (graceful.action == GracefulStep::Action::RemoveNow && !held) {
       if (options.dry_run) return current->value;
       store::WriteResult r = store_.remove(t.key, current->mod_revision);
-      if (r) {
-        after_removal(t, deletion);
-        return current->value;
-      }
+      if (r) return current->value;
       if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
       continue;
     }
@@ -188,10 +183,6 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
   }
   throw ApiError::stale(gr, t.name);
-}
-
-void KernelPipeline::after_removal(const Target& t, const Deletion& deletion) {
-  if (t.type->namespaced && !deletion.sweeping_namespace) finish_namespace(t, t.ns);
 }
 
 RawList KernelPipeline::delete_collection(const UserInfo& user, const GroupVersionResource& gvr,

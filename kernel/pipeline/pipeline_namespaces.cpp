@@ -1,11 +1,10 @@
 // Namespace lifecycle, enforced by the pipeline whenever core/v1 namespaces is a
-// registered type: content is only created in namespaces that exist and are not being
-// terminated, and deleting a namespace deletes its content.
-//
-// There is no namespace controller yet, so the pipeline does its work synchronously: a
-// namespace delete marks the namespace Terminating, deletes every namespaced object in
-// it, and removes the namespace once nothing is left. Content held by finalizers keeps
-// the namespace Terminating; the removal of the last such object finishes the job.
+// registered type, as upstream's namespace storage does: content is only created in
+// namespaces that exist and are not being terminated; a new namespace carries the
+// "kubernetes" finalizer in spec.finalizers; a delete marks the namespace Terminating,
+// and it goes once spec.finalizers (emptied through namespaces/finalize) and
+// metadata.finalizers are empty. Deleting the content is the namespace controller's work
+// (plugin ukube.controller.v1.namespace), which finalizes the namespace when it is done.
 #include <boost/json.hpp>
 #include <set>
 #include "ukube/machinery/time.h"
@@ -58,22 +57,37 @@ void KernelPipeline::check_namespace_open(const Target& t) {
   throw e;
 }
 
-bool KernelPipeline::namespace_empty(std::string_view ns) {
-  std::set<std::string> prefixes;
-  for (const auto& type : types_.all()) {
-    if (!type->namespaced || !prefixes.insert(type->key_prefix()).second) continue;
-    store::ListOptions one;
-    one.limit = 1;
-    if (!store_.list(type->key_prefix() + std::string(ns) + "/", one).items.empty()) return false;
-  }
-  return true;
+namespace {
+
+constexpr std::string_view kKubernetesFinalizer = "kubernetes";
+
+const boost::json::array* spec_finalizers(const boost::json::object& ns) {
+  const auto* spec = ns.if_contains("spec");
+  const auto* list = spec && spec->is_object() ? spec->get_object().if_contains("finalizers") : nullptr;
+  return list && list->is_array() ? &list->get_array() : nullptr;
 }
 
-store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptions& options,
-                                              Deletion& deletion) {
+}  // namespace
+
+bool KernelPipeline::has_spec_finalizers(const boost::json::object& ns) {
+  const auto* list = spec_finalizers(ns);
+  return list && !list->empty();
+}
+
+void KernelPipeline::require_namespace_finalizer(boost::json::object& ns) {
+  if (const auto* list = spec_finalizers(ns))
+    for (const auto& f : *list)
+      if (f.is_string() && f.get_string() == kKubernetesFinalizer) return;
+  auto& spec = ns["spec"];
+  if (!spec.is_object()) spec = boost::json::object{};
+  auto& list = spec.get_object()["finalizers"];
+  if (!list.is_array()) list = boost::json::array{};
+  list.get_array().emplace_back(kKubernetesFinalizer);
+}
+
+store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptions& options) {
   const std::string gr = t.type->group_resource();
-  store::Bytes marked;
-  for (int attempt = 0; attempt < kUpdateRetries && !marked; ++attempt) {
+  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(gr, t.name);
     boost::json::object ns = parse_object(*current->value);
@@ -84,66 +98,39 @@ store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptio
     AdmissionRequest request{
         AdmissionOperation::Delete, t.type.get(), {}, {}, t.name, nullptr, &ns, t.user, options.dry_run};
     auth_.validate(request);
-    if (is_terminating(ns) && phase_terminating(ns)) {
-      marked = current->value;
-      break;
-    }
-    auto& m = metadata(ns);
-    if (!is_terminating(ns)) {
+
+    if (is_terminating(ns)) {
+      if (has_spec_finalizers(ns))
+        throw ApiError::conflict(gr, t.name,
+                                 "The system is ensuring all content is removed from this namespace.  Upon "
+                                 "completion, this namespace will automatically be purged by the system.");
+      if (has_finalizers(ns) || options.dry_run) return current->value;
+    } else {
+      // The first delete: Terminating from now on, new content refused.
+      auto& m = metadata(ns);
       m["deletionTimestamp"] = machinery::now_rfc3339();
       m["deletionGracePeriodSeconds"] = 0;
-    }
-    auto& status = ns["status"];
-    if (!status.is_object()) status = boost::json::object{};
-    status.get_object()["phase"] = "Terminating";
-    m.erase("resourceVersion");
-    if (options.dry_run) return make_template(ns).stamp(current->mod_revision);
-    ObjectTemplate encoded = make_template(ns);
-    store::WriteResult r =
-        store_.write({store::WriteKind::Update, t.key,
-                      [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, current->mod_revision});
-    if (r) marked = r.current.value;
-  }
-  if (!marked) throw ApiError::stale(gr, t.name);
-
-  // Sweep the content. Objects held by finalizers (or refused by admission) stay, and so
-  // does the namespace, Terminating, until they are gone.
-  Deletion content;
-  content.sweeping_namespace = true;
-  DeleteOptions content_options;
-  content_options.propagation_policy = "Background";
-  content_options.grace_period_seconds = options.grace_period_seconds;
-  std::set<std::string> prefixes;
-  for (const auto& type : types_.all()) {
-    if (!type->namespaced || !prefixes.insert(type->key_prefix()).second) continue;
-    std::string prefix = type->key_prefix() + t.name + "/";
-    for (const auto& kv : store_.list(prefix).items) {
-      try {
-        delete_object(internal_target(t, type, t.name, kv.key.substr(prefix.size())), content_options,
-                      content);
-      } catch (const ApiError&) {
-        // Already gone, or refused: either way the namespace waits for what is left.
+      auto& status = ns["status"];
+      if (!status.is_object()) status = boost::json::object{};
+      status.get_object()["phase"] = "Terminating";
+      m.erase("resourceVersion");
+      if (options.dry_run) return make_template(ns).stamp(current->mod_revision);
+      if (has_spec_finalizers(ns) || has_finalizers(ns)) {
+        ObjectTemplate encoded = make_template(ns);
+        store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
+                                             [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
+                                             current->mod_revision});
+        if (r) return r.current.value;
+        if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
+        continue;
       }
     }
+    // Nothing holds it.
+    store::WriteResult r = store_.remove(t.key, current->mod_revision);
+    if (r) return current->value;
+    if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
   }
-  finish_namespace(t, t.name);
-  return marked;
-}
-
-void KernelPipeline::finish_namespace(const Target& cause, const std::string& ns) {
-  auto ns_type = namespace_type();
-  if (!ns_type) return;
-  Target t = internal_target(cause, ns_type, "", ns);
-  for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
-    auto kv = store_.get(t.key);
-    if (!kv) return;
-    boost::json::object object = parse_object(*kv->value);
-    // spec.finalizers ("kubernetes") is the namespace controller's own, which this is;
-    // metadata finalizers belong to others and hold the namespace.
-    if (!is_terminating(object) || has_finalizers(object) || !namespace_empty(ns)) return;
-    store::WriteResult r = store_.remove(t.key, kv->mod_revision);
-    if (r || r.status == store::WriteStatus::NotFound) return;
-  }
+  throw ApiError::stale(gr, t.name);
 }
 
 }  // namespace ukube::pipeline

@@ -110,6 +110,7 @@ KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* 
   if (!t.type->namespaced && !ns.empty()) throw ApiError::resource_not_found();
   const bool known_subresource =
       subresource.empty() || subresource == "status" || (subresource == "scale" && t.type->scale) ||
+      (subresource == "finalize" && is_namespace(*t.type)) ||
       t.type->subresource_writers.count(t.subresource) || t.type->subresource_answers.count(t.subresource);
   if (!known_subresource) throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
   if (subresource == "status" && !t.type->status_subresource) throw ApiError::resource_not_found();
@@ -269,6 +270,7 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
   if (type.namespaced) check_namespace_open(t);
+  if (is_namespace(type)) require_namespace_finalizer(object);
   admit_and_validate(t, AdmissionOperation::Create, object, nullptr, options.dry_run);
   t.name = meta_string(object, "name");
   t.key = key_for(type, t.ns, t.name);
@@ -325,6 +327,30 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
       metadata(object).erase("managedFields");
     else
       metadata(object)["managedFields"] = std::move(managed_fields);
+  } else if (t.subresource == "finalize") {
+    // namespaces/finalize changes spec.finalizers and nothing else.
+    boost::json::value spec = object.contains("spec") ? object["spec"] : boost::json::value();
+    object = old;
+    if (spec.is_null())
+      object.erase("spec");
+    else
+      object["spec"] = std::move(spec);
+  } else if (t.subresource.empty() && is_namespace(type)) {
+    // spec.finalizers change only through namespaces/finalize; status only through status.
+    const auto* old_spec = old.if_contains("spec");
+    const auto* kept =
+        old_spec && old_spec->is_object() ? old_spec->get_object().if_contains("finalizers") : nullptr;
+    auto& spec = object["spec"];
+    if (!spec.is_object()) spec = boost::json::object{};
+    if (kept)
+      spec.get_object()["finalizers"] = *kept;
+    else
+      spec.get_object().erase("finalizers");
+    if (spec.get_object().empty()) object.erase("spec");
+    if (auto* s = old.if_contains("status"))
+      object["status"] = *s;
+    else
+      object.erase("status");
   } else if (t.subresource.empty() && type.status_subresource) {
     // Subresource writers (pods/binding) decide what changes, status included.
     if (auto* s = old.if_contains("status"))
@@ -353,14 +379,14 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
     return current.value;  // a no-op update keeps its revision, as upstream
   if (options.dry_run) return make_template(object).stamp(current.mod_revision);
 
-  // A Terminating namespace outlives its last finalizer while content is left in it.
-  const bool held_namespace = is_namespace(type) && namespace_type() && !namespace_empty(t.name);
+  // A namespace is also held by spec.finalizers, which the namespace controller empties
+  // (namespaces/finalize) once the content is gone.
+  const bool held_namespace = is_namespace(type) && has_spec_finalizers(object);
   if (old_meta && old_meta->contains("deletionTimestamp") && !has_finalizers(object) && !held_namespace) {
     // The last finalizer is gone: the deletion that was waiting for it happens now.
     store::WriteResult r = store_.remove(t.key, current.mod_revision);
     if (r.status == store::WriteStatus::Conflict) return std::nullopt;
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
-    after_removal(t, Deletion{});
     return make_template(object).stamp(r.revision);
   }
   ObjectTemplate encoded = make_template(object);

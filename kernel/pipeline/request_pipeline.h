@@ -72,11 +72,6 @@ class KernelPipeline final : public RequestPipeline {
     std::string key;
     const UserInfo* user;
   };
-  // One delete request and the deletions it makes by itself (a namespace's content).
-  struct Deletion {
-    bool sweeping_namespace = false;  // the namespace is removed once, after its sweep
-  };
-
   Target target(const UserInfo& user, const char* verb, const GroupVersionResource& gvr, std::string_view ns,
                 std::string_view name, std::string_view subresource) const;
   // A target the kernel acts on by itself (dependents, namespace content), not authorized again.
@@ -116,16 +111,15 @@ class KernelPipeline final : public RequestPipeline {
   bool is_namespace(const TypeInfo& type) const;
   // 404 when the target's namespace does not exist, 403 when it is being terminated.
   void check_namespace_open(const Target& t);
-  store::Bytes delete_namespace(const Target& t, const DeleteOptions& options, Deletion& deletion);
-  bool namespace_empty(std::string_view ns);
-  // Removes a Terminating namespace once its content is gone.
-  void finish_namespace(const Target& cause, const std::string& ns);
+  // Marks the namespace Terminating; it goes once spec.finalizers and metadata.finalizers
+  // are empty (the namespace controller deletes the content, then finalizes it).
+  store::Bytes delete_namespace(const Target& t, const DeleteOptions& options);
+  // A new namespace carries the namespace controller's finalizer, "kubernetes".
+  static void require_namespace_finalizer(boost::json::object& ns);
+  static bool has_spec_finalizers(const boost::json::object& ns);
 
   // Deletion (pipeline_delete.cpp); propagation to dependents is the garbage collector's.
-  store::Bytes delete_object(const Target& t, const DeleteOptions& options, Deletion& deletion);
-  // What follows the removal of an object from the store: an emptied Terminating
-  // namespace goes too.
-  void after_removal(const Target& t, const Deletion& deletion);
+  store::Bytes delete_object(const Target& t, const DeleteOptions& options);
 
   store::Store& store_;
   watch::WatchBus& bus_;

@@ -82,8 +82,11 @@ class KubectlTest : public KubectlFixture<::testing::TestWithParam<std::string>>
     ASSERT_FALSE(binary_.empty()) << "kubectl." << GetParam() << " not found beside the kubectl on PATH ("
                                   << kubectl_dir() << "); these tests need the real kubectl " << GetParam()
                                   << " installed there as kubectl." << GetParam();
-    // The garbage collector finishes what a delete's propagation policy starts.
-    start_node(binary_, "  - uri: ukube.controller.v1.garbagecollector\n");
+    // The garbage collector finishes what a delete's propagation policy starts, the
+    // namespace controller what a namespace's deletion starts.
+    start_node(binary_,
+               "  - uri: ukube.controller.v1.garbagecollector\n"
+               "  - uri: ukube.controller.v1.namespace\n");
   }
 
   // Runs kubectl and expects it to fail; returns its output.

@@ -258,7 +258,7 @@ TEST_F(Defaults, NamespaceSecretAndBindings) {
   auto ns = create(kNamespaces, "", R"({"metadata":{"name":"team-a"}})");
   EXPECT_EQ(at(ns, "status.phase"), "Active");
   EXPECT_EQ(ns.at("metadata").at("labels").at("kubernetes.io/metadata.name"), "team-a");
-  EXPECT_TRUE(at(ns, "spec.finalizers").is_null());  // no namespace controller yet
+  EXPECT_EQ(at(ns, "spec.finalizers"), json::parse(R"(["kubernetes"])"));  // the namespace controller's
 
   auto secret = create(kSecrets, "default", R"({"metadata":{"name":"s"},"stringData":{"user":"admin"}})");
   EXPECT_EQ(at(secret, "type"), "Opaque");

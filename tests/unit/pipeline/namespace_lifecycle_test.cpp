@@ -46,7 +46,7 @@ TEST_F(NamespaceLifecycle, ContentNeedsAnExistingNamespace) {
 }
 
 TEST_F(NamespaceLifecycle, TerminatingNamespacesRefuseNewContent) {
-  client->patch(kNamespaces, "", "ns1", PatchType::JsonMerge, R"({"status":{"phase":"Terminating"}})");
+  client->remove(kNamespaces, "", "ns1");
   auto e = expect_error([&] { client->create(kConfigMaps, "ns1", configmap("a")); });
   EXPECT_EQ(e.code(), 403);
   EXPECT_EQ(e.reason(), "Forbidden");
@@ -61,57 +61,70 @@ TEST_F(NamespaceLifecycle, TerminatingNamespacesRefuseNewContent) {
   EXPECT_EQ(e.causes[0].field, "metadata.namespace");
 }
 
-TEST_F(NamespaceLifecycle, DeletingANamespaceDeletesItsContent) {
-  client->create(kNamespaces, "", named("ns2"));
+std::vector<std::string> spec_finalizers(const ObjectPtr& ns) {
+  std::vector<std::string> out;
+  if (const auto* spec = ns->if_contains("spec"))
+    if (const auto* list = spec->as_object().if_contains("finalizers"))
+      for (const auto& f : list->as_array()) out.emplace_back(f.as_string());
+  return out;
+}
+
+// What the namespace controller does once the content is gone.
+void finalize(Client& client, const std::string& name) {
+  json::object ns = *client.get(kNamespaces, "", name);
+  ns["spec"] = json::object{{"finalizers", json::array{}}};
+  client.update(kNamespaces, "", ns, {}, "finalize");
+}
+
+TEST_F(NamespaceLifecycle, NewNamespacesCarryTheControllersFinalizerAndOnlyFinalizeDropsIt) {
+  auto ns = client->get(kNamespaces, "", "ns1");
+  EXPECT_EQ(spec_finalizers(ns), std::vector<std::string>{"kubernetes"});
+  client->patch(kNamespaces, "", "ns1", PatchType::JsonMerge, R"({"spec":{"finalizers":null}})");
+  EXPECT_EQ(spec_finalizers(client->get(kNamespaces, "", "ns1")), std::vector<std::string>{"kubernetes"})
+      << "a plain update keeps spec.finalizers";
+  finalize(*client, "ns1");
+  EXPECT_TRUE(spec_finalizers(client->get(kNamespaces, "", "ns1")).empty());
+}
+
+TEST_F(NamespaceLifecycle, DeletingANamespaceLeavesItTerminatingForTheController) {
   client->create(kConfigMaps, "ns1", configmap("a"));
-  client->create(kConfigMaps, "ns1", configmap("b"));
-  client->create(kWidgets, "ns1", named("w"));
-  client->create(kConfigMaps, "ns2", configmap("keep"));
   client->create(kClusterThings, "", named("t"));
 
-  auto deleted = client->remove(kNamespaces, "", "ns1");
-  EXPECT_FALSE(meta(deleted, "deletionTimestamp").empty());
-  EXPECT_EQ(deleted->at("status").at("phase"), "Terminating");
+  auto marked = client->remove(kNamespaces, "", "ns1");
+  EXPECT_FALSE(meta(marked, "deletionTimestamp").empty());
+  EXPECT_EQ(marked->at("status").at("phase"), "Terminating");
+  EXPECT_EQ(client->get(kNamespaces, "", "ns1")->at("status").at("phase"), "Terminating");
+  EXPECT_EQ(client->list(kConfigMaps, "ns1").items.size(), 1u) << "the content is the controller's to delete";
+  EXPECT_EQ(expect_error([&] { client->create(kConfigMaps, "ns1", configmap("late")); }).code(), 403);
+
+  auto again = expect_error([&] { client->remove(kNamespaces, "", "ns1"); });
+  EXPECT_EQ(again.code(), 409);
+  EXPECT_STREQ(
+      again.what(),
+      "Operation cannot be fulfilled on namespaces \"ns1\": The system is ensuring all content is "
+      "removed from this namespace.  Upon completion, this namespace will automatically be purged by "
+      "the system.");
+
+  client->remove(kConfigMaps, "ns1", "a");
+  finalize(*client, "ns1");
   EXPECT_EQ(expect_error([&] { client->get(kNamespaces, "", "ns1"); }).code(), 404);
-  EXPECT_TRUE(client->list(kConfigMaps, "ns1").items.empty());
-  EXPECT_TRUE(client->list(kWidgets, "ns1").items.empty());
-  EXPECT_EQ(client->list(kConfigMaps, "ns2").items.size(), 1u);
   EXPECT_EQ(client->list(kClusterThings, "").items.size(), 1u);
 }
 
-TEST_F(NamespaceLifecycle, ContentHeldByFinalizersKeepsTheNamespaceTerminating) {
-  auto held = configmap("held");
-  held["metadata"].as_object()["finalizers"] = json::array{"example.com/hold"};
-  client->create(kConfigMaps, "ns1", held);
-  client->create(kConfigMaps, "ns1", configmap("free"));
-
-  client->remove(kNamespaces, "", "ns1");
-  auto ns = client->get(kNamespaces, "", "ns1");
-  EXPECT_EQ(ns->at("status").at("phase"), "Terminating");
-  EXPECT_FALSE(meta(client->get(kConfigMaps, "ns1", "held"), "deletionTimestamp").empty());
-  EXPECT_EQ(expect_error([&] { client->get(kConfigMaps, "ns1", "free"); }).code(), 404);
-  EXPECT_EQ(expect_error([&] { client->create(kConfigMaps, "ns1", configmap("late")); }).code(), 403);
-
-  // Deleting again is harmless; the last finalizer's removal finishes the namespace.
-  client->remove(kNamespaces, "", "ns1");
-  client->patch(kConfigMaps, "ns1", "held", PatchType::JsonMerge, R"({"metadata":{"finalizers":null}})");
-  EXPECT_EQ(expect_error([&] { client->get(kConfigMaps, "ns1", "held"); }).code(), 404);
-  EXPECT_EQ(expect_error([&] { client->get(kNamespaces, "", "ns1"); }).code(), 404);
-}
-
-TEST_F(NamespaceLifecycle, NamespaceFinalizersAndContentBothHold) {
+TEST_F(NamespaceLifecycle, MetadataFinalizersHoldTooAndAFinalizedNamespaceGoesAtOnce) {
   client->patch(kNamespaces, "", "ns1", PatchType::JsonMerge,
                 R"({"metadata":{"finalizers":["example.com/ns"]}})");
-  auto held = configmap("held");
-  held["metadata"].as_object()["finalizers"] = json::array{"example.com/hold"};
-  client->create(kConfigMaps, "ns1", held);
   client->remove(kNamespaces, "", "ns1");
-
+  finalize(*client, "ns1");
+  EXPECT_EQ(client->get(kNamespaces, "", "ns1")->at("status").at("phase"), "Terminating");
   client->patch(kNamespaces, "", "ns1", PatchType::JsonMerge, R"({"metadata":{"finalizers":null}})");
-  EXPECT_EQ(client->get(kNamespaces, "", "ns1")->at("status").at("phase"), "Terminating")
-      << "content is left: the namespace stays";
-  client->patch(kConfigMaps, "ns1", "held", PatchType::JsonMerge, R"({"metadata":{"finalizers":null}})");
   EXPECT_EQ(expect_error([&] { client->get(kNamespaces, "", "ns1"); }).code(), 404);
+
+  client->create(kNamespaces, "", named("ns2"));
+  finalize(*client, "ns2");
+  client->remove(kNamespaces, "", "ns2");
+  EXPECT_EQ(expect_error([&] { client->get(kNamespaces, "", "ns2"); }).code(), 404)
+      << "nothing holds it: it goes at once";
 }
 
 TEST_F(NamespaceLifecycle, SystemNamespacesCannotBeDeleted) {
