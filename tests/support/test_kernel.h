@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kernel/auth/auth_chains.h"
 #include "kernel/pipeline/local_client.h"
@@ -299,6 +300,21 @@ inline boost::json::object owned_configmap(const std::string& name, std::initial
   for (const auto& o : owners) refs.push_back(owner_ref(o, block_owner_deletion));
   cm["metadata"].as_object()["ownerReferences"] = std::move(refs);
   return cm;
+}
+
+// Delete options asking for propagation policy `policy` (Orphan, Background, Foreground).
+inline DeleteOptions propagation(const char* policy) {
+  DeleteOptions o;
+  o.propagation_policy = policy;
+  return o;
+}
+
+// metadata.finalizers, in order.
+inline std::vector<std::string> finalizers_of(const ObjectPtr& object) {
+  std::vector<std::string> out;
+  if (const auto* f = object->at("metadata").as_object().if_contains("finalizers"))
+    for (const auto& v : f->as_array()) out.emplace_back(v.as_string());
+  return out;
 }
 
 // The ApiError `f` throws; a test failure when it throws none.

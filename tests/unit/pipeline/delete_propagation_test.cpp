@@ -11,12 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-DeleteOptions policy(const char* p) {
-  DeleteOptions o;
-  o.propagation_policy = p;
-  return o;
-}
-
 class DeletePropagation : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,13 +33,6 @@ class DeletePropagation : public ::testing::Test {
   ObjectPtr owner, child, grandchild, bystander;
 };
 
-std::vector<std::string> finalizers_of(const ObjectPtr& object) {
-  std::vector<std::string> out;
-  if (const auto* f = object->at("metadata").as_object().if_contains("finalizers"))
-    for (const auto& v : f->as_array()) out.emplace_back(v.as_string());
-  return out;
-}
-
 TEST_F(DeletePropagation, BackgroundRemovesTheOwnerAndLeavesDependentsToTheCollector) {
   auto deleted = client->remove(kDeployments, "ns1", "web");
   EXPECT_EQ(meta(deleted, "uid"), meta(owner, "uid"));
@@ -54,21 +41,21 @@ TEST_F(DeletePropagation, BackgroundRemovesTheOwnerAndLeavesDependentsToTheColle
 }
 
 TEST_F(DeletePropagation, ForegroundAndOrphanAreRecordedInFinalizers) {
-  auto marked = client->remove(kDeployments, "ns1", "web", policy("Foreground"));
+  auto marked = client->remove(kDeployments, "ns1", "web", propagation("Foreground"));
   EXPECT_TRUE(marked->at("metadata").as_object().contains("deletionTimestamp"));
   EXPECT_EQ(finalizers_of(marked), std::vector<std::string>{"foregroundDeletion"});
   EXPECT_EQ(finalizers_of(client->get(kDeployments, "ns1", "web")),
             std::vector<std::string>{"foregroundDeletion"});
 
   // Asked again with another policy, the finalizer follows; the deletion time stays.
-  auto orphaning = client->remove(kDeployments, "ns1", "web", policy("Orphan"));
+  auto orphaning = client->remove(kDeployments, "ns1", "web", propagation("Orphan"));
   EXPECT_EQ(finalizers_of(orphaning), std::vector<std::string>{"orphan"});
   EXPECT_EQ(meta(orphaning, "deletionTimestamp"), meta(marked, "deletionTimestamp"));
   // Asked without a policy, the recorded one holds.
   EXPECT_EQ(finalizers_of(client->remove(kDeployments, "ns1", "web")), std::vector<std::string>{"orphan"});
 
   // Background drops it, and nothing else holds the object: it goes.
-  client->remove(kDeployments, "ns1", "web", policy("Background"));
+  client->remove(kDeployments, "ns1", "web", propagation("Background"));
   EXPECT_FALSE(exists(kDeployments, "ns1", "web"));
   EXPECT_TRUE(exists(kConfigMaps, "ns1", "child"));
 }
@@ -76,7 +63,7 @@ TEST_F(DeletePropagation, ForegroundAndOrphanAreRecordedInFinalizers) {
 TEST_F(DeletePropagation, OtherFinalizersStayBesideTheCollectors) {
   client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge,
                 R"({"metadata":{"finalizers":["example.com/hold"]}})");
-  auto marked = client->remove(kDeployments, "ns1", "web", policy("Orphan"));
+  auto marked = client->remove(kDeployments, "ns1", "web", propagation("Orphan"));
   EXPECT_EQ(finalizers_of(marked), (std::vector<std::string>{"example.com/hold", "orphan"}));
   client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge,
                 R"({"metadata":{"finalizers":["orphan"]}})");
@@ -86,13 +73,13 @@ TEST_F(DeletePropagation, OtherFinalizersStayBesideTheCollectors) {
 }
 
 TEST_F(DeletePropagation, BadPolicyAndDryRun) {
-  auto bad = expect_error([&] { client->remove(kDeployments, "ns1", "web", policy("Sideways")); });
+  auto bad = expect_error([&] { client->remove(kDeployments, "ns1", "web", propagation("Sideways")); });
   EXPECT_EQ(bad.code(), 422);
   EXPECT_STREQ(
       bad.what(),
       "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"Sideways\": "
       "supported values: \"Foreground\", \"Background\", \"Orphan\"");
-  DeleteOptions dry = policy("Foreground");
+  DeleteOptions dry = propagation("Foreground");
   dry.dry_run = true;
   client->remove(kDeployments, "ns1", "web", dry);
   EXPECT_TRUE(exists(kDeployments, "ns1", "web"));

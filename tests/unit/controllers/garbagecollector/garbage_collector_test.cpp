@@ -25,18 +25,14 @@ namespace {
 namespace json = boost::json;
 using testing::configmap;
 using testing::eventually;
+using testing::finalizers_of;
 using testing::kClusterThings;
 using testing::kConfigMaps;
 using testing::kDeployments;
 using testing::meta;
 using testing::owned_configmap;
 using testing::owner_ref;
-
-DeleteOptions policy(const char* p) {
-  DeleteOptions o;
-  o.propagation_policy = p;
-  return o;
-}
+using testing::propagation;
 
 class GarbageCollectorTest : public ::testing::Test {
  protected:
@@ -95,12 +91,6 @@ class GarbageCollectorTest : public ::testing::Test {
     w.push_back(client->watch(kConfigMaps, "ns1", from_now));
     return w;
   }
-  std::vector<std::string> finalizers(const ObjectPtr& object) {
-    std::vector<std::string> out;
-    if (const auto* f = object->at("metadata").as_object().if_contains("finalizers"))
-      for (const auto& v : f->as_array()) out.emplace_back(v.as_string());
-    return out;
-  }
 
   testing::TestKernel kernel;
   std::shared_ptr<Client> client = kernel.client();
@@ -128,12 +118,12 @@ TEST_F(GarbageCollectorTest, ForegroundKeepsTheOwnerUntilItsBlockingDependentsAr
   // Held by a finalizer of its own, the grandchild keeps the chain waiting.
   client->patch(kConfigMaps, "ns1", "grandchild", PatchType::JsonMerge,
                 R"({"metadata":{"finalizers":["example.com/hold"]}})");
-  auto marked = client->remove(kDeployments, "ns1", "web", policy("Foreground"));
+  auto marked = client->remove(kDeployments, "ns1", "web", propagation("Foreground"));
   EXPECT_TRUE(marked->at("metadata").as_object().contains("deletionTimestamp"));
-  EXPECT_EQ(finalizers(marked), std::vector<std::string>{"foregroundDeletion"});
+  EXPECT_EQ(finalizers_of(marked), std::vector<std::string>{"foregroundDeletion"});
   EXPECT_TRUE(eventually([&] {
     auto c = client->get(kConfigMaps, "ns1", "child");
-    return finalizers(c) == std::vector<std::string>{"foregroundDeletion"};
+    return finalizers_of(c) == std::vector<std::string>{"foregroundDeletion"};
   })) << "a dependent with dependents of its own is deleted in the foreground too";
   EXPECT_TRUE(eventually([&] { return collector->idle(); }));
   EXPECT_TRUE(exists(kDeployments, "ns1", "web"));
@@ -155,7 +145,7 @@ TEST_F(GarbageCollectorTest, ForegroundDoesNotWaitForNonBlockingDependents) {
                 R"({"metadata":{"finalizers":["example.com/hold"]}})");
   client->patch(kConfigMaps, "ns1", "child", PatchType::JsonMerge,
                 R"({"metadata":{"ownerReferences":null}})");
-  client->remove(kDeployments, "ns1", "web", policy("Foreground"));
+  client->remove(kDeployments, "ns1", "web", propagation("Foreground"));
   EXPECT_TRUE(gone(kDeployments, "ns1", "web"));
   EXPECT_TRUE(eventually([&] {
     return client->get(kConfigMaps, "ns1", "loose")->at("metadata").as_object().contains("deletionTimestamp");
@@ -167,15 +157,15 @@ TEST_F(GarbageCollectorTest, OrphanRemovesOnlyTheOwnersReference) {
   client->patch(kConfigMaps, "ns1", "child", PatchType::JsonMerge,
                 json::serialize(json::object{
                     {"metadata", {{"ownerReferences", json::array{owner_ref(owner), owner_ref(other)}}}}}));
-  auto marked = client->remove(kDeployments, "ns1", "web", policy("Orphan"));
-  EXPECT_EQ(finalizers(marked), std::vector<std::string>{"orphan"});
+  auto marked = client->remove(kDeployments, "ns1", "web", propagation("Orphan"));
+  EXPECT_EQ(finalizers_of(marked), std::vector<std::string>{"orphan"});
   EXPECT_TRUE(gone(kDeployments, "ns1", "web"));
   auto orphan = client->get(kConfigMaps, "ns1", "child");
   EXPECT_EQ(orphan->at("metadata").at("ownerReferences"), (json::array{owner_ref(other)}));
   EXPECT_TRUE(exists(kConfigMaps, "ns1", "grandchild"));
 
   // The last reference gone, the field goes too.
-  client->remove(kConfigMaps, "ns1", "other-owner", policy("Orphan"));
+  client->remove(kConfigMaps, "ns1", "other-owner", propagation("Orphan"));
   EXPECT_TRUE(gone(kConfigMaps, "ns1", "other-owner"));
   EXPECT_TRUE(eventually([&] {
     return !client->get(kConfigMaps, "ns1", "child")->at("metadata").as_object().contains("ownerReferences");
@@ -236,7 +226,7 @@ TEST_F(GarbageCollectorTest, OwnershipCyclesEnd) {
       json::serialize(json::object{
           {"metadata",
            {{"ownerReferences", json::array{owner_ref(owner, true), owner_ref(fresh_bystander, true)}}}}}));
-  client->remove(kConfigMaps, "ns1", "child", policy("Foreground"));
+  client->remove(kConfigMaps, "ns1", "child", propagation("Foreground"));
   EXPECT_TRUE(gone(kConfigMaps, "ns1", "child"));
   EXPECT_TRUE(gone(kConfigMaps, "ns1", "bystander"));
   EXPECT_TRUE(gone(kConfigMaps, "ns1", "grandchild"));
