@@ -175,10 +175,7 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
     }
     m.erase("resourceVersion");
     if (options.dry_run) return make_template(marked).stamp(current->mod_revision);
-    ObjectTemplate encoded = make_template(marked);
-    store::WriteResult r =
-        store_.write({store::WriteKind::Update, t.key,
-                      [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, current->mod_revision});
+    store::WriteResult r = replace_stored(t, marked, current->mod_revision);
     if (r) return r.current.value;
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
   }

@@ -56,4 +56,11 @@ bool is_terminating(const boost::json::object& object) {
   return !meta_string(object, "deletionTimestamp").empty();
 }
 
+void keep_member(const boost::json::object& from, boost::json::object& to, std::string_view key) {
+  if (const auto* v = from.if_contains(key); v && !v->is_null())
+    to[key] = *v;
+  else
+    to.erase(key);
+}
+
 }  // namespace ukube::pipeline

@@ -24,4 +24,7 @@ bool has_finalizers(const boost::json::object& object);
 int64_t generation_of(const boost::json::object& object);
 bool is_terminating(const boost::json::object& object);  // deletionTimestamp set
 
+// Gives `to` the member `key` as `from` has it, or none when `from` has none (or null).
+void keep_member(const boost::json::object& from, boost::json::object& to, std::string_view key);
+
 }  // namespace ukube::pipeline

@@ -6,7 +6,6 @@
 // metadata.finalizers are empty. Deleting the content is the namespace controller's work
 // (plugin ukube.controller.v1.namespace), which finalizes the namespace when it is done.
 #include <boost/json.hpp>
-#include <set>
 #include "ukube/machinery/time.h"
 
 #include "kernel/pipeline/object_codec.h"
@@ -116,10 +115,7 @@ store::Bytes KernelPipeline::delete_namespace(const Target& t, const DeleteOptio
       m.erase("resourceVersion");
       if (options.dry_run) return make_template(ns).stamp(current->mod_revision);
       if (has_spec_finalizers(ns) || has_finalizers(ns)) {
-        ObjectTemplate encoded = make_template(ns);
-        store::WriteResult r = store_.write({store::WriteKind::Update, t.key,
-                                             [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); },
-                                             current->mod_revision});
+        store::WriteResult r = replace_stored(t, ns, current->mod_revision);
         if (r) return r.current.value;
         if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(gr, t.name);
         continue;

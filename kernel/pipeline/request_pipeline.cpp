@@ -121,13 +121,6 @@ KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* 
   return t;
 }
 
-KernelPipeline::Target KernelPipeline::internal_target(const Target& cause, TypeInfoPtr type, std::string ns,
-                                                       std::string name) const {
-  Target t{std::move(type), std::move(ns), std::move(name), {}, {}, cause.user};
-  t.key = key_for(*t.type, t.ns, t.name);
-  return t;
-}
-
 std::string KernelPipeline::manager_of(const Target& t, const WriteOptions& options) {
   // The HTTP front end passes fieldManager or upstream's user-agent prefix; in-process
   // callers that name no manager are known by their identity.
@@ -305,6 +298,13 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   }
 }
 
+store::WriteResult KernelPipeline::replace_stored(const Target& t, const boost::json::object& object,
+                                                  int64_t revision) {
+  ObjectTemplate encoded = make_template(object);
+  return store_.write({store::WriteKind::Update, t.key,
+                       [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, revision});
+}
+
 std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const store::KeyValue& current,
                                                          const boost::json::object& old,
                                                          boost::json::object object,
@@ -312,60 +312,34 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
   const TypeInfo& type = *t.type;
   set_type_meta(object, type);
   const auto* old_meta = metadata(old);
-  if (t.subresource == "status") {
-    // The status endpoint changes status and nothing else (but records who changed it).
-    boost::json::value status = object.contains("status") ? object["status"] : boost::json::value();
-    const boost::json::object* meta = metadata(std::as_const(object));
-    const auto* managed = meta ? meta->if_contains("managedFields") : nullptr;
-    boost::json::value managed_fields = managed ? *managed : boost::json::value();
+  static const boost::json::object kNone;
+  if (t.subresource == "status" || t.subresource == "finalize") {
+    // The status endpoint changes status and nothing else (but records who changed it);
+    // namespaces/finalize changes spec (its finalizers) and nothing else.
+    const boost::json::object changed = std::move(object);
     object = old;
-    if (status.is_null())
-      object.erase("status");
-    else
-      object["status"] = std::move(status);
-    if (managed_fields.is_null())
-      metadata(object).erase("managedFields");
-    else
-      metadata(object)["managedFields"] = std::move(managed_fields);
-  } else if (t.subresource == "finalize") {
-    // namespaces/finalize changes spec.finalizers and nothing else.
-    boost::json::value spec = object.contains("spec") ? object["spec"] : boost::json::value();
-    object = old;
-    if (spec.is_null())
-      object.erase("spec");
-    else
-      object["spec"] = std::move(spec);
-  } else if (t.subresource.empty() && is_namespace(type)) {
-    // spec.finalizers change only through namespaces/finalize; status only through status.
-    const auto* old_spec = old.if_contains("spec");
-    const auto* kept =
-        old_spec && old_spec->is_object() ? old_spec->get_object().if_contains("finalizers") : nullptr;
-    auto& spec = object["spec"];
-    if (!spec.is_object()) spec = boost::json::object{};
-    if (kept)
-      spec.get_object()["finalizers"] = *kept;
-    else
-      spec.get_object().erase("finalizers");
-    if (spec.get_object().empty()) object.erase("spec");
-    if (auto* s = old.if_contains("status"))
-      object["status"] = *s;
-    else
-      object.erase("status");
+    keep_member(changed, object, t.subresource == "status" ? "status" : "spec");
+    if (t.subresource == "status") {
+      const auto* changed_meta = metadata(changed);
+      keep_member(changed_meta ? *changed_meta : kNone, metadata(object), "managedFields");
+    }
   } else if (t.subresource.empty() && type.status_subresource) {
     // Subresource writers (pods/binding) decide what changes, status included.
-    if (auto* s = old.if_contains("status"))
-      object["status"] = *s;
-    else
-      object.erase("status");
+    keep_member(old, object, "status");
+  }
+  if (t.subresource.empty() && is_namespace(type)) {
+    // spec.finalizers change only through namespaces/finalize.
+    const auto* old_spec = old.if_contains("spec");
+    auto& spec = object["spec"];
+    if (!spec.is_object()) spec = boost::json::object{};
+    keep_member(old_spec && old_spec->is_object() ? old_spec->get_object() : kNone, spec.get_object(),
+                "finalizers");
+    if (spec.get_object().empty()) object.erase("spec");
   }
   auto& m = metadata(object);
   for (const char* field : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-                            "namespace", "name", "generation"}) {
-    if (auto* v = old_meta ? old_meta->if_contains(field) : nullptr)
-      m[field] = *v;
-    else
-      m.erase(field);
-  }
+                            "namespace", "name", "generation"})
+    keep_member(old_meta ? *old_meta : kNone, m, field);
   if (!same_spec(object, old)) m["generation"] = generation_of(old) + 1;
   m.erase("resourceVersion");
 
@@ -389,10 +363,7 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
     if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
     return make_template(object).stamp(r.revision);
   }
-  ObjectTemplate encoded = make_template(object);
-  store::WriteResult r =
-      store_.write({store::WriteKind::Update, t.key,
-                    [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, current.mod_revision});
+  store::WriteResult r = replace_stored(t, object, current.mod_revision);
   if (r.status == store::WriteStatus::Conflict) return std::nullopt;
   if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
   return r.current.value;

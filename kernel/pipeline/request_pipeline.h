@@ -4,7 +4,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,8 +73,6 @@ class KernelPipeline final : public RequestPipeline {
   };
   Target target(const UserInfo& user, const char* verb, const GroupVersionResource& gvr, std::string_view ns,
                 std::string_view name, std::string_view subresource) const;
-  // A target the kernel acts on by itself (dependents, namespace content), not authorized again.
-  Target internal_target(const Target& cause, TypeInfoPtr type, std::string ns, std::string name) const;
   // `check` false skips the type's defaulting and validation (admission still runs).
   void admit_and_validate(const Target& t, AdmissionOperation op, boost::json::object& object,
                           const boost::json::object* old, bool dry_run, bool check = true);
@@ -94,6 +91,8 @@ class KernelPipeline final : public RequestPipeline {
     // re-validated or recorded in managedFields.
     Storage,
   };
+  // Stores `object` at `t.key` if the key is still at `revision` (compare-and-swap).
+  store::WriteResult replace_stored(const Target& t, const boost::json::object& object, int64_t revision);
   // Writes `object` over `old` (stored at `revision`); nullopt when the store saw a newer version.
   std::optional<store::Bytes> write_update(const Target& t, const store::KeyValue& current,
                                            const boost::json::object& old, boost::json::object object,

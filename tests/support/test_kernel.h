@@ -282,6 +282,18 @@ inline boost::json::object configmap(const std::string& name, boost::json::objec
       {"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", std::move(meta)}, {"data", std::move(data)}};
 }
 
+// Whether `client` finds the object (404 means no; other errors are thrown).
+inline bool exists(Client& client, const GroupVersionResource& gvr, std::string_view ns,
+                   std::string_view name) {
+  try {
+    client.get(gvr, ns, name);
+    return true;
+  } catch (const ApiError& e) {
+    if (!is_not_found(e)) throw;
+    return false;
+  }
+}
+
 // A reference to `owner` for another object's metadata.ownerReferences.
 inline boost::json::object owner_ref(const ObjectPtr& owner, bool block_owner_deletion = false) {
   boost::json::object ref{{"apiVersion", owner->at("apiVersion")},

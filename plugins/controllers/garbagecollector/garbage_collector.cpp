@@ -106,9 +106,13 @@ bool GarbageCollector::idle() const {
 controller::Result GarbageCollector::sync_monitors() {
   for (const auto& resource : options_.resources()) {
     const std::string key = resource_key(resource.gvr);
+    {
+      std::lock_guard lock(mutex_);
+      if (monitors_.contains(key)) continue;
+    }
+    auto informer = options_.informers->informer(resource.gvr);
     std::lock_guard lock(mutex_);
-    if (!monitors_.contains(key))
-      monitors_.emplace(key, Monitor{resource, options_.informers->informer(resource.gvr), {}});
+    monitors_.emplace(key, Monitor{resource, std::move(informer), {}});
   }
   std::vector<Monitor*> waiting;
   {

@@ -20,13 +20,7 @@ class DeletePropagation : public ::testing::Test {
     bystander = client->create(kConfigMaps, "ns1", configmap("bystander"));
   }
   bool exists(const GroupVersionResource& gvr, const char* ns, const char* name) {
-    try {
-      client->get(gvr, ns, name);
-      return true;
-    } catch (const ApiError& e) {
-      if (!is_not_found(e)) throw;
-      return false;
-    }
+    return testing::exists(*client, gvr, ns, name);
   }
   TestKernel kernel;
   std::shared_ptr<Client> client = kernel.client();

@@ -64,13 +64,7 @@ class GarbageCollectorTest : public ::testing::Test {
   }
 
   bool exists(const GroupVersionResource& gvr, const char* ns, const char* name) {
-    try {
-      client->get(gvr, ns, name);
-      return true;
-    } catch (const ApiError& e) {
-      if (!is_not_found(e)) throw;
-      return false;
-    }
+    return testing::exists(*client, gvr, ns, name);
   }
   bool gone(const GroupVersionResource& gvr, const char* ns, const char* name) {
     return eventually([&] { return !exists(gvr, ns, name); });
