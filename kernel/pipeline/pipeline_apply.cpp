@@ -8,6 +8,7 @@
 #include "kernel/pipeline/pipeline_helpers.h"
 #include "kernel/pipeline/request_pipeline.h"
 #include "kernel/pipeline/server_side_apply.h"
+#include "kernel/pipeline/versions.h"
 #include "ukube/errors.h"
 
 namespace ukube::pipeline {
@@ -99,7 +100,7 @@ store::Bytes KernelPipeline::apply(Target& t, std::string_view body, const Write
     if (!precondition.empty() &&
         parse_revision(precondition, "metadata.resourceVersion") != current->mod_revision)
       throw ApiError::stale(t.type->group_resource(), t.name);
-    boost::json::object live = parse_object(*current->value);
+    boost::json::object live = read_as(*t.type, current->value);
     request.live = &live;
     boost::json::object merged = server_side_apply(request);
     if (auto written = write_update(t, *current, live, std::move(merged), options, UpdatePath::Untracked))

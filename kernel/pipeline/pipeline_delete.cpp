@@ -16,6 +16,7 @@
 #include "kernel/pipeline/object_meta.h"
 #include "kernel/pipeline/pipeline_helpers.h"
 #include "kernel/pipeline/request_pipeline.h"
+#include "kernel/pipeline/versions.h"
 #include "ukube/errors.h"
 
 namespace ukube::pipeline {
@@ -115,7 +116,7 @@ store::Bytes KernelPipeline::remove(const UserInfo& user, const GroupVersionReso
     e.name = t.name;
     throw e;
   }
-  return delete_object(t, options);
+  return present(*t.type, delete_object(t, options));
 }
 
 store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions& options) {

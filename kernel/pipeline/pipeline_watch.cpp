@@ -6,6 +6,7 @@
 #include "kernel/pipeline/object_codec.h"
 #include "kernel/pipeline/request_pipeline.h"
 #include "kernel/pipeline/selectors.h"
+#include "kernel/pipeline/versions.h"
 #include "ukube/errors.h"
 
 namespace ukube::pipeline {
@@ -105,24 +106,28 @@ class PipelineWatch final : public RawWatch {
   void convert(const store::Event& e) {
     switch (e.type) {
       case store::EventType::Create:
-        if (selected(e.value)) pending_.push_back({WatchEventType::Added, e.value});
+        if (selected(e.value)) emit(WatchEventType::Added, e.value);
         break;
       case store::EventType::Update: {
         bool now = selected(e.value);
         bool before = e.prev_value && selected(e.prev_value);
         if (now && before)
-          pending_.push_back({WatchEventType::Modified, e.value});
+          emit(WatchEventType::Modified, e.value);
         else if (now)
-          pending_.push_back({WatchEventType::Added, e.value});
+          emit(WatchEventType::Added, e.value);
         else if (before)
-          pending_.push_back({WatchEventType::Deleted, e.value});
+          emit(WatchEventType::Deleted, e.value);
         break;
       }
       case store::EventType::Delete:
         if (e.prev_value && selected(e.prev_value))
-          pending_.push_back({WatchEventType::Deleted, restamp(e.prev_value, e.revision)});
+          emit(WatchEventType::Deleted, restamp(e.prev_value, e.revision));
         break;
     }
+  }
+
+  void emit(WatchEventType type, const store::Bytes& stored) {
+    pending_.push_back({type, present(*type_, stored)});
   }
 
   store::Bytes bookmark(int64_t revision) const {

@@ -14,6 +14,7 @@
 #include "kernel/pipeline/pipeline_helpers.h"
 #include "kernel/pipeline/selectors.h"
 #include "kernel/pipeline/strategic_merge.h"
+#include "kernel/pipeline/versions.h"
 #include "ukube/errors.h"
 
 namespace ukube::pipeline {
@@ -114,6 +115,11 @@ KernelPipeline::Target KernelPipeline::target(const UserInfo& user, const char* 
       t.type->subresource_writers.count(t.subresource) || t.type->subresource_answers.count(t.subresource);
   if (!known_subresource) throw ApiError::not_found(t.type->group_resource() + "/" + t.subresource, t.name);
   if (subresource == "status" && !t.type->status_subresource) throw ApiError::resource_not_found();
+  if (t.type->computed_read && std::string_view(verb) != "get" && std::string_view(verb) != "list")
+    throw ApiError::method_not_allowed(t.type->group_resource() +
+                                       " serves get and list only: it is computed on "
+                                       "each request, so there is nothing to " +
+                                       verb);
   RequestAttributes attrs{user,           verb,          true, t.type->group, t.type->version,
                           t.type->plural, t.subresource, t.ns, t.name,        {}};
   auth_.authorize(attrs);
@@ -147,14 +153,27 @@ store::Bytes KernelPipeline::get(const UserInfo& user, const GroupVersionResourc
                                  std::string_view subresource) {
   Target t = target(user, "get", gvr, ns, name, subresource);
   if (t.subresource == "scale") return get_scale(t);
+  if (t.type->computed_read) {
+    auto items = t.type->computed_read({user, t.ns, t.name, {}, {}});
+    if (items.empty()) throw ApiError::not_found(t.type->group_resource(), t.name);
+    return store::make_bytes(boost::json::serialize(items.front()));
+  }
   auto kv = store_.get(t.key);
   if (!kv) throw ApiError::not_found(t.type->group_resource(), t.name);
-  return kv->value;
+  return present(*t.type, kv->value);
 }
 
 RawList KernelPipeline::list(const UserInfo& user, const GroupVersionResource& gvr, std::string_view ns,
                              const ListOptions& options) {
   Target t = target(user, "list", gvr, ns, {}, {});
+  if (t.type->computed_read) {
+    RawList out;
+    out.revision = store_.current_revision();
+    for (const auto& item :
+         t.type->computed_read({user, t.ns, {}, options.label_selector, options.field_selector}))
+      out.items.push_back(store::make_bytes(boost::json::serialize(item)));
+    return out;
+  }
   auto labels = LabelSelector::parse(options.label_selector);
   auto fields = FieldSelector::parse(options.field_selector, *t.type);
   std::string prefix = t.type->key_prefix();
@@ -184,7 +203,7 @@ RawList KernelPipeline::list(const UserInfo& user, const GroupVersionResource& g
           boost::json::object object = parse_object(*kv.value);
           if (!labels.matches(object) || !fields.matches(object)) continue;
         }
-        out.items.push_back(std::move(kv.value));
+        out.items.push_back(present(*t.type, std::move(kv.value)));
         page.start_after = kv.key;
         if (options.limit > 0 && static_cast<int64_t>(out.items.size()) >= options.limit) break;
       }
@@ -271,10 +290,11 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
     track_update(nullptr, object, SchemaView(type.schema.get()),
                  {manager_of(t, options), type.api_version(), t.subresource, now});
 
+  to_storage(type, object);
   ObjectTemplate encoded = make_template(object);
   if (options.dry_run) {
     if (store_.get(t.key)) throw ApiError::already_exists(type.group_resource(), t.name);
-    return encoded.stamp(store_.current_revision());
+    return present(type, encoded.stamp(store_.current_revision()));
   }
   if (!options.wait_for_commit) {
     store_.submit(
@@ -288,7 +308,7 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   for (int attempt = 1;; ++attempt) {
     store::WriteResult r = store_.write(
         {store::WriteKind::Create, t.key, [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, 0});
-    if (r.status != store::WriteStatus::AlreadyExists) return r.current.value;
+    if (r.status != store::WriteStatus::AlreadyExists) return present(type, r.current.value);
     if (generate_prefix.empty() || attempt == kNameAttempts)
       throw ApiError::already_exists(type.group_resource(), t.name);
     t.name = generate_name(generate_prefix);
@@ -300,7 +320,14 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
 
 store::WriteResult KernelPipeline::replace_stored(const Target& t, const boost::json::object& object,
                                                   int64_t revision) {
-  ObjectTemplate encoded = make_template(object);
+  ObjectTemplate encoded;
+  if (t.type->convert) {
+    boost::json::object stored = object;
+    to_storage(*t.type, stored);
+    encoded = make_template(stored);
+  } else {
+    encoded = make_template(object);
+  }
   return store_.write({store::WriteKind::Update, t.key,
                        [e = std::move(encoded)](int64_t rev) { return e.stamp(rev); }, revision});
 }
@@ -350,7 +377,7 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
                  {manager_of(t, options), type.api_version(), t.subresource, machinery::now_rfc3339()});
 
   if (same_but_resource_version(object, old))
-    return current.value;  // a no-op update keeps its revision, as upstream
+    return present(type, current.value);  // a no-op update keeps its revision, as upstream
   if (options.dry_run) return make_template(object).stamp(current.mod_revision);
 
   // A namespace is also held by spec.finalizers, which the namespace controller empties
@@ -366,7 +393,7 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
   store::WriteResult r = replace_stored(t, object, current.mod_revision);
   if (r.status == store::WriteStatus::Conflict) return std::nullopt;
   if (r.status == store::WriteStatus::NotFound) throw ApiError::not_found(type.group_resource(), t.name);
-  return r.current.value;
+  return present(type, r.current.value);
 }
 
 store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const GroupVersionResource& gvr,
@@ -378,7 +405,7 @@ store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const Grou
       answer != t.type->subresource_answers.end()) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
-    boost::json::object parent = parse_object(*current->value);
+    boost::json::object parent = read_as(*t.type, current->value);
     // As upstream, the body goes through admission (NodeRestriction limits the tokens a
     // kubelet may ask for), with the stored parent as the old object.
     AdmissionRequest request{AdmissionOperation::Create,
@@ -401,7 +428,7 @@ store::Bytes KernelPipeline::create_subresource(const UserInfo& user, const Grou
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
-    boost::json::object old = parse_object(*current->value);
+    boost::json::object old = read_as(*t.type, current->value);
     boost::json::object updated = writer->second(old, body);
     if (auto written = write_update(t, *current, old, std::move(updated), options, UpdatePath::Storage))
       return *written;
@@ -429,7 +456,7 @@ store::Bytes KernelPipeline::update(const UserInfo& user, const GroupVersionReso
   std::string requested = meta_string(object, "resourceVersion");
   if (!requested.empty() && parse_revision(requested, "metadata.resourceVersion") != current->mod_revision)
     throw ApiError::stale(t.type->group_resource(), t.name);
-  boost::json::object old = parse_object(*current->value);
+  boost::json::object old = read_as(*t.type, current->value);
   validate_fields(*t.type, object, options, false);
   auto written = write_update(t, *current, old, std::move(object), options);
   if (!written) throw ApiError::stale(t.type->group_resource(), t.name);
@@ -450,7 +477,7 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
-    boost::json::value doc = parse_object(*current->value);
+    boost::json::value doc = read_as(*t.type, current->value);
     apply_patch(doc, type, patch_doc, t.type.get());
     if (!doc.is_object()) throw ApiError::bad_request("the patched document is not a JSON object");
     boost::json::object patched = std::move(doc.get_object());
@@ -462,7 +489,7 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
     std::string rv = meta_string(patched, "resourceVersion");
     if (!rv.empty() && rv != std::to_string(current->mod_revision))
       throw ApiError::stale(t.type->group_resource(), t.name);
-    boost::json::object old = parse_object(*current->value);
+    boost::json::object old = read_as(*t.type, current->value);
     if (auto written = write_update(t, *current, old, std::move(patched), options)) {
       if (options.warnings)
         options.warnings->insert(options.warnings->end(), warnings.begin(), warnings.end());

@@ -107,6 +107,7 @@ std::vector<std::pair<std::string, int64_t>> ApiHandler::stored_object_counts() 
   if (!deps_.store) return out;
   std::set<std::string> counted;  // versions of one resource share their keys
   for (const auto& type : deps_.types.all()) {
+    if (type->computed_read) continue;  // nothing stored
     std::string prefix = type->key_prefix();
     if (!counted.insert(prefix).second) continue;
     int64_t count = 0;

@@ -63,6 +63,7 @@ class ApiHandler {
   void set_ready(bool ready) { ready_ = ready; }
   // Where logs, exec, attach and port-forward go: the kubelets, reached with these credentials.
   KubeletProxy& kubelets() { return kubelets_; }
+  MetricsApi& usage_metrics() { return usage_metrics_; }
   Metrics& metrics() { return metrics_; }
 
   static HttpResponse error_response(const ApiError& error);

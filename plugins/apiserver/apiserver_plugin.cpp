@@ -40,6 +40,9 @@ void ApiServerPlugin::init(InitContext& ctx) {
     log_->info("writing the audit log to {} at level {}", path.string(), settings_.audit_level);
   }
   handler_ = std::make_unique<ApiHandler>(std::move(deps));
+  types_ = &ctx.types();
+  for (auto& type : handler_->usage_metrics().registered_types())
+    computed_.push_back(types_->add(std::move(type))->gvr());
 
   if (settings_.write_kubeconfig) kubeconfig_ = ctx.data_dir() / "admin.kubeconfig";
   if (settings_.plain_http) {
@@ -98,6 +101,9 @@ void ApiServerPlugin::start() {
 }
 
 void ApiServerPlugin::stop() {
+  // In-process readers of metrics.k8s.io get 404 from now on, never a handler being stopped.
+  for (const auto& gvr : computed_) types_->remove(gvr);
+  computed_.clear();
   rotation_.reset();
   if (handler_) handler_->set_ready(false);
   if (server_) server_->stop();

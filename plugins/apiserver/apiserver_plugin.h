@@ -37,6 +37,8 @@ class ApiServerPlugin final : public Plugin, public ApiFrontEnd {
   uint16_t port_ = 0;  // bound in init()
   std::filesystem::path kubeconfig_;
   std::unique_ptr<CertificateRotation> rotation_;  // stopped before server_ goes
+  TypeRegistry* types_ = nullptr;
+  std::vector<GroupVersionResource> computed_;  // metrics.k8s.io, registered while serving
 };
 
 }  // namespace ukube::apiserver

@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 #include <set>
 
-#include "metrics_api.h"
 #include "ukube/machinery/versions.h"
 
 namespace ukube::apiserver {
@@ -267,10 +266,8 @@ std::shared_ptr<const DiscoveryDocs> Discovery::docs() const {
   uint64_t generation = types_.generation();
   std::lock_guard lock(mu_);
   if (!cached_ || cached_->generation != generation) {
-    // metrics.k8s.io is served by the API server itself (metrics_api.h), never registered.
-    auto types = types_.all();
-    types.insert(types.end(), MetricsApi::types().begin(), MetricsApi::types().end());
-    cached_ = std::make_shared<const DiscoveryDocs>(build_discovery(types, generation, server_address_));
+    cached_ =
+        std::make_shared<const DiscoveryDocs>(build_discovery(types_.all(), generation, server_address_));
   }
   return cached_;
 }

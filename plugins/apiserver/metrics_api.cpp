@@ -71,10 +71,10 @@ json::object with_type(const char* kind, json::object item) {
 }
 
 std::vector<json::object> list_objects(RequestPipeline& pipeline, const char* plural, const std::string& ns,
-                                       const Query& query) {
+                                       const MetricsSelection& selection) {
   ListOptions options;
-  options.label_selector = query.get("labelSelector");
-  options.field_selector = query.get("fieldSelector");
+  options.label_selector = selection.labels;
+  options.field_selector = selection.fields;
   RawList list = pipeline.list(machinery::apiserver_identity(), {"", "v1", plural}, ns, options);
   std::vector<json::object> out;
   for (const auto& bytes : list.items) out.push_back(parse_object(*bytes));
@@ -187,7 +187,9 @@ HttpResponse MetricsApi::serve(const ResourceCall& call) {
   attributes.namespace_ = route.namespace_;
   attributes.name = route.name;
   auth_.authorize(attributes);
-  return nodes ? serve_nodes(call) : serve_pods(call);
+  const Selection selection{call.query.get("labelSelector"), call.query.get("fieldSelector")};
+  if (nodes) return answer(call, node_items(route.name, selection), "NodeMetrics");
+  return answer(call, pod_items(route.namespace_, route.name, selection), "PodMetrics");
 }
 
 std::optional<json::object> MetricsApi::summary_of(const json::object& node, std::string& failure) {
@@ -203,53 +205,54 @@ std::optional<json::object> MetricsApi::summary_of(const json::object& node, std
   }
 }
 
-HttpResponse MetricsApi::serve_nodes(const ResourceCall& call) {
+std::vector<json::object> MetricsApi::node_items(const std::string& name, const Selection& selection) {
   const UserInfo system = machinery::apiserver_identity();
   const std::string now = machinery::now_rfc3339();
   const auto gr = std::string("nodemetrics.") + kMetricsGroup;
-  if (!call.route.name.empty()) {
+  std::vector<json::object> items;
+  if (!name.empty()) {
     json::object node;
     try {
-      node = parse_object(*pipeline_.get(system, {"", "v1", "nodes"}, "", call.route.name, {}));
+      node = parse_object(*pipeline_.get(system, {"", "v1", "nodes"}, "", name, {}));
     } catch (const ApiError& e) {
-      if (e.code() == 404) throw ApiError::not_found(gr, call.route.name);
+      if (e.code() == 404) throw ApiError::not_found(gr, name);
       throw;
     }
     std::string failure;
     auto summary = summary_of(node, failure);
     if (!summary) throw unreachable(failure);
     auto metrics = node_metrics(*summary, node, now);
-    if (!metrics) throw ApiError::not_found(gr, call.route.name);
-    return json_response(with_type("NodeMetrics", std::move(*metrics)));
+    if (!metrics) throw ApiError::not_found(gr, name);
+    items.push_back(std::move(*metrics));
+    return items;
   }
-  json::array items;
   std::string failure;
-  for (const auto& node : list_objects(pipeline_, "nodes", "", call.query))
+  for (const auto& node : list_objects(pipeline_, "nodes", "", selection))
     if (auto summary = summary_of(node, failure))
       if (auto metrics = node_metrics(*summary, node, now)) items.push_back(std::move(*metrics));
   if (items.empty() && !failure.empty()) throw unreachable(failure);
-  return json_response(list_of("NodeMetricsList", std::move(items)));
+  return items;
 }
 
-HttpResponse MetricsApi::serve_pods(const ResourceCall& call) {
+std::vector<json::object> MetricsApi::pod_items(const std::string& ns, const std::string& name,
+                                                const Selection& selection) {
   const UserInfo system = machinery::apiserver_identity();
   const std::string now = machinery::now_rfc3339();
   const auto gr = std::string("podmetrics.") + kMetricsGroup;
   std::vector<json::object> pods;
-  if (!call.route.name.empty()) {
+  if (!name.empty()) {
     try {
-      pods.push_back(parse_object(
-          *pipeline_.get(system, {"", "v1", "pods"}, call.route.namespace_, call.route.name, {})));
+      pods.push_back(parse_object(*pipeline_.get(system, {"", "v1", "pods"}, ns, name, {})));
     } catch (const ApiError& e) {
-      if (e.code() == 404) throw ApiError::not_found(gr, call.route.namespace_ + "/" + call.route.name);
+      if (e.code() == 404) throw ApiError::not_found(gr, ns + "/" + name);
       throw;
     }
   } else {
-    pods = list_objects(pipeline_, "pods", call.route.namespace_, call.query);
+    pods = list_objects(pipeline_, "pods", ns, selection);
   }
   // One summary per node, however many of its pods are asked for.
   std::map<std::string, std::optional<json::object>> summaries;
-  json::array items;
+  std::vector<json::object> items;
   std::string failure;
   for (const auto& pod : pods) {
     const std::string node_name = string_at(pod, {"spec", "nodeName"});
@@ -267,11 +270,33 @@ HttpResponse MetricsApi::serve_pods(const ResourceCall& call) {
     if (auto metrics = pod_metrics(*it->second, pod, now)) items.push_back(std::move(*metrics));
   }
   if (items.empty() && !failure.empty()) throw unreachable(failure);
-  if (!call.route.name.empty()) {
-    if (items.empty()) throw ApiError::not_found(gr, call.route.namespace_ + "/" + call.route.name);
-    return json_response(with_type("PodMetrics", std::move(items.front().as_object())));
+  if (!name.empty() && items.empty()) throw ApiError::not_found(gr, ns + "/" + name);
+  return items;
+}
+
+std::vector<TypeInfo> MetricsApi::registered_types() {
+  std::vector<TypeInfo> out;
+  for (const auto& type : types()) {
+    TypeInfo t = *type;
+    const bool nodes = t.plural == "nodes";
+    t.computed_read = [this, nodes, kind = t.kind](const ComputedRead& read) {
+      const Selection selection{std::string(read.label_selector), std::string(read.field_selector)};
+      std::vector<json::object> items =
+          nodes ? node_items(std::string(read.name), selection)
+                : pod_items(std::string(read.namespace_), std::string(read.name), selection);
+      for (auto& item : items) item = with_type(kind.c_str(), std::move(item));
+      return items;
+    };
+    out.push_back(std::move(t));
   }
-  return json_response(list_of("PodMetricsList", std::move(items)));
+  return out;
+}
+
+HttpResponse MetricsApi::answer(const ResourceCall& call, std::vector<json::object> items, const char* kind) {
+  if (!call.route.name.empty()) return json_response(with_type(kind, std::move(items.front())));
+  json::array list;
+  for (auto& item : items) list.push_back(std::move(item));
+  return json_response(list_of((std::string(kind) + "List").c_str(), std::move(list)));
 }
 
 }  // namespace ukube::apiserver

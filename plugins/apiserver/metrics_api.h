@@ -30,20 +30,35 @@ inline constexpr const char* kMetricsWindow = "10s";
 using KubeletFetcher = std::function<std::string(const std::string& node, const KubeletEndpoint& kubelet,
                                                  const std::string& target)>;
 
+// The label and field selectors of a list.
+struct MetricsSelection {
+  std::string labels;
+  std::string fields;
+};
+
 class MetricsApi {
  public:
   MetricsApi(RequestPipeline& pipeline, AuthChains& auth, KubeletFetcher fetch)
       : pipeline_(pipeline), auth_(auth), fetch_(std::move(fetch)) {}
 
   static bool handles(const Route& route);
-  // The group's two resources, for discovery; never registered, so nothing stores them.
+  // The group's two resources, as this API serves them over HTTP.
   static const std::vector<TypeInfoPtr>& types();
+  // The same, answered through this object when read through the kernel's pipeline (the
+  // autoscaler reads pod usage so): the API server registers them while it runs.
+  std::vector<TypeInfo> registered_types();
   // Throws ApiError (forbidden, not found, method not allowed).
   HttpResponse serve(const ResourceCall& call);
 
  private:
-  HttpResponse serve_nodes(const ResourceCall& call);
-  HttpResponse serve_pods(const ResourceCall& call);
+  using Selection = MetricsSelection;
+  // What a get (`name` set: one item, else 404) or a list answers, without kind and
+  // apiVersion. Throws ApiError (not found; 503 when no kubelet could be asked).
+  std::vector<boost::json::object> node_items(const std::string& name, const Selection& selection);
+  std::vector<boost::json::object> pod_items(const std::string& ns, const std::string& name,
+                                             const Selection& selection);
+  static HttpResponse answer(const ResourceCall& call, std::vector<boost::json::object> items,
+                             const char* kind);
   // The node's summary, or null when its kubelet cannot be reached or asked; then `failure`
   // (if still empty) says why.
   std::optional<boost::json::object> summary_of(const boost::json::object& node, std::string& failure);

@@ -34,6 +34,9 @@ TypeInfo controllerrevisions_type();
 // batch/v1
 TypeInfo jobs_type();
 TypeInfo cronjobs_type();
+// autoscaling/v1 and v2: one resource, stored as v2
+TypeInfo horizontalpodautoscalers_v1_type();
+TypeInfo horizontalpodautoscalers_v2_type();
 // other groups
 TypeInfo leases_type();                // coordination.k8s.io/v1
 TypeInfo endpointslices_type();        // discovery.k8s.io/v1

@@ -42,6 +42,8 @@ std::vector<TypeInfo> builtin_types() {
                     controllerrevisions_type,
                     jobs_type,
                     cronjobs_type,
+                    horizontalpodautoscalers_v1_type,
+                    horizontalpodautoscalers_v2_type,
                     leases_type,
                     endpointslices_type,
                     servicecidrs_type,

@@ -11,9 +11,7 @@
 
 namespace ukube::network_policy {
 
-namespace {
-const GroupVersionResource kNetworkPolicies{"networking.k8s.io", "v1", "networkpolicies"};
-}
+namespace {}
 
 NetworkPolicyPlugin::NetworkPolicyPlugin() = default;
 NetworkPolicyPlugin::~NetworkPolicyPlugin() = default;
@@ -23,8 +21,8 @@ void NetworkPolicyPlugin::init(InitContext& ctx) {
   if (std::string why = runtime::node::why_nft_unusable(settings.nft_path, "network policy enforcement");
       !why.empty())
     throw std::runtime_error(why + "; without it, NetworkPolicies are not enforced");
-  if (!ctx.types().find(kNetworkPolicies))
-    throw std::runtime_error("the type " + kNetworkPolicies.to_string() +
+  if (!ctx.types().find(machinery::kNetworkPolicies))
+    throw std::runtime_error("the type " + machinery::kNetworkPolicies.to_string() +
                              " is not registered; enable ukube.types.v1.builtin in the config");
   auto log = ctx.logger();
   if (log)
@@ -32,7 +30,7 @@ void NetworkPolicyPlugin::init(InitContext& ctx) {
               settings.table);
   auto& informers = ctx.informers();
   enforcer_ = std::make_unique<PolicyEnforcer>(
-      settings, informers.informer(kNetworkPolicies), informers.informer(machinery::kPods),
+      settings, informers.informer(machinery::kNetworkPolicies), informers.informer(machinery::kPods),
       informers.informer(machinery::kNamespaces), runtime::node::nft_runner(settings.nft_path), log);
 }
 

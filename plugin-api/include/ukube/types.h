@@ -101,6 +101,23 @@ struct SubresourceAnswer {
 using GracePeriodFunc =
     std::function<int64_t(const boost::json::object& object, std::optional<int64_t> requested)>;
 
+// Rewrites an object of any served version of a resource as `version` of it, apiVersion
+// included, so one resource can be served in several versions from one stored copy
+// (autoscaling/v1 and v2 HorizontalPodAutoscalers).
+using ConversionFunc = std::function<void(boost::json::object& object, const std::string& version)>;
+
+// A get (`name` set) or list of a resource that is computed on each request, never stored
+// (metrics.k8s.io): the items, already authorised, each a whole object with apiVersion and
+// kind. A get answers at most one item; none is a 404.
+struct ComputedRead {
+  const UserInfo& user;
+  std::string_view namespace_;
+  std::string_view name;
+  std::string_view label_selector;
+  std::string_view field_selector;
+};
+using ComputedReader = std::function<std::vector<boost::json::object>(const ComputedRead& read)>;
+
 struct SelectableField {
   std::string name;  // e.g. "spec.nodeName"
   FieldGetter get;
@@ -137,6 +154,16 @@ struct UKUBE_API TypeInfo {
   std::vector<DefaultingHook> defaulters;
   std::vector<ValidationHook> validators;
   GracePeriodFunc grace_period;  // empty: deletes are immediate
+  // Several versions of one resource share its store key prefix. Objects are stored as
+  // `storage_version` (empty: this version) and `convert` rewrites them for every read
+  // and write through another version. Set both on each version of such a resource.
+  std::string storage_version;
+  ConversionFunc convert;
+  // Set for read-only resources answered by a plugin on each request (get and list only).
+  ComputedReader computed_read;
+
+  // The version that stores objects: walk the registry once per resource with it.
+  bool is_storage_version() const { return storage_version.empty() || storage_version == version; }
 
   GroupVersionResource gvr() const { return {group, version, plural}; }
   GroupVersionKind gvk() const { return {group, version, kind}; }

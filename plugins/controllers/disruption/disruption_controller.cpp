@@ -16,6 +16,7 @@
 #include "ukube/machinery/pod.h"
 #include "ukube/machinery/resources.h"
 #include "ukube/machinery/time.h"
+#include "ukube/machinery/versions.h"
 
 namespace ukube::controllers::disruption {
 namespace json = boost::json;
@@ -28,9 +29,7 @@ constexpr auto kUnsyncedRetry = 100ms;
 
 // The API group of an ownerReference's apiVersion ("apps/v1" → "apps", "v1" → "").
 std::string group_of(const json::object& ref) {
-  const std::string api_version = machinery::string_at(ref, {"apiVersion"});
-  const auto slash = api_version.find('/');
-  return slash == std::string::npos ? std::string() : api_version.substr(0, slash);
+  return machinery::parse_api_version(machinery::string_at(ref, {"apiVersion"})).group;
 }
 
 bool refers_to(const json::object& ref, std::string_view group, std::string_view kind) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "ukube/machinery/versions.h"
 #include "ukube/types.h"
 
 namespace ukube::controllers::gc {
@@ -18,7 +19,8 @@ std::vector<ResourceMapping> watched_resources(const TypeRegistry& types) {
   std::vector<ResourceMapping> out;
   std::set<std::string> seen;
   for (const auto& type : types.all()) {
-    if (type->ephemeral_create || type->kind == "Event") continue;
+    // One monitor per stored resource, through the version that stores it.
+    if (type->ephemeral_create || type->kind == "Event" || !type->is_storage_version()) continue;
     if (!serves(*type, "list") || !serves(*type, "watch") || !serves(*type, "delete")) continue;
     if (!seen.insert(type->key_prefix()).second) continue;
     out.push_back({type->gvr(), type->kind, type->namespaced});
@@ -28,15 +30,8 @@ std::vector<ResourceMapping> watched_resources(const TypeRegistry& types) {
 
 std::optional<ResourceMapping> resolve_kind(const TypeRegistry& types, std::string_view api_version,
                                             std::string_view kind) {
-  GroupVersionKind gvk;
-  gvk.kind = kind;
-  if (auto slash = api_version.find('/'); slash != std::string_view::npos) {
-    gvk.group = api_version.substr(0, slash);
-    gvk.version = api_version.substr(slash + 1);
-  } else {
-    gvk.version = api_version;
-  }
-  auto type = types.find_kind(gvk);
+  machinery::GroupVersion gv = machinery::parse_api_version(api_version);
+  auto type = types.find_kind({std::move(gv.group), std::move(gv.version), std::string(kind)});
   if (!type) return std::nullopt;
   return ResourceMapping{type->gvr(), type->kind, type->namespaced};
 }

@@ -24,11 +24,6 @@ const char* const kRootCADescription =
 
 namespace {
 
-bool active(const json::object& ns) {
-  return machinery::string_at(ns, {"status", "phase"}) != "Terminating" &&
-         !machinery::has_deletion_timestamp(ns);
-}
-
 // Creates and updates that fail because the namespace is gone or going are not retried.
 bool namespace_closed(const ApiError& e) {
   return is_not_found(e) || is_namespace_terminating(e);
@@ -85,7 +80,7 @@ Result RootCAPublisher::sync(const std::string& ns) {
   if (!namespaces_->has_synced() || !configmaps_->has_synced())
     return Result::requeue_after(std::chrono::milliseconds(100));
   ObjectPtr namespace_object = namespaces_->get(ns);
-  if (!namespace_object || !active(*namespace_object)) return Result::done();
+  if (!namespace_object || !machinery::is_namespace_active(*namespace_object)) return Result::done();
   const std::string ca = ca_pem();
   if (ca.empty()) {
     if (log_) log_->debug("{} does not exist yet; publishing the root CA later", ca_file_.string());

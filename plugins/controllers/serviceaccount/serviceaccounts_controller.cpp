@@ -13,14 +13,7 @@ namespace ukube::controllers::serviceaccount {
 namespace json = boost::json;
 using controller::Result;
 
-namespace {
-
-bool active(const json::object& ns) {
-  return machinery::string_at(ns, {"status", "phase"}) != "Terminating" &&
-         !machinery::has_deletion_timestamp(ns);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ServiceAccountsController::ServiceAccountsController(const controller::ControllerDeps& deps, unsigned workers)
     : client_(deps.client),
@@ -59,7 +52,7 @@ Result ServiceAccountsController::sync(const std::string& ns) {
   if (!namespaces_->has_synced() || !accounts_->has_synced())
     return Result::requeue_after(std::chrono::milliseconds(100));
   ObjectPtr namespace_object = namespaces_->get(ns);
-  if (!namespace_object || !active(*namespace_object)) return Result::done();
+  if (!namespace_object || !machinery::is_namespace_active(*namespace_object)) return Result::done();
   if (accounts_->get(ns + "/" + kDefaultAccount)) return Result::done();
   json::object account{
       {"apiVersion", "v1"}, {"kind", "ServiceAccount"}, {"metadata", {{"name", kDefaultAccount}}}};

@@ -127,4 +127,8 @@ bool has_deletion_timestamp(const json::object& o) {
   return v && !v->is_null();
 }
 
+bool is_namespace_active(const json::object& ns) {
+  return string_at(ns, {"status", "phase"}) != "Terminating" && !has_deletion_timestamp(ns);
+}
+
 }  // namespace ukube::machinery

@@ -47,4 +47,10 @@ bool version_preferred(std::string_view a, std::string_view b) {
   return std::tie(x.stage, x.major, x.minor) > std::tie(y.stage, y.major, y.minor);
 }
 
+GroupVersion parse_api_version(std::string_view api_version) {
+  const auto slash = api_version.find('/');
+  if (slash == std::string_view::npos) return {{}, std::string(api_version)};
+  return {std::string(api_version.substr(0, slash)), std::string(api_version.substr(slash + 1))};
+}
+
 }  // namespace ukube::machinery

@@ -1,4 +1,5 @@
 #include "apiserver/discovery.h"
+#include "apiserver/metrics_api.h"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,8 @@ void register_types(TypeRegistry& types) {
   beta.kind = "Widget";
   beta.plural = "widgets";
   types.add(beta);
+  // The API server registers metrics.k8s.io while it serves.
+  for (const auto& metrics : MetricsApi::types()) types.add(*metrics);
 }
 
 class DiscoveryTest : public ::testing::Test {

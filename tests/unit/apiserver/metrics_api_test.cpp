@@ -223,5 +223,40 @@ TEST_F(MetricsApiServe, RefusesWhatUpstreamRefuses) {
   EXPECT_NE(down.second.find("the kubelet of node n1: refused"), std::string::npos) << down.second;
 }
 
+TEST_F(MetricsApiServe, InProcessReadersGoThroughThePipeline) {
+  for (auto& type : api_.registered_types()) kernel_.types().add(std::move(type));
+  auto& p = kernel_.pipeline();
+  const UserInfo admin = ukube::testing::test_admin();
+  const GroupVersionResource pods{kMetricsGroup, kMetricsVersion, "pods"};
+  ListOptions web;
+  web.label_selector = "app=web";
+  RawList list = p.list(admin, pods, "default", web);
+  ASSERT_EQ(list.items.size(), 1u);
+  json::object item = json::parse(*list.items.front()).as_object();
+  EXPECT_EQ(item["kind"], "PodMetrics");
+  EXPECT_EQ(item["apiVersion"], "metrics.k8s.io/v1beta1");
+  EXPECT_EQ(item["metadata"].at("name"), "web");
+  EXPECT_EQ(json::parse(*p.get(admin, pods, "default", "db")).at("metadata").at("name"), "db");
+  EXPECT_EQ(json::parse(*p.get(admin, {kMetricsGroup, kMetricsVersion, "nodes"}, "", "n1")).at("kind"),
+            "NodeMetrics");
+
+  auto code_of = [](auto&& call) {
+    try {
+      call();
+    } catch (const ApiError& e) {
+      return e.code();
+    }
+    return 200;
+  };
+  EXPECT_EQ(code_of([&] { p.get(admin, pods, "default", "nope"); }), 404);
+  EXPECT_EQ(code_of([&] { p.list(UserInfo{"jane", "", {}, {}}, pods, "default"); }), 403);
+  EXPECT_EQ(code_of([&] { p.watch(admin, pods, "default"); }), 405);
+  EXPECT_EQ(code_of([&] {
+              p.create(admin, pods, "default", json::object{{"metadata", json::object{{"name", "x"}}}});
+            }),
+            405);
+  EXPECT_EQ(code_of([&] { p.remove(admin, pods, "default", "web"); }), 405);
+}
+
 }  // namespace
 }  // namespace ukube::apiserver

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -84,6 +86,23 @@ inline json::value at(const json::object& o, std::string_view dotted) {
     dotted = dot == std::string_view::npos ? std::string_view() : dotted.substr(dot + 1);
   }
   return cur ? *cur : json::value();
+}
+
+// The sub-schema at `path` of an object schema; "[]" steps into a list's items.
+inline const json::object& schema_node(const json::object& schema,
+                                       std::initializer_list<std::string_view> path) {
+  const json::object* cur = &schema;
+  for (auto step : path)
+    cur = step == "[]" ? &cur->at("items").as_object() : &cur->at("properties").at(step).as_object();
+  return *cur;
+}
+
+// The type of `plural` in `group` among `all`; throws when there is none.
+inline const TypeInfo& find_type(const std::vector<TypeInfo>& all, std::string_view plural,
+                                 std::string_view group = "") {
+  for (const auto& t : all)
+    if (t.plural == plural && t.group == group) return t;
+  throw std::runtime_error("missing type " + std::string(plural));
 }
 
 // An RFC 3339 timestamp `ago` before now.

@@ -9,12 +9,6 @@
 namespace ukube::builtin::testing {
 namespace {
 
-const TypeInfo& find(const std::vector<TypeInfo>& all, std::string_view plural, std::string_view group = "") {
-  for (const auto& t : all)
-    if (t.plural == plural && t.group == group) return t;
-  throw std::runtime_error("missing type " + std::string(plural));
-}
-
 int64_t number(const json::object& s, const char* key) {
   const auto* v = s.if_contains(key);
   return v && v->is_int64() ? v->get_int64() : 0;
@@ -104,7 +98,7 @@ TEST(ProtoTags, KindsKubectlCreatesNumberEveryField) {
                                                         {"priorityclasses", "scheduling.k8s.io"},
                                                         {"poddisruptionbudgets", "policy"},
                                                         {"resourcequotas", ""}}) {
-    const auto& t = find(all, plural, group);
+    const auto& t = find_type(all, plural, group);
     SCOPED_TRACE(t.plural);
     std::vector<std::string> missing;
     walk(*t.schema, t.kind, [&](const std::string& path, const json::object& s, const json::object&) {
@@ -119,51 +113,50 @@ TEST(ProtoTags, KindsKubectlCreatesNumberEveryField) {
   }
 }
 
-const json::object& node(const json::object& schema, std::initializer_list<std::string_view> path) {
-  const json::object* cur = &schema;
-  for (auto step : path)
-    cur = step == "[]" ? &cur->at("items").as_object() : &cur->at("properties").at(step).as_object();
-  return *cur;
-}
-
 // A few numbers checked against upstream's generated.proto, and how the Go field holds them.
 TEST(ProtoTags, MatchUpstream) {
   auto all = builtin_types();
-  const auto& deploy = *find(all, "deployments", "apps").schema;
-  EXPECT_EQ(node(deploy, {"metadata"}).at("x-ukube-proto-tag"), 1);
-  EXPECT_EQ(node(deploy, {"spec", "replicas"}).at("x-ukube-proto-tag"), 1);
-  EXPECT_EQ(node(deploy, {"spec", "replicas"}).at("x-ukube-proto-pointer"), true);
-  EXPECT_EQ(node(deploy, {"spec", "progressDeadlineSeconds"}).at("x-ukube-proto-tag"), 9);
-  EXPECT_EQ(node(deploy, {"metadata", "managedFields"}).at("x-ukube-proto-tag"), 17);
-  const auto& pod_spec = node(deploy, {"spec", "template", "spec"});
-  EXPECT_EQ(node(pod_spec, {"initContainers"}).at("x-ukube-proto-tag"), 20);
-  EXPECT_EQ(node(pod_spec, {"containers", "[]", "ports", "[]", "containerPort"}).at("x-ukube-proto-tag"), 3);
+  const auto& deploy = *find_type(all, "deployments", "apps").schema;
+  EXPECT_EQ(schema_node(deploy, {"metadata"}).at("x-ukube-proto-tag"), 1);
+  EXPECT_EQ(schema_node(deploy, {"spec", "replicas"}).at("x-ukube-proto-tag"), 1);
+  EXPECT_EQ(schema_node(deploy, {"spec", "replicas"}).at("x-ukube-proto-pointer"), true);
+  EXPECT_EQ(schema_node(deploy, {"spec", "progressDeadlineSeconds"}).at("x-ukube-proto-tag"), 9);
+  EXPECT_EQ(schema_node(deploy, {"metadata", "managedFields"}).at("x-ukube-proto-tag"), 17);
+  const auto& pod_spec = schema_node(deploy, {"spec", "template", "spec"});
+  EXPECT_EQ(schema_node(pod_spec, {"initContainers"}).at("x-ukube-proto-tag"), 20);
   EXPECT_EQ(
-      node(pod_spec, {"containers", "[]", "ports", "[]", "containerPort"}).at("x-ukube-proto-keep-zero"),
-      true);
+      schema_node(pod_spec, {"containers", "[]", "ports", "[]", "containerPort"}).at("x-ukube-proto-tag"), 3);
+  EXPECT_EQ(schema_node(pod_spec, {"containers", "[]", "ports", "[]", "containerPort"})
+                .at("x-ukube-proto-keep-zero"),
+            true);
   // Inline Go structs: the volume source sits in Volume's field 2, the probe handler in
   // Probe's field 1, a key selector's name in its LocalObjectReference (field 1).
-  const auto& config_map_volume = node(pod_spec, {"volumes", "[]", "configMap"});
+  const auto& config_map_volume = schema_node(pod_spec, {"volumes", "[]", "configMap"});
   EXPECT_EQ(config_map_volume.at("x-ukube-proto-embedded"), 2);
   EXPECT_EQ(config_map_volume.at("x-ukube-proto-tag"), 19);
-  EXPECT_EQ(node(config_map_volume, {"name"}).at("x-ukube-proto-embedded"), 1);
-  EXPECT_EQ(node(pod_spec, {"containers", "[]", "livenessProbe", "httpGet"}).at("x-ukube-proto-embedded"), 1);
-  EXPECT_EQ(node(pod_spec, {"ephemeralContainers", "[]", "image"}).at("x-ukube-proto-embedded"), 1);
-  EXPECT_EQ(node(pod_spec, {"ephemeralContainers", "[]", "targetContainerName"}).at("x-ukube-proto-tag"), 2);
+  EXPECT_EQ(schema_node(config_map_volume, {"name"}).at("x-ukube-proto-embedded"), 1);
+  EXPECT_EQ(
+      schema_node(pod_spec, {"containers", "[]", "livenessProbe", "httpGet"}).at("x-ukube-proto-embedded"),
+      1);
+  EXPECT_EQ(schema_node(pod_spec, {"ephemeralContainers", "[]", "image"}).at("x-ukube-proto-embedded"), 1);
+  EXPECT_EQ(
+      schema_node(pod_spec, {"ephemeralContainers", "[]", "targetContainerName"}).at("x-ukube-proto-tag"), 2);
   // Condition messages number the same JSON differently.
-  EXPECT_EQ(node(deploy, {"status", "conditions", "[]", "lastTransitionTime"}).at("x-ukube-proto-tag"), 7);
-  const auto& rs = *find(all, "replicasets", "apps").schema;
-  EXPECT_EQ(node(rs, {"status", "conditions", "[]", "lastTransitionTime"}).at("x-ukube-proto-tag"), 3);
-  const auto& pdb = *find(all, "poddisruptionbudgets", "policy").schema;
-  EXPECT_EQ(node(pdb, {"status", "conditions", "[]", "observedGeneration"}).at("x-ukube-proto-tag"), 3);
-  const auto& secret = *find(all, "secrets").schema;
-  EXPECT_EQ(node(secret, {"type"}).at("x-ukube-proto-tag"), 3);
-  EXPECT_EQ(node(secret, {"stringData"}).at("x-ukube-proto-tag"), 4);
-  EXPECT_EQ(node(secret, {"immutable"}).at("x-ukube-proto-tag"), 5);
-  const auto& slices = *find(all, "endpointslices", "discovery.k8s.io").schema;
-  EXPECT_EQ(node(slices, {"ports", "[]", "port"}).at("x-ukube-proto-tag"), 3);
-  const auto& endpoints = *find(all, "endpoints").schema;
-  EXPECT_EQ(node(endpoints, {"subsets", "[]", "ports", "[]", "port"}).at("x-ukube-proto-tag"), 2);
+  EXPECT_EQ(schema_node(deploy, {"status", "conditions", "[]", "lastTransitionTime"}).at("x-ukube-proto-tag"),
+            7);
+  const auto& rs = *find_type(all, "replicasets", "apps").schema;
+  EXPECT_EQ(schema_node(rs, {"status", "conditions", "[]", "lastTransitionTime"}).at("x-ukube-proto-tag"), 3);
+  const auto& pdb = *find_type(all, "poddisruptionbudgets", "policy").schema;
+  EXPECT_EQ(schema_node(pdb, {"status", "conditions", "[]", "observedGeneration"}).at("x-ukube-proto-tag"),
+            3);
+  const auto& secret = *find_type(all, "secrets").schema;
+  EXPECT_EQ(schema_node(secret, {"type"}).at("x-ukube-proto-tag"), 3);
+  EXPECT_EQ(schema_node(secret, {"stringData"}).at("x-ukube-proto-tag"), 4);
+  EXPECT_EQ(schema_node(secret, {"immutable"}).at("x-ukube-proto-tag"), 5);
+  const auto& slices = *find_type(all, "endpointslices", "discovery.k8s.io").schema;
+  EXPECT_EQ(schema_node(slices, {"ports", "[]", "port"}).at("x-ukube-proto-tag"), 3);
+  const auto& endpoints = *find_type(all, "endpoints").schema;
+  EXPECT_EQ(schema_node(endpoints, {"subsets", "[]", "ports", "[]", "port"}).at("x-ukube-proto-tag"), 2);
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ const std::vector<Identity> kExpected = {
     {"apps", "ControllerRevision", "controllerrevisions", true, {}, false, false, false},
     {"batch", "Job", "jobs", true, {}, true, true, false},
     {"batch", "CronJob", "cronjobs", true, {"cj"}, true, true, false},
+    {"autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, {"hpa"}, true, true, false},
     {"coordination.k8s.io", "Lease", "leases", true, {}, false, false, false},
     {"discovery.k8s.io", "EndpointSlice", "endpointslices", true, {}, false, false, false},
     {"networking.k8s.io", "ServiceCIDR", "servicecidrs", false, {}, false, true, false},
@@ -81,7 +82,7 @@ const std::vector<Identity> kExpected = {
 
 TEST(Registration, EveryTypeHasUpstreamIdentity) {
   BuiltinKernel k;
-  EXPECT_EQ(builtin_types().size(), kExpected.size());
+  EXPECT_EQ(builtin_types().size(), kExpected.size() + 1);  // autoscaling/v2 beside v1
   for (const auto& want : kExpected) {
     SCOPED_TRACE(want.plural);
     auto t = k.type({want.group, "v1", want.plural});

@@ -7,23 +7,6 @@
 namespace ukube::builtin::testing {
 namespace {
 
-const json::object& node(const json::object& schema, std::initializer_list<std::string_view> path) {
-  const json::object* cur = &schema;
-  for (auto step : path) {
-    if (step == "[]")
-      cur = &cur->at("items").as_object();
-    else
-      cur = &cur->at("properties").at(step).as_object();
-  }
-  return *cur;
-}
-
-const TypeInfo& find(const std::vector<TypeInfo>& all, std::string_view plural, std::string_view group = "") {
-  for (const auto& t : all)
-    if (t.plural == plural && t.group == group) return t;
-  throw std::runtime_error("missing type");
-}
-
 // Every sub-schema says what it is, and every list how it merges.
 void check_shape(const json::object& s, const std::string& where, std::vector<std::string>& problems) {
   bool typed = s.contains("type") || s.contains("x-kubernetes-int-or-string") || s.contains("anyOf") ||
@@ -68,7 +51,7 @@ TEST(Schemas, EveryTypeHasAConsistentSchema) {
 
 TEST(Schemas, StrategicMergeKeys) {
   auto all = builtin_types();
-  const auto& pod = *find(all, "pods").schema;
+  const auto& pod = *find_type(all, "pods").schema;
   struct Key {
     std::initializer_list<std::string_view> path;
     const char* merge_key;
@@ -87,57 +70,59 @@ TEST(Schemas, StrategicMergeKeys) {
       {{"metadata", "ownerReferences"}, "uid", "merge"},
   };
   for (const auto& k : keys) {
-    const auto& list = node(pod, k.path);
+    const auto& list = schema_node(pod, k.path);
     EXPECT_EQ(list.at("x-kubernetes-patch-merge-key"), k.merge_key);
     EXPECT_EQ(list.at("x-kubernetes-patch-strategy"), k.strategy);
     EXPECT_EQ(list.at("x-kubernetes-list-type"), "map");
   }
-  const auto& ports = node(pod, {"spec", "containers", "[]", "ports"});
+  const auto& ports = schema_node(pod, {"spec", "containers", "[]", "ports"});
   EXPECT_EQ(json::serialize(ports.at("x-kubernetes-list-map-keys")), R"(["containerPort","protocol"])");
-  EXPECT_EQ(node(pod, {"spec", "tolerations"}).at("x-kubernetes-list-type"), "atomic");
-  EXPECT_EQ(node(pod, {"spec", "containers", "[]", "args"}).at("x-kubernetes-list-type"), "atomic");
-  const auto& finalizers = node(pod, {"metadata", "finalizers"});
+  EXPECT_EQ(schema_node(pod, {"spec", "tolerations"}).at("x-kubernetes-list-type"), "atomic");
+  EXPECT_EQ(schema_node(pod, {"spec", "containers", "[]", "args"}).at("x-kubernetes-list-type"), "atomic");
+  const auto& finalizers = schema_node(pod, {"metadata", "finalizers"});
   EXPECT_EQ(finalizers.at("x-kubernetes-list-type"), "set");
   EXPECT_EQ(finalizers.at("x-kubernetes-patch-strategy"), "merge");
 
-  const auto& svc = *find(all, "services").schema;
-  EXPECT_EQ(node(svc, {"spec", "ports"}).at("x-kubernetes-patch-merge-key"), "port");
-  const auto& deploy = *find(all, "deployments", "apps").schema;
-  EXPECT_EQ(node(deploy, {"spec", "strategy"}).at("x-kubernetes-patch-strategy"), "retainKeys");
-  EXPECT_EQ(node(deploy, {"spec", "template", "spec", "containers"}).at("x-kubernetes-patch-merge-key"),
-            "name");
-  const auto& job = *find(all, "jobs", "batch").schema;
-  EXPECT_EQ(node(job, {"status", "conditions"}).at("x-kubernetes-list-type"), "atomic");
-  EXPECT_EQ(node(job, {"status", "conditions"}).at("x-kubernetes-patch-merge-key"), "type");
+  const auto& svc = *find_type(all, "services").schema;
+  EXPECT_EQ(schema_node(svc, {"spec", "ports"}).at("x-kubernetes-patch-merge-key"), "port");
+  const auto& deploy = *find_type(all, "deployments", "apps").schema;
+  EXPECT_EQ(schema_node(deploy, {"spec", "strategy"}).at("x-kubernetes-patch-strategy"), "retainKeys");
+  EXPECT_EQ(
+      schema_node(deploy, {"spec", "template", "spec", "containers"}).at("x-kubernetes-patch-merge-key"),
+      "name");
+  const auto& job = *find_type(all, "jobs", "batch").schema;
+  EXPECT_EQ(schema_node(job, {"status", "conditions"}).at("x-kubernetes-list-type"), "atomic");
+  EXPECT_EQ(schema_node(job, {"status", "conditions"}).at("x-kubernetes-patch-merge-key"), "type");
 }
 
 TEST(Schemas, ModelsTheFieldsPeopleWrite) {
   auto all = builtin_types();
-  const auto& pod = *find(all, "pods").schema;
-  const auto& spec = node(pod, {"spec"}).at("properties").as_object();
+  const auto& pod = *find_type(all, "pods").schema;
+  const auto& spec = schema_node(pod, {"spec"}).at("properties").as_object();
   for (const char* f :
        {"containers", "initContainers", "volumes", "restartPolicy", "nodeSelector", "affinity", "tolerations",
         "serviceAccountName", "securityContext", "hostNetwork", "dnsPolicy", "priorityClassName",
         "topologySpreadConstraints", "terminationGracePeriodSeconds"})
     EXPECT_TRUE(spec.contains(f)) << f;
-  const auto& container = node(pod, {"spec", "containers", "[]"}).at("properties").as_object();
+  const auto& container = schema_node(pod, {"spec", "containers", "[]"}).at("properties").as_object();
   for (const char* f : {"name", "image", "command", "args", "env", "envFrom", "ports", "resources",
                         "volumeMounts", "livenessProbe", "readinessProbe", "startupProbe", "securityContext",
                         "imagePullPolicy", "workingDir", "lifecycle"})
     EXPECT_TRUE(container.contains(f)) << f;
   // Closed objects: unknown fields there are reported under strict validation.
-  EXPECT_FALSE(node(pod, {"spec"}).contains("x-kubernetes-preserve-unknown-fields"));
-  EXPECT_EQ(node(pod, {"metadata", "labels"}).at("additionalProperties").at("type"), "string");
-  EXPECT_EQ(node(pod, {"spec", "containers", "[]", "ports", "[]", "containerPort"}).at("type"), "integer");
-  EXPECT_TRUE(node(pod, {"spec", "containers", "[]", "livenessProbe", "httpGet", "port"})
+  EXPECT_FALSE(schema_node(pod, {"spec"}).contains("x-kubernetes-preserve-unknown-fields"));
+  EXPECT_EQ(schema_node(pod, {"metadata", "labels"}).at("additionalProperties").at("type"), "string");
+  EXPECT_EQ(schema_node(pod, {"spec", "containers", "[]", "ports", "[]", "containerPort"}).at("type"),
+            "integer");
+  EXPECT_TRUE(schema_node(pod, {"spec", "containers", "[]", "livenessProbe", "httpGet", "port"})
                   .contains("x-kubernetes-int-or-string"));
-  EXPECT_EQ(
-      node(pod, {"spec", "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution",
-                 "[]", "podAffinityTerm", "topologyKey"})
-          .at("type"),
-      "string");
-  const auto& svc = *find(all, "services").schema;
-  EXPECT_TRUE(node(svc, {"spec", "ports", "[]", "targetPort"}).contains("x-kubernetes-int-or-string"));
+  EXPECT_EQ(schema_node(pod, {"spec", "affinity", "podAntiAffinity",
+                              "preferredDuringSchedulingIgnoredDuringExecution", "[]", "podAffinityTerm",
+                              "topologyKey"})
+                .at("type"),
+            "string");
+  const auto& svc = *find_type(all, "services").schema;
+  EXPECT_TRUE(schema_node(svc, {"spec", "ports", "[]", "targetPort"}).contains("x-kubernetes-int-or-string"));
 }
 
 }  // namespace

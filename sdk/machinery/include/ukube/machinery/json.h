@@ -65,6 +65,8 @@ inline std::string uid_of(const boost::json::object& o) {
   return meta_string(o, "uid");
 }
 UKUBE_MACHINERY_API bool has_deletion_timestamp(const boost::json::object& o);
+// A Namespace neither Terminating nor marked for deletion: one that may get new content.
+UKUBE_MACHINERY_API bool is_namespace_active(const boost::json::object& ns);
 
 // Iterates a possibly-missing array of objects, with each one's index.
 template <class Array, class F>

@@ -31,5 +31,8 @@ inline const GroupVersionResource kJobs{"batch", "v1", "jobs"};
 inline const GroupVersionResource kCronJobs{"batch", "v1", "cronjobs"};
 inline const GroupVersionResource kLeases{"coordination.k8s.io", "v1", "leases"};
 inline const GroupVersionResource kPodDisruptionBudgets{"policy", "v1", "poddisruptionbudgets"};
+inline const GroupVersionResource kHorizontalPodAutoscalers{"autoscaling", "v2", "horizontalpodautoscalers"};
+inline const GroupVersionResource kNetworkPolicies{"networking.k8s.io", "v1", "networkpolicies"};
+inline const GroupVersionResource kPodMetrics{"metrics.k8s.io", "v1beta1", "pods"};
 
 }  // namespace ukube::machinery
