@@ -46,7 +46,11 @@ TypeInfo networkpolicies_type();       // networking.k8s.io/v1
 TypeInfo events_v1_type();             // events.k8s.io/v1
 TypeInfo priorityclasses_type();       // scheduling.k8s.io/v1
 TypeInfo poddisruptionbudgets_type();  // policy/v1
-TypeInfo roles_type();                 // rbac.authorization.k8s.io/v1
+TypeInfo storageclasses_type();        // storage.k8s.io/v1
+TypeInfo csidrivers_type();
+TypeInfo csinodes_type();
+TypeInfo volumeattachments_type();
+TypeInfo roles_type();  // rbac.authorization.k8s.io/v1
 TypeInfo rolebindings_type();
 TypeInfo clusterroles_type();
 TypeInfo clusterrolebindings_type();

@@ -309,6 +309,51 @@ TEST_P(KubectlTest, DiscoveryVersionGetAllAndCreateNamespace) {
     EXPECT_TRUE(contains(all, row)) << all;
 }
 
+TEST_P(KubectlTest, StorageClassesAndAutoscalersAreServed) {
+  std::string resources = ok("api-resources");
+  for (const char* row :
+       {"^storageclasses +sc +storage.k8s.io/v1 +false +StorageClass$",
+        "^csidrivers +storage.k8s.io/v1 +false +CSIDriver$", "^csinodes +storage.k8s.io/v1 +false +CSINode$",
+        "^volumeattachments +storage.k8s.io/v1 +false +VolumeAttachment$",
+        "^horizontalpodautoscalers +hpa +autoscaling/v2 +true +HorizontalPodAutoscaler$"})
+    EXPECT_TRUE(std::regex_search(resources, std::regex(row, std::regex::multiline))) << row << "\n"
+                                                                                      << resources;
+
+  ok("apply -f -", R"(apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: example.com/local-path
+volumeBindingMode: WaitForFirstConsumer
+parameters: {path: /srv}
+)");
+  std::string classes = ok("get storageclass");
+  EXPECT_TRUE(std::regex_search(
+      classes,
+      std::regex("^local \\(default\\) +example.com/local-path +Delete +WaitForFirstConsumer +false +",
+                 std::regex::multiline)))
+      << classes;
+  std::string immutable = fails("patch sc local -p '{\"parameters\":{\"path\":\"/data\"}}'");
+  EXPECT_TRUE(contains(immutable, "parameters: Forbidden: updates to parameters are forbidden."))
+      << immutable;
+  EXPECT_TRUE(contains(fails("create -f -",
+                             "apiVersion: storage.k8s.io/v1\nkind: StorageClass\n"
+                             "metadata: {name: nothing}\n"),
+                       "provisioner: Required value"));
+  for (const char* kind : {"csidrivers", "csinodes", "volumeattachments"})
+    EXPECT_TRUE(contains((*kubectl_)(std::string("get ") + kind).out, "No resources found")) << kind;
+
+  // kubectl before 1.32 writes autoscaling/v1, newer ones v2: the server takes either.
+  apply_app();
+  EXPECT_TRUE(contains(ok("autoscale deployment web -n demo --cpu-percent=60 --max=3"),
+                       "horizontalpodautoscaler.autoscaling/web autoscaled"));
+  std::string hpas = ok("get hpa -n demo");
+  EXPECT_TRUE(std::regex_search(
+      hpas, std::regex("^web +Deployment/web +cpu: <unknown>/60% +1 +3 +0 +", std::regex::multiline)))
+      << hpas;
+}
+
 TEST_P(KubectlTest, ErrorsReadLikeUpstream) {
   apply_app();
   std::string strict = fails(
