@@ -7,6 +7,7 @@
 
 #include "apiserver/config.pb.h"
 #include "kubeconfig.h"
+#include "local_api_services.h"
 #include "ukube/machinery/identities.h"
 
 namespace ukube::apiserver {
@@ -41,6 +42,7 @@ void ApiServerPlugin::init(InitContext& ctx) {
   }
   handler_ = std::make_unique<ApiHandler>(std::move(deps));
   types_ = &ctx.types();
+  pipeline_ = &ctx.pipeline();
   for (auto& type : handler_->usage_metrics().registered_types())
     computed_.push_back(types_->add(std::move(type))->gvr());
 
@@ -96,6 +98,7 @@ void ApiServerPlugin::add_serving_names(const std::vector<std::string>& names) {
 }
 
 void ApiServerPlugin::start() {
+  register_local_api_services(*pipeline_, *types_, log_);
   server_->start(*handler_);
   handler_->set_ready(true);
 }

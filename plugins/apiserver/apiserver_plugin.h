@@ -38,6 +38,7 @@ class ApiServerPlugin final : public Plugin, public ApiFrontEnd {
   std::filesystem::path kubeconfig_;
   std::unique_ptr<CertificateRotation> rotation_;  // stopped before server_ goes
   TypeRegistry* types_ = nullptr;
+  RequestPipeline* pipeline_ = nullptr;
   std::vector<GroupVersionResource> computed_;  // metrics.k8s.io, registered while serving
 };
 

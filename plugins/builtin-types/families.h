@@ -54,6 +54,7 @@ TypeInfo roles_type();  // rbac.authorization.k8s.io/v1
 TypeInfo rolebindings_type();
 TypeInfo clusterroles_type();
 TypeInfo clusterrolebindings_type();
+TypeInfo apiservices_type();  // apiregistration.k8s.io/v1
 // admissionregistration.k8s.io/v1
 TypeInfo mutatingwebhookconfigurations_type();
 TypeInfo validatingwebhookconfigurations_type();

@@ -60,6 +60,7 @@ std::vector<TypeInfo> builtin_types() {
                     rolebindings_type,
                     clusterroles_type,
                     clusterrolebindings_type,
+                    apiservices_type,
                     mutatingwebhookconfigurations_type,
                     validatingwebhookconfigurations_type})
     out.push_back(make());

@@ -354,6 +354,42 @@ parameters: {path: /srv}
       << hpas;
 }
 
+TEST_P(KubectlTest, APIServicesListWhatIsServedAndTakeRegistrations) {
+  std::string listed = ok("get apiservices");
+  for (const char* row : {"^v1\\.apps +Local +True +", "^v2\\.autoscaling +Local +True +",
+                          "^v1\\. +Local +True +", "^v1beta1\\.metrics\\.k8s\\.io +Local +True +"})
+    EXPECT_TRUE(std::regex_search(listed, std::regex(row, std::regex::multiline))) << row << "\n" << listed;
+  EXPECT_EQ(ok("get apiservice v2.autoscaling -o jsonpath={.spec.versionPriority}"), "30");
+  EXPECT_EQ(ok("get apiservice v1.autoscaling -o jsonpath={.spec.versionPriority}"), "15");
+
+  const std::string registration = R"(apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.example.com}
+spec:
+  group: example.com
+  version: v1beta1
+  service: {namespace: default, name: example-api}
+  groupPriorityMinimum: 1000
+  versionPriority: 15
+  insecureSkipTLSVerify: true
+)";
+  EXPECT_TRUE(contains(ok("create -f -", registration),
+                       "apiservice.apiregistration.k8s.io/v1beta1.example.com created"));
+  std::string mine = ok("get apiservice v1beta1.example.com");
+  EXPECT_TRUE(std::regex_search(
+      mine, std::regex("^v1beta1\\.example\\.com +default/example-api +Unknown +", std::regex::multiline)))
+      << mine;
+  EXPECT_EQ(ok("get apiservice v1beta1.example.com -o jsonpath={.spec.service.port}"), "443");
+  std::string misnamed =
+      fails("create -f -", replaced(registration, "name: v1beta1.example.com", "name: wrong"));
+  EXPECT_TRUE(contains(misnamed,
+                       "metadata.name: Invalid value: \"wrong\": must be `spec.version+\".\"+spec.group`: "
+                       "\"v1beta1.example.com\""))
+      << misnamed;
+  EXPECT_TRUE(contains(ok("delete apiservice v1beta1.example.com"), "deleted"));
+  EXPECT_NE((*kubectl_)("get apiservice v1beta1.example.com").exit_code, 0);
+}
+
 TEST_P(KubectlTest, ErrorsReadLikeUpstream) {
   apply_app();
   std::string strict = fails(

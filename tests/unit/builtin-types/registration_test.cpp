@@ -66,6 +66,7 @@ const std::vector<Identity> kExpected = {
      false,
      false,
      false},
+    {"apiregistration.k8s.io", "APIService", "apiservices", false, {}, false, true, false},
     {"admissionregistration.k8s.io",
      "MutatingWebhookConfiguration",
      "mutatingwebhookconfigurations",
