@@ -1,9 +1,11 @@
 #include "discovery.h"
 
+#include <openssl/evp.h>
 #include <algorithm>
 #include <boost/json.hpp>
 #include <set>
 
+#include "ukube/base64.h"
 #include "ukube/machinery/versions.h"
 
 namespace ukube::apiserver {
@@ -102,6 +104,19 @@ std::vector<Subresource> subresources(const TypeInfo& t) {
   return out;
 }
 
+}  // namespace
+
+std::string storage_version_hash(const TypeInfo& type) {
+  const std::string stored =
+      type.group + "/" + (type.is_storage_version() ? type.version : type.storage_version) + "/" + type.kind;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(stored.data(), stored.size(), digest, &size, EVP_sha256(), nullptr);
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest), 8));
+}
+
+namespace {
+
 json::object legacy_resource(const TypeInfo& t) {
   json::object r{{"name", t.plural},
                  {"singularName", t.singular},
@@ -110,6 +125,7 @@ json::object legacy_resource(const TypeInfo& t) {
                  {"verbs", strings(t.verbs)}};
   if (!t.short_names.empty()) r["shortNames"] = strings(t.short_names);
   if (!t.categories.empty()) r["categories"] = strings(t.categories);
+  if (!t.ephemeral_create && !t.computed_read) r["storageVersionHash"] = storage_version_hash(t);
   return r;
 }
 

@@ -35,6 +35,11 @@ struct DiscoveryDocs {
 DiscoveryDocs build_discovery(const std::vector<TypeInfoPtr>& types, uint64_t generation,
                               const std::string& server_address);
 
+// Upstream's storageVersionHash of a stored resource: the first 8 bytes of the SHA-256 of
+// "<group>/<storage version>/<kind>", base64. Every version of a resource shares it, and it
+// changes when the storage version does (clients use it to know when to migrate).
+std::string storage_version_hash(const TypeInfo& type);
+
 class Discovery {
  public:
   Discovery(const TypeRegistry& types, std::string server_address)

@@ -40,7 +40,11 @@ void register_types(TypeRegistry& types) {
   beta.plural = "widgets";
   types.add(beta);
   // The API server registers metrics.k8s.io while it serves.
-  for (const auto& metrics : MetricsApi::types()) types.add(*metrics);
+  for (const auto& metrics : MetricsApi::types()) {
+    TypeInfo computed = *metrics;
+    computed.computed_read = [](const ComputedRead&) { return std::vector<boost::json::object>{}; };
+    types.add(std::move(computed));
+  }
 }
 
 class DiscoveryTest : public ::testing::Test {
@@ -104,6 +108,29 @@ TEST_F(DiscoveryTest, LegacyDocuments) {
   auto* cm = find_resource(core["resources"].as_array(), "name", "configmaps");
   ASSERT_TRUE(cm);
   EXPECT_EQ(cm->at("shortNames"), json::array{"cm"});
+}
+
+TEST_F(DiscoveryTest, StoredResourcesCarryUpstreamsStorageVersionHash) {
+  auto docs = Discovery(types_, "127.0.0.1:6443").docs();
+  json::object apps = parse(docs->resource_lists.at("apps/v1"));
+  const auto* rs = find_resource(apps["resources"].as_array(), "name", "replicasets");
+  ASSERT_TRUE(rs);
+  EXPECT_EQ(rs->at("storageVersionHash"), "P1RzHs8/mWQ=");
+  EXPECT_FALSE(find_resource(apps["resources"].as_array(), "name", "replicasets/status")
+                   ->contains("storageVersionHash"));
+  // metrics.k8s.io stores nothing.
+  json::object metrics = parse(docs->resource_lists.at("metrics.k8s.io/v1beta1"));
+  EXPECT_FALSE(metrics["resources"].at(0).as_object().contains("storageVersionHash"));
+  // Both versions of a resource hash their storage version.
+  TypeInfo v1;
+  v1.group = "autoscaling";
+  v1.version = "v1";
+  v1.kind = "HorizontalPodAutoscaler";
+  v1.storage_version = "v2";
+  TypeInfo v2 = v1;
+  v2.version = "v2";
+  EXPECT_EQ(storage_version_hash(v1), "qwQve8ut294=");
+  EXPECT_EQ(storage_version_hash(v2), "qwQve8ut294=");
 }
 
 TEST_F(DiscoveryTest, AggregatedDocuments) {
