@@ -477,7 +477,9 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
   for (int attempt = 0; attempt < kUpdateRetries; ++attempt) {
     auto current = store_.get(t.key);
     if (!current) throw ApiError::not_found(t.type->group_resource(), t.name);
-    boost::json::value doc = read_as(*t.type, current->value);
+    // Read (and converted) once: the patch applies to a copy, `old` stays as stored.
+    const boost::json::object old = read_as(*t.type, current->value);
+    boost::json::value doc = old;
     apply_patch(doc, type, patch_doc, t.type.get());
     if (!doc.is_object()) throw ApiError::bad_request("the patched document is not a JSON object");
     boost::json::object patched = std::move(doc.get_object());
@@ -489,7 +491,6 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
     std::string rv = meta_string(patched, "resourceVersion");
     if (!rv.empty() && rv != std::to_string(current->mod_revision))
       throw ApiError::stale(t.type->group_resource(), t.name);
-    boost::json::object old = read_as(*t.type, current->value);
     if (auto written = write_update(t, *current, old, std::move(patched), options)) {
       if (options.warnings)
         options.warnings->insert(options.warnings->end(), warnings.begin(), warnings.end());
