@@ -166,7 +166,8 @@ store::Bytes KernelPipeline::delete_object(const Target& t, const DeleteOptions&
       m["deletionTimestamp"] = machinery::now_rfc3339();
       m["deletionGracePeriodSeconds"] = options.grace_period_seconds.value_or(0);
     }
-    if (graceful.action == GracefulStep::Action::Mark || !terminating)
+    // Upstream bumps only a generation the type keeps (ConfigMaps have none).
+    if ((graceful.action == GracefulStep::Action::Mark || !terminating) && generation_of(old) > 0)
       m["generation"] = generation_of(old) + 1;
     if (finalizers) {
       if (finalizers->empty())

@@ -21,14 +21,20 @@ namespace ukube::pipeline {
 
 namespace {
 
-// Everything but metadata and status: what a spec change is, for generation.
-bool same_spec(const boost::json::object& a, const boost::json::object& b) {
-  auto spec_size = [](const boost::json::object& o) {
-    return o.size() - (o.contains("metadata") ? 1 : 0) - (o.contains("status") ? 1 : 0);
+// Whether an update leaves what the type's generation counts unchanged: everything but
+// metadata and, for most types, status.
+bool same_generation_fields(const TypeInfo& type, const boost::json::object& a,
+                            const boost::json::object& b) {
+  const bool status_counts = type.generation == TypeInfo::Generation::AllButMetadata;
+  auto ignored = [&](std::string_view key) {
+    return key == "metadata" || (!status_counts && key == "status");
   };
-  if (spec_size(a) != spec_size(b)) return false;
+  auto counted_size = [&](const boost::json::object& o) {
+    return o.size() - (o.contains("metadata") ? 1 : 0) - (!status_counts && o.contains("status") ? 1 : 0);
+  };
+  if (counted_size(a) != counted_size(b)) return false;
   for (const auto& m : a) {
-    if (m.key() == "metadata" || m.key() == "status") continue;
+    if (ignored(m.key())) continue;
     auto* other = b.if_contains(m.key());
     if (!other || *other != m.value()) return false;
   }
@@ -278,11 +284,15 @@ store::Bytes KernelPipeline::create_object(Target& t, boost::json::object object
   const std::string now = machinery::now_rfc3339();
   meta["uid"] = machinery::new_uuid();
   meta["creationTimestamp"] = now;
-  meta["generation"] = 1;
+  if (type.generation == TypeInfo::Generation::None)
+    meta.erase("generation");
+  else
+    meta["generation"] = 1;
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
   if (type.namespaced) check_namespace_open(t);
   if (is_namespace(type)) require_namespace_finalizer(object);
+  for (const auto& prepare : type.prepare_create) prepare(object);
   admit_and_validate(t, AdmissionOperation::Create, object, nullptr, options.dry_run);
   t.name = meta_string(object, "name");
   t.key = key_for(type, t.ns, t.name);
@@ -367,7 +377,8 @@ std::optional<store::Bytes> KernelPipeline::write_update(const Target& t, const 
   for (const char* field : {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                             "namespace", "name", "generation"})
     keep_member(old_meta ? *old_meta : kNone, m, field);
-  if (!same_spec(object, old)) m["generation"] = generation_of(old) + 1;
+  if (type.generation != TypeInfo::Generation::None && !same_generation_fields(type, object, old))
+    m["generation"] = generation_of(old) + 1;
   m.erase("resourceVersion");
 
   admit_and_validate(t, AdmissionOperation::Update, object, &old, options.dry_run,
@@ -469,6 +480,10 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
   Target t = target(user, "patch", gvr, ns, name, subresource);
   if (t.subresource == "scale") return patch_scale(t, type, body, options);
   if (type == PatchType::Apply) return apply(t, body, options);
+  if (type == PatchType::StrategicMerge && !t.type->strategic_merge_patch)
+    throw ApiError::unsupported_media_type(
+        "the body of the request was in an unknown format - accepted media types include: "
+        "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   boost::json::value patch_doc = parse_body(body, "the patch");
   if (type == PatchType::StrategicMerge && !patch_doc.is_object())
     throw ApiError::bad_request("a strategic merge patch must be a JSON object");

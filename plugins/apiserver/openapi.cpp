@@ -118,7 +118,14 @@ struct Op {
   std::string request;
   json::object kind;  // x-kubernetes-group-version-kind
   json::array params;
+  // Custom resources take no strategic merge patch; kubectl's apply reads this list to
+  // choose between it and a JSON merge patch.
+  bool strategic_merge_patch = true;
 };
+
+bool offered(const Op& op, std::string_view patch_type) {
+  return op.strategic_merge_patch || patch_type != "application/strategic-merge-patch+json";
+}
 
 json::object operation(Flavor f, Op op) {
   json::object o{
@@ -136,7 +143,8 @@ json::object operation(Flavor f, Op op) {
     if (f == Flavor::V3) {
       json::object content;
       if (patch) {
-        for (const char* t : kPatchTypes) content[t] = json::object{{"schema", ref_schema(f, op.request)}};
+        for (const char* t : kPatchTypes)
+          if (offered(op, t)) content[t] = json::object{{"schema", ref_schema(f, op.request)}};
       } else {
         content["*/*"] = json::object{{"schema", ref_schema(f, op.request)}};
       }
@@ -144,7 +152,8 @@ json::object operation(Flavor f, Op op) {
     } else {
       json::array consumes;
       if (patch) {
-        for (const char* t : kPatchTypes) consumes.emplace_back(t);
+        for (const char* t : kPatchTypes)
+          if (offered(op, t)) consumes.emplace_back(t);
       } else {
         consumes.emplace_back("*/*");
       }
@@ -207,8 +216,9 @@ void add_paths(Flavor f, const TypeInfo& t, json::object& paths) {
     one["put"] = operation(f, {"put", "put", "replace" + ids, kind, kind, gvk(t.group, t.version, t.kind),
                                write_params(f, false)});
   if (has("patch"))
-    one["patch"] = operation(f, {"patch", "patch", "patch" + ids, kind, patch_body,
-                                 gvk(t.group, t.version, t.kind), write_params(f, true)});
+    one["patch"] =
+        operation(f, {"patch", "patch", "patch" + ids, kind, patch_body, gvk(t.group, t.version, t.kind),
+                      write_params(f, true), t.strategic_merge_patch});
   if (has("delete"))
     one["delete"] = operation(f, {"delete",
                                   "delete",
@@ -226,7 +236,7 @@ void add_paths(Flavor f, const TypeInfo& t, json::object& paths) {
     p["put"] = operation(
         f, {"put", "put", "replace" + ids + camel(name), response, response, tag(t), write_params(f, false)});
     p["patch"] = operation(f, {"patch", "patch", "patch" + ids + camel(name), response, patch_body, tag(t),
-                               write_params(f, true)});
+                               write_params(f, true), t.strategic_merge_patch});
     paths[item + "/" + name] = std::move(p);
   };
   if (t.status_subresource)

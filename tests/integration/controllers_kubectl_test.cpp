@@ -226,6 +226,34 @@ TEST_F(ThirdPartyController, RunsFromItsOwnFolderAsItsServiceAccount) {
       std::chrono::seconds(30)));
   EXPECT_NE((*kubectl_)("-n other get configmap pod-count").exit_code, 0);
 }
+
+// A third party's controller for a resource of its own: the Greeting its CRD defines.
+TEST_F(ThirdPartyController, OwnsACustomResourceOfItsOwn) {
+  start_node(newest_kubectl(),
+             "  - uri: ukube.types.v1.apiextensions\n"
+             "  - uri: ukube.controller.v1.greeting\n"
+             "plugin_dirs: [\"" UKUBE_SDK_CONTROLLER_DIR "\"]\n");
+  ok("apply -f " UKUBE_SDK_CONTROLLER_RBAC);
+  ok("apply -f " UKUBE_SDK_GREETING_CRD);
+  ok("wait --for=condition=Established crd/greetings.example.com --timeout=30s");
+  ok("apply -f -",
+     "apiVersion: example.com/v1\nkind: Greeting\nmetadata:\n  name: hi\nspec:\n  name: world\n");
+  EXPECT_TRUE(reads("configmap greeting-hi", ".data.message", "Hello, world!"));
+  EXPECT_TRUE(reads("greeting hi", ".status.message", "Hello, world!"));
+  EXPECT_EQ(get("greeting hi", R"(.status.conditions[?(@.type=="Ready")].status)"), "True");
+  EXPECT_EQ(get("configmap greeting-hi", ".metadata.ownerReferences[0].kind"), "Greeting");
+  const std::string table = ok("get greetings");
+  EXPECT_NE(table.find("Hello, world!"), std::string::npos) << table;
+  // A change of the spec reaches the ConfigMap and the status, with the generation it saw.
+  ok(R"(patch greeting hi --type=merge -p '{"spec":{"greeting":"Goodbye"}}')");
+  EXPECT_TRUE(reads("configmap greeting-hi", ".data.message", "Goodbye, world!"));
+  EXPECT_TRUE(reads("greeting hi", ".status.observedGeneration", "2"));
+  // The schema holds for the controller's users as for any resource.
+  auto refused_greeting =
+      refused("apply -f -", "apiVersion: example.com/v1\nkind: Greeting\nmetadata:\n  name: bad\nspec: {}\n");
+  EXPECT_NE(refused_greeting.out.find("spec.name: Required value"), std::string::npos)
+      << refused_greeting.out;
+}
 #endif
 
 }  // namespace

@@ -17,20 +17,21 @@ add_custom_command(
   DEPENDS ukube-core ukube-runtime ukube-machinery ${_sdk_headers}
   COMMENT "Staging the SDK (headers and libraries) for the out-of-tree examples")
 
-# ukube_sdk_example(<folder> <library>): builds sdk/examples/<folder> out of tree against
-# the staged SDK into <build>/sdk-example-<folder>/<library>; target sdk_example_<folder>.
-function(ukube_sdk_example folder library)
+# ukube_sdk_example(<folder> <library>...): builds sdk/examples/<folder> out of tree against
+# the staged SDK into <build>/sdk-example-<folder>/<library>...; target sdk_example_<folder>.
+function(ukube_sdk_example folder)
   set(_build ${CMAKE_BINARY_DIR}/sdk-example-${folder})
+  list(TRANSFORM ARGN PREPEND ${_build}/ OUTPUT_VARIABLE _outputs)
   file(GLOB _sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sdk/examples/${folder}/*)
   add_custom_command(
-    OUTPUT ${_build}/${library}
+    OUTPUT ${_outputs}
     COMMAND ${CMAKE_COMMAND} -S ${PROJECT_SOURCE_DIR}/sdk/examples/${folder} -B ${_build} -G ${CMAKE_GENERATOR}
             -DUKUBE_PREFIX=${UKUBE_SDK_STAGING} -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
     COMMAND ${CMAKE_COMMAND} --build ${_build}
     DEPENDS ${UKUBE_SDK_STAGING}/staged ${_sources}
     COMMENT "Building the out-of-tree example sdk/examples/${folder} against the staged SDK")
-  add_custom_target(sdk_example_${folder} DEPENDS ${_build}/${library})
+  add_custom_target(sdk_example_${folder} DEPENDS ${_outputs})
 endfunction()
 
 ukube_sdk_example(scheduler-plugin prefer-label.so)
-ukube_sdk_example(controller pod-counter.so)
+ukube_sdk_example(controller pod-counter.so greeting.so)

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "tests/integration/kubectl_harness.h"
+#include "tests/integration/webhook_server.h"
 #include "ukube/base64.h"
 #include "ukube/pki.h"
 
@@ -17,10 +18,8 @@ namespace {
 
 // Answers /validate (deny when the object is labelled deny=true) and /mutate (adds the
 // label mutated=by-webhook), writing each review it receives to <dir>/last-review.json.
-const char* kServer = R"PY(
-import base64, http.server, json, os, ssl, sys
-
-state_dir, cert, key = sys.argv[1], sys.argv[2], sys.argv[3]
+const char* kHandler = R"PY(
+import base64, http.server, json, os
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
@@ -40,61 +39,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 patch = [{"op": "add", "path": "/metadata/labels", "value": {"mutated": "by-webhook"}}]
             response["patchType"] = "JSONPatch"
             response["patch"] = base64.b64encode(json.dumps(patch).encode()).decode()
-        body = json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                           "response": response}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_json(self, {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                         "response": response})
 
     def log_message(self, *args):
         pass
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-context.load_cert_chain(cert, key)
-server.socket = context.wrap_socket(server.socket, server_side=True)
-with open(os.path.join(state_dir, "port.tmp"), "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(os.path.join(state_dir, "port.tmp"), os.path.join(state_dir, "port"))
-server.serve_forever()
 )PY";
-
-// The webhook server as a child process, killed with its process group on destruction.
-class WebhookServer {
- public:
-  WebhookServer(const std::filesystem::path& dir, const pki::CertificateAuthority& ca) : dir_(dir) {
-    std::filesystem::create_directories(dir_);
-    std::filesystem::remove(dir_ / "port");
-    auto pair =
-        ca.issue_server(pki::Subject{"webhook", {}}, {"localhost"}, {"127.0.0.1"}, std::chrono::hours(1));
-    std::ofstream(dir_ / "server.crt") << pair.certificate_pem;
-    std::ofstream(dir_ / "server.key") << pair.key_pem;
-    std::ofstream(dir_ / "server.py") << kServer;
-    process_ = std::make_unique<BackgroundCommand>(
-        "python3 " + shell_quote((dir_ / "server.py").string()) + " " + shell_quote(dir_.string()) + " " +
-            shell_quote((dir_ / "server.crt").string()) + " " + shell_quote((dir_ / "server.key").string()),
-        dir_ / "server.log");
-    ready_ = eventually([&] { return std::filesystem::exists(dir_ / "port"); }, std::chrono::seconds(20));
-    if (ready_) port_ = std::stoi(read_file(dir_ / "port"));
-  }
-  bool ready() const { return ready_; }
-  std::string url(const std::string& path) const {
-    return "https://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  std::string log() const { return process_ ? process_->output() : ""; }
-  boost::json::object last_review() const {
-    return boost::json::parse(read_file(dir_ / "last-review.json")).as_object();
-  }
-  void stop() { process_.reset(); }
-
- private:
-  std::filesystem::path dir_;
-  std::unique_ptr<BackgroundCommand> process_;
-  bool ready_ = false;
-  int port_ = 0;
-};
 
 std::string configmap(const std::string& name, const std::string& labels) {
   return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  labels: " + labels +
@@ -137,7 +88,7 @@ class WebhookKubectl : public ::testing::Test {
     server_ = std::make_unique<WebhookServer>(
         node_->dir() /
             ("webhook-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())),
-        *ca_);
+        *ca_, kHandler);
     ASSERT_TRUE(server_->ready()) << server_->log();
   }
   void TearDown() override {

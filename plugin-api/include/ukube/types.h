@@ -152,6 +152,9 @@ struct UKUBE_API TypeInfo {
   EphemeralHandler ephemeral_create;
   std::vector<SelectableField> selectable_fields;  // beyond metadata.name / metadata.namespace
   std::vector<DefaultingHook> defaulters;
+  // Run on creates only, before admission: what upstream's PrepareForCreate resets (the
+  // status of a custom resource with a status subresource).
+  std::vector<DefaultingHook> prepare_create;
   std::vector<ValidationHook> validators;
   GracePeriodFunc grace_period;  // empty: deletes are immediate
   // Several versions of one resource share its store key prefix. Objects are stored as
@@ -161,6 +164,14 @@ struct UKUBE_API TypeInfo {
   ConversionFunc convert;
   // Set for read-only resources answered by a plugin on each request (get and list only).
   ComputedReader computed_read;
+  // What moves metadata.generation, as each upstream strategy decides: a change outside
+  // metadata and status (workloads; the default), outside metadata alone (custom resources
+  // without a status subresource), or nothing, the field never being set (ConfigMaps).
+  enum class Generation : uint8_t { Spec, AllButMetadata, None };
+  Generation generation = Generation::Spec;
+  // Whether PATCH takes application/strategic-merge-patch+json. Custom resources do not:
+  // upstream answers 415 and clients fall back to a JSON merge patch.
+  bool strategic_merge_patch = true;
 
   // The version that stores objects: walk the registry once per resource with it.
   bool is_storage_version() const { return storage_version.empty() || storage_version == version; }

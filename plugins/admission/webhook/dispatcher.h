@@ -5,8 +5,8 @@
 
 #include "admission_review.h"
 #include "matcher.h"
-#include "transport.h"
 #include "ukube/errors.h"
+#include "ukube/https/transport.h"
 #include "webhook_config.h"
 
 namespace spdlog {
@@ -18,6 +18,10 @@ class logger;
 // policy says. Webhooks run one after another in configuration order; validating webhooks
 // too (upstream calls those in parallel), which only costs latency.
 namespace ukube::webhook {
+
+using https::HttpCall;
+using https::HttpResult;
+using https::Transport;
 
 class Dispatcher {
  public:

@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
-#include "curl_transport.h"
+#include "ukube/https/curl_transport.h"
 #include "ukube/informer_factory.h"
 #include "ukube/machinery/json.h"
 #include "ukube/machinery/resources.h"
@@ -84,7 +84,7 @@ void WebhookPlugin::init(InitContext& ctx) {
     return machinery::string_map_at(*ns, {"metadata", "labels"});
   };
   admission_ = std::make_shared<WebhookAdmission>(
-      Dispatcher(std::make_shared<CurlTransport>(), std::move(namespace_labels), log_));
+      Dispatcher(std::make_shared<https::CurlTransport>(), std::move(namespace_labels), log_));
   // After admission_ exists: the shared informers may call these right away.
   for (Informer* informer : {mutating_.get(), validating_.get()})
     registrations_.push_back(informer->add_handlers(

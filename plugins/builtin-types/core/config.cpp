@@ -92,6 +92,7 @@ void validate_secret(const json::object& o, const json::object* old, std::vector
 
 TypeInfo configmaps_type() {
   TypeInfo t = make_type("", "v1", "ConfigMap", "configmaps", true, {"cm"});
+  t.generation = TypeInfo::Generation::None;
   t.printer_columns = {name_column(), column("Data", "integer", "Number of keys."), age_column()};
   t.table_row = at_call_time([](const json::object& o, Clock::time_point now) {
     return json::array{name_of(o), map_size(o, "data") + map_size(o, "binaryData"), age_cell(o, now)};
@@ -119,6 +120,7 @@ TypeInfo configmaps_type() {
 
 TypeInfo secrets_type() {
   TypeInfo t = make_type("", "v1", "Secret", "secrets", true);
+  t.generation = TypeInfo::Generation::None;
   t.printer_columns = {name_column(), column("Type", "string", "Type of the secret.", 0, ".type"),
                        column("Data", "integer", "Number of keys."), age_column()};
   t.table_row = at_call_time([](const json::object& o, Clock::time_point now) {

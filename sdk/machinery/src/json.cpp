@@ -54,6 +54,13 @@ std::optional<int64_t> as_int(const json::value& v) {
   return std::nullopt;
 }
 
+std::optional<double> as_number(const json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  if (v.is_double()) return v.get_double();
+  return std::nullopt;
+}
+
 std::string_view as_string(const json::value& v) {
   if (!v.is_string()) return {};
   return {v.get_string().data(), v.get_string().size()};

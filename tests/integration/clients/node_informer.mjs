@@ -4,45 +4,16 @@
 //
 // Takes the cluster from $KUBECONFIG and the library from $NODE_PATH. Exits 0 when every
 // check passed; otherwise prints what differed and exits 1.
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { check, failAfter, loadClient, ok, sleep } from './client_support.mjs';
 
 // Short, so that the server ends the informer's watch several times during the test.
 const WATCH_TIMEOUT_SECONDS = 2;
 const NS = 'node-informer';
 const OTHER_NS = 'node-informer-other';
 
-setTimeout(() => {
-  console.log('FAIL: the test did not finish within 120 s');
-  process.exit(1);
-}, 120_000).unref();
-
-async function loadClient() {
-  // ESM imports ignore NODE_PATH; require.resolve honours it, so find the package that way.
-  const require = createRequire(import.meta.url);
-  let entry;
-  try {
-    entry = require.resolve('@kubernetes/client-node');
-  } catch (e) {
-    console.log(`FAIL: @kubernetes/client-node not found (NODE_PATH=${process.env.NODE_PATH ?? ''}): ${e.message}`);
-    console.log('run `bash packaging/install-deps.sh` (it installs the pinned version into the test cache)');
-    process.exit(1);
-  }
-  return import(pathToFileURL(entry).href);
-}
+failAfter(120);
 
 const k8s = await loadClient();
-
-function ok(what) {
-  console.log(`ok: ${what}`);
-}
-
-function check(cond, what) {
-  if (!cond) throw new Error(`check failed: ${what}`);
-  ok(what);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class Recorder {
   constructor(informer) {

@@ -10,24 +10,13 @@ models, so a reply missing a field the models require fails here too.
 import sys
 import threading
 import time
-import traceback
 
-try:
-    from kubernetes import client, config, watch
-    from kubernetes.client.rest import ApiException
-except ImportError as e:
-    print(f"FAIL: cannot import the kubernetes client ({e}) into {sys.executable}; "
-          "run `bash packaging/install-deps.sh` as root (installs python3-kubernetes)")
-    sys.exit(1)
+from client_support import check, import_client, run_steps
+
+client, config, watch, ApiException = import_client()
 
 NS = "py-client"
 OVERALL_DEADLINE = time.monotonic() + 120
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print(f"ok: {what}", flush=True)
 
 
 def expect_api_error(status, reason, fn, *args, **kwargs):
@@ -270,16 +259,7 @@ def main():
              ("configmap watch", lambda: test_configmap_watch(core)),
              ("deployment watch", lambda: test_deployment_watch(apps)),
              ("watch timeout", lambda: test_watch_timeout(core))]
-    for name, step in steps:
-        print(f"--- {name}", flush=True)
-        try:
-            step()
-        except Exception:
-            print(f"FAIL in {name}:", flush=True)
-            traceback.print_exc(file=sys.stdout)
-            return 1
-    print("PASS: python3-kubernetes", flush=True)
-    return 0
+    return run_steps(steps, "python3-kubernetes")
 
 
 if __name__ == "__main__":

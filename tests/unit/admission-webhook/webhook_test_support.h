@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "admission/webhook/dispatcher.h"
-#include "admission/webhook/transport.h"
 #include "admission/webhook/webhook_config.h"
 #include "ukube/types.h"
 

@@ -40,6 +40,8 @@ UKUBE_MACHINERY_API std::map<std::string, std::string> string_map_at(const boost
                                                                      JsonPath path);
 
 UKUBE_MACHINERY_API std::optional<int64_t> as_int(const boost::json::value& v);
+// Any JSON number as a double (int64, uint64 or double); nullopt for other values.
+UKUBE_MACHINERY_API std::optional<double> as_number(const boost::json::value& v);
 UKUBE_MACHINERY_API std::string_view as_string(const boost::json::value& v);  // "" unless a string
 
 // Null and absent members mean the same thing in Kubernetes objects.

@@ -1,4 +1,4 @@
-#include "curl_transport.h"
+#include "ukube/https/curl_transport.h"
 
 #include <curl/curl.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <memory>
 
-namespace ukube::webhook {
+namespace ukube::https {
 namespace {
 
 // A webhook answering more than this is broken; stop reading rather than grow without bound.
@@ -91,7 +91,7 @@ HttpResult CurlTransport::post(const HttpCall& call) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");  // upstream allows nothing else
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);            // called from many threads
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "ukube-apiserver/admission-webhook");
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "ukube-apiserver/webhook");
   curl_easy_setopt(h, CURLOPT_POST, 1L);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
@@ -116,4 +116,4 @@ HttpResult CurlTransport::post(const HttpCall& call) {
   return result;
 }
 
-}  // namespace ukube::webhook
+}  // namespace ukube::https

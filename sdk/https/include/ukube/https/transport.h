@@ -3,9 +3,10 @@
 #include <chrono>
 #include <string>
 
-// How a webhook is reached: one HTTPS POST. An interface so the dispatcher can be tested
-// without a network, and so the curl details stay in one file.
-namespace ukube::webhook {
+// How the API server reaches a webhook (admission, CRD conversion): one HTTPS POST of a
+// JSON review. An interface, so callers can be tested without a network and the curl
+// details stay in one file (curl_transport.h).
+namespace ukube::https {
 
 struct HttpCall {
   std::string url;        // with upstream's ?timeout=Ns query already appended
@@ -29,4 +30,4 @@ class Transport {
   virtual HttpResult post(const HttpCall& call) = 0;
 };
 
-}  // namespace ukube::webhook
+}  // namespace ukube::https

@@ -1,28 +1,22 @@
 // The libcurl transport's failures, worded as upstream's Go client words them. (Real
 // HTTPS with a CA bundle is exercised end to end by tests/integration/webhook_test.)
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "admission/webhook/curl_transport.h"
-#include "webhook_test_support.h"
+#include <chrono>
+#include <string>
 
-namespace ukube::webhook::testing {
+#include "tests/support/loopback_socket.h"
+#include "ukube/https/curl_transport.h"
+
+namespace ukube::https {
 namespace {
 
 // A loopback TCP socket bound to a free port; listening or not.
 class Socket {
  public:
   explicit Socket(bool listen_on) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    fd_ = ukube::testing::bind_loopback(SOCK_STREAM, port_);
     if (listen_on) ::listen(fd_, 4);
   }
   ~Socket() { ::close(fd_); }
@@ -30,7 +24,7 @@ class Socket {
 
  private:
   int fd_ = -1;
-  int port_ = 0;
+  uint16_t port_ = 0;
 };
 
 TEST(CurlTransport, RefusedConnectionReadsLikeGo) {
@@ -64,4 +58,4 @@ TEST(CurlTransport, OnlyHttpsIsSpoken) {
 }
 
 }  // namespace
-}  // namespace ukube::webhook::testing
+}  // namespace ukube::https

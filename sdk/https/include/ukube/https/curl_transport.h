@@ -1,10 +1,10 @@
 #pragma once
 
-#include "transport.h"
+#include "ukube/https/transport.h"
 
 // The real transport: libcurl over HTTPS, verifying the peer against the webhook's
 // caBundle (CURLOPT_CAINFO_BLOB) and its host name, with the webhook's timeout.
-namespace ukube::webhook {
+namespace ukube::https {
 
 class CurlTransport final : public Transport {
  public:
@@ -16,4 +16,4 @@ class CurlTransport final : public Transport {
   HttpResult post(const HttpCall& call) override;
 };
 
-}  // namespace ukube::webhook
+}  // namespace ukube::https

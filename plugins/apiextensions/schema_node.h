@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+// A CustomResourceDefinition's openAPIV3Schema, read once when the definition is served,
+// so that every request walks typed nodes instead of re-reading the JSON schema.
+namespace ukube::apiextensions {
+
+struct SchemaNode {
+  std::string type;  // object, array, string, integer, number, boolean; "" for any
+  std::string format;
+  std::string description;
+  bool nullable = false;
+  bool int_or_string = false;
+  bool preserve_unknown = false;
+  bool embedded_resource = false;
+  std::optional<boost::json::value> default_value;
+  std::vector<boost::json::value> enum_values;
+  std::optional<double> minimum, maximum, multiple_of;
+  bool exclusive_minimum = false, exclusive_maximum = false;
+  std::optional<int64_t> min_length, max_length, min_items, max_items, min_properties, max_properties;
+  std::string pattern_text;
+  std::shared_ptr<const std::regex> pattern;
+  bool unique_items = false;
+  std::vector<std::string> required;
+  std::map<std::string, SchemaNode, std::less<>> properties;
+  std::shared_ptr<const SchemaNode> items, additional_properties;
+  std::vector<SchemaNode> all_of, any_of, one_of;
+  std::shared_ptr<const SchemaNode> not_;
+  std::string list_type;  // atomic, set, map (x-kubernetes-list-type)
+  std::vector<std::string> list_map_keys;
+};
+
+// Reads a schema. A pattern that is not a valid regular expression throws
+// std::invalid_argument naming it (CRD validation reports it before this runs).
+SchemaNode compile_schema(const boost::json::object& schema);
+
+}  // namespace ukube::apiextensions

@@ -1,0 +1,408 @@
+#include "schema_validation.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+#include <regex>
+
+#include "ukube/machinery/field_errors.h"
+#include "ukube/machinery/json.h"
+#include "ukube/machinery/names.h"
+
+namespace ukube::apiextensions {
+namespace {
+
+namespace json = boost::json;
+using machinery::Errors;
+using machinery::FieldPath;
+using machinery::quote;
+using machinery::value_repr;
+
+// The JSON type of a value as the OpenAPI validator names it in "must be of type".
+std::string type_of(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return "string";
+    case json::kind::int64:
+    case json::kind::uint64: return "integer";
+    case json::kind::double_: return "number";
+    case json::kind::bool_: return "boolean";
+    case json::kind::object: return "object";
+    case json::kind::array: return "array";
+    case json::kind::null: return "null";
+  }
+  return "null";
+}
+
+bool whole_number(const json::value& v) {
+  return machinery::as_int(v).has_value();
+}
+
+using machinery::as_number;
+
+// Go's %v of a bound: whole numbers as integers, others as Go prints floats.
+std::string go_number(double d) {
+  if (std::floor(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<int64_t>(d));
+  return machinery::go_float(d);
+}
+
+// The name the validator gives a value in its messages: its path, "body" at the root.
+std::string subject(const FieldPath& p) {
+  return p.str().empty() ? "body" : p.str();
+}
+
+bool type_matches(const SchemaNode& s, const json::value& v) {
+  if (s.int_or_string) return v.is_string() || whole_number(v);
+  if (s.type.empty()) return true;
+  const std::string actual = type_of(v);
+  if (s.type == actual) return true;
+  if (s.type == "integer") return actual == "number" && whole_number(v);
+  if (s.type == "number") return actual == "integer";
+  return false;
+}
+
+// The OpenAPI validator's type error, as apiextensions reports it: the bad value shown is
+// the JSON type that arrived.
+void type_error(Errors& e, const FieldPath& p, const std::string& expected, const std::string& actual) {
+  e.type_invalid(p, quote(actual),
+                 subject(p) + " in body must be of type " + expected + ": " + quote(actual));
+}
+
+// Characters, not bytes: upstream's maxLength and minLength count runes.
+size_t rune_count(std::string_view text) {
+  return static_cast<size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Composite rules (anyOf, oneOf, allOf, not) report on no field at all, as upstream's do,
+// naming the path in the message instead.
+const FieldPath& no_field() {
+  static const FieldPath none("<nil>");
+  return none;
+}
+
+// Where a value sits, spelled out only when an error needs it: most objects are valid,
+// and building every path string would be much of the cost of checking them. A Where
+// points at its parent, so it lives only as long as the call that made it.
+class Where {
+ public:
+  explicit Where(const FieldPath& base) : base_(&base) {}
+  Where child(std::string_view key) const { return Where(this, key, kNoIndex); }
+  Where index(size_t i) const { return Where(this, {}, i); }
+  FieldPath path() const {
+    if (!parent_) return *base_;
+    FieldPath p = parent_->path();
+    return index_ == kNoIndex ? p.child(key_) : p.index(index_);
+  }
+
+ private:
+  static constexpr size_t kNoIndex = static_cast<size_t>(-1);
+  Where(const Where* parent, std::string_view key, size_t index)
+      : parent_(parent), key_(key), index_(index) {}
+  const FieldPath* base_ = nullptr;
+  const Where* parent_ = nullptr;
+  std::string_view key_;
+  size_t index_ = kNoIndex;
+};
+
+void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out);
+void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
+                      std::vector<FieldError>& out);
+void check_composites(const json::value& v, const SchemaNode& s, const Where& p,
+                      std::vector<FieldError>& out);
+
+// How Go's %#v prints a decoded JSON value, as upstream's duplicate-item messages show it.
+std::string go_value(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return quote(v.get_string());
+    case json::kind::null: return "interface {}(nil)";
+    case json::kind::object: {
+      std::vector<std::string> keys;
+      for (const auto& m : v.get_object()) keys.emplace_back(m.key());
+      std::sort(keys.begin(), keys.end());
+      std::string out = "map[string]interface {}{";
+      for (size_t i = 0; i < keys.size(); ++i)
+        out += (i ? ", " : "") + quote(keys[i]) + ":" + go_value(v.get_object().at(keys[i]));
+      return out + "}";
+    }
+    case json::kind::array: {
+      std::string out = "[]interface {}{";
+      const auto& a = v.get_array();
+      for (size_t i = 0; i < a.size(); ++i) out += (i ? ", " : "") + go_value(a[i]);
+      return out + "}";
+    }
+    default: return json::serialize(v);
+  }
+}
+
+void validate_string(Errors& e, const SchemaNode& s, const json::value& v, const Where& p) {
+  const std::string_view text = v.get_string();
+  const auto length = static_cast<int64_t>(rune_count(text));
+  // One string error per value, the first of these that fails.
+  if (s.max_length && length > *s.max_length)
+    e.too_long(p.path(), *s.max_length);
+  else if (s.min_length && length < *s.min_length)
+    e.invalid(
+        p.path(), quote(text),
+        subject(p.path()) + " in body should be at least " + std::to_string(*s.min_length) + " chars long");
+  else if (s.pattern && !std::regex_search(text.begin(), text.end(), *s.pattern))
+    e.invalid(p.path(), quote(text), subject(p.path()) + " in body should match '" + s.pattern_text + "'");
+  if (!s.format.empty() && !s.int_or_string && !format_matches(s.format, text))
+    e.type_invalid(p.path(), quote(text),
+                   subject(p.path()) + " in body must be of type " + s.format + ": " + quote(text));
+}
+
+void validate_number(Errors& e, const SchemaNode& s, const json::value& v, const Where& p) {
+  const double d = *as_number(v);
+  const std::string shown = value_repr(v);
+  if (s.multiple_of && *s.multiple_of != 0) {
+    const double q = d / *s.multiple_of;
+    if (std::fabs(q - std::round(q)) > 1e-9)
+      e.invalid(p.path(), shown,
+                subject(p.path()) + " in body should be a multiple of " + go_number(*s.multiple_of));
+  }
+  if (s.maximum) {
+    if (s.exclusive_maximum && d >= *s.maximum)
+      e.invalid(p.path(), shown, subject(p.path()) + " in body should be less than " + go_number(*s.maximum));
+    else if (!s.exclusive_maximum && d > *s.maximum)
+      e.invalid(p.path(), shown,
+                subject(p.path()) + " in body should be less than or equal to " + go_number(*s.maximum));
+  }
+  if (s.minimum) {
+    if (s.exclusive_minimum && d <= *s.minimum)
+      e.invalid(p.path(), shown,
+                subject(p.path()) + " in body should be greater than " + go_number(*s.minimum));
+    else if (!s.exclusive_minimum && d < *s.minimum)
+      e.invalid(p.path(), shown,
+                subject(p.path()) + " in body should be greater than or equal to " + go_number(*s.minimum));
+  }
+}
+
+void validate_array(Errors& e, const SchemaNode& s, const json::array& a, const Where& p,
+                    std::vector<FieldError>& out) {
+  const auto size = static_cast<int64_t>(a.size());
+  if (s.max_items && size > *s.max_items) e.too_many(p.path(), a.size(), *s.max_items);
+  if (s.min_items && size < *s.min_items)
+    e.invalid(p.path(), std::to_string(size),
+              subject(p.path()) + " in body should have at least " + std::to_string(*s.min_items) + " items");
+  if (s.unique_items)
+    for (size_t i = 1; i < a.size(); ++i)
+      if (std::find(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(i), a[i]) !=
+          a.begin() + static_cast<std::ptrdiff_t>(i)) {
+        e.duplicate(p.index(i).path(), value_repr(a[i]));
+        break;
+      }
+  if (s.items)
+    for (size_t i = 0; i < a.size(); ++i) check_value(a[i], *s.items, p.index(i), out);
+}
+
+void validate_object(Errors& e, const SchemaNode& s, const json::object& o, const Where& p,
+                     std::vector<FieldError>& out) {
+  const auto size = static_cast<int64_t>(o.size());
+  if (s.max_properties && size > *s.max_properties) e.too_many(p.path(), o.size(), *s.max_properties);
+  if (s.min_properties && size < *s.min_properties)
+    e.invalid(p.path(), std::to_string(size),
+              subject(p.path()) + " in body should have at least " + std::to_string(*s.min_properties) +
+                  " properties");
+  for (const auto& name : s.required)
+    if (!o.contains(name)) e.required(p.child(name).path());
+  for (const auto& [key, value] : o) {
+    auto prop = s.properties.find(std::string_view(key));
+    if (prop != s.properties.end()) {
+      check_value(value, prop->second, p.child(key), out);
+    } else if (s.additional_properties) {
+      check_value(value, *s.additional_properties, p.child(key), out);
+    }
+  }
+}
+
+// Whether `v` passes `s` without reporting where it fails (anyOf / oneOf / not).
+bool passes(const json::value& v, const SchemaNode& s, const Where& p) {
+  std::vector<FieldError> scratch;
+  check_value(v, s, p, scratch);
+  return scratch.empty();
+}
+
+void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out) {
+  Errors e(out);
+  if (v.is_null()) {
+    if (!s.nullable && !s.type.empty()) type_error(e, p.path(), s.type, "null");
+    return;
+  }
+  if (!type_matches(s, v)) {
+    type_error(e, p.path(), s.int_or_string ? "integer,string" : s.type, type_of(v));
+    return;
+  }
+  if (!s.enum_values.empty() &&
+      std::find(s.enum_values.begin(), s.enum_values.end(), v) == s.enum_values.end()) {
+    std::vector<std::string> supported;
+    for (const auto& allowed : s.enum_values)
+      supported.push_back(allowed.is_string() ? quote(allowed.get_string())
+                                              : quote(json::serialize(allowed)));
+    e.unsupported_shown(p.path(), value_repr(v), supported);
+  }
+  if (v.is_string()) {
+    validate_string(e, s, v, p);
+  } else if (as_number(v)) {
+    validate_number(e, s, v, p);
+  } else if (v.is_array()) {
+    validate_array(e, s, v.get_array(), p, out);
+  } else if (v.is_object()) {
+    validate_object(e, s, v.get_object(), p, out);
+  }
+  if (!s.all_of.empty() || !s.any_of.empty() || !s.one_of.empty() || s.not_) check_composites(v, s, p, out);
+}
+
+// allOf, anyOf, oneOf and not: upstream reports each on no field, naming the path instead.
+void check_composites(const json::value& v, const SchemaNode& s, const Where& p,
+                      std::vector<FieldError>& out) {
+  Errors e(out);
+  const std::string named = quote(p.path().str());
+  if (!s.all_of.empty()) {
+    size_t passed = 0;
+    const size_t before = out.size();
+    for (const auto& sub : s.all_of) {
+      const size_t at = out.size();
+      check_value(v, sub, p, out);
+      passed += out.size() == at ? 1 : 0;
+    }
+    if (out.size() != before)
+      e.invalid(no_field(), "\"\"",
+                named + " must validate all the schemas (allOf)" + (passed == 0 ? ". None validated" : ""));
+  }
+  if (!s.any_of.empty() && std::none_of(s.any_of.begin(), s.any_of.end(),
+                                        [&](const SchemaNode& sub) { return passes(v, sub, p); }))
+    e.invalid(no_field(), "\"\"", named + " must validate at least one schema (anyOf)");
+  if (!s.one_of.empty()) {
+    const auto valid = std::count_if(s.one_of.begin(), s.one_of.end(),
+                                     [&](const SchemaNode& sub) { return passes(v, sub, p); });
+    if (valid != 1)
+      e.invalid(no_field(), "\"\"",
+                named + " must validate one and only one schema (oneOf). " +
+                    (valid == 0 ? std::string("Found none valid")
+                                : "Found " + std::to_string(valid) + " valid alternatives"));
+  }
+  if (s.not_ && passes(v, *s.not_, p))
+    e.invalid(no_field(), "\"\"", named + " must not validate the schema (not)");
+}
+
+void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
+                      std::vector<FieldError>& out) {
+  Errors e(out);
+  if (const auto* a = v.if_array()) {
+    if (s.list_type == "set") {
+      // Each value's second copy is reported, later ones are not.
+      for (size_t i = 1; i < a->size(); ++i)
+        if (std::count(a->begin(), a->begin() + static_cast<std::ptrdiff_t>(i), (*a)[i]) == 1)
+          e.duplicate(p.index(i).path(),
+                      (*a)[i].is_object() || (*a)[i].is_array() ? go_value((*a)[i]) : value_repr((*a)[i]));
+    } else if (s.list_type == "map" && !s.list_map_keys.empty()) {
+      std::vector<json::object> seen;
+      for (size_t i = 0; i < a->size(); ++i) {
+        if ((*a)[i].is_null()) continue;
+        const auto* item = (*a)[i].if_object();
+        if (!item) {
+          e.invalid(p.index(i).path(), value_repr((*a)[i]),
+                    "must be an object for an array of list-type map");
+          return;
+        }
+        json::object key;
+        for (const auto& k : s.list_map_keys)
+          if (const auto* kv = item->if_contains(k); kv && !kv->is_null()) key[k] = *kv;
+        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+          e.duplicate(p.index(i).path(), go_value(key));
+        else
+          seen.push_back(std::move(key));
+      }
+    }
+    if (s.items)
+      for (size_t i = 0; i < a->size(); ++i) check_list_types((*a)[i], *s.items, p.index(i), out);
+  } else if (const auto* o = v.if_object()) {
+    for (const auto& [key, value] : *o) {
+      auto prop = s.properties.find(std::string_view(key));
+      if (prop != s.properties.end())
+        check_list_types(value, prop->second, p.child(key), out);
+      else if (s.additional_properties)
+        check_list_types(value, *s.additional_properties, p.child(key), out);
+    }
+  }
+}
+
+}  // namespace
+
+void validate_custom_resource(const json::object& object, const SchemaNode& root,
+                              std::vector<FieldError>& out) {
+  Errors e(out);
+  const FieldPath root_path;
+  const Where top(root_path);
+  for (const auto& name : root.required)
+    if (name != "apiVersion" && name != "kind" && name != "metadata" && !object.contains(name))
+      e.required(root_path.child(name));
+  for (const auto& [key, value] : object) {
+    if (key == "apiVersion" || key == "kind") continue;
+    auto prop = root.properties.find(std::string_view(key));
+    if (prop == root.properties.end()) continue;
+    if (key == "metadata") {
+      // Only the name rules apply: the rest of metadata is the API server's.
+      const auto* meta = value.if_object();
+      for (const char* field : {"name", "generateName"}) {
+        auto rule = prop->second.properties.find(std::string_view(field));
+        const json::value* member = meta ? meta->if_contains(field) : nullptr;
+        if (rule != prop->second.properties.end() && member)
+          check_value(*member, rule->second, top.child("metadata").child(field), out);
+      }
+      continue;
+    }
+    check_value(value, prop->second, top.child(key), out);
+    check_list_types(value, prop->second, top.child(key), out);
+  }
+}
+
+bool format_matches(std::string_view format, std::string_view value) {
+  static const std::regex date_time(
+      R"(^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$)");
+  static const std::regex date(R"(^\d{4}-\d{2}-\d{2}$)");
+  static const std::regex uuid(
+      R"(^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$)");
+  static const std::regex byte(R"(^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$)");
+  static const std::regex duration(R"(^(-?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d|w))+$)");
+  static const std::regex hostname(
+      R"(^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$)");
+  static const std::regex email(R"(^[^@\s]+@[^@\s]+$)");
+  static const std::regex mac(R"(^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$)");
+  static const std::regex uri(R"(^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$)");
+  const std::string text(value);
+  auto ip = [&](int family) {
+    unsigned char buf[16];
+    return inet_pton(family, text.c_str(), buf) == 1;
+  };
+  if (format == "date-time" || format == "datetime") return std::regex_match(text, date_time);
+  if (format == "date") return std::regex_match(text, date);
+  if (format == "uuid" || format == "uuid3" || format == "uuid4" || format == "uuid5")
+    return std::regex_match(text, uuid);
+  if (format == "byte") return !text.empty() && std::regex_match(text, byte);
+  if (format == "duration") return std::regex_match(text, duration);
+  if (format == "hostname") return text.size() <= 253 && std::regex_match(text, hostname);
+  if (format == "email") return std::regex_match(text, email);
+  if (format == "mac") return std::regex_match(text, mac);
+  if (format == "uri") return std::regex_match(text, uri);
+  if (format == "ipv4") return ip(AF_INET);
+  if (format == "ipv6") return ip(AF_INET6);
+  if (format == "cidr") {
+    auto slash = text.find('/');
+    if (slash == std::string::npos) return false;
+    const std::string addr = text.substr(0, slash), bits = text.substr(slash + 1);
+    unsigned char buf[16];
+    const bool v4 = inet_pton(AF_INET, addr.c_str(), buf) == 1;
+    const bool v6 = !v4 && inet_pton(AF_INET6, addr.c_str(), buf) == 1;
+    if ((!v4 && !v6) || bits.empty() || bits.size() > 3 ||
+        !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    return std::stoi(bits) <= (v4 ? 32 : 128);
+  }
+  return true;
+}
+
+}  // namespace ukube::apiextensions
