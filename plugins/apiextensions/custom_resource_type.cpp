@@ -160,8 +160,8 @@ std::vector<TypeInfo> custom_resource_types(const json::object& crd, const Serve
       auto compiled = std::make_shared<const SchemaNode>(compile_schema(*open_api));
       t.defaulters.push_back([compiled](json::object& o) { apply_defaults(o, *compiled); });
       t.validators.push_back(
-          [compiled](const json::object& o, const json::object*, std::vector<FieldError>& out) {
-            validate_custom_resource(o, *compiled, out);
+          [compiled](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
+            validate_custom_resource(o, *compiled, out, old);
           });
     }
     if (terminating) {

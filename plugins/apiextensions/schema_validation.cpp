@@ -107,9 +107,11 @@ class Where {
   size_t index_ = kNoIndex;
 };
 
-void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out);
-void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
-                      std::vector<FieldError>& out);
+// `old`: the same value in the object being updated, for ratcheting (null on create).
+void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out,
+                 const json::value* old = nullptr);
+void check_list_types(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out,
+                      const json::value* old = nullptr);
 void check_composites(const json::value& v, const SchemaNode& s, const Where& p,
                       std::vector<FieldError>& out);
 
@@ -180,8 +182,33 @@ void validate_number(Errors& e, const SchemaNode& s, const json::value& v, const
   }
 }
 
+// The item of `old` that `item` updates: only list-type map items are correlated, by
+// their keys, as upstream's ratcheting correlates them.
+const json::value* old_item(const SchemaNode& s, const json::value& item, const json::value* old) {
+  const auto* list = old ? old->if_array() : nullptr;
+  const auto* object = item.if_object();
+  if (!list || !object || s.list_type != "map" || s.list_map_keys.empty()) return nullptr;
+  for (const auto& candidate : *list) {
+    const auto* c = candidate.if_object();
+    if (!c) continue;
+    bool same = true;
+    for (const auto& key : s.list_map_keys) {
+      const auto* a = object->if_contains(key);
+      const auto* b = c->if_contains(key);
+      same = same && (a == nullptr) == (b == nullptr) && (!a || *a == *b);
+    }
+    if (same) return &candidate;
+  }
+  return nullptr;
+}
+
+const json::value* old_member(const json::value* old, std::string_view key) {
+  const auto* object = old ? old->if_object() : nullptr;
+  return object ? object->if_contains(key) : nullptr;
+}
+
 void validate_array(Errors& e, const SchemaNode& s, const json::array& a, const Where& p,
-                    std::vector<FieldError>& out) {
+                    std::vector<FieldError>& out, const json::value* old) {
   const auto size = static_cast<int64_t>(a.size());
   if (s.max_items && size > *s.max_items) e.too_many(p.path(), a.size(), *s.max_items);
   if (s.min_items && size < *s.min_items)
@@ -195,11 +222,12 @@ void validate_array(Errors& e, const SchemaNode& s, const json::array& a, const 
         break;
       }
   if (s.items)
-    for (size_t i = 0; i < a.size(); ++i) check_value(a[i], *s.items, p.index(i), out);
+    for (size_t i = 0; i < a.size(); ++i)
+      check_value(a[i], *s.items, p.index(i), out, old_item(s, a[i], old));
 }
 
 void validate_object(Errors& e, const SchemaNode& s, const json::object& o, const Where& p,
-                     std::vector<FieldError>& out) {
+                     std::vector<FieldError>& out, const json::value* old) {
   const auto size = static_cast<int64_t>(o.size());
   if (s.max_properties && size > *s.max_properties) e.too_many(p.path(), o.size(), *s.max_properties);
   if (s.min_properties && size < *s.min_properties)
@@ -211,9 +239,9 @@ void validate_object(Errors& e, const SchemaNode& s, const json::object& o, cons
   for (const auto& [key, value] : o) {
     auto prop = s.properties.find(std::string_view(key));
     if (prop != s.properties.end()) {
-      check_value(value, prop->second, p.child(key), out);
+      check_value(value, prop->second, p.child(key), out, old_member(old, key));
     } else if (s.additional_properties) {
-      check_value(value, *s.additional_properties, p.child(key), out);
+      check_value(value, *s.additional_properties, p.child(key), out, old_member(old, key));
     }
   }
 }
@@ -225,7 +253,11 @@ bool passes(const json::value& v, const SchemaNode& s, const Where& p) {
   return scratch.empty();
 }
 
-void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out) {
+void check_value(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out,
+                 const json::value* old) {
+  // Ratcheting: what an update leaves as it was is not checked again, so a schema made
+  // stricter does not block updates of other fields.
+  if (old && *old == v) return;
   Errors e(out);
   if (v.is_null()) {
     if (!s.nullable && !s.type.empty()) type_error(e, p.path(), s.type, "null");
@@ -248,9 +280,9 @@ void check_value(const json::value& v, const SchemaNode& s, const Where& p, std:
   } else if (as_number(v)) {
     validate_number(e, s, v, p);
   } else if (v.is_array()) {
-    validate_array(e, s, v.get_array(), p, out);
+    validate_array(e, s, v.get_array(), p, out, old);
   } else if (v.is_object()) {
-    validate_object(e, s, v.get_object(), p, out);
+    validate_object(e, s, v.get_object(), p, out, old);
   }
   if (!s.all_of.empty() || !s.any_of.empty() || !s.one_of.empty() || s.not_) check_composites(v, s, p, out);
 }
@@ -288,8 +320,9 @@ void check_composites(const json::value& v, const SchemaNode& s, const Where& p,
     e.invalid(no_field(), "\"\"", named + " must not validate the schema (not)");
 }
 
-void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
-                      std::vector<FieldError>& out) {
+void check_list_types(const json::value& v, const SchemaNode& s, const Where& p, std::vector<FieldError>& out,
+                      const json::value* old) {
+  if (old && *old == v) return;
   Errors e(out);
   if (const auto* a = v.if_array()) {
     if (s.list_type == "set") {
@@ -318,14 +351,15 @@ void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
       }
     }
     if (s.items)
-      for (size_t i = 0; i < a->size(); ++i) check_list_types((*a)[i], *s.items, p.index(i), out);
+      for (size_t i = 0; i < a->size(); ++i)
+        check_list_types((*a)[i], *s.items, p.index(i), out, old_item(s, (*a)[i], old));
   } else if (const auto* o = v.if_object()) {
     for (const auto& [key, value] : *o) {
       auto prop = s.properties.find(std::string_view(key));
       if (prop != s.properties.end())
-        check_list_types(value, prop->second, p.child(key), out);
+        check_list_types(value, prop->second, p.child(key), out, old_member(old, key));
       else if (s.additional_properties)
-        check_list_types(value, *s.additional_properties, p.child(key), out);
+        check_list_types(value, *s.additional_properties, p.child(key), out, old_member(old, key));
     }
   }
 }
@@ -333,7 +367,7 @@ void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
 }  // namespace
 
 void validate_custom_resource(const json::object& object, const SchemaNode& root,
-                              std::vector<FieldError>& out) {
+                              std::vector<FieldError>& out, const json::object* old) {
   Errors e(out);
   const FieldPath root_path;
   const Where top(root_path);
@@ -355,8 +389,9 @@ void validate_custom_resource(const json::object& object, const SchemaNode& root
       }
       continue;
     }
-    check_value(value, prop->second, top.child(key), out);
-    check_list_types(value, prop->second, top.child(key), out);
+    const json::value* before = old ? old->if_contains(key) : nullptr;
+    check_value(value, prop->second, top.child(key), out, before);
+    check_list_types(value, prop->second, top.child(key), out, before);
   }
 }
 

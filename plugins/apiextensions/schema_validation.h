@@ -17,8 +17,11 @@ namespace ukube::apiextensions {
 // A whole custom resource: its schema's root, less apiVersion, kind and metadata (the
 // API server checks those), but with the name rules the schema may set on metadata.name;
 // and the list-type rules (x-kubernetes-list-type set and map: no duplicate items or keys).
+// On an update, `old` is the stored object: values the update leaves as they were are not
+// checked again (upstream's validation ratcheting; list items are matched only in list-type
+// map lists, by their keys).
 void validate_custom_resource(const boost::json::object& object, const SchemaNode& root,
-                              std::vector<FieldError>& out);
+                              std::vector<FieldError>& out, const boost::json::object* old = nullptr);
 
 // Whether a string satisfies a format upstream checks in custom resources (date-time, uuid,
 // ipv4, ...). Formats it does not check (int32, int64, float, double, unknown) always pass.

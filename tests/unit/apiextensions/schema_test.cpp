@@ -125,6 +125,34 @@ TEST(Schema, ErrorReasonsAreUpstreams) {
             (std::vector<std::string>{"FieldValueRequired", "FieldValueTypeInvalid", "FieldValueDuplicate"}));
 }
 
+// An object stored before its schema got stricter can still be updated elsewhere; what the
+// update changes is checked.
+TEST(Schema, UpdatesRatchetOverValuesTheyLeaveAsTheyWere) {
+  auto errors_after = [](std::string_view old_text, std::string_view new_text) {
+    const json::object old = json::parse(old_text).as_object();
+    std::vector<FieldError> out;
+    validate_custom_resource(json::parse(new_text).as_object(), kWidget, out, &old);
+    std::vector<std::string> text;
+    for (const auto& e : out) text.push_back(e.field + ": " + e.message);
+    return text;
+  };
+  using V = std::vector<std::string>;
+  const std::string stored = R"({"spec":{"color":"pink","replicas":0,"name":"ok",
+    "ports":[{"name":"a","port":"x"},{"name":"b","port":2}]}})";
+  EXPECT_EQ(errors_after(stored, R"({"spec":{"color":"pink","replicas":0,"name":"fine",
+    "ports":[{"name":"b","port":3},{"name":"a","port":"x"}]}})"),
+            V{})
+      << "pink, 0 and port x are as they were; list-map items match by key";
+  EXPECT_EQ(
+      errors_after(stored, R"({"spec":{"color":"pink","replicas":12,"name":"ok",
+    "ports":[{"name":"a","port":"y"},{"name":"b","port":2}]}})"),
+      (V{"spec.replicas: Invalid value: 12: spec.replicas in body should be less than or equal to 10",
+         R"(spec.ports[0].port: Invalid value: "string": spec.ports[0].port in body must be of type integer: "string")"}));
+  EXPECT_EQ(errors_after(stored, R"({"spec":{"color":"blue","replicas":0,"name":"ok",
+    "ports":[{"name":"a","port":"x"},{"name":"b","port":2}]}})"),
+            V{R"(spec.color: Unsupported value: "blue": supported values: "red", "green")"});
+}
+
 TEST(Schema, DefaultsFillMissingAndNonNullableNullMembersOfExistingObjects) {
   SchemaNode s = schema(R"({
     "type": "object",
