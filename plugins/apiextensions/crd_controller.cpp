@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <set>
 
@@ -115,20 +116,23 @@ bool CrdController::serve(const json::object& crd, bool terminating, std::string
   }
   // Versions no longer served go; the others are replaced in place, so requests never
   // meet a gap between the old type and the new one.
-  for (const auto& gvr : served.types) {
+  const std::vector<GroupVersionResource> before = std::move(served.types);
+  auto ours = [&](const GroupVersionResource& gvr) {
+    return std::find(before.begin(), before.end(), gvr) != before.end();
+  };
+  for (const auto& gvr : before) {
     bool kept = std::any_of(types.begin(), types.end(), [&](const TypeInfo& t) { return t.gvr() == gvr; });
     if (!kept) registry_.remove(gvr);
   }
   served.types.clear();
   for (auto& t : types) {
     GroupVersionResource gvr = t.gvr();
-    if (registry_.find(gvr)) {
-      auto existing = registry_.find(gvr);
-      if (existing->kind != t.kind && !served.types.empty()) {
-        why = "the resource " + gvr.to_string() + " is served already";
-        continue;
-      }
+    if (ours(gvr)) {
       registry_.extend(gvr, [&](TypeInfo& current) { current = t; });
+    } else if (registry_.find(gvr)) {
+      // Another plugin serves it (a built-in type): a definition never replaces it.
+      why = "the resource " + gvr.to_string() + " is already served by this API server";
+      continue;
     } else {
       try {
         registry_.add(std::move(t));

@@ -51,7 +51,10 @@ json::object definition(std::string_view name, std::string_view plural, std::str
 class CrdController : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The kernel tests' stand-ins (example.com widgets among them) make way for the real types.
     for (const auto& t : builtin::builtin_types()) kernel.types().remove(t.gvr());
+    kernel.types().remove(ukube::testing::kWidgets);
+    kernel.types().remove(ukube::testing::kClusterThings);
     builtin::register_builtin_types(kernel.types());
     client->create(kNamespaces, "", json::parse(R"({"metadata":{"name":"default"}})").as_object());
     plugin.init(ctx);
@@ -60,6 +63,14 @@ class CrdController : public ::testing::Test {
   void TearDown() override { plugin.stop(); }
 
   ObjectPtr crd(const std::string& name) { return client->get(kCustomResourceDefinitions, "", name); }
+  bool gone(const std::string& name) {
+    try {
+      crd(name);
+      return false;
+    } catch (const ApiError& e) {
+      return e.code() == 404;
+    }
+  }
   bool condition_is(const std::string& name, const char* type, const char* status) {
     try {
       ObjectPtr object = crd(name);
@@ -132,6 +143,27 @@ TEST_F(CrdController, NamesAnotherDefinitionHoldsAreNotAccepted) {
   EXPECT_FALSE(kernel.types().find({"example.com", "v1", "gadgets"}));
 }
 
+TEST_F(CrdController, ADefinitionNeverReplacesABuiltInType) {
+  json::object clash =
+      definition("networkpolicies.networking.k8s.io", "networkpolicies", "NetworkPolicy", "np2");
+  clash["spec"].as_object()["group"] = "networking.k8s.io";
+  const auto builtin = kernel.types().find({"networking.k8s.io", "v1", "networkpolicies"});
+  ASSERT_TRUE(builtin);
+  client->create(kCustomResourceDefinitions, "", clash);
+  ASSERT_TRUE(eventually(
+      [&] { return condition_is("networkpolicies.networking.k8s.io", "NamesAccepted", "False"); }));
+  ObjectPtr refused = crd("networkpolicies.networking.k8s.io");
+  EXPECT_EQ(machinery::string_at(*machinery::find_condition(*refused, "NamesAccepted"), {"message"}),
+            "the resource networkpolicies.v1.networking.k8s.io is already served by this API server");
+  EXPECT_TRUE(condition_is("networkpolicies.networking.k8s.io", "Established", "False"));
+  EXPECT_EQ(kernel.types().find({"networking.k8s.io", "v1", "networkpolicies"}), builtin)
+      << "still the built-in";
+  // Deleting the definition leaves the built-in type and its objects alone.
+  client->remove(kCustomResourceDefinitions, "", "networkpolicies.networking.k8s.io");
+  ASSERT_TRUE(eventually([&] { return gone("networkpolicies.networking.k8s.io"); }));
+  EXPECT_EQ(kernel.types().find({"networking.k8s.io", "v1", "networkpolicies"}), builtin);
+}
+
 TEST_F(CrdController, DeletingADefinitionRemovesItsInstancesThenItsTypes) {
   client->create(kCustomResourceDefinitions, "",
                  definition("widgets.example.com", "widgets", "Widget", "wd"));
@@ -140,14 +172,7 @@ TEST_F(CrdController, DeletingADefinitionRemovesItsInstancesThenItsTypes) {
     client->create(kWidgets, "default",
                    json::object{{"metadata", {{"name", name}}}, {"spec", {{"color", "blue"}}}});
   client->remove(kCustomResourceDefinitions, "", "widgets.example.com");
-  ASSERT_TRUE(eventually([&] {
-    try {
-      crd("widgets.example.com");
-      return false;
-    } catch (const ApiError& e) {
-      return e.code() == 404;
-    }
-  }));
+  ASSERT_TRUE(eventually([&] { return gone("widgets.example.com"); }));
   EXPECT_TRUE(eventually([&] { return !kernel.types().find(kWidgets); }));
   // Defined again, the resource starts empty.
   client->create(kCustomResourceDefinitions, "",
