@@ -20,16 +20,18 @@ ApiExtensionsPlugin::~ApiExtensionsPlugin() {
 
 void ApiExtensionsPlugin::init(InitContext& ctx) {
   registry_ = &ctx.types();
+  // The ObjectMeta schema built-in types are served with (read from one of them), so that
+  // definitions' and custom resources' metadata read like every other object's.
   std::shared_ptr<const boost::json::object> meta;
   if (auto configmaps = registry_->find({"", "v1", "configmaps"}); configmaps && configmaps->schema)
     if (const auto* m = machinery::object_at(*configmaps->schema, {"properties", "metadata"}))
       meta = std::make_shared<const boost::json::object>(*m);
-  registry_->add(crd_type(std::move(meta)));
+  registry_->add(crd_type(meta));
   // As the API server: the definitions' status, and every instance when one is deleted.
   auto client = ctx.client(UserInfo{"system:apiserver", "", {"system:masters"}, {}});
-  controller_ = std::make_unique<CrdController>(*registry_, client,
-                                                ctx.informers().informer(kCustomResourceDefinitions),
-                                                std::make_shared<https::CurlTransport>(), ctx.logger());
+  controller_ = std::make_unique<CrdController>(
+      *registry_, client, ctx.informers().informer(kCustomResourceDefinitions),
+      std::make_shared<https::CurlTransport>(), std::move(meta), ctx.logger());
 }
 
 void ApiExtensionsPlugin::start() {

@@ -31,15 +31,6 @@ bool has_finalizer(const json::object& o, std::string_view finalizer) {
   return false;
 }
 
-// The ObjectMeta schema built-in types are served with, so custom resources' metadata
-// reads the same in OpenAPI, pruning and apply.
-std::shared_ptr<const json::object> object_meta_schema(const TypeRegistry& registry) {
-  auto configmaps = registry.find({"", "v1", "configmaps"});
-  if (!configmaps || !configmaps->schema) return nullptr;
-  const auto* meta = machinery::object_at(*configmaps->schema, {"properties", "metadata"});
-  return meta ? std::make_shared<const json::object>(*meta) : nullptr;
-}
-
 // The names another definition of `group` holds: resources (plural, singular, short
 // names) and kinds (kind, list kind).
 void collect_names(const json::object& other, std::set<std::string>& resources,
@@ -61,12 +52,14 @@ std::string in_use(const std::string& name) {
 
 CrdController::CrdController(TypeRegistry& registry, std::shared_ptr<Client> client,
                              std::shared_ptr<Informer> crds, std::shared_ptr<https::Transport> webhooks,
+                             std::shared_ptr<const json::object> object_meta_schema,
                              std::shared_ptr<spdlog::logger> log)
     : registry_(registry),
       client_(std::move(client)),
       crds_(std::move(crds)),
       webhooks_(std::move(webhooks)),
       log_(std::move(log)),
+      object_meta_schema_(std::move(object_meta_schema)),
       loop_(
           {"customresourcedefinitions", 1, {}}, [this](const std::string& name) { return sync(name); },
           log_) {}
@@ -76,7 +69,6 @@ CrdController::~CrdController() {
 }
 
 void CrdController::start() {
-  object_meta_schema_ = object_meta_schema(registry_);
   for (const auto& crd : client_->list(kCustomResourceDefinitions, "").items) {
     std::string why;
     const bool terminating = machinery::object_at(*crd, {"metadata"}) &&

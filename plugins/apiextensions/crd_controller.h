@@ -31,7 +31,9 @@ namespace ukube::apiextensions {
 class CrdController {
  public:
   CrdController(TypeRegistry& registry, std::shared_ptr<Client> client, std::shared_ptr<Informer> crds,
-                std::shared_ptr<https::Transport> webhooks, std::shared_ptr<spdlog::logger> log);
+                std::shared_ptr<https::Transport> webhooks,
+                std::shared_ptr<const boost::json::object> object_meta_schema,
+                std::shared_ptr<spdlog::logger> log);
   ~CrdController();
 
   // Serves every stored definition at once (so a restarted server answers for custom
