@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "cel_rules.h"
 #include "crd_type.h"
 #include "json_path.h"
 #include "ukube/machinery/conditions.h"
@@ -208,8 +209,15 @@ void validate_version_parts(Errors& e, const json::object& v, const FieldPath& s
                             const FieldPath& subresources_path, const FieldPath& columns_path,
                             const FieldPath& fields_path, bool check_schema) {
   if (check_schema)
-    if (const json::object* schema = object_at(v, {"schema", "openAPIV3Schema"}))
+    if (const json::object* schema = object_at(v, {"schema", "openAPIV3Schema"})) {
+      const size_t before = e.count();
       validate_structural(e, *schema, schema_path, true, "");
+      // Rules are compiled against the schema's types: only a sound schema has them.
+      if (e.count() == before) {
+        SchemaNode compiled = compile_schema(*schema);
+        attach_cel_rules(compiled, &e, &schema_path);
+      }
+    }
   if (!columns_path.str().empty())
     if (const auto* columns = array_at(v, {"additionalPrinterColumns"}))
       validate_columns(e, *columns, columns_path);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "cel_rules.h"
 #include "conversion.h"
 #include "cr_table.h"
 #include "json_path.h"
@@ -157,11 +158,14 @@ std::vector<TypeInfo> custom_resource_types(const json::object& crd, const Serve
     if (const json::object* open_api = version_schema(version)) {
       t.schema =
           std::make_shared<const json::object>(served_schema(*open_api, group, t.version, t.kind, options));
-      auto compiled = std::make_shared<const SchemaNode>(compile_schema(*open_api));
+      auto schema = std::make_shared<SchemaNode>(compile_schema(*open_api));
+      attach_cel_rules(*schema);
+      std::shared_ptr<const SchemaNode> compiled = std::move(schema);
       t.defaulters.push_back([compiled](json::object& o) { apply_defaults(o, *compiled); });
       t.validators.push_back(
           [compiled](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
             validate_custom_resource(o, *compiled, out, old);
+            check_cel_rules(o, *compiled, out, old);
           });
     }
     if (terminating) {

@@ -86,6 +86,7 @@ SchemaNode compile_schema(const json::object& s) {
   n.not_ = compile_child(s, "not");
   n.list_type = machinery::string_at(s, {"x-kubernetes-list-type"});
   n.list_map_keys = machinery::strings_at(s, {"x-kubernetes-list-map-keys"});
+  if (const auto* rules = machinery::array_at(s, {"x-kubernetes-validations"})) n.validations = *rules;
   return n;
 }
 

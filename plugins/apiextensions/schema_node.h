@@ -14,6 +14,8 @@
 // so that every request walks typed nodes instead of re-reading the JSON schema.
 namespace ukube::apiextensions {
 
+struct CelRules;
+
 struct SchemaNode {
   std::string type;  // object, array, string, integer, number, boolean; "" for any
   std::string format;
@@ -37,6 +39,13 @@ struct SchemaNode {
   std::shared_ptr<const SchemaNode> not_;
   std::string list_type;  // atomic, set, map (x-kubernetes-list-type)
   std::vector<std::string> list_map_keys;
+
+  // x-kubernetes-validations as written, and compiled by attach_cel_rules (cel_rules.h).
+  boost::json::array validations;
+  std::shared_ptr<const CelRules> cel_rules;
+  bool cel_rules_below = false;  // this node or one under it has rules
+  std::string cel_name;          // the property's name in rules ("" when rules cannot name it)
+  std::string cel_type_name;     // an object's type name in messages: Object.spec.template
 };
 
 // Reads a schema. A pattern that is not a valid regular expression throws

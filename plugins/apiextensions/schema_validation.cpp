@@ -184,24 +184,6 @@ void validate_number(Errors& e, const SchemaNode& s, const json::value& v, const
 
 // The item of `old` that `item` updates: only list-type map items are correlated, by
 // their keys, as upstream's ratcheting correlates them.
-const json::value* old_item(const SchemaNode& s, const json::value& item, const json::value* old) {
-  const auto* list = old ? old->if_array() : nullptr;
-  const auto* object = item.if_object();
-  if (!list || !object || s.list_type != "map" || s.list_map_keys.empty()) return nullptr;
-  for (const auto& candidate : *list) {
-    const auto* c = candidate.if_object();
-    if (!c) continue;
-    bool same = true;
-    for (const auto& key : s.list_map_keys) {
-      const auto* a = object->if_contains(key);
-      const auto* b = c->if_contains(key);
-      same = same && (a == nullptr) == (b == nullptr) && (!a || *a == *b);
-    }
-    if (same) return &candidate;
-  }
-  return nullptr;
-}
-
 const json::value* old_member(const json::value* old, std::string_view key) {
   const auto* object = old ? old->if_object() : nullptr;
   return object ? object->if_contains(key) : nullptr;
@@ -223,7 +205,7 @@ void validate_array(Errors& e, const SchemaNode& s, const json::array& a, const 
       }
   if (s.items)
     for (size_t i = 0; i < a.size(); ++i)
-      check_value(a[i], *s.items, p.index(i), out, old_item(s, a[i], old));
+      check_value(a[i], *s.items, p.index(i), out, correlated_item(s, a[i], old));
 }
 
 void validate_object(Errors& e, const SchemaNode& s, const json::object& o, const Where& p,
@@ -352,7 +334,7 @@ void check_list_types(const json::value& v, const SchemaNode& s, const Where& p,
     }
     if (s.items)
       for (size_t i = 0; i < a->size(); ++i)
-        check_list_types((*a)[i], *s.items, p.index(i), out, old_item(s, (*a)[i], old));
+        check_list_types((*a)[i], *s.items, p.index(i), out, correlated_item(s, (*a)[i], old));
   } else if (const auto* o = v.if_object()) {
     for (const auto& [key, value] : *o) {
       auto prop = s.properties.find(std::string_view(key));
@@ -393,6 +375,24 @@ void validate_custom_resource(const json::object& object, const SchemaNode& root
     check_value(value, prop->second, top.child(key), out, before);
     check_list_types(value, prop->second, top.child(key), out, before);
   }
+}
+
+const json::value* correlated_item(const SchemaNode& s, const json::value& item, const json::value* old) {
+  const auto* list = old ? old->if_array() : nullptr;
+  const auto* object = item.if_object();
+  if (!list || !object || s.list_type != "map" || s.list_map_keys.empty()) return nullptr;
+  for (const auto& candidate : *list) {
+    const auto* c = candidate.if_object();
+    if (!c) continue;
+    bool same = true;
+    for (const auto& key : s.list_map_keys) {
+      const auto* a = object->if_contains(key);
+      const auto* b = c->if_contains(key);
+      same = same && (a == nullptr) == (b == nullptr) && (!a || *a == *b);
+    }
+    if (same) return &candidate;
+  }
+  return nullptr;
 }
 
 bool format_matches(std::string_view format, std::string_view value) {

@@ -23,6 +23,11 @@ namespace ukube::apiextensions {
 void validate_custom_resource(const boost::json::object& object, const SchemaNode& root,
                               std::vector<FieldError>& out, const boost::json::object* old = nullptr);
 
+// The item of `old` (a list) that `item` of the same list updates: in list-type map lists,
+// the one with the same keys; elsewhere none, as upstream correlates them.
+const boost::json::value* correlated_item(const SchemaNode& list, const boost::json::value& item,
+                                          const boost::json::value* old);
+
 // Whether a string satisfies a format upstream checks in custom resources (date-time, uuid,
 // ipv4, ...). Formats it does not check (int32, int64, float, double, unknown) always pass.
 bool format_matches(std::string_view format, std::string_view value);

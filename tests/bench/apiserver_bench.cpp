@@ -996,13 +996,17 @@ double bench_creates(const Config& config, uint16_t port) {
 }
 
 // A custom resource with a 20-field schema (types, enums, bounds, patterns, a nested
-// object, a list map), as operators' resources look; every create is pruned, defaulted
-// and validated against it.
-const char* const kBenchCrd = R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+// object, a list map) and two CEL rules, as operators' resources look; every create is
+// pruned, defaulted and validated against it.
+const char* const kBenchCrd =
+    R"json({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
 "metadata":{"name":"things.bench.example.com"},
 "spec":{"group":"bench.example.com","scope":"Namespaced","names":{"plural":"things","kind":"Thing"},
 "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}},
 "schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{"type":"object","required":["image","replicas"],
+"x-kubernetes-validations":[
+  {"rule":"self.replicas <= 50 || self.tier != 'web'","message":"web tiers run at most 50 replicas"},
+  {"rule":"!has(self.ports) || self.ports.all(p, p.number > 0 && p.number < 65536)"}],
 "properties":{
 "image":{"type":"string","minLength":1},"replicas":{"type":"integer","minimum":0,"maximum":100},
 "tier":{"type":"string","enum":["web","worker","batch"]},"paused":{"type":"boolean","default":false},
@@ -1017,7 +1021,7 @@ const char* const kBenchCrd = R"({"apiVersion":"apiextensions.k8s.io/v1","kind":
 "resources":{"type":"object","properties":{"cpu":{"type":"string"},"memory":{"type":"string"}}},
 "retries":{"type":"integer","minimum":0,"default":3},"mode":{"type":"string","enum":["fast","safe"],"default":"safe"},
 "email":{"type":"string","format":"email"},"notes":{"type":"string"}}},
-"status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}]}})";
+"status":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}}}]}})json";
 
 std::string thing_json(std::string_view name) {
   std::string out = R"({"apiVersion":"bench.example.com/v1","kind":"Thing","metadata":{"name":")";

@@ -60,7 +60,16 @@ spec:
           spec:
             type: object
             required: [color]
+            x-kubernetes-validations:
+            - rule: "self.replicas <= 5 || self.color != 'red'"
+              message: red widgets run at most 5 replicas
             properties:
+              tier:
+                type: string
+                maxLength: 16
+                x-kubernetes-validations:
+                - rule: self == oldSelf
+                  messageExpression: "'tier ' + oldSelf + ' is immutable'"
               replicas:
                 type: integer
                 minimum: 0
@@ -241,6 +250,62 @@ TEST_P(CrdKubectl, DefinitionAndInstancesSurviveARestartAndGoWithTheDefinition) 
   ok("apply -f -", kWidgetCrd);
   wait_established();
   EXPECT_EQ(ok("get widgets -A -o name"), "");
+}
+
+TEST_P(CrdKubectl, ValidationRulesRefuseInstancesAndDefinitionsWithUpstreamsMessages) {
+  auto too_many = refused("apply -f -", widget("w1", "  color: red\n  replicas: 7\n"));
+  EXPECT_TRUE(contains(too_many.out, R"(spec: Invalid value: "object": red widgets run at most 5 replicas)"))
+      << too_many.out;
+  ok("apply -f -", widget("w1", "  color: red\n  replicas: 3\n  tier: gold\n"));
+  auto transition = refused("apply -f -", widget("w1", "  color: red\n  replicas: 3\n  tier: silver\n"));
+  EXPECT_TRUE(contains(transition.out, R"(spec.tier: Invalid value: "string": tier gold is immutable)"))
+      << transition.out;
+  EXPECT_EQ(get("widget w1", ".spec.tier"), "gold");
+
+  const std::string bad_rule = R"(apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gizmos.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gizmos, kind: Gizmo}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              names:
+                type: array
+                items: {type: string}
+                x-kubernetes-validations:
+                - rule: self.all(x, self.exists(y, x.matches(y)))
+              count:
+                type: integer
+                x-kubernetes-validations:
+                - rule: self.nosuch == 1
+)";
+  auto refused_crd = refused("apply -f -", bad_rule);
+  EXPECT_TRUE(contains(refused_crd.out,
+                       "spec.validation.openAPIV3Schema.properties[spec].properties[count]."
+                       "x-kubernetes-validations[0].rule: Invalid value:"))
+      << refused_crd.out;
+  EXPECT_TRUE(contains(refused_crd.out,
+                       "compilation failed: ERROR: <input>:1:5: type 'int' does not support "
+                       "field selection"))
+      << refused_crd.out;
+  EXPECT_TRUE(
+      contains(refused_crd.out,
+               "properties[names].x-kubernetes-validations[0].rule: Forbidden: estimated rule cost exceeds "
+               "budget by factor of more than 100x"))
+      << refused_crd.out;
+  EXPECT_NE((*kubectl_)("get crd gizmos.example.com").exit_code, 0);
 }
 
 // Converts Gadgets between v1beta1 (spec.color) and v1 (spec.paint), noting each

@@ -1,4 +1,5 @@
 #include "lexer.h"
+#include "utf8.h"
 
 #include <array>
 #include <cctype>
@@ -27,30 +28,12 @@ bool reserved(std::string_view word) {
   return word == "while";
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 }  // namespace
 
-void Lexer::fail(size_t offset, const std::string& what) const {
+std::string located_message(std::string_view source, size_t offset, std::string_view what) {
   size_t line = 1, column = 1, line_start = 0;
-  for (size_t i = 0; i < offset && i < source_.size(); ++i) {
-    if (source_[i] == '\n') {
+  for (size_t i = 0; i < offset && i < source.size(); ++i) {
+    if (source[i] == '\n') {
       ++line;
       column = 1;
       line_start = i + 1;
@@ -58,12 +41,15 @@ void Lexer::fail(size_t offset, const std::string& what) const {
       ++column;
     }
   }
-  const size_t line_end = source_.find('\n', line_start);
-  const std::string_view text = source_.substr(
+  const size_t line_end = source.find('\n', line_start);
+  const std::string_view text = source.substr(
       line_start, line_end == std::string_view::npos ? std::string_view::npos : line_end - line_start);
-  throw ParseError("ERROR: <input>:" + std::to_string(line) + ":" + std::to_string(column) +
-                   ": Syntax error: " + what + "\n | " + std::string(text) + "\n | " +
-                   std::string(column - 1, '.') + "^");
+  return "ERROR: <input>:" + std::to_string(line) + ":" + std::to_string(column) + ": " + std::string(what) +
+         "\n | " + std::string(text) + "\n | " + std::string(column - 1, '.') + "^";
+}
+
+void Lexer::fail(size_t offset, const std::string& what) const {
+  throw ParseError(located_message(source_, offset, "Syntax error: " + what));
 }
 
 void Lexer::skip_space() {
@@ -85,7 +71,8 @@ Token Lexer::next() {
   start_ = at_;
   if (at_ >= source_.size()) return token_ = Token::End;
   const char c = source_[at_];
-  if (std::isdigit(static_cast<unsigned char>(c))) {
+  if (std::isdigit(static_cast<unsigned char>(c)) ||
+      (c == '.' && at_ + 1 < source_.size() && std::isdigit(static_cast<unsigned char>(source_[at_ + 1])))) {
     number();
     return token_ = Token::Literal;
   }

@@ -11,6 +11,12 @@
 // punctuation of its operators. Comments (//) and whitespace are skipped.
 namespace ukube::cel::detail {
 
+// `what` located in `source` as cel-go locates its errors:
+//   ERROR: <input>:1:6: <what>
+//    | self.
+//    | .....^
+std::string located_message(std::string_view source, size_t offset, std::string_view what);
+
 enum class Token : uint8_t {
   End,
   Literal,  // the value is in Lexer::literal()

@@ -73,8 +73,9 @@ class Parser {
 
   ExprPtr expr() {
     Depth depth(*this);
-    const size_t offset = lex_.offset();
     ExprPtr condition = logical("||", "_||_", &Parser::conditional_and);
+    // Checker errors point at an operator, as cel-go's do.
+    const size_t offset = lex_.offset();
     if (!accept("?")) return condition;
     ExprPtr then = logical("||", "_||_", &Parser::conditional_and);
     expect(":");
@@ -85,16 +86,16 @@ class Parser {
   ExprPtr conditional_and() { return logical("&&", "_&&_", &Parser::relation); }
 
   ExprPtr logical(std::string_view op, const char* function, ExprPtr (Parser::*operand)()) {
-    const size_t offset = lex_.offset();
     ExprPtr left = (this->*operand)();
-    while (accept(op)) left = call(offset, function, {left, (this->*operand)()});
+    for (size_t offset = lex_.offset(); accept(op); offset = lex_.offset())
+      left = call(offset, function, {left, (this->*operand)()});
     return left;
   }
 
   ExprPtr relation() {
-    const size_t offset = lex_.offset();
     ExprPtr left = binary({{"+", "_+_"}, {"-", "_-_"}}, &Parser::multiplication);
     while (true) {
+      const size_t offset = lex_.offset();
       const char* function = nullptr;
       if (lex_.token() == Token::In) {
         function = "@in";
@@ -114,9 +115,9 @@ class Parser {
 
   ExprPtr binary(std::initializer_list<std::pair<std::string_view, const char*>> ops,
                  ExprPtr (Parser::*operand)()) {
-    const size_t offset = lex_.offset();
     ExprPtr left = (this->*operand)();
     while (true) {
+      const size_t offset = lex_.offset();
       const char* function = nullptr;
       for (const auto& [text, name] : ops)
         if (at(text)) function = name;
@@ -179,8 +180,9 @@ class Parser {
         std::string name(lex_.text());
         lex_.next();
         if (!optional && at("(")) {
+          const size_t open = lex_.offset();
           lex_.next();
-          e = receiver_call(offset, e, std::move(name), arguments(")"));
+          e = receiver_call(open, e, std::move(name), arguments(")"));
           continue;
         }
         auto select = std::make_shared<Expr>();
@@ -215,7 +217,8 @@ class Parser {
   }
 
   ExprPtr receiver_call(size_t offset, ExprPtr target, std::string name, std::vector<ExprPtr> args) {
-    const bool macro = ((name == "all" || name == "exists" || name == "exists_one" || name == "filter") &&
+    const bool macro = ((name == "all" || name == "exists" || name == "exists_one" || name == "filter" ||
+                         name == "optMap" || name == "optFlatMap") &&
                         args.size() == 2) ||
                        (name == "map" && (args.size() == 2 || args.size() == 3));
     if (!macro) return call(offset, std::move(name), std::move(args), std::move(target));
@@ -246,10 +249,11 @@ class Parser {
     if (lex_.token() == Token::Ident) {
       std::string name = (rooted ? "." : "") + std::string(lex_.text());
       lex_.next();
+      const size_t open = lex_.offset();
       if (accept("(")) {
         std::vector<ExprPtr> args = arguments(")");
         if (name == "has") return has(offset, std::move(args));
-        return call(offset, std::move(name), std::move(args));
+        return call(open, std::move(name), std::move(args));
       }
       if (at("{")) lex_.fail(lex_.offset(), "message construction is not supported");
       auto e = std::make_shared<Expr>();

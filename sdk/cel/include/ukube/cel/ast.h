@@ -37,7 +37,7 @@ struct Expr {
     List,           // [args]; the elements at optional_elements were written [?x]
     Map,            // {entries}
     Comprehension,  // the macros: operand.name(iter_var, args...) for all, exists,
-                    // exists_one, map (one or two args) and filter
+                    // exists_one, map (one or two args), filter, optMap and optFlatMap
   };
   struct Entry {
     ExprPtr key;
