@@ -308,6 +308,182 @@ spec:
   EXPECT_NE((*kubectl_)("get crd gizmos.example.com").exit_code, 0);
 }
 
+// Three definitions in one file, as operators ship them: a namespaced resource served in two
+// versions (None conversion) with CEL rules, a cluster-scoped one, and one with status and
+// scale subresources and printer columns.
+const std::string kOperatorBundle = R"yaml(apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: certificates.certs.example.io
+spec:
+  group: certs.example.io
+  scope: Namespaced
+  names: {plural: certificates, singular: certificate, kind: Certificate, shortNames: [cert, certs]}
+  versions:
+  - name: v1alpha1
+    served: true
+    storage: false
+    deprecated: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - {name: Secret, type: string, jsonPath: .spec.secretName}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [secretName, dnsNames]
+            x-kubernetes-validations:
+            - rule: "!has(self.duration) || !has(self.renewBefore) || self.renewBefore < self.duration"
+              message: spec.renewBefore must be shorter than spec.duration
+            - rule: "self.dnsNames.all(n, n.size() <= 253 && n.matches('^[a-z0-9*]([-a-z0-9.]*[a-z0-9])?$'))"
+              messageExpression: "'invalid DNS names: ' + self.dnsNames.filter(n, !n.matches('^[a-z0-9*]([-a-z0-9.]*[a-z0-9])?$')).join(', ')"
+              fieldPath: .dnsNames
+            properties:
+              secretName: {type: string, maxLength: 253}
+              dnsNames:
+                type: array
+                maxItems: 100
+                items: {type: string, maxLength: 253}
+              duration: {type: string, format: duration}
+              renewBefore: {type: string, format: duration}
+              issuerRef:
+                type: object
+                properties:
+                  name: {type: string}
+                  kind: {type: string, default: Issuer}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: clusterissuers.certs.example.io
+spec:
+  group: certs.example.io
+  scope: Cluster
+  names: {plural: clusterissuers, singular: clusterissuer, kind: ClusterIssuer}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            x-kubernetes-validations:
+            - rule: "has(self.selfSigned) != has(self.ca)"
+              message: exactly one of selfSigned and ca must be set
+            properties:
+              selfSigned: {type: object}
+              ca:
+                type: object
+                properties:
+                  secretName: {type: string}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: replicasets.db.example.io
+spec:
+  group: db.example.io
+  scope: Namespaced
+  names: {plural: replicasets, singular: replicaset, kind: ReplicaSet, shortNames: [dbrs], categories: [all]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources:
+      status: {}
+      scale: {specReplicasPath: .spec.members, statusReplicasPath: .status.members}
+    additionalPrinterColumns:
+    - {name: Members, type: integer, jsonPath: .spec.members}
+    - {name: Version, type: string, jsonPath: .spec.version}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              members:
+                type: integer
+                minimum: 1
+                x-kubernetes-validations:
+                - rule: self % 2 == 1
+                  message: members must be odd
+              version:
+                type: string
+                x-kubernetes-validations:
+                - rule: "!oldSelf.startsWith('3.') || self.startsWith('3.')"
+                  message: a downgrade from 3.x is not supported
+          status:
+            type: object
+            properties:
+              members: {type: integer}
+)yaml";
+
+TEST_P(CrdKubectl, AnOperatorsBundleOfDefinitionsAppliesAndServes) {
+  ok("apply -f -", kOperatorBundle);
+  ok("wait --for=condition=Established crd --all --timeout=30s");
+  ok("apply -f -", R"(apiVersion: certs.example.io/v1
+kind: Certificate
+metadata: {name: web}
+spec: {secretName: web-tls, dnsNames: [example.com, www.example.com], duration: 2160h, renewBefore: 360h}
+---
+apiVersion: certs.example.io/v1
+kind: ClusterIssuer
+metadata: {name: root}
+spec: {selfSigned: {}}
+---
+apiVersion: db.example.io/v1
+kind: ReplicaSet
+metadata: {name: main}
+spec: {members: 3, version: "2.9"}
+)");
+  EXPECT_EQ(get("cert web", ".spec.issuerRef"), "") << "no issuerRef, so nothing to default in it";
+  EXPECT_TRUE(contains(ok("get certificates"), "web-tls"));
+  EXPECT_EQ(get("certificates.v1alpha1.certs.example.io web", ".spec.secretName"), "web-tls");
+  EXPECT_TRUE(contains(ok("get clusterissuers"), "root"));
+  EXPECT_TRUE(contains(ok("get dbrs"), "2.9"));
+
+  auto renew = refused("apply -f -", R"(apiVersion: certs.example.io/v1
+kind: Certificate
+metadata: {name: bad}
+spec: {secretName: bad-tls, dnsNames: [Bad_Name.example.com, ok.example.com], duration: 1h, renewBefore: 2h}
+)");
+  EXPECT_TRUE(contains(
+      renew.out, R"(spec: Invalid value: "object": spec.renewBefore must be shorter than spec.duration)"))
+      << renew.out;
+  EXPECT_TRUE(contains(renew.out,
+                       R"(spec.dnsNames: Invalid value: "object": invalid DNS names: Bad_Name.example.com)"))
+      << renew.out;
+  auto issuer = refused("apply -f -", R"(apiVersion: certs.example.io/v1
+kind: ClusterIssuer
+metadata: {name: both}
+spec: {selfSigned: {}, ca: {secretName: ca}}
+)");
+  EXPECT_TRUE(contains(issuer.out, "exactly one of selfSigned and ca must be set")) << issuer.out;
+  auto even = refused("scale dbrs main --replicas=4");
+  EXPECT_TRUE(contains(even.out, "members must be odd")) << even.out;
+  ok("scale dbrs main --replicas=5");
+  EXPECT_EQ(get("dbrs main", ".spec.members"), "5");
+  ok(R"(patch dbrs main --type=merge -p '{"spec":{"version":"3.0"}}')");
+  auto downgrade = refused(R"(patch dbrs main --type=merge -p '{"spec":{"version":"2.9"}}')");
+  EXPECT_TRUE(contains(downgrade.out,
+                       R"(spec.version: Invalid value: "string": a downgrade from 3.x is not supported)"))
+      << downgrade.out;
+}
+
 // Converts Gadgets between v1beta1 (spec.color) and v1 (spec.paint), noting each
 // desiredAPIVersion it is asked for in <state_dir>/reviews.
 const char* kConversionHandler = R"PY(

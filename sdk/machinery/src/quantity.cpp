@@ -181,7 +181,6 @@ std::optional<Quantity> Quantity::parse(std::string_view text) {
     while (pos < text.size() && is_digit(text[pos])) ++pos;
     denom = text.substr(denom_begin, pos - denom_begin);
   }
-  if (num.empty() && denom.empty()) return std::nullopt;  // a suffix alone ("Mi") is no quantity
   size_t suffix_begin = pos;
   while (pos < text.size() && std::string_view("eEinumkKMGTP").find(text[pos]) != std::string_view::npos)
     ++pos;
