@@ -137,15 +137,19 @@ cel::Value dyn_value(const json::value& v) {
   return {};
 }
 
-cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource);
+using FieldFilter = std::vector<std::string>;
+
+cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource,
+                    const FieldFilter* only = nullptr);
 
 void add_members(cel::MapData& out, const json::object& o,
-                 const std::map<std::string, SchemaNode, std::less<>>& properties) {
+                 const std::map<std::string, SchemaNode, std::less<>>& properties, const FieldFilter* only) {
   for (const auto& [key, member] : o) {
     const auto prop = properties.find(std::string_view(key));
     if (prop == properties.end() || prop->second.cel_name.empty() ||
         out.find(std::string_view(prop->second.cel_name)))
       continue;
+    if (only && std::find(only->begin(), only->end(), prop->second.cel_name) == only->end()) continue;
     out.entries.emplace_back(cel::Value(prop->second.cel_name),
                              value_of(member, prop->second, prop->second.embedded_resource));
   }
@@ -153,7 +157,8 @@ void add_members(cel::MapData& out, const json::object& o,
 
 // A JSON value as its schema types it: integers as int, numbers as double, date-time strings
 // as timestamps, objects with properties as objects named by their place in the schema.
-cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource) {
+// With `only`, an object gets just those members (the ones its rules read).
+cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource, const FieldFilter* only) {
   if (v.is_null()) return {};
   if (s.int_or_string || s.type.empty()) return dyn_value(v);
   if (s.type == "integer") {
@@ -194,8 +199,8 @@ cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource) {
     if (s.properties.empty() && !resource && s.preserve_unknown) return dyn_value(v);
     cel::MapData out;
     out.type_name = s.cel_type_name.empty() ? "Object" : s.cel_type_name;
-    if (resource) add_members(out, o, resource_fields());
-    add_members(out, o, s.properties);
+    if (resource) add_members(out, o, resource_fields(), only);
+    add_members(out, o, s.properties, only);
     return cel::Value(std::move(out));
   }
   return dyn_value(v);
@@ -348,6 +353,22 @@ struct Compiler {
       }
       rules->rules.push_back(std::move(rule));
     }
+    // Only the members the rules select need building for them, when they select members.
+    if (self->kind == cel::Type::Kind::Object) {
+      FieldFilter fields;
+      bool whole = false;
+      for (const CelRule& rule : rules->rules)
+        for (const auto* program : {&rule.program, &rule.message_expression})
+          for (size_t variable : {0, 1}) {
+            if (!program->has_value()) continue;
+            const auto used = (*program)->fields_used(variable);
+            whole = whole || !used;
+            if (used)
+              for (const auto& f : *used)
+                if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+          }
+      if (!whole) rules->fields = std::move(fields);
+    }
     s.cel_rules = std::move(rules);
   }
 
@@ -430,13 +451,13 @@ struct Evaluation {
 
   void rules(const json::value& v, const SchemaNode& s, bool resource, const json::value* old,
              const FieldPath& node_path) {
-    const std::string shown_type = s.type;
-    const FieldPath p = reported(node_path);
-    Errors e(out);
+    // What errors need is built only when there is one: most objects keep their rules.
+    const std::string& shown_type = s.type;
+    const auto invalid = [&](const std::string& detail) {
+      Errors(out).invalid(reported(node_path), quote(shown_type), detail);
+    };
     if (budget <= 0) {
-      e.invalid(
-          p, quote(shown_type),
-          "validation failed due to running out of cost budget, no further validation rules will be run");
+      invalid("validation failed due to running out of cost budget, no further validation rules will be run");
       budget = -1;
       return;
     }
@@ -446,18 +467,18 @@ struct Evaluation {
     for (const CelRule& rule : s.cel_rules->rules) {
       if (!rule.program) continue;
       if (rule.uses_old_self ? (!old && !rule.optional_old_self) : unchanged) continue;
-      if (!self) self = value_of(v, s, resource);
-      if (old && !old_self) old_self = value_of(*old, s, resource);
+      const FieldFilter* only = s.cel_rules->fields ? &*s.cel_rules->fields : nullptr;
+      if (!self) self = value_of(v, s, resource, only);
+      if (old && !old_self) old_self = value_of(*old, s, resource, only);
       const cel::Value variables[] = {
           *self, rule.optional_old_self
                      ? (old ? cel::Value::optional_of(*old_self) : cel::Value::optional_none())
                      : (old_self ? *old_self : cel::Value())};
       uint64_t cost = 0;
       const cel::Value result = rule.program->evaluate(variables, cost, kPerCallCostLimit);
-      const std::string name = trimmed(rule.message.empty() ? rule.rule : rule.message);
+      const auto name = [&] { return trimmed(rule.message.empty() ? rule.rule : rule.message); };
       if (static_cast<int64_t>(cost) > budget) {
-        e.invalid(
-            p, quote(shown_type),
+        invalid(
             "validation failed due to running out of cost budget, no further validation rules will be run");
         budget = -1;
         return;
@@ -466,26 +487,23 @@ struct Evaluation {
       if (result.is_error()) {
         const std::string& error = result.as_string();
         if (error.rfind("no such overload", 0) == 0) {
-          e.invalid(p, quote(shown_type),
-                    "'" + error +
-                        "': call arguments did not match a supported operator, function or macro signature "
-                        "for rule: " +
-                        name);
-        } else if (error.rfind(cel::kCostLimitExceeded, 0) == 0) {
-          e.invalid(
-              p, quote(shown_type),
+          invalid(
               "'" + error +
+              "': call arguments did not match a supported operator, function or macro signature for rule: " +
+              name());
+        } else if (error.rfind(cel::kCostLimitExceeded, 0) == 0) {
+          invalid("'" + error +
                   "': no further validation rules will be run due to call cost exceeds limit for rule: " +
-                  name);
+                  name());
           budget = -1;
           return;
         } else {
-          e.invalid(p, quote(shown_type), error + " evaluating rule: " + name);
+          invalid(error + " evaluating rule: " + name());
         }
         continue;
       }
       if (result.kind() == cel::Value::Kind::Bool && result.as_bool()) continue;
-      std::string detail = rule.message.empty() ? "failed rule: " + name : trimmed(rule.message);
+      std::string detail = rule.message.empty() ? "failed rule: " + name() : trimmed(rule.message);
       if (rule.message_expression) {
         uint64_t message_cost = 0;
         const cel::Value message =

@@ -30,6 +30,9 @@ struct CelRule {
 
 struct CelRules {
   std::vector<CelRule> rules;
+  // The members of an object node the rules select (by their names in rules), when they
+  // use nothing else of it: only those are built for them. Unset: the whole value.
+  std::optional<std::vector<std::string>> fields;
 };
 
 // Upstream's limits (k8s.io/apiserver/pkg/apis/cel): per evaluation of one rule, per object,

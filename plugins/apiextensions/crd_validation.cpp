@@ -3,7 +3,6 @@
 // conversion, stored versions, and what may not change.
 #include <algorithm>
 #include <boost/json.hpp>
-#include <regex>
 #include <set>
 
 #include "cel_rules.h"
@@ -88,12 +87,11 @@ void validate_structural(Errors& e, const json::object& s, const FieldPath& p, b
   if (s.contains("properties") && s.contains("additionalProperties"))
     e.forbidden(p.child("additionalProperties"), "additionalProperties and properties are mutual exclusive");
   if (const auto* pattern = s.if_contains("pattern"); pattern && pattern->is_string()) {
-    try {
-      std::regex(std::string(pattern->get_string()), std::regex::ECMAScript);
-    } catch (const std::regex_error& err) {
+    // Upstream reads patterns as Go's regexp (RE2) does.
+    const cel::Regex regex(std::string_view(pattern->get_string()));
+    if (!regex.error().empty())
       e.invalid(p.child("pattern"), quote(pattern->get_string()),
-                std::string("must be a valid regular expression, but isn't: ") + err.what());
-    }
+                "must be a valid regular expression, but isn't: " + regex.error());
   }
   const std::string list_type = string_at(s, {"x-kubernetes-list-type"});
   if (!list_type.empty() && list_type != "atomic" && list_type != "set" && list_type != "map")

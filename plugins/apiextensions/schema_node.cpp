@@ -66,12 +66,10 @@ SchemaNode compile_schema(const json::object& s) {
   n.max_properties = count_of(s, "maxProperties");
   if (const auto* p = s.if_contains("pattern"); p && p->is_string()) {
     n.pattern_text = std::string(p->get_string());
-    try {
-      n.pattern = std::make_shared<const std::regex>(n.pattern_text, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
+    n.pattern = std::make_shared<const cel::Regex>(n.pattern_text);
+    if (!n.pattern->error().empty())
       throw std::invalid_argument("pattern \"" + n.pattern_text +
-                                  "\" is not a regular expression: " + e.what());
-    }
+                                  "\" is not a regular expression: " + n.pattern->error());
   }
   n.unique_items = flag(s, "uniqueItems");
   n.required = machinery::strings_at(s, {"required"});

@@ -4,11 +4,12 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include <boost/json/value.hpp>
+
+#include "ukube/cel/regex.h"
 
 // A CustomResourceDefinition's openAPIV3Schema, read once when the definition is served,
 // so that every request walks typed nodes instead of re-reading the JSON schema.
@@ -30,7 +31,7 @@ struct SchemaNode {
   bool exclusive_minimum = false, exclusive_maximum = false;
   std::optional<int64_t> min_length, max_length, min_items, max_items, min_properties, max_properties;
   std::string pattern_text;
-  std::shared_ptr<const std::regex> pattern;
+  std::shared_ptr<const cel::Regex> pattern;
   bool unique_items = false;
   std::vector<std::string> required;
   std::map<std::string, SchemaNode, std::less<>> properties;

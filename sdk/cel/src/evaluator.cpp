@@ -304,6 +304,31 @@ class Evaluator {
 
 }  // namespace
 
+namespace {
+
+// Records, for the variable at `index`, each field selected from it; false when the variable
+// is used otherwise too.
+bool collect_fields(const Node& n, size_t index, std::vector<std::string>& fields) {
+  const bool selects =
+      n.kind == Node::Kind::Select || n.kind == Node::Kind::Has || n.kind == Node::Kind::OptSelect;
+  if (selects && n.args[0]->kind == Node::Kind::Variable && n.args[0]->slot == index) {
+    if (std::find(fields.begin(), fields.end(), n.field) == fields.end()) fields.push_back(n.field);
+    return true;
+  }
+  if (n.kind == Node::Kind::Variable && n.slot == index) return false;
+  for (const auto& a : n.args)
+    if (!collect_fields(*a, index, fields)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> Program::fields_used(size_t index) const {
+  std::vector<std::string> fields;
+  if (!collect_fields(*root_, index, fields)) return std::nullopt;
+  return fields;
+}
+
 Value Program::evaluate(std::span<const Value> variables, uint64_t& cost, uint64_t cost_limit) const {
   Evaluator evaluator(variables, iteration_depth_, cost, cost_limit);
   return evaluator.eval(*root_);

@@ -21,6 +21,7 @@
 #include <boost/regex.hpp>
 
 #include "ukube/cel/library.h"
+#include "ukube/cel/regex.h"
 #include "utf8.h"
 
 namespace ukube::cel {
@@ -461,6 +462,22 @@ Value regex_find_all_impl(std::span<const Value> args, int64_t n) {
 }
 
 }  // namespace
+
+Regex::Regex(std::string_view pattern) : compiled_(regex_compile(std::string(pattern))) {}
+
+const std::string& Regex::error() const {
+  return static_cast<const RegexCompiled*>(compiled_.get())->error;
+}
+
+std::variant<bool, std::string> Regex::search(std::string_view text) const {
+  const auto* compiled = static_cast<const RegexCompiled*>(compiled_.get());
+  if (!compiled->error.empty()) return compiled->error;
+  try {
+    return boost::regex_search(regex_widen(text), compiled->re);
+  } catch (const std::runtime_error& e) {
+    return "error matching regexp: " + std::string(e.what());
+  }
+}
 
 void add_regex_functions(Library& library) {
   const TypePtr str = types::string();

@@ -205,3 +205,28 @@ TEST(Schema, FormatsUpstreamChecks) {
 
 }  // namespace
 }  // namespace ukube::apiextensions
+
+namespace ukube::apiextensions {
+namespace {
+
+// Patterns and formats are matched without recursing per character: a string of any
+// length is checked, never a crash.
+TEST(Schema, LongStringsMeetPatternsAndFormats) {
+  const SchemaNode root =
+      schema(R"({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+    "name": {"type": "string", "pattern": "^[a-z]+$"},
+    "data": {"type": "string", "format": "byte"},
+    "link": {"type": "string", "format": "uri"}}}}})");
+  const std::string letters(300'000, 'a');
+  const std::string base64(400'000, 'A');
+  EXPECT_TRUE(errors_of(root, R"({"spec": {"name": ")" + letters + R"(", "data": ")" + base64 +
+                                  R"(", "link": "https://example.com/)" + letters + R"("}})")
+                  .empty());
+  const auto errors = errors_of(root, R"({"spec": {"name": ")" + letters + R"(1"}})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("spec.name in body should match '^[a-z]+$'"), std::string::npos);
+  EXPECT_EQ(errors_of(root, R"({"spec": {"data": "abc"}})").size(), 1u) << "not base64";
+}
+
+}  // namespace
+}  // namespace ukube::apiextensions

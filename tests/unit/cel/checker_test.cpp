@@ -211,3 +211,22 @@ TEST(CelChecker, RuntimeCostOfLibraryCallsGrowsWithTheirInput) {
 
 }  // namespace
 }  // namespace ukube::cel
+
+namespace ukube::cel {
+namespace {
+
+// What a caller must build of a variable: the fields it selects, or all of it.
+TEST(CelChecker, FieldsUsedOfAVariable) {
+  const Env env = object_env();
+  using Fields = std::optional<std::vector<std::string>>;
+  EXPECT_EQ(compile("self.spec.replicas > 1 && has(self.items)", env).fields_used(0),
+            Fields(std::vector<std::string>{"spec", "items"}));
+  EXPECT_EQ(compile("self.?labels.hasValue() || self.spec.name == 'a'", env).fields_used(0),
+            Fields(std::vector<std::string>{"labels", "spec"}));
+  EXPECT_EQ(compile("1 == 1", env).fields_used(0), Fields(std::vector<std::string>{}));
+  EXPECT_EQ(compile("self.items.all(i, i > 0) && [self].size() > 0", env).fields_used(0), std::nullopt);
+  EXPECT_EQ(compile("self == self", env).fields_used(0), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ukube::cel

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -56,6 +57,10 @@ class Program {
   // Whether the expression refers to the index-th variable of its Env (a rule that reads
   // oldSelf is a transition rule).
   bool uses_variable(size_t index) const { return index < used_variables_.size() && used_variables_[index]; }
+  // The fields the expression selects from the index-th variable (self.a, has(self.b),
+  // self.?c), or nullopt when it uses the variable as a whole (size(self), self == oldSelf):
+  // a caller may then build only those fields of the variable's value.
+  std::optional<std::vector<std::string>> fields_used(size_t index) const;
 
   // The result, or a Value of Kind::Error with cel-go's message. `cost` grows by what the
   // evaluation cost; past `cost_limit` it stops with kCostLimitExceeded.
