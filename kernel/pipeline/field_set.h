@@ -25,7 +25,11 @@ class FieldSet {
   std::map<std::string, FieldSet, std::less<>> children;
 
   bool empty() const;  // no member anywhere
-  FieldSet& child(std::string_view element) { return children[std::string(element)]; }
+  FieldSet& child(std::string_view element) {
+    // Most lookups find the element: no string is built for those.
+    if (auto it = children.find(element); it != children.end()) return it->second;
+    return children.emplace(std::string(element), FieldSet{}).first->second;
+  }
   void insert(const FieldPath& path);
   bool contains(const FieldPath& path) const;
   // Whether `path` or anything below it is a member.

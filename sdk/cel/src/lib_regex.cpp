@@ -11,6 +11,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -46,8 +47,15 @@ std::string regex_narrow(std::wstring_view s) {
 // A compiled pattern, or Go's message for one that does not compile.
 struct RegexCompiled {
   boost::wregex re;
+  // The same expression over bytes, when it is all ASCII: it then matches ASCII text
+  // exactly as `re` does, without widening the text first.
+  std::optional<boost::regex> ascii;
   std::string error;
 };
+
+bool regex_is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
 
 class RegexTranslationError {
  public:
@@ -351,8 +359,10 @@ std::shared_ptr<const RegexCompiled> regex_build(const std::string& pattern) {
   try {
     const RegexTranslation translated = regex_translate(wide);
     // Without (?m), ^ and $ anchor the text only (Boost's default is per line).
-    compiled->re.assign(translated.pattern,
-                        translated.multiline ? translated.flags : translated.flags | boost::regex::no_mod_m);
+    const auto flags = translated.multiline ? translated.flags : translated.flags | boost::regex::no_mod_m;
+    compiled->re.assign(translated.pattern, flags);
+    if (std::all_of(translated.pattern.begin(), translated.pattern.end(), [](wchar_t c) { return c < 0x80; }))
+      compiled->ascii.emplace(std::string(translated.pattern.begin(), translated.pattern.end()), flags);
   } catch (const RegexTranslationError& e) {
     compiled->error = e.message;
   } catch (const boost::regex_error& e) {
@@ -439,6 +449,14 @@ Value regex_run(std::span<const Value> args, std::string_view error_prefix, Matc
 }
 
 Value regex_matches(std::span<const Value> args) {
+  const auto compiled = regex_compile(args[1].as_string());
+  if (compiled->error.empty() && compiled->ascii && regex_is_ascii(args[0].as_string())) {
+    try {
+      return Value(boost::regex_search(args[0].as_string(), *compiled->ascii));
+    } catch (const std::runtime_error& e) {
+      return Value::error("error matching regexp: " + std::string(e.what()));
+    }
+  }
   return regex_run(args, "", [](const boost::wregex& re, const std::wstring& s) {
     return Value(boost::regex_search(s, re));
   });
@@ -473,6 +491,8 @@ std::variant<bool, std::string> Regex::search(std::string_view text) const {
   const auto* compiled = static_cast<const RegexCompiled*>(compiled_.get());
   if (!compiled->error.empty()) return compiled->error;
   try {
+    if (compiled->ascii && regex_is_ascii(text))
+      return boost::regex_search(text.begin(), text.end(), *compiled->ascii);
     return boost::regex_search(regex_widen(text), compiled->re);
   } catch (const std::runtime_error& e) {
     return "error matching regexp: " + std::string(e.what());

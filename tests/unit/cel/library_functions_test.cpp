@@ -11,21 +11,8 @@
 namespace ukube::cel {
 namespace {
 
-const Library& extensions() {
-  static const Library library = [] {
-    Library l;
-    add_string_functions(l);
-    add_list_functions(l);
-    add_regex_functions(l);
-    add_url_functions(l);
-    add_quantity_functions(l);
-    return l;
-  }();
-  return library;
-}
-
 const Overload* overload(std::string_view function, std::string_view id) {
-  const std::vector<Overload>* overloads = extensions().find(function);
+  const std::vector<Overload>* overloads = kubernetes_library().find(function);
   if (overloads == nullptr) return nullptr;
   for (const Overload& o : *overloads) {
     if (o.id == id) return &o;
