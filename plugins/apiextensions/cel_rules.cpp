@@ -137,6 +137,7 @@ cel::Value dyn_value(const json::value& v) {
   return {};
 }
 
+// Property names (as the JSON spells them) of the members to build.
 using FieldFilter = std::vector<std::string>;
 
 cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource,
@@ -144,15 +145,21 @@ cel::Value value_of(const json::value& v, const SchemaNode& s, bool resource,
 
 void add_members(cel::MapData& out, const json::object& o,
                  const std::map<std::string, SchemaNode, std::less<>>& properties, const FieldFilter* only) {
-  for (const auto& [key, member] : o) {
-    const auto prop = properties.find(std::string_view(key));
+  const auto add = [&](std::string_view key, const json::value& member) {
+    const auto prop = properties.find(key);
     if (prop == properties.end() || prop->second.cel_name.empty() ||
         out.find(std::string_view(prop->second.cel_name)))
-      continue;
-    if (only && std::find(only->begin(), only->end(), prop->second.cel_name) == only->end()) continue;
+      return;
     out.entries.emplace_back(cel::Value(prop->second.cel_name),
                              value_of(member, prop->second, prop->second.embedded_resource));
+  };
+  if (only) {
+    // A few members out of many: look those up rather than walk them all.
+    for (const auto& key : *only)
+      if (const json::value* member = o.if_contains(key)) add(key, *member);
+    return;
   }
+  for (const auto& [key, member] : o) add(key, member);
 }
 
 // A JSON value as its schema types it: integers as int, numbers as double, date-time strings
@@ -363,9 +370,17 @@ struct Compiler {
             if (!program->has_value()) continue;
             const auto used = (*program)->fields_used(variable);
             whole = whole || !used;
-            if (used)
-              for (const auto& f : *used)
-                if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+            if (!used) continue;
+            // Rules name members as CEL does; the conversion looks them up as JSON does.
+            for (const auto& name : *used) {
+              const auto by_cel_name = [&](const auto& properties) {
+                for (const auto& [key, child] : properties)
+                  if (child.cel_name == name && std::find(fields.begin(), fields.end(), key) == fields.end())
+                    fields.push_back(key);
+              };
+              by_cel_name(s.properties);
+              if (resource) by_cel_name(resource_fields());
+            }
           }
       if (!whole) rules->fields = std::move(fields);
     }

@@ -30,7 +30,7 @@ struct CelRule {
 
 struct CelRules {
   std::vector<CelRule> rules;
-  // The members of an object node the rules select (by their names in rules), when they
+  // The members of an object node the rules select (by their property names), when they
   // use nothing else of it: only those are built for them. Unset: the whole value.
   std::optional<std::vector<std::string>> fields;
 };

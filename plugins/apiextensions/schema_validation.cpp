@@ -429,6 +429,34 @@ bool date_time_shaped(std::string_view t) {
          zone[3] == ':' && all_digits(zone.substr(4, 2));
 }
 
+// Go-style durations with upstream's extra units: (-?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d|w))+
+bool duration_shaped(std::string_view t) {
+  if (t.empty()) return false;
+  size_t at = 0;
+  const auto digits = [&] {
+    const size_t from = at;
+    while (at < t.size() && t[at] >= '0' && t[at] <= '9') ++at;
+    return at - from;
+  };
+  while (at < t.size()) {
+    if (t[at] == '-') ++at;
+    const size_t whole = digits();
+    size_t fraction = 0;
+    if (at < t.size() && t[at] == '.') {
+      ++at;
+      fraction = digits();
+    }
+    if (whole == 0 && fraction == 0) return false;
+    static constexpr std::string_view kUnits[] = {"ns", "us", "\xC2\xB5s", "ms", "s", "m", "h", "d", "w"};
+    size_t unit = 0;
+    for (auto u : kUnits)
+      if (t.substr(at, u.size()) == u && u.size() > unit) unit = u.size();
+    if (unit == 0) return false;
+    at += unit;
+  }
+  return true;
+}
+
 // One @ with something on each side and no white space, as upstream's email format says.
 bool email_shaped(std::string_view t) {
   const size_t at = t.find('@');
@@ -447,7 +475,6 @@ bool format_matches(std::string_view format, std::string_view value) {
   static const cel::Regex uuid(
       R"(^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$)");
   static const cel::Regex byte(R"(^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$)");
-  static const cel::Regex duration(R"(^(-?(\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d|w))+$)");
   static const cel::Regex hostname(
       R"(^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$)");
   static const cel::Regex mac(R"(^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$)");
@@ -462,7 +489,7 @@ bool format_matches(std::string_view format, std::string_view value) {
   if (format == "uuid" || format == "uuid3" || format == "uuid4" || format == "uuid5")
     return matches(uuid, value);
   if (format == "byte") return !value.empty() && matches(byte, value);
-  if (format == "duration") return matches(duration, value);
+  if (format == "duration") return duration_shaped(value);
   if (format == "hostname") return value.size() <= 253 && matches(hostname, value);
   if (format == "email") return email_shaped(value);
   if (format == "mac") return matches(mac, value);

@@ -200,6 +200,17 @@ TEST(Schema, FormatsUpstreamChecks) {
   EXPECT_TRUE(format_matches("cidr", "10.42.0.0/16"));
   EXPECT_FALSE(format_matches("cidr", "10.42.0.0/33"));
   EXPECT_TRUE(format_matches("duration", "1h30m"));
+  EXPECT_TRUE(format_matches("duration", "-1.5h"));
+  EXPECT_TRUE(format_matches("duration", ".5s"));
+  EXPECT_TRUE(format_matches("duration", "1ms2\u00b5s3d"));
+  EXPECT_FALSE(format_matches("duration", "1x"));
+  EXPECT_FALSE(format_matches("duration", "h"));
+  EXPECT_FALSE(format_matches("duration", ""));
+  EXPECT_TRUE(format_matches("date-time", "2024-05-01 10:00:00.5+02:00"));
+  EXPECT_FALSE(format_matches("date-time", "2024-05-01T10:00:00"));
+  EXPECT_TRUE(format_matches("email", "ops@example.com"));
+  EXPECT_FALSE(format_matches("email", "ops@@example.com"));
+  EXPECT_FALSE(format_matches("email", "o ps@example.com"));
   EXPECT_TRUE(format_matches("int32", "anything"));
 }
 
