@@ -46,20 +46,21 @@ const SchemaNode& string_schema() {
 // an embedded resource) see besides the schema's own properties.
 const std::map<std::string, SchemaNode, std::less<>>& resource_fields() {
   static const auto fields = [] {
-    std::map<std::string, SchemaNode, std::less<>> f;
-    f["apiVersion"] = string_schema();
-    f["kind"] = string_schema();
+    // Members named as the JSON names them: the names need no escaping.
+    const auto named = [](SchemaNode node, const char* name) {
+      node.cel_name = name;
+      node.cel_key = cel::Value(name);
+      return node;
+    };
     SchemaNode meta;
     meta.type = "object";
-    meta.properties["name"] = string_schema();
-    meta.properties["generateName"] = string_schema();
-    meta.properties["name"].cel_name = "name";
-    meta.properties["generateName"].cel_name = "generateName";
+    meta.properties["name"] = named(string_schema(), "name");
+    meta.properties["generateName"] = named(string_schema(), "generateName");
     meta.cel_type_name = "Object.metadata";
-    f["metadata"] = meta;
-    f["apiVersion"].cel_name = "apiVersion";
-    f["kind"].cel_name = "kind";
-    f["metadata"].cel_name = "metadata";
+    std::map<std::string, SchemaNode, std::less<>> f;
+    f["apiVersion"] = named(string_schema(), "apiVersion");
+    f["kind"] = named(string_schema(), "kind");
+    f["metadata"] = named(meta, "metadata");
     return f;
   }();
   return fields;
@@ -150,11 +151,12 @@ void add_members(cel::MapData& out, const json::object& o,
     if (prop == properties.end() || prop->second.cel_name.empty() ||
         out.find(std::string_view(prop->second.cel_name)))
       return;
-    out.entries.emplace_back(cel::Value(prop->second.cel_name),
+    out.entries.emplace_back(prop->second.cel_key,
                              value_of(member, prop->second, prop->second.embedded_resource));
   };
   if (only) {
     // A few members out of many: look those up rather than walk them all.
+    out.entries.reserve(out.entries.size() + only->size());
     for (const auto& key : *only)
       if (const json::value* member = o.if_contains(key)) add(key, *member);
     return;
@@ -266,6 +268,7 @@ struct Compiler {
     bool below = false;
     for (auto& [key, child] : s.properties) {
       child.cel_name = cel::escape_field_name(key).value_or("");
+      child.cel_key = cel::Value(child.cel_name);
       std::optional<FieldPath> child_path;
       if (path) child_path = path->child("properties").key(key);
       below |= walk(child, type_name + "." + key, child.embedded_resource,

@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include "ukube/cel/regex.h"
+#include "ukube/cel/value.h"
 
 // A CustomResourceDefinition's openAPIV3Schema, read once when the definition is served,
 // so that every request walks typed nodes instead of re-reading the JSON schema.
@@ -46,6 +47,7 @@ struct SchemaNode {
   std::shared_ptr<const CelRules> cel_rules;
   bool cel_rules_below = false;  // this node or one under it has rules
   std::string cel_name;          // the property's name in rules ("" when rules cannot name it)
+  cel::Value cel_key;            // cel_name as a value, built once: the key of the member in `self`
   std::string cel_type_name;     // an object's type name in messages: Object.spec.template
 };
 
