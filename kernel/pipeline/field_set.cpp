@@ -180,8 +180,12 @@ void FieldSet::for_each_member(const std::function<void(const FieldPath&, bool)>
 json::object FieldSet::to_json() const {
   json::object out;
   if (member && !children.empty()) out["."] = json::object{};
-  for (const auto& [e, c] : children)
-    if (!c.empty()) out[e] = c.to_json();
+  for (const auto& [e, c] : children) {
+    // A child with no member at or below it prints as {} and is not a member itself: it is
+    // left out. Deciding from its JSON keeps this one walk instead of one per level.
+    json::object sub = c.to_json();
+    if (c.member || !sub.empty()) out[e] = std::move(sub);
+  }
   return out;
 }
 
