@@ -284,8 +284,12 @@ struct Compiler {
                     saturating_mul(cardinality, count));
       shared = std::move(copy);
     };
-    nested(s.items, "items", type_of(s, resource)->max_size);
-    nested(s.additional_properties, "additionalProperties", type_of(s, resource)->max_size);
+    if (s.items || s.additional_properties) {
+      // How many items or entries the node may hold: each one multiplies its rules' cost.
+      const uint64_t count = type_of(s, resource)->max_size;
+      nested(s.items, "items", count);
+      nested(s.additional_properties, "additionalProperties", count);
+    }
     if (!s.validations.empty()) {
       compile_rules(s, resource, path, cardinality);
       below = true;

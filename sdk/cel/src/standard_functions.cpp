@@ -17,9 +17,6 @@ using Args = std::span<const Value>;
 
 const Value kOverflow = Value::error("integer overflow");
 const Value kUnsignedOverflow = Value::error("unsigned integer overflow");
-Value range_error() {
-  return kOverflow;
-}
 
 void add(Library& l, std::string_view function, std::string id, std::vector<TypePtr> params, TypePtr result,
          FunctionImpl impl, CallCost cost = CallCost::constant(), bool member = false) {
@@ -247,7 +244,7 @@ Value parse_integer(const std::string& text, const char* type) {
   const char* end = text.data() + text.size();
   if (begin != end && *begin == '+') ++begin;
   const auto [ptr, ec] = std::from_chars(begin, end, out);
-  if (ec == std::errc::result_out_of_range) return range_error();
+  if (ec == std::errc::result_out_of_range) return kOverflow;
   if (ec != std::errc() || ptr != end || begin == end)
     return Value::error(std::string("cannot convert string '") + text + "' to " + type);
   return Value(out);
@@ -258,11 +255,11 @@ void add_conversions(Library& l) {
              b = types::bytes(), t = types::timestamp(), dur = types::duration(), bo = types::boolean();
   add(l, "int", "int64_to_int64", {i}, i, [](Args v) { return v[0]; });
   add(l, "int", "uint64_to_int64", {u}, i, [](Args v) -> Value {
-    return v[0].as_uint() > INT64_MAX ? range_error() : Value(static_cast<int64_t>(v[0].as_uint()));
+    return v[0].as_uint() > INT64_MAX ? kOverflow : Value(static_cast<int64_t>(v[0].as_uint()));
   });
   add(l, "int", "double_to_int64", {d}, i, [](Args v) -> Value {
     const double x = v[0].as_double();
-    if (!std::isfinite(x) || x <= -9223372036854775808.0 || x >= 9223372036854775807.0) return range_error();
+    if (!std::isfinite(x) || x <= -9223372036854775808.0 || x >= 9223372036854775807.0) return kOverflow;
     return static_cast<int64_t>(x);
   });
   add(l, "int", "string_to_int64", {s}, i,

@@ -91,19 +91,6 @@ std::string format_double(double d) {
   return s;
 }
 
-std::string format_seconds(int64_t seconds, int32_t nanos) {
-  std::string s = std::to_string(seconds);
-  if (nanos != 0) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, ".%09d", nanos < 0 ? -nanos : nanos);
-    std::string frac = buf;
-    while (frac.back() == '0') frac.pop_back();
-    if (seconds == 0 && nanos < 0) s = "-0";
-    s += frac;
-  }
-  return s + "s";
-}
-
 }  // namespace
 
 Value::Value(std::string s) : kind_(Kind::String), heap_(std::make_shared<const std::string>(std::move(s))) {}
@@ -267,8 +254,7 @@ std::string debug_string(const Value& v) {
         out += (out.size() > 1 ? ", " : "") + debug_string(k) + ": " + debug_string(e);
       return out + "}";
     }
-    case K::Duration:
-      return "duration(\"" + format_seconds(v.as_duration().seconds, v.as_duration().nanos) + "\")";
+    case K::Duration: return "duration(\"" + format_duration(v.as_duration()) + "\")";
     case K::Timestamp: return "timestamp(" + std::to_string(v.as_timestamp().seconds) + ")";
     case K::Type: return v.as_string();
     case K::Optional:
