@@ -91,6 +91,7 @@ std::string FakeDriver::run_pod_sandbox(const PodSandboxConfig& config) {
   s.labels = config.labels;
   s.annotations = config.annotations;
   sandbox_names_.emplace(name_key, id);
+  sandboxes_by_pod_.add(s.labels, id);
   return id;
 }
 
@@ -116,6 +117,7 @@ void FakeDriver::remove_pod_sandbox(const std::string& sandbox_id) {
   for (const auto& container_id : container_ids) erase_container_locked(container_id, now);
   if (!it->second.status.ip.empty()) shared_.ips->release(it->second.status.ip);
   sandbox_names_.erase(sandbox_name_key(it->second.status.metadata));
+  sandboxes_by_pod_.remove(it->second.status.labels, sandbox_id);
   sandboxes_.erase(it);
 }
 
@@ -132,6 +134,11 @@ std::vector<PodSandboxStatus> FakeDriver::list_pod_sandboxes(const PodSandboxFil
   if (!filter.id.empty()) {
     auto it = sandboxes_.find(filter.id);
     if (it != sandboxes_.end() && matches(it->second.status, filter)) out.push_back(it->second.status);
+    return out;
+  }
+  if (const auto* ids = sandboxes_by_pod_.find(filter.label_selector)) {
+    for (const auto& id : *ids)
+      if (const PodSandboxStatus& s = sandboxes_.at(id).status; matches(s, filter)) out.push_back(s);
     return out;
   }
   for (const auto& [id, sandbox] : sandboxes_)

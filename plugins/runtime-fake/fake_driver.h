@@ -15,6 +15,7 @@
 
 #include "image_catalogue.h"
 #include "ip_allocator.h"
+#include "pod_label_index.h"
 #include "scheduler.h"
 #include "ukube/runtime/driver.h"
 
@@ -141,6 +142,8 @@ class FakeDriver final : public RuntimeDriver, public std::enable_shared_from_th
   std::unordered_map<std::string, Sandbox> sandboxes_;
   std::unordered_map<std::string, std::string> sandbox_names_;  // reserved name -> id
   std::unordered_map<std::string, Container> containers_;
+  PodLabelIndex sandboxes_by_pod_;
+  PodLabelIndex containers_by_pod_;
   std::map<std::string, Image> images_;  // by id
   std::mt19937_64 id_source_;
 

@@ -58,6 +58,7 @@ std::string FakeDriver::create_container(const std::string& sandbox_id, const Co
   if (!config.log_path.empty())
     s.log_path = (std::filesystem::path(sandbox_config.log_directory) / config.log_path).string();
   sandbox->second.containers.push_back(id);
+  containers_by_pod_.add(s.labels, id);
   post_event_locked(container, ContainerEventType::Created, now);
   return id;
 }
@@ -190,6 +191,7 @@ void FakeDriver::erase_container_locked(const std::string& container_id, int64_t
   post_event_locked(container, ContainerEventType::Deleted, now);
   if (auto sandbox = sandboxes_.find(container.status.pod_sandbox_id); sandbox != sandboxes_.end())
     std::erase(sandbox->second.containers, container_id);
+  containers_by_pod_.remove(container.status.labels, container_id);
   containers_.erase(it);
   exited_.notify_all();
 }
@@ -220,6 +222,11 @@ std::vector<ContainerStatus> FakeDriver::list_containers(const ContainerFilter& 
       const ContainerStatus& s = containers_.at(id).status;
       if (matches(s, filter)) out.push_back(s);
     }
+    return out;
+  }
+  if (const auto* ids = containers_by_pod_.find(filter.label_selector)) {
+    for (const auto& id : *ids)
+      if (const ContainerStatus& s = containers_.at(id).status; matches(s, filter)) out.push_back(s);
     return out;
   }
   for (const auto& [id, container] : containers_)

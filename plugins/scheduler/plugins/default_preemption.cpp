@@ -5,6 +5,7 @@
 // (DisruptionTarget condition, delete, Preempted event) run on the writer threads.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <unordered_map>
@@ -119,6 +120,10 @@ class DefaultPreemption final : public PostFilterPlugin {
       const size_t offset = rng_() % potential.size();
       for (size_t i = 0; i < potential.size() && candidates.size() < want; ++i) {
         const NodeInfo* n = potential[(offset + i) % potential.size()];
+        if (lowest_priority(*n, snap) >= pod.priority) {
+          verdicts[n->index] = no_victims();
+          continue;
+        }
         Candidate c;
         Status s = select_victims(state, pod, *n, budgets, c);
         if (s.ok() && !c.victims.empty()) {
@@ -221,7 +226,7 @@ class DefaultPreemption final : public PostFilterPlugin {
     for (const auto& p : node.pods)
       if (p->priority < pod.priority) lower.push_back(p);
     // Nothing to evict: the node is exactly as Filter saw it.
-    if (lower.empty()) return Status::unresolvable("No preemption victims found for incoming pod");
+    if (lower.empty()) return no_victims();
     NodeInfo sim = node;
     CycleState s = state;
     for (const auto& p : lower) {
@@ -260,6 +265,26 @@ class DefaultPreemption final : public PostFilterPlugin {
     return {};
   }
 
+  static Status no_victims() { return Status::unresolvable("No preemption victims found for incoming pod"); }
+
+  // The lowest priority among the node's pods (INT32_MAX when it has none), kept per node
+  // generation: pods that do not fit on full nodes are retried often, and looking at every
+  // pod of every node for victims that cannot exist was most of what those retries cost.
+  int32_t lowest_priority(const NodeInfo& node, const Snapshot& snap) {
+    if (snap.topology_version() != lowest_version_) {
+      lowest_.clear();
+      lowest_version_ = snap.topology_version();
+    }
+    if (lowest_.size() < snap.nodes().size()) lowest_.resize(snap.nodes().size());
+    Lowest& cached = lowest_[node.index];
+    if (cached.generation != node.generation) {
+      cached.priority = std::numeric_limits<int32_t>::max();
+      for (const auto& p : node.pods) cached.priority = std::min(cached.priority, p->priority);
+      cached.generation = node.generation;
+    }
+    return cached.priority;
+  }
+
   static const Candidate& pick(const std::vector<Candidate>& cs) {
     auto key = [](const Candidate& c) {
       int32_t highest = c.victims.front()->priority;
@@ -283,6 +308,12 @@ class DefaultPreemption final : public PostFilterPlugin {
   std::minstd_rand rng_{7};
   std::mutex mutex_;                                   // evicted_: written by the writer threads too
   std::unordered_map<std::string, Eviction> evicted_;  // by victim uid, until it leaves the snapshot
+  struct Lowest {
+    uint64_t generation = 0;
+    int32_t priority = std::numeric_limits<int32_t>::max();
+  };
+  std::vector<Lowest> lowest_;  // by node index, while the topology version holds
+  uint64_t lowest_version_ = 0;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <set>
 
 #include "fake_runtime_plugin.h"
 #include "fake_test_support.h"
@@ -31,6 +32,58 @@ TEST(FakeRuntimeNodes, EachNodeHasItsOwnPodsAndSharesTheIpPool) {
   EXPECT_EQ(a->list_pod_sandboxes({}).size(), 1u);
 
   EXPECT_THROW(fake.runtime->driver_for_node(""), std::invalid_argument);
+}
+
+// The kubelet reads one pod's records by its namespace and name labels on every sync.
+TEST(FakeRuntimeNodes, OnePodsRecordsAreFoundByItsLabelsAndOnlyThey) {
+  FakeOnManualClock fake;
+  auto labelled = [&](const std::string& ns, const std::string& name, uint32_t attempt) {
+    PodSandboxConfig config = fake.sandbox_config(name);
+    config.metadata = {name, "uid-" + ns + "-" + name, ns, attempt};
+    config.labels = {{label::kPodNamespace, ns}, {label::kPodName, name}, {"tier", "web"}};
+    const std::string sandbox = fake.driver->run_pod_sandbox(config);
+    ContainerConfig container;
+    container.metadata = {"app", attempt};
+    container.image = "nginx";
+    container.labels = config.labels;
+    return std::make_pair(sandbox, fake.driver->create_container(sandbox, container, config));
+  };
+  const auto first = labelled("default", "web", 0);
+  const auto second = labelled("default", "web", 1);
+  labelled("other", "web", 0);      // same name, another namespace
+  labelled("default", "web-2", 0);  // another pod
+
+  auto sandboxes_of = [&](Labels selector) {
+    PodSandboxFilter filter;
+    filter.label_selector = std::move(selector);
+    std::set<std::string> ids;
+    for (const auto& s : fake.driver->list_pod_sandboxes(filter)) ids.insert(s.id);
+    return ids;
+  };
+  auto containers_of = [&](Labels selector) {
+    ContainerFilter filter;
+    filter.label_selector = std::move(selector);
+    std::set<std::string> ids;
+    for (const auto& c : fake.driver->list_containers(filter)) ids.insert(c.id);
+    return ids;
+  };
+  const Labels web = {{label::kPodNamespace, "default"}, {label::kPodName, "web"}};
+  EXPECT_EQ(sandboxes_of(web), (std::set<std::string>{first.first, second.first}));
+  EXPECT_EQ(containers_of(web), (std::set<std::string>{first.second, second.second}));
+  Labels web_elsewhere = web;
+  web_elsewhere["tier"] = "db";
+  EXPECT_TRUE(sandboxes_of(web_elsewhere).empty()) << "the rest of the selector still applies";
+  EXPECT_TRUE(containers_of(web_elsewhere).empty());
+  EXPECT_EQ(sandboxes_of({{"tier", "web"}}).size(), 4u) << "a selector naming no pod sees every record";
+  EXPECT_EQ(containers_of({{label::kPodName, "web"}}).size(), 3u);
+
+  fake.driver->remove_container(second.second);
+  fake.driver->remove_pod_sandbox(first.first);  // takes its container with it
+  EXPECT_EQ(sandboxes_of(web), (std::set<std::string>{second.first}));
+  EXPECT_TRUE(containers_of(web).empty());
+  fake.driver->remove_pod_sandbox(second.first);
+  EXPECT_TRUE(sandboxes_of(web).empty());
+  EXPECT_EQ(fake.driver->list_pod_sandboxes({}).size(), 2u);
 }
 
 TEST(FakeRuntimeNodes, SandboxIpsComeFromThePodCidrAndReturnOnRemoval) {

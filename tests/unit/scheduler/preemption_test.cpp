@@ -297,6 +297,27 @@ TEST(DefaultPreemption, WaitsForItsVictimsInsteadOfEvictingMore) {
             "preemption: not eligible while victims on the nominated node terminate.");
 }
 
+TEST(DefaultPreemption, ANodeIsLookedAtAgainOnceItsPodsChange) {
+  Rig r;
+  r.cache.add_node(node_object({"n1", "2"}));
+  r.cache.add_pod(on(prio("peer", 100, "2"), "n1"));
+  auto preemptor = prio("preemptor", 100, "2");
+  // Nothing on n1 is less important than the preemptor.
+  Status refused = r.preempt(*preemptor);
+  EXPECT_EQ(refused.message(),
+            "preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.");
+  EXPECT_EQ(r.preempt(*preemptor).message(), refused.message()) << "asked again, nothing changed";
+
+  // The same node now holds a lower-priority pod instead: it is a candidate again.
+  r.cache.remove_pod("default-peer");
+  r.cache.add_pod(on(prio("low", 0, "2"), "n1"));
+  std::string nominated;
+  ASSERT_TRUE(r.preempt(*preemptor, &nominated).ok());
+  EXPECT_EQ(nominated, "n1");
+  r.run_writes();
+  EXPECT_TRUE(r.find("delete", "default/low"));
+}
+
 TEST(DefaultPreemption, AFailedEvictionDoesNotHoldThePreemptorBack) {
   Rig r;
   r.cache.add_node(node_object({"n1", "2"}));
