@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <set>
 
 namespace ukube::detail {
 namespace {
@@ -32,7 +33,7 @@ void InformerCache::file_locked(Indexer& indexer, const std::string& key, const 
   if (indexer.functions.empty()) return;
   for (const auto& value : indexer.functions.front().second(*object)) {
     if (add) {
-      indexer.index[value].insert(key);
+      indexer.index[value].insert_or_assign(key, object);
       continue;
     }
     auto keys = indexer.index.find(value);
@@ -181,8 +182,8 @@ std::vector<ObjectPtr> InformerCache::by_index(std::string_view index, std::stri
   if (indexer == indexers_.end()) return out;
   auto keys = indexer->second.index.find(value);
   if (keys == indexer->second.index.end()) return out;
-  for (const auto& key : keys->second)
-    if (auto it = objects_.find(key); it != objects_.end()) out.push_back(it->second);
+  out.reserve(keys->second.size());
+  for (const auto& [key, object] : keys->second) out.push_back(object);
   return out;
 }
 

@@ -3,10 +3,14 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
+#include <thread>
+
+#include <unistd.h>
 
 #include "tests/integration/kubectl_harness.h"
-#include "tests/support/eventually.h"
 
 // What the cluster benchmarks share: a daemon with the scheduler, the controllers they
 // need and kubelets on the fake runtime, driven with real kubectl; the clock and the
@@ -52,6 +56,20 @@ inline double rss_mib(pid_t pid) {
   return 0;
 }
 
+// User and system CPU seconds a process has used, from /proc.
+inline double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after the command name
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 class Stopwatch {
  public:
   double seconds() const {
@@ -62,20 +80,27 @@ class Stopwatch {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-// Waits (polling kubectl, at most `limit`) until the jsonpath template over `what` reads
-// `want`, e.g. "{.status.replicas} {.status.availableReplicas}".
+// Waits (at most `limit`) until the jsonpath template over `what` reads `want`, e.g.
+// "{.status.replicas} {.status.availableReplicas}". Polls every 100 ms, as a watching user
+// would, not back to back: one kubectl run costs 50-100 ms of CPU, which on two cores
+// would otherwise be taken from the daemon being measured.
 inline bool wait_for(const Kubectl& kubectl, const std::string& what, const std::string& jsonpath,
                      const std::string& want, std::chrono::seconds limit) {
-  return testing::eventually(
-      [&] {
-        CommandResult r = kubectl("get " + what + " -o jsonpath=" + testing::shell_quote(jsonpath));
-        return r.exit_code == 0 && r.out == want;
-      },
-      limit);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    CommandResult r = kubectl("get " + what + " -o jsonpath=" + testing::shell_quote(jsonpath));
+    if (r.exit_code == 0 && r.out == want) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
-inline void print_row(const char* what, double seconds, double objects, double rss) {
-  std::printf("%-52s %8.1f s %10.0f objects/s   RSS %7.0f MiB\n", what, seconds, objects / seconds, rss);
+// `cpu`: the daemon's CPU seconds in the phase, steadier than the wall clock on a busy
+// machine; left out when negative.
+inline void print_row(const char* what, double seconds, double objects, double rss, double cpu = -1) {
+  std::printf("%-52s %8.1f s %10.0f objects/s   RSS %7.0f MiB", what, seconds, objects / seconds, rss);
+  if (cpu >= 0) std::printf("   daemon CPU %6.1f s", cpu);
+  std::printf("\n");
   std::fflush(stdout);
 }
 

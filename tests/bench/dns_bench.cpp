@@ -64,20 +64,6 @@ struct Result {
   double server_cpu = 0;  // seconds of CPU the server used meanwhile
 };
 
-// User and system CPU seconds a process has used, from /proc.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after the command name
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stoull(field);
-    if (i == 15) stime = std::stoull(field);
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Sends `total` queries (cycling over `names`) to 127.0.0.1:`port`, at most kWindow in flight;
 // `server` is the process answering, whose CPU time is counted.
 Result load(uint16_t port, const std::vector<std::string>& names, size_t total, pid_t server) {

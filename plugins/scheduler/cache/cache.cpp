@@ -96,6 +96,26 @@ void Cache::add_pod(PodInfoPtr pod) {
   pods_.emplace(pod->uid, std::move(entry));
 }
 
+bool Cache::refresh_bound_pod(const PodInfoPtr& pod) {
+  auto it = pods_.find(pod->uid);
+  if (it == pods_.end() || it->second.assumed || it->second.node != pod->node_name) return false;
+  const PodInfo& held = *it->second.pod;
+  // What parse_pod reads outside spec, labels, annotations and deletionTimestamp.
+  if (held.owner_uid != pod->owner_uid || held.owner_kind != pod->owner_kind ||
+      held.priority != pod->priority || held.terminal != pod->terminal ||
+      held.terminating != pod->terminating)
+    return false;
+  auto node = by_name_.find(pod->node_name);
+  if (node == by_name_.end()) return false;
+  for (auto& p : node->second->pods)
+    if (p->uid == pod->uid) {
+      p = pod;
+      it->second.pod = pod;
+      return true;
+    }
+  return false;
+}
+
 void Cache::remove_pod(const std::string& uid) {
   auto it = pods_.find(uid);
   if (it == pods_.end()) return;

@@ -22,6 +22,13 @@ class Cache final : public Snapshot {
   void add_pod(PodInfoPtr pod);
   void update_pod(PodInfoPtr pod) { add_pod(std::move(pod)); }
   void remove_pod(const std::string& uid);
+  // A newer version of a bound pod in which only what the scheduler does not parse moved
+  // (its status, its resourceVersion): swapped in place, leaving the node's generation
+  // alone, so plugins' per-node caches (match counts, lowest priorities) stay valid
+  // through the status writes that are most of a busy cluster's pod events. The caller
+  // has checked spec, labels, annotations and deletionTimestamp; false, and nothing done,
+  // when the pod is not bound there or a parsed field differs.
+  bool refresh_bound_pod(const PodInfoPtr& pod);
 
   // Counts `pod` on `node` before the binding is written, so the next cycle sees it.
   void assume(PodInfoPtr pod, const std::string& node);

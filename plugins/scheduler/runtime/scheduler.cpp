@@ -213,6 +213,7 @@ void Scheduler::apply(Event& e) {
         }
         // A binding of ours being confirmed is the pod's arrival for everyone else.
         const bool arrived = !before || cache_.is_assumed(pod.uid);
+        if (!arrived && !e.changed && cache_.refresh_bound_pod(e.pod)) break;
         cache_.add_pod(e.pod);
         if (arrived)
           cluster_event({EventResource::AssignedPod, action::Add}, {nullptr, pod.object, nullptr, &pod});

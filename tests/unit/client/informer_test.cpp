@@ -39,6 +39,11 @@ TEST(Informer, ListsThenFollowsChanges) {
   ASSERT_EQ(web.size(), 1u);
   EXPECT_EQ(meta(web[0], "name"), "web1");
   EXPECT_EQ(informer.resource_version(), std::to_string(kernel.store().current_revision()));
+  client->patch(kConfigMaps, "ns1", "web1", PatchType::JsonMerge, R"({"data":{"k":"new"}})");
+  ASSERT_TRUE(rec.wait_for("update web1"));
+  web = informer.by_index("by-app", "web");
+  ASSERT_EQ(web.size(), 1u);
+  EXPECT_EQ(web[0]->at("data").at("k"), "new") << "an index hands out the newest version";
 
   // A late handler is first told about everything cached.
   HandlerLog late;

@@ -80,6 +80,37 @@ TEST(Cache, AssumeConfirmAndForget) {
   EXPECT_EQ(c.find("n1")->requested.milli_cpu, 1000);
 }
 
+TEST(Cache, ANewStatusKeepsTheNodesGenerationAndParsedChangesAreLeftToAddPod) {
+  Cache c;
+  c.add_node(node_object({"n1"}));
+  auto with_status = [](const PodInfoPtr& p, const std::string& phase, const std::string& owner_uid = "") {
+    auto next = std::make_shared<PodInfo>(*p);
+    json::object o = *p->object;
+    o["status"] = json::object{{"phase", phase}};
+    next->object = std::make_shared<const json::object>(std::move(o));
+    if (!owner_uid.empty()) next->owner_uid = owner_uid;
+    return PodInfoPtr(next);
+  };
+  auto bound = on(pod("p", requests("1")), "n1");
+  c.add_pod(bound);
+  const uint64_t generation = c.find("n1")->generation;
+
+  auto running = with_status(bound, "Running");
+  ASSERT_TRUE(c.refresh_bound_pod(running));
+  EXPECT_EQ(c.find("n1")->generation, generation);
+  EXPECT_EQ(c.find("n1")->pods.front(), running) << "the node holds the newest version";
+  EXPECT_EQ(c.pod(bound->uid), running);
+  EXPECT_EQ(c.find("n1")->requested.milli_cpu, 1000);
+
+  EXPECT_FALSE(c.refresh_bound_pod(with_status(running, "Running", "another-owner")));
+  EXPECT_FALSE(c.refresh_bound_pod(on(pod("p", requests("1")), "n2"))) << "bound elsewhere";
+  EXPECT_FALSE(c.refresh_bound_pod(on(pod("stranger"), "n1")));
+  auto assumed = pod("q");
+  c.assume(assumed, "n1");
+  EXPECT_FALSE(c.refresh_bound_pod(on(assumed, "n1"))) << "an assumed pod is confirmed by add_pod";
+  EXPECT_EQ(c.pod(bound->uid), running);
+}
+
 TEST(Cache, NodesStayDenseAcrossDeletes) {
   Cache c;
   for (auto n : {"a", "b", "c"}) c.add_node(node_object({n}));
