@@ -91,6 +91,81 @@ void diff(const json::value& old, const json::value& now, SchemaView schema, Fie
   if (old.is_object() || old.is_array()) removed.member = true;
 }
 
+// FieldsV1 printed directly (fields_v1_of). A printed node is {} for a member without
+// children, {".":{}, ...} for a member with children and {...} otherwise; every non-null
+// value prints as a node with a member at or below it.
+using Elements = std::vector<std::pair<std::string, json::object>>;
+
+bool printed_member(const json::object& node) {
+  return node.empty() || node.contains(".");
+}
+
+json::object assemble(Elements elements, bool member);
+
+json::object as_member(json::object node) {
+  if (printed_member(node)) return node;
+  json::object out;
+  out.reserve(node.size() + 1);
+  out.emplace(".", json::object{});
+  for (auto& m : node) out.emplace(m.key(), std::move(m.value()));
+  return out;
+}
+
+// Two elements of one list with the same key (or value) own the union of their fields.
+json::object unite_printed(json::object a, json::object b) {
+  const bool member = printed_member(a) || printed_member(b);
+  Elements children;
+  for (auto* node : {&a, &b})
+    for (auto& m : *node)
+      if (m.key() != ".") children.emplace_back(std::string(m.key()), std::move(m.value().as_object()));
+  return assemble(std::move(children), member);
+}
+
+// Children in FieldSet's order (by element text), duplicates united.
+json::object assemble(Elements elements, bool member) {
+  std::stable_sort(elements.begin(), elements.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  json::object out;
+  out.reserve(elements.size() + 1);
+  if (member && !elements.empty()) out.emplace(".", json::object{});
+  for (size_t i = 0; i < elements.size(); ++i) {
+    json::object node = std::move(elements[i].second);
+    while (i + 1 < elements.size() && elements[i + 1].first == elements[i].first)
+      node = unite_printed(std::move(node), std::move(elements[++i].second));
+    out.emplace(elements[i].first, std::move(node));
+  }
+  return out;
+}
+
+json::object print_value(const json::value& value, SchemaView schema);
+
+json::object print_members(const json::object& object, SchemaView schema) {
+  Elements elements;
+  elements.reserve(object.size());
+  for (const auto& m : object)
+    if (!m.value().is_null())
+      elements.emplace_back(field_element(m.key()), print_value(m.value(), schema.field(m.key())));
+  return assemble(std::move(elements), false);  // none: a member without children, {}
+}
+
+json::object print_value(const json::value& value, SchemaView schema) {
+  if (const auto* o = value.if_object(); o && !schema.atomic_map()) return print_members(*o, schema);
+  const auto* a = value.if_array();
+  const ListKind kind = kind_of(schema);
+  if (!a || kind == ListKind::Atomic || a->empty()) return {};
+  Elements elements;
+  elements.reserve(a->size());
+  for (const auto& item : *a) {
+    if (kind == ListKind::Set) {
+      elements.emplace_back(value_element(item), json::object{});
+      continue;
+    }
+    // A keyed element is a member itself, with whatever its fields set below it.
+    elements.emplace_back(key_element(item, schema), as_member(print_value(item, schema.items())));
+  }
+  return assemble(std::move(elements), false);
+}
+
 }  // namespace
 
 bool FieldSet::empty() const {
@@ -286,6 +361,10 @@ void collect_fields(const json::value& value, SchemaView schema, FieldSet& into)
     element.member = true;
     collect_fields(item, schema.items(), element);
   }
+}
+
+json::object fields_v1_of(const json::object& object, SchemaView schema) {
+  return print_members(object, schema);
 }
 
 void diff_fields(const json::object& old, const json::object& now, SchemaView schema, FieldSet& changed,

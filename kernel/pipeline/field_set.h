@@ -69,6 +69,9 @@ std::string path_string(const FieldPath& path);
 // are not set.
 void collect_fields(const boost::json::value& value, SchemaView schema, FieldSet& into);
 void collect_fields(const boost::json::object& object, SchemaView schema, FieldSet& into);
+// The same set printed as FieldsV1 (collect_fields then to_json) in one walk, without the
+// trie: a create, whose writer owns everything it set, needs no set algebra.
+boost::json::object fields_v1_of(const boost::json::object& object, SchemaView schema);
 
 // What a write changed: `changed` gets what `now` sets that `old` did not set to the same
 // value; `removed` the roots of what `old` had and `now` does not.

@@ -51,7 +51,42 @@ bool carries_entries(const json::value* list) {
   return list && list->is_array() && !list->get_array().empty();
 }
 
+json::object entry_json(const ManagedFieldsEntry& e, json::object fields_v1) {
+  json::object o{{"manager", e.manager}, {"operation", e.operation}, {"apiVersion", e.api_version}};
+  if (!e.time.empty()) o["time"] = e.time;
+  o["fieldsType"] = "FieldsV1";
+  o["fieldsV1"] = std::move(fields_v1);
+  if (!e.subresource.empty()) o["subresource"] = e.subresource;
+  return o;
+}
+
+constexpr std::string_view kServerMetadataFields[] = {"f:name",
+                                                      "f:namespace",
+                                                      "f:uid",
+                                                      "f:resourceVersion",
+                                                      "f:generation",
+                                                      "f:creationTimestamp",
+                                                      "f:deletionTimestamp",
+                                                      "f:deletionGracePeriodSeconds",
+                                                      "f:managedFields",
+                                                      "f:selfLink"};
+
 }  // namespace
+
+void drop_server_fields(json::object& fields_v1) {
+  // Stable erasure: FieldsV1 stays in its order.
+  fields_v1.stable_erase("f:apiVersion");
+  fields_v1.stable_erase("f:kind");
+  fields_v1.stable_erase(".");
+  auto* meta = fields_v1.if_contains("f:metadata");
+  if (!meta) return;
+  json::object& m = meta->as_object();
+  for (auto field : kServerMetadataFields) m.stable_erase(field);
+  m.stable_erase(".");
+  if (m.empty()) fields_v1.stable_erase("f:metadata");
+}
+
+namespace {}  // namespace
 
 bool ManagedFieldsEntry::same_manager(const ManagedFieldsEntry& other) const {
   return manager == other.manager && operation == other.operation && subresource == other.subresource &&
@@ -81,14 +116,7 @@ void write_managed_fields(json::object& object, std::vector<ManagedFieldsEntry> 
     return;
   }
   json::array list;
-  for (const auto& e : entries) {
-    json::object o{{"manager", e.manager}, {"operation", e.operation}, {"apiVersion", e.api_version}};
-    if (!e.time.empty()) o["time"] = e.time;
-    o["fieldsType"] = "FieldsV1";
-    o["fieldsV1"] = e.fields.to_json();
-    if (!e.subresource.empty()) o["subresource"] = e.subresource;
-    list.push_back(std::move(o));
-  }
+  for (const auto& e : entries) list.push_back(entry_json(e, e.fields.to_json()));
   meta["managedFields"] = std::move(list);
 }
 
@@ -97,10 +125,10 @@ void drop_server_fields(FieldSet& set) {
   set.children.erase("f:kind");
   auto meta = set.children.find("f:metadata");
   if (meta != set.children.end()) {
-    for (const char* f :
-         {"f:name", "f:namespace", "f:uid", "f:resourceVersion", "f:generation", "f:creationTimestamp",
-          "f:deletionTimestamp", "f:deletionGracePeriodSeconds", "f:managedFields", "f:selfLink"})
-      meta->second.children.erase(f);
+    for (auto field : kServerMetadataFields) {
+      auto it = meta->second.children.find(field);
+      if (it != meta->second.children.end()) meta->second.children.erase(it);
+    }
     meta->second.member = false;
   }
   set.member = false;
@@ -112,6 +140,16 @@ void track_update(const json::object* old, json::object& object, SchemaView sche
   const json::value* incoming = managed_member(object);
   if (is_reset(incoming)) {
     metadata(object).erase("managedFields");
+    return;
+  }
+  if (!old && !carries_entries(incoming)) {
+    // A create: the writer owns everything it set, and nobody else owns anything.
+    json::object fields = fields_v1_of(object, schema);
+    drop_server_fields(fields);
+    if (fields.empty()) return;
+    const ManagedFieldsEntry me{writer.manager, "Update",           writer.api_version,
+                                writer.now,     writer.subresource, {}};
+    metadata(object)["managedFields"] = json::array{entry_json(me, std::move(fields))};
     return;
   }
   const json::value* base = incoming;

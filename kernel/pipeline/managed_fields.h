@@ -39,6 +39,8 @@ void write_managed_fields(boost::json::object& object, std::vector<ManagedFields
 // Fields no manager owns because the server sets them: apiVersion, kind, and the name,
 // namespace, uid, resourceVersion, generation, timestamps and managedFields of metadata.
 void drop_server_fields(FieldSet& set);
+// The same on FieldsV1 as fields_v1_of prints it.
+void drop_server_fields(boost::json::object& fields_v1);
 
 struct UpdateManager {
   std::string manager;

@@ -32,6 +32,35 @@ TEST(FieldSet, CollectsWhatAnObjectSets) {
   EXPECT_EQ(pipeline::path_string({"f:metadata", "f:finalizers", "v:\"x\""}), ".metadata.finalizers[=\"x\"]");
 }
 
+// Creates print their FieldsV1 in one walk; the text is the trie's, member for member and
+// in the same order.
+TEST(FieldSet, PrintedInOneWalkAsTheTriePrintsIt) {
+  const char* const objects[] = {
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"d","uid":"u",
+        "labels":{"b":"1","a":"2"},"finalizers":["z","a","z"],"annotations":{}},
+        "spec":{"replicas":2,"paused":null,"selector":{"matchLabels":{"app":"web"}},"template":{"spec":{
+          "containers":[{"name":"web","image":"nginx","ports":[{"containerPort":80},{"containerPort":80,"protocol":"TCP"}]},
+                        {"name":"web","args":["a"]},{"name":"side","env":[]}]}}},"status":{"replicas":1}})",
+      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"only-server-fields","namespace":"d"}})",
+      R"({})",
+      R"({"metadata":{}})",
+      R"({"metadata":{"name":"n","labels":{}},"spec":{}})",
+      R"({"spec":{"template":{"spec":{"containers":[]}}},"extra":{"a":[1,2],"b":{"c":null},"d":{}}})",
+  };
+  const pipeline::SchemaView schema(&schema::deployment_instance());
+  for (const char* text : objects) {
+    SCOPED_TRACE(text);
+    const json::object object = J(text);
+    pipeline::FieldSet set;
+    pipeline::collect_fields(object, schema, set);
+    json::object printed = pipeline::fields_v1_of(object, schema);
+    EXPECT_EQ(json::serialize(printed), json::serialize(set.to_json()));
+    pipeline::drop_server_fields(set);
+    pipeline::drop_server_fields(printed);
+    EXPECT_EQ(json::serialize(printed), json::serialize(set.to_json()));
+  }
+}
+
 TEST(FieldSet, SetAlgebra) {
   pipeline::FieldSet a, b;
   a.insert({"f:a", "f:b"});
