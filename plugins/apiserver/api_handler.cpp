@@ -11,6 +11,7 @@
 
 #include "impersonation.h"
 #include "media.h"
+#include "pretty_json.h"
 #include "request_options.h"
 #include "route.h"
 #include "ukube/store.h"
@@ -149,8 +150,10 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
   std::optional<UserInfo> authenticated, served_as;
   std::optional<ApiError> failure;
   bool watch = false;
+  bool pretty = wants_pretty(nullptr, request.user_agent);
   try {
     const Query query = Query::parse(query_text);
+    if (const auto* values = query.all("pretty")) pretty = wants_pretty(&values->front(), request.user_agent);
     const bool is_resource = route.kind == RouteKind::Resource;
     watch = is_resource && request.method == "GET" && (route.watch_prefix || wants_watch(query));
     if (is_resource) {
@@ -181,6 +184,15 @@ HttpResponse ApiHandler::handle(const HttpRequest& request) {
     if (deps_.logger) deps_.logger->error("{} {}: {}", request.method, request.target, e.what());
     failure = ApiError::internal(e.what());
     response = error_response(*failure);
+  }
+  // Upstream answers /version indented whoever asks, and OpenAPI documents as they are.
+  const bool openapi = route.kind == RouteKind::OpenApiV2 || route.kind == RouteKind::OpenApiV3Index ||
+                       route.kind == RouteKind::OpenApiV3Document;
+  if ((pretty || route.kind == RouteKind::Version) && !openapi && !response.watch && !response.proxy &&
+      response.content_type.starts_with("application/json")) {
+    Body indented;
+    indented.append(indent_json(response.body.flatten()));
+    response.body = std::move(indented);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.record(verb, resource, response.status, seconds);

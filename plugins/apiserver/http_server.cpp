@@ -552,14 +552,38 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
-  // A watching client sends nothing; a read that completes means it hung up.
+  // A watching client sends nothing until the watch ends: a read that fails means it hung
+  // up, and bytes that arrive are its next request, read once the watch is over.
   void watch_for_hangup() {
     if (buffer_.size() > kWatchReadSlack) return close(false);
+    hangup_read_pending_ = true;
     stream_.async_read_some(buffer_.prepare(4096), [self = self()](error_code ec, size_t n) {
+      self->hangup_read_pending_ = false;
       if (ec) return self->close(false);
       self->buffer_.commit(n);
+      if (self->watch_ended_) return self->next_request_after_watch();
       self->watch_for_hangup();
     });
+  }
+
+  // The connection outlives the watch, as upstream's does: one connection can serve a
+  // watch and then a GET. The read the watch left pending takes the next request's first
+  // bytes; the idle timeout bounds the wait for them.
+  void keep_alive_after_watch() {
+    // Bytes sent before the watch ended are a request pipelined behind it, which clients
+    // do not do and the pending read cannot hand over: close, as before.
+    if (buffer_.size() > 0) return close(true);
+    watch_timer_.cancel();
+    bookmark_timer_.cancel();
+    watch_.reset();
+    finishing_ = false;
+    watch_ended_ = true;
+    arm(shared_.settings.idle_timeout);
+    if (!hangup_read_pending_) next_request_after_watch();
+  }
+  void next_request_after_watch() {
+    watch_ended_ = false;
+    read_header();
   }
 
   void write_watch(std::vector<asio::const_buffer> buffers) {
@@ -605,11 +629,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (watch_) watch_->watch->stop();
     static const std::string kLast = "0\r\n\r\n";
     arm(shared_.settings.request_timeout);
-    asio::async_write(stream_, asio::buffer(kLast), [self = self()](error_code, size_t) {
+    asio::async_write(stream_, asio::buffer(kLast), [self = self()](error_code ec, size_t) {
       self->disarm();
-      // The client may still be mid-way through a pipelined request we cannot see past
-      // the watch; closing is what upstream clients expect after a watch ends anyway.
-      self->close(true);
+      if (ec || !self->keep_alive_ || self->closed_) return self->close(!ec);
+      self->keep_alive_after_watch();
     });
   }
 
@@ -660,6 +683,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::string chunk_head_;
   bool writing_ = false;
   bool finishing_ = false;
+  bool hangup_read_pending_ = false;
+  bool watch_ended_ = false;  // the next request may start in the pending hangup read
 
   std::unique_ptr<ProxyPlan> proxy_;
   std::shared_ptr<ssl::context> upstream_tls_;  // outlives upstream_

@@ -8,10 +8,8 @@
 namespace ukube::apiserver {
 namespace {
 
-// Go's strconv.ParseBool, which is what upstream's parameter decoding accepts.
 bool parse_bool(const std::string& name, const std::string& v) {
-  if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
-  if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
+  if (auto b = go_bool(v)) return *b;
   throw ApiError::bad_request(name + ": invalid boolean value \"" + v + "\"");
 }
 
@@ -41,6 +39,12 @@ void check_propagation(const std::string& policy) {
 }
 
 }  // namespace
+
+std::optional<bool> go_bool(std::string_view v) {
+  if (v == "1" || v == "t" || v == "T" || v == "true" || v == "TRUE" || v == "True") return true;
+  if (v == "0" || v == "f" || v == "F" || v == "false" || v == "FALSE" || v == "False") return false;
+  return std::nullopt;
+}
 
 bool wants_watch(const Query& query) {
   return flag(query, "watch");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "ukube/client.h"
@@ -8,6 +9,9 @@
 // Query parameters (and DeleteOptions bodies) turned into pipeline options. Unknown
 // parameters are ignored, as upstream does; malformed known ones are 400 BadRequest.
 namespace ukube::apiserver {
+
+// Go's strconv.ParseBool, which is what upstream's parameter decoding accepts.
+std::optional<bool> go_bool(std::string_view value);
 
 // watch=true|1 (any Go boolean spelling).
 bool wants_watch(const Query& query);

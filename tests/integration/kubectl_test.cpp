@@ -354,6 +354,17 @@ parameters: {path: /srv}
       << hpas;
 }
 
+// kubectl's CLI suite reads `kubectl get --raw '...?pretty=true'` line by line.
+TEST_P(KubectlTest, PrettyTrueIndentsTheAnswer) {
+  const std::string pretty = ok("get --raw '/api/v1/namespaces/default?pretty=true'");
+  EXPECT_TRUE(contains(pretty, "\n  \"metadata\": {\n    ")) << pretty;
+  EXPECT_TRUE(contains(pretty, "\n  \"spec\": {\n    \"finalizers\": [\n      \"kubernetes\"\n    ]\n  },\n"))
+      << pretty;
+  const std::string compact = ok("get --raw /api/v1/namespaces/default");
+  EXPECT_FALSE(contains(compact, "\n  ")) << "kubectl is no person: compact by default";
+  EXPECT_EQ(boost::json::parse(pretty), boost::json::parse(compact));
+}
+
 TEST_P(KubectlTest, APIServicesListWhatIsServedAndTakeRegistrations) {
   std::string listed = ok("get apiservices");
   for (const char* row : {"^v1\\.apps +Local +True +", "^v2\\.autoscaling +Local +True +",

@@ -168,6 +168,44 @@ TEST_F(HandlerTest, UnnamedWritersAreNamedAfterTheirUserAgent) {
   EXPECT_EQ(managed->at(0).at("manager"), "kubectl");
 }
 
+// Upstream's isPrettyPrint: ?pretty (any Go boolean) first, else curl, Wget and browsers.
+TEST_F(HandlerTest, PrettyPrintsForPeopleAndWhenAsked) {
+  ASSERT_EQ(call("POST", kConfigMaps, configmap("pp")).status, 201);
+  auto get = [&](const std::string& query, const std::string& user_agent) {
+    HttpRequest r;
+    r.method = "GET";
+    r.target = std::string(kConfigMaps) + "/pp" + query;
+    r.user_agent = user_agent;
+    r.remote_address = "127.0.0.1:5555";
+    return handler_.handle(r).body.flatten();
+  };
+  const std::string kubectl = "kubectl/v1.33.0 (linux/amd64) kubernetes/abc";
+  const std::string compact = get("", kubectl);
+  EXPECT_EQ(compact.find('\n'), std::string::npos) << compact;
+  const std::string pretty = get("?pretty=true", kubectl);
+  EXPECT_NE(pretty.find("\n  \"data\": {\n    \"k\": \"1\"\n  }"), std::string::npos) << pretty;
+  EXPECT_EQ(json::parse(pretty), json::parse(compact));
+  EXPECT_EQ(get("?pretty=1", kubectl), pretty);
+  EXPECT_EQ(get("", "curl/7.88.1"), pretty);
+  EXPECT_EQ(get("", "Wget/1.21.3"), pretty);
+  EXPECT_EQ(get("", "Mozilla/5.0 (X11; Linux x86_64)"), pretty);
+  EXPECT_EQ(get("?pretty=false", "curl/7.88.1"), compact) << "the parameter wins";
+  EXPECT_EQ(get("?pretty=yes", "curl/7.88.1"), compact) << "not a Go boolean: false";
+  EXPECT_EQ(get("?pretty=", "curl/7.88.1"), pretty) << "empty: as if absent";
+
+  // Errors too; /version always; OpenAPI documents never.
+  HttpRequest missing;
+  missing.method = "GET";
+  missing.target = std::string(kConfigMaps) + "/nope?pretty=true";
+  const std::string status = handler_.handle(missing).body.flatten();
+  EXPECT_EQ(status.rfind("{\n  \"kind\": \"Status\",\n", 0), 0u) << status;
+  EXPECT_EQ(call("GET", "/version").body.flatten().rfind("{\n  \"major\": ", 0), 0u);
+  HttpRequest openapi;
+  openapi.method = "GET";
+  openapi.target = "/openapi/v2?pretty=true";
+  EXPECT_EQ(handler_.handle(openapi).body.flatten().find("\n  "), std::string::npos);
+}
+
 TEST_F(HandlerTest, YamlBodiesForCreateAndApply) {
   HttpResponse created =
       call("POST", kConfigMaps, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y1\ndata:\n  a: b\n",

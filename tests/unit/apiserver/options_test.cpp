@@ -2,6 +2,7 @@
 
 #include "apiserver/config.pb.h"
 #include "apiserver/media.h"
+#include "apiserver/pretty_json.h"
 #include "apiserver/request_options.h"
 #include "apiserver/settings.h"
 #include "apiserver/url.h"
@@ -9,6 +10,37 @@
 
 namespace ukube::apiserver {
 namespace {
+
+// As Go's json.Indent(dst, src, "", "  ") lays the same text out.
+TEST(PrettyJson, IndentsAsGoDoes) {
+  EXPECT_EQ(indent_json(R"({"a":{},"b":[],"c":[1,{"d":null}],"e":"x: [y], {z}\" ,"})"),
+            "{\n"
+            "  \"a\": {},\n"
+            "  \"b\": [],\n"
+            "  \"c\": [\n"
+            "    1,\n"
+            "    {\n"
+            "      \"d\": null\n"
+            "    }\n"
+            "  ],\n"
+            "  \"e\": \"x: [y], {z}\\\" ,\"\n"
+            "}");
+  EXPECT_EQ(indent_json("{\"a\":1}\n"), "{\n  \"a\": 1\n}") << "the trailing newline goes";
+  EXPECT_EQ(indent_json("[]"), "[]");
+  EXPECT_EQ(indent_json("\"s\""), "\"s\"");
+}
+
+TEST(PrettyJson, WantedByParameterOrByPeoplesClients) {
+  const std::string yes = "true", no = "0", junk = "yes", empty;
+  EXPECT_TRUE(wants_pretty(&yes, "kubectl/v1.33.0"));
+  EXPECT_FALSE(wants_pretty(&no, "curl/8.0"));
+  EXPECT_FALSE(wants_pretty(&junk, "curl/8.0"));
+  EXPECT_TRUE(wants_pretty(&empty, "curl/8.0"));
+  EXPECT_TRUE(wants_pretty(nullptr, "Wget/1.21"));
+  EXPECT_TRUE(wants_pretty(nullptr, "Mozilla/5.0 (X11)"));
+  EXPECT_FALSE(wants_pretty(nullptr, "python-requests/2.28"));
+  EXPECT_FALSE(wants_pretty(nullptr, ""));
+}
 
 TEST(Query, DecodesAndKeepsRepeats) {
   Query q = Query::parse("labelSelector=app%3Dweb%2Ctier+in+(a%2Cb)&dryRun=All&dryRun=All&empty=&flag");

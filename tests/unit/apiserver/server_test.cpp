@@ -139,7 +139,7 @@ TEST_F(ServerTest, WatchStreamsOneEventPerLine) {
   EXPECT_EQ(handler_->metrics().watches.load(), 1);
 }
 
-TEST_F(ServerTest, WatchEndsAtTimeoutSeconds) {
+TEST_F(ServerTest, WatchEndsAtTimeoutSecondsAndTheConnectionServesOn) {
   start();
   Connection w(port_);
   auto started = std::chrono::steady_clock::now();
@@ -148,7 +148,13 @@ TEST_F(ServerTest, WatchEndsAtTimeoutSeconds) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "");
   EXPECT_GE(std::chrono::steady_clock::now() - started, 900ms);
-  EXPECT_TRUE(w.closed_by_peer(2s));
+  // The connection stays for the next request, as upstream's does.
+  w.send_request("GET", kConfigMaps);
+  auto listed = w.read_response(5s);
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_EQ(json::parse(listed.body).at("kind"), "ConfigMapList");
+  w.send_request("GET", std::string(kConfigMaps) + "?watch=1&timeoutSeconds=1");
+  EXPECT_EQ(w.read_response(5s).status, 200) << "and another watch after that";
 }
 
 TEST_F(ServerTest, ClientHangupEndsTheWatch) {
