@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <boost/json/basic_parser_impl.hpp>
+#include <charconv>
 #include <set>
 
 #include "ukube/errors.h"
@@ -19,9 +20,99 @@ std::string join(const std::string& path, std::string_view key) {
   return out;
 }
 
+// Go's name for the type a schema decodes into. Struct types are not named in our
+// schemas: they print as "struct".
+std::string go_type(SchemaView schema) {
+  if (schema.int_or_string()) return "intstr.IntOrString";
+  const std::string_view format = schema.format();
+  if (format == "quantity") return "resource.Quantity";
+  const std::string_view type = schema.type();
+  if (type == "string") return format == "byte" ? "[]uint8" : "string";
+  if (type == "integer") return format == "int32" ? "int32" : "int64";
+  if (type == "number") return "float64";
+  if (type == "boolean") return "bool";
+  if (type == "array") return "[]" + go_type(schema.items());
+  if (type == "object" && schema.map_values().known()) return "map[string]" + go_type(schema.map_values());
+  return "struct";
+}
+
+// How Go's decoder names the JSON value it could not store.
+std::string json_value_name(const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::string: return "string";
+    case json::kind::bool_: return "bool";
+    case json::kind::array: return "array";
+    case json::kind::object: return "object";
+    default: return "number";
+  }
+}
+
+// A number as it would have been written: 1.5, not Boost's 1.5E0.
+std::string number_text(const json::value& value) {
+  if (!value.is_double()) return json::serialize(value);
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
+  return ec == std::errc() ? std::string(buffer, end) : json::serialize(value);
+}
+
+std::string go_kind(const json::value& value) {
+  switch (value.kind()) {
+    case json::kind::string: return "string";
+    case json::kind::bool_: return "bool";
+    case json::kind::array: return "slice";
+    case json::kind::object: return "map";
+    case json::kind::double_: return "float64";
+    default: return "int64";
+  }
+}
+
+bool whole(double d) {
+  return d == static_cast<double>(static_cast<int64_t>(d));
+}
+
+// Whether Go's decoder takes `value` into the type `schema` describes.
+bool decodes(const json::value& value, SchemaView schema) {
+  if (value.is_null()) return true;
+  if (schema.int_or_string()) return value.is_string() || value.is_int64() || value.is_uint64();
+  if (schema.format() == "quantity") return value.is_string() || value.is_number();
+  const std::string_view type = schema.type();
+  if (type == "string") return value.is_string();
+  if (type == "boolean") return value.is_bool();
+  if (type == "number") return value.is_number();
+  if (type == "array") return value.is_array();
+  if (type == "object") return value.is_object();
+  if (type == "integer") {
+    int64_t n = 0;
+    if (value.is_int64())
+      n = value.get_int64();
+    else if (value.is_uint64())
+      return schema.format() != "int32" && value.get_uint64() <= uint64_t(INT64_MAX);
+    else if (value.is_double() && whole(value.get_double()))
+      n = static_cast<int64_t>(value.get_double());
+    else
+      return false;
+    return schema.format() != "int32" || (n >= INT32_MIN && n <= INT32_MAX);
+  }
+  return true;  // no type: anything (free-form, preserve-unknown-fields)
+}
+
+// Go's field path to the value being walked: struct field names, not map keys or
+// indices. Views into the object's keys, joined only for an error.
+using GoPath = std::vector<std::string_view>;
+
 void prune(json::value& value, SchemaView schema, const std::string& path, bool root,
-           std::vector<std::string>& unknown) {
+           std::vector<std::string>& unknown, GoPath& go_path, std::optional<TypeMismatch>* mismatch) {
   if (!schema.known()) return;
+  if (mismatch && !mismatch->has_value() && !root && !decodes(value, schema)) {
+    // Go's error names a number an integer field cannot hold by its text, any other
+    // value by its kind.
+    std::string name = json_value_name(value);
+    if (value.is_number() && schema.type() == "integer") name += " " + number_text(value);
+    std::string field;
+    for (auto part : go_path) field = join(field, part);
+    *mismatch = TypeMismatch{std::move(name), std::move(field), go_type(schema), go_kind(value)};
+    return;
+  }
   if (auto* object = value.if_object()) {
     const bool closed = schema.closed();
     std::vector<std::string> drop;
@@ -33,13 +124,16 @@ void prune(json::value& value, SchemaView schema, const std::string& path, bool 
         drop.emplace_back(key);
         continue;
       }
-      prune(member.value(), schema.field(key), join(path, key), false, unknown);
+      const bool field = schema.declares(key);
+      if (field) go_path.push_back(key);
+      prune(member.value(), schema.field(key), join(path, key), false, unknown, go_path, mismatch);
+      if (field) go_path.pop_back();
     }
     for (const auto& key : drop) object->erase(key);
   } else if (auto* array = value.if_array()) {
     SchemaView items = schema.items();
     for (size_t i = 0; i < array->size(); ++i)
-      prune((*array)[i], items, path + "[" + std::to_string(i) + "]", false, unknown);
+      prune((*array)[i], items, path + "[" + std::to_string(i) + "]", false, unknown, go_path, mismatch);
   }
 }
 
@@ -133,9 +227,32 @@ class DuplicateFinder {
 std::vector<std::string> prune_unknown_fields(json::object& object, SchemaView schema) {
   std::vector<std::string> unknown;
   json::value v(std::move(object));
-  prune(v, schema, "", true, unknown);
+  GoPath go_path;
+  prune(v, schema, "", true, unknown, go_path, nullptr);
   object = std::move(v.get_object());
   return unknown;
+}
+
+std::vector<std::string> prune_unknown_fields(json::object& object, SchemaView schema,
+                                              std::optional<TypeMismatch>& mismatch) {
+  std::vector<std::string> unknown;
+  json::value v(std::move(object));
+  GoPath go_path;
+  prune(v, schema, "", true, unknown, go_path, &mismatch);
+  object = std::move(v.get_object());
+  return unknown;
+}
+
+std::string TypeMismatch::converter_message(const std::string& struct_name) const {
+  if (go_type.starts_with("map[")) return "cannot restore map from " + go_kind;
+  if (go_type.starts_with("[]") && go_type != "[]uint8") return "cannot restore slice from " + go_kind;
+  if (go_type == "struct") return "cannot restore struct from: " + go_kind;
+  return message(struct_name);
+}
+
+std::string TypeMismatch::message(const std::string& struct_name) const {
+  return "json: cannot unmarshal " + value + " into Go struct field " + struct_name + "." + field +
+         " of type " + go_type;
 }
 
 std::vector<std::string> duplicate_fields(std::string_view text) {

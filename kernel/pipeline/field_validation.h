@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,25 @@ namespace ukube::pipeline {
 // returns their paths, e.g. "spec.template.spec.containers[0].bad", in document order.
 // apiVersion, kind and metadata are always known at the root.
 std::vector<std::string> prune_unknown_fields(boost::json::object& object, SchemaView schema);
+
+// A value of the wrong JSON type for its schema, as upstream's decoder into Go structs
+// refuses it: `json: cannot unmarshal string into Go struct field Pod.spec.priority of
+// type int32`. `field` is the Go field path (JSON names, no indices or map keys).
+struct TypeMismatch {
+  std::string value;    // "string", "number", "number 1.5", "bool", "array", "object"
+  std::string field;    // "spec.containers.ports.containerPort"
+  std::string go_type;  // "int32", "map[string]string", "[]string", ...
+  std::string go_kind;  // the value's Go kind once unstructured: "string", "float64", "slice", "map"
+  std::string message(const std::string& struct_name) const;
+  // As upstream's unstructured converter words it (strategic merge patches) for maps,
+  // lists and structs: "cannot restore map from string"; message() for other types.
+  std::string converter_message(const std::string& struct_name) const;
+};
+// The same walk as prune_unknown_fields (one pass over the object), also reporting the
+// first value whose JSON type its schema does not allow. Null and schema-less values
+// always pass; whole-number doubles count as integers (YAML input).
+std::vector<std::string> prune_unknown_fields(boost::json::object& object, SchemaView schema,
+                                              std::optional<TypeMismatch>& mismatch);
 
 // Member names that repeat within one JSON object of `text`, as paths ("spec.replicas").
 // Text that is not valid JSON has none (the caller's parser reports it).

@@ -1,4 +1,5 @@
 #include "kernel/pipeline/request_pipeline.h"
+#include "ukube/machinery/names.h"
 #include "ukube/machinery/time.h"
 #include "ukube/machinery/uuid.h"
 
@@ -67,14 +68,35 @@ bool same_but_resource_version(const boost::json::object& a, const boost::json::
 // the caller. Whole objects (create, update) are rejected with the decoding prefix
 // upstream puts before strict errors, patches without it.
 void validate_fields(const TypeInfo& type, boost::json::object& object, const WriteOptions& options,
-                     bool patch, const std::vector<std::string>& duplicates = {}) {
+                     std::optional<PatchType> patch = std::nullopt,
+                     const std::vector<std::string>& duplicates = {}) {
   FieldProblems problems;
   problems.add_duplicates(duplicates);
-  if (type.schema) problems.add_unknown(prune_unknown_fields(object, SchemaView(type.schema.get())));
-  std::string prefix;
-  if (!patch)
-    prefix = type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
-  report_field_problems(problems, options, prefix);
+  std::optional<TypeMismatch> mismatch;
+  // Built-in objects are decoded into Go structs upstream, which refuses a value of the
+  // wrong JSON type; custom resources (no strategic merge patch) are decoded into maps,
+  // and their schema validation reports such values instead.
+  if (type.schema)
+    problems.add_unknown(type.strategic_merge_patch
+                             ? prune_unknown_fields(object, SchemaView(type.schema.get()), mismatch)
+                             : prune_unknown_fields(object, SchemaView(type.schema.get())));
+  const std::string prefix =
+      type.kind + " in version \"" + type.version + "\" cannot be handled as a " + type.kind + ": ";
+  if (mismatch) {
+    // A patch is refused as upstream's patcher refuses what it cannot decode: Invalid,
+    // naming the patched object.
+    // A strategic merge patch is applied to a map and converted, in upstream's words.
+    if (patch)
+      throw ApiError::invalid(
+          GroupVersionKind{}, "",
+          std::vector<FieldError>{
+              {"FieldValueInvalid", "patch",
+               "Invalid value: " + machinery::quote(boost::json::serialize(object)) + ": " +
+                   (*patch == PatchType::StrategicMerge ? mismatch->converter_message(type.kind)
+                                                        : mismatch->message(type.kind))}});
+    throw ApiError::bad_request(prefix + mismatch->message(type.kind));
+  }
+  report_field_problems(problems, options, patch ? std::string() : prefix);
 }
 
 void apply_patch(boost::json::value& doc, PatchType type, const boost::json::value& patch,
@@ -243,13 +265,13 @@ store::Bytes KernelPipeline::create(const UserInfo& user, const GroupVersionReso
   Target t = target(user, "create", gvr, ns, {}, {});
   set_type_meta(object, *t.type);
   if (t.type->ephemeral_create) return answer_ephemeral(t, std::move(object), options);
-  validate_fields(*t.type, object, options, false);
+  validate_fields(*t.type, object, options);
   return create_object(t, std::move(object), options, true);
 }
 
 store::Bytes KernelPipeline::answer_ephemeral(Target& t, boost::json::object object,
                                               const WriteOptions& options) {
-  validate_fields(*t.type, object, options, false);
+  validate_fields(*t.type, object, options);
   // Not stored, but checked and admitted like any create (upstream runs the reviews
   // through admission too).
   admit_and_validate(t, AdmissionOperation::Create, object, nullptr, options.dry_run);
@@ -468,7 +490,7 @@ store::Bytes KernelPipeline::update(const UserInfo& user, const GroupVersionReso
   if (!requested.empty() && parse_revision(requested, "metadata.resourceVersion") != current->mod_revision)
     throw ApiError::stale(t.type->group_resource(), t.name);
   boost::json::object old = read_as(*t.type, current->value);
-  validate_fields(*t.type, object, options, false);
+  validate_fields(*t.type, object, options);
   auto written = write_update(t, *current, old, std::move(object), options);
   if (!written) throw ApiError::stale(t.type->group_resource(), t.name);
   return *written;
@@ -502,7 +524,7 @@ store::Bytes KernelPipeline::patch(const UserInfo& user, const GroupVersionResou
     std::vector<std::string> warnings;
     WriteOptions attempt_options = options;
     attempt_options.warnings = &warnings;
-    validate_fields(*t.type, patched, attempt_options, true, duplicates);
+    validate_fields(*t.type, patched, attempt_options, type, duplicates);
     std::string rv = meta_string(patched, "resourceVersion");
     if (!rv.empty() && rv != std::to_string(current->mod_revision))
       throw ApiError::stale(t.type->group_resource(), t.name);

@@ -57,6 +57,17 @@ SchemaView SchemaView::items() const {
   return SchemaView(as_object(inner_->if_contains("items")));
 }
 
+bool SchemaView::declares(std::string_view key) const {
+  if (!inner_) return false;
+  const auto* props = as_object(inner_->if_contains("properties"));
+  return props && props->contains(key);
+}
+
+SchemaView SchemaView::map_values() const {
+  if (!inner_) return {};
+  return SchemaView(as_object(inner_->if_contains("additionalProperties")));
+}
+
 bool SchemaView::allows(std::string_view key) const {
   if (!inner_) return true;
   if (const auto* props = as_object(inner_->if_contains("properties")); props && props->contains(key))
@@ -106,6 +117,14 @@ std::string_view SchemaView::patch_strategy() const {
 
 const boost::json::value* SchemaView::default_value() const {
   return extension("default");
+}
+
+std::string_view SchemaView::text(const boost::json::value* v) {
+  return as_string(v);
+}
+
+bool SchemaView::int_or_string() const {
+  return as_true(extension("x-kubernetes-int-or-string"));
 }
 
 }  // namespace ukube::pipeline

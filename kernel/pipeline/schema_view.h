@@ -28,6 +28,10 @@ class SchemaView {
 
   // Whether `key` is a declared property or allowed by additionalProperties.
   bool allows(std::string_view key) const;
+  // Whether `key` is a declared property (a struct field, not a map key).
+  bool declares(std::string_view key) const;
+  // The additionalProperties schema of a map; unknown when there is none.
+  SchemaView map_values() const;
   // An object whose undeclared members are unknown fields (and get pruned): it lists
   // properties, has no additionalProperties and does not preserve unknown fields.
   bool closed() const;
@@ -46,9 +50,15 @@ class SchemaView {
   // Default of a property (used for list map keys a client may omit, e.g. protocol).
   const boost::json::value* default_value() const;
 
+  // OpenAPI `type` and `format` ("" when unset), and x-kubernetes-int-or-string.
+  std::string_view type() const { return text(extension("type")); }
+  std::string_view format() const { return text(extension("format")); }
+  bool int_or_string() const;
+
  private:
   // Extensions may sit beside an allOf wrapper (`outer_`) or on the wrapped schema.
   const boost::json::value* extension(std::string_view name) const;
+  static std::string_view text(const boost::json::value* v);
 
   const boost::json::object* outer_ = nullptr;
   const boost::json::object* inner_ = nullptr;

@@ -365,6 +365,20 @@ TEST_P(KubectlTest, PrettyTrueIndentsTheAnswer) {
   EXPECT_EQ(boost::json::parse(pretty), boost::json::parse(compact));
 }
 
+// kubectl's CLI suite: "Patch fails with type restore error and exit code 1".
+TEST_P(KubectlTest, APatchOfTheWrongTypeIsRefusedAsUpstreamRefusesIt) {
+  ok("create configmap typed --from-literal=k=v");
+  const std::string refused = fails("patch configmap typed -p '{\"metadata\":{\"labels\":\"invalid\"}}'");
+  EXPECT_TRUE(contains(refused, "cannot restore map from string")) << refused;
+  const std::string merged = fails("patch configmap typed --type=merge -p '{\"data\":{\"k\":1}}'");
+  EXPECT_TRUE(
+      contains(merged, "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"))
+      << merged;
+  EXPECT_EQ(ok("get configmap typed -o jsonpath={.data.k}"), "v") << "nothing stored";
+  EXPECT_TRUE(
+      contains(ok("patch configmap typed -p '{\"metadata\":{\"labels\":{\"a\":\"b\"}}}'"), "patched"));
+}
+
 TEST_P(KubectlTest, APIServicesListWhatIsServedAndTakeRegistrations) {
   std::string listed = ok("get apiservices");
   for (const char* row : {"^v1\\.apps +Local +True +", "^v2\\.autoscaling +Local +True +",

@@ -47,6 +47,51 @@ TEST(PruneUnknownFields, Table) {
       << "no schema, nothing unknown";
 }
 
+// What upstream's decoder into Go structs refuses, in its words.
+TEST(PruneUnknownFields, ValuesOfTheWrongTypeAreFoundAsGoWouldFindThem) {
+  // (This test schema gives replicas no format: int64, where the built-in one says int32.)
+  static const boost::json::object kSchema = schema::deployment();
+  struct Case {
+    const char* object;
+    const char* message;  // "" when Go decodes it
+  } cases[] = {
+      {R"({"spec":{"replicas":3}})", ""},
+      {R"({"spec":{"replicas":3.0}})", ""},  // YAML may give whole numbers as doubles
+      {R"({"spec":{"replicas":null,"paused":null}})", ""},
+      {R"({"spec":{"replicas":"3"}})",
+       "json: cannot unmarshal string into Go struct field Deployment.spec.replicas of type int64"},
+      {R"({"spec":{"replicas":1.5}})",
+       "json: cannot unmarshal number 1.5 into Go struct field Deployment.spec.replicas of type int64"},
+      {R"({"spec":{"replicas":10000000000000000000}})",
+       "json: cannot unmarshal number 10000000000000000000 into Go struct field Deployment.spec.replicas of "
+       "type int64"},
+      {R"({"metadata":{"labels":"x"}})",
+       "json: cannot unmarshal string into Go struct field Deployment.metadata.labels of type "
+       "map[string]string"},
+      {R"({"metadata":{"labels":{"a":1}}})",
+       "json: cannot unmarshal number into Go struct field Deployment.metadata.labels of type string"},
+      {R"({"spec":{"strategy":{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":2}}}})", ""},
+      {R"({"spec":{"strategy":{"rollingUpdate":{"maxSurge":true}}}})",
+       "json: cannot unmarshal bool into Go struct field Deployment.spec.strategy.rollingUpdate.maxSurge of "
+       "type intstr.IntOrString"},
+      {R"({"spec":{"template":{"spec":{"containers":[{"name":"a","args":"x"}]}}}})",
+       "json: cannot unmarshal string into Go struct field Deployment.spec.template.spec.containers.args of "
+       "type []string"},
+      {R"({"spec":{"extra":{"free":{"form":[1]}}}})", ""},
+  };
+  for (const auto& c : cases) {
+    auto object = J(c.object);
+    std::optional<pipeline::TypeMismatch> mismatch;
+    pipeline::prune_unknown_fields(object, pipeline::SchemaView(&kSchema), mismatch);
+    EXPECT_EQ(mismatch ? mismatch->message("Deployment") : "", c.message) << c.object;
+  }
+  auto labels = J(R"({"metadata":{"labels":"x"}})");
+  std::optional<pipeline::TypeMismatch> mismatch;
+  pipeline::prune_unknown_fields(labels, pipeline::SchemaView(&kSchema), mismatch);
+  ASSERT_TRUE(mismatch);
+  EXPECT_EQ(mismatch->converter_message("Deployment"), "cannot restore map from string");
+}
+
 TEST(DuplicateFields, Table) {
   struct Case {
     const char* text;
