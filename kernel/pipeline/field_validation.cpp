@@ -85,8 +85,8 @@ bool decodes(const json::value& value, SchemaView schema) {
     int64_t n = 0;
     if (value.is_int64())
       n = value.get_int64();
-    else if (value.is_uint64())
-      return schema.format() != "int32" && value.get_uint64() <= uint64_t(INT64_MAX);
+    else if (value.is_uint64() && value.get_uint64() <= uint64_t(INT64_MAX))
+      n = static_cast<int64_t>(value.get_uint64());  // unsigned numbers written by our own code
     else if (value.is_double() && whole(value.get_double()))
       n = static_cast<int64_t>(value.get_double());
     else

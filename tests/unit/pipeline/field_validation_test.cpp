@@ -85,6 +85,20 @@ TEST(PruneUnknownFields, ValuesOfTheWrongTypeAreFoundAsGoWouldFindThem) {
     pipeline::prune_unknown_fields(object, pipeline::SchemaView(&kSchema), mismatch);
     EXPECT_EQ(mismatch ? mismatch->message("Deployment") : "", c.message) << c.object;
   }
+  // int32 fields hold int32's range, whatever JSON number type carries the value:
+  // numbers our own code writes from unsigned integers arrive as uint64.
+  static const boost::json::object kPorts =
+      J(R"({"type":"object","properties":{"port":{"type":"integer","format":"int32"}}})");
+  for (const boost::json::value port :
+       {boost::json::value(uint64_t{33105}), boost::json::value(int64_t{-1}),
+        boost::json::value(2147483648.0), boost::json::value(uint64_t{1} << 40)}) {
+    boost::json::object endpoint{{"port", port}};
+    std::optional<pipeline::TypeMismatch> found;
+    pipeline::prune_unknown_fields(endpoint, pipeline::SchemaView(&kPorts), found);
+    const bool fits = port.is_uint64() ? port.get_uint64() <= INT32_MAX : !port.is_double();
+    EXPECT_EQ(found.has_value(), !fits) << boost::json::serialize(port);
+  }
+
   auto labels = J(R"({"metadata":{"labels":"x"}})");
   std::optional<pipeline::TypeMismatch> mismatch;
   pipeline::prune_unknown_fields(labels, pipeline::SchemaView(&kSchema), mismatch);
