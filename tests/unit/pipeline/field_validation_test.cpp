@@ -89,7 +89,7 @@ TEST(PruneUnknownFields, ValuesOfTheWrongTypeAreFoundAsGoWouldFindThem) {
   // numbers our own code writes from unsigned integers arrive as uint64.
   static const boost::json::object kPorts =
       J(R"({"type":"object","properties":{"port":{"type":"integer","format":"int32"}}})");
-  for (const boost::json::value port :
+  for (const boost::json::value& port :
        {boost::json::value(uint64_t{33105}), boost::json::value(int64_t{-1}),
         boost::json::value(2147483648.0), boost::json::value(uint64_t{1} << 40)}) {
     boost::json::object endpoint{{"port", port}};
