@@ -22,14 +22,22 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(curl_.request("GET", "/readyz").status, 200) << node_.log();
     HttpResult keep = curl_.request("GET", "/api/v1/namespaces/default/configmaps/keep");
     EXPECT_EQ(keep.status, 200) << keep.body;
-    EXPECT_NE(keep.body.find(R"("k":"v")"), std::string::npos) << keep.body;
+    // curl gets indented JSON, as from upstream.
+    EXPECT_NE(keep.body.find(R"("k": "v")"), std::string::npos) << keep.body;
     EXPECT_TRUE(keep.body.ends_with("}\n"))
         << "a JSON body ends with a newline, as upstream's: " << keep.body;
   }
 
+  // A metav1.Status, indented (curl gets that from the API, as from upstream's) or as the
+  // HTTP layer writes it for requests it could not read.
+  static bool is_status(const std::string& body) {
+    return body.find(R"("kind": "Status")") != std::string::npos ||
+           body.find(R"("kind":"Status")") != std::string::npos;
+  }
+
   static void expect_status(const HttpResult& r, int code, const std::string& message_part) {
     EXPECT_EQ(r.status, code) << r.body;
-    EXPECT_NE(r.body.find(R"("kind":"Status")"), std::string::npos) << r.body;
+    EXPECT_TRUE(is_status(r.body)) << r.body;
     EXPECT_NE(r.body.find(message_part), std::string::npos) << r.body;
     EXPECT_TRUE(r.body.ends_with("}\n")) << "an error body ends with a newline, as upstream's: " << r.body;
   }
@@ -100,7 +108,7 @@ TEST_F(BadInputTest, DotDotAndEncodedSeparatorsNeverReachAnotherResource) {
     HttpResult r = curl_.request("GET", path);
     EXPECT_GE(r.status, 400) << r.body;
     EXPECT_LT(r.status, 500) << r.body;
-    EXPECT_NE(r.body.find(R"("kind":"Status")"), std::string::npos) << r.body;
+    EXPECT_TRUE(is_status(r.body)) << r.body;
     EXPECT_EQ(r.body.find("czNjcmV0"), std::string::npos) << "the secret leaked: " << r.body;
   }
   // A name with an encoded separator is not a name anything can have.
