@@ -224,23 +224,27 @@ class DuplicateFinder {
 
 }  // namespace
 
-std::vector<std::string> prune_unknown_fields(json::object& object, SchemaView schema) {
+namespace {
+
+std::vector<std::string> prune_with(json::object& object, SchemaView schema,
+                                    std::optional<TypeMismatch>* mismatch) {
   std::vector<std::string> unknown;
   json::value v(std::move(object));
   GoPath go_path;
-  prune(v, schema, "", true, unknown, go_path, nullptr);
+  prune(v, schema, "", true, unknown, go_path, mismatch);
   object = std::move(v.get_object());
   return unknown;
 }
 
+}  // namespace
+
+std::vector<std::string> prune_unknown_fields(json::object& object, SchemaView schema) {
+  return prune_with(object, schema, nullptr);
+}
+
 std::vector<std::string> prune_unknown_fields(json::object& object, SchemaView schema,
                                               std::optional<TypeMismatch>& mismatch) {
-  std::vector<std::string> unknown;
-  json::value v(std::move(object));
-  GoPath go_path;
-  prune(v, schema, "", true, unknown, go_path, &mismatch);
-  object = std::move(v.get_object());
-  return unknown;
+  return prune_with(object, schema, &mismatch);
 }
 
 std::string TypeMismatch::converter_message(const std::string& struct_name) const {

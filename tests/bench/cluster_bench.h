@@ -6,11 +6,11 @@
 #include <iterator>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include <unistd.h>
 
 #include "tests/integration/kubectl_harness.h"
+#include "tests/support/eventually.h"
 
 // What the cluster benchmarks share: a daemon with the scheduler, the controllers they
 // need and kubelets on the fake runtime, driven with real kubectl; the clock and the
@@ -86,13 +86,12 @@ class Stopwatch {
 // would otherwise be taken from the daemon being measured.
 inline bool wait_for(const Kubectl& kubectl, const std::string& what, const std::string& jsonpath,
                      const std::string& want, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    CommandResult r = kubectl("get " + what + " -o jsonpath=" + testing::shell_quote(jsonpath));
-    if (r.exit_code == 0 && r.out == want) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  return testing::eventually(
+      [&] {
+        CommandResult r = kubectl("get " + what + " -o jsonpath=" + testing::shell_quote(jsonpath));
+        return r.exit_code == 0 && r.out == want;
+      },
+      limit, std::chrono::milliseconds(100));
 }
 
 // `cpu`: the daemon's CPU seconds in the phase, steadier than the wall clock on a busy
