@@ -96,7 +96,7 @@ int run_daemon(const DaemonOptions& options) {
   auth.warn_if_open(*log);
   auto rows = host->describe();
   log->info("ukube is up: data dir {}, store at revision {}, {} plugin(s) running", config.data_dir.string(),
-            store->current_revision(), std::count_if(rows.begin(), rows.end(), [](const host::PluginRow& r) {
+            store->current_revision(), std::count_if(rows.begin(), rows.end(), [](const PluginStatus& r) {
               return r.state == "running";
             }));
 

@@ -19,6 +19,7 @@ class PluginLookup {
   virtual ~PluginLookup() = default;
   virtual Plugin* find(const std::string& uri_or_id) const = 0;
   virtual std::vector<Plugin*> all() const = 0;
+  virtual std::vector<PluginStatus> describe() const = 0;
 };
 
 // The InitContext a plugin receives. It lives as long as the plugin instance, because
@@ -45,6 +46,7 @@ class Context final : public InitContext {
   InformerFactory& informers() const override { return informers_.get(uri_); }
   Plugin* find(const std::string& uri_or_id) const override { return lookup_.find(uri_or_id); }
   std::vector<Plugin*> all() const override { return lookup_.all(); }
+  std::vector<PluginStatus> plugin_statuses() const override { return lookup_.describe(); }
 
   // After an in-place reconfigure. The previous message is kept alive because the plugin
   // may still hold the reference config() gave it.

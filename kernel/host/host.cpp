@@ -440,9 +440,9 @@ std::vector<Plugin*> Host::all() const {
   return out;
 }
 
-std::vector<PluginRow> Host::describe() const {
+std::vector<PluginStatus> Host::describe() const {
   std::lock_guard lock(table_mutex_);
-  std::vector<PluginRow> rows;
+  std::vector<PluginStatus> rows;
   for (const auto& slot : slots_) {
     std::string state(to_string(slot->state));
     if (slot->state == PluginState::Failed || slot->state == PluginState::Skipped)

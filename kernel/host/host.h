@@ -63,7 +63,7 @@ class Host final : private PluginLookup {
   ReloadResult reload(DaemonConfig new_config, Catalog catalog);
 
   // `ukube plugins` rows for the running host (safe to call from any thread).
-  std::vector<PluginRow> describe() const;
+  std::vector<PluginStatus> describe() const override;
   DaemonConfig config() const;
 
  private:

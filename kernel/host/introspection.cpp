@@ -9,15 +9,15 @@
 
 namespace ukube::host {
 
-std::vector<PluginRow> inspect(const DaemonConfig& config) {
+std::vector<PluginStatus> inspect(const DaemonConfig& config) {
   return inspect(config, Catalog::scan(plugin_search_dirs(config)));
 }
 
-std::vector<PluginRow> inspect(const DaemonConfig& config, const Catalog& catalog) {
+std::vector<PluginStatus> inspect(const DaemonConfig& config, const Catalog& catalog) {
   Plan plan = resolve_plan(config, catalog);
-  std::vector<PluginRow> rows;
+  std::vector<PluginStatus> rows;
   auto row = [](const ResolvedPlugin& p, std::string state) {
-    return PluginRow{p.type, p.id, std::move(state), p.library.empty() ? "-" : p.library.string()};
+    return PluginStatus{p.type, p.id, std::move(state), p.library.empty() ? "-" : p.library.string()};
   };
   for (std::size_t i : plan.order) rows.push_back(row(plan.plugins[i], "loaded"));
   for (const auto& plugin : plan.plugins)
@@ -26,7 +26,7 @@ std::vector<PluginRow> inspect(const DaemonConfig& config, const Catalog& catalo
   return rows;
 }
 
-void append_unused_rows(std::vector<PluginRow>& rows, const DaemonConfig& config, const Catalog& catalog) {
+void append_unused_rows(std::vector<PluginStatus>& rows, const DaemonConfig& config, const Catalog& catalog) {
   for (const auto& entry : config.plugins) {
     if (entry.enabled) continue;
     auto providers = catalog.providers(entry.uri);
@@ -43,10 +43,10 @@ void append_unused_rows(std::vector<PluginRow>& rows, const DaemonConfig& config
   }
 }
 
-std::string format_plugin_table(const std::vector<PluginRow>& rows) {
+std::string format_plugin_table(const std::vector<PluginStatus>& rows) {
   // STATE goes last: a refusal reason is long and would push every library path right.
   const std::array<std::string, 4> header = {"TYPE", "ID", "LIBRARY", "STATE"};
-  auto cells = [](const PluginRow& r) {
+  auto cells = [](const PluginStatus& r) {
     return std::array<std::string, 4>{r.type, r.id, r.library, r.state};
   };
   std::array<std::size_t, 4> width{};

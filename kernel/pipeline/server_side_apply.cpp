@@ -1,5 +1,6 @@
 #include "kernel/pipeline/server_side_apply.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
@@ -163,6 +164,95 @@ ApiError conflict_error(const std::vector<ManagedFieldsEntry>& entries,
   return e;
 }
 
+constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+// Only kubectl's own server-side apply upgrades from client-side apply, as upstream: any
+// other manager name opts out.
+constexpr std::string_view kUpgradingManager = "kubectl";
+
+const json::string* last_applied_of(const json::object& object) {
+  const auto* meta = object.if_contains("metadata");
+  const auto* annotations =
+      meta && meta->is_object() ? meta->get_object().if_contains("annotations") : nullptr;
+  const auto* value =
+      annotations && annotations->is_object() ? annotations->get_object().if_contains(kLastApplied) : nullptr;
+  return value && value->is_string() && !value->get_string().empty() ? &value->get_string() : nullptr;
+}
+
+// The conflicts that client-side apply's record does not excuse. kubectl may take over
+// what its client-side apply set: the fields of the live object's last-applied
+// configuration whose live values still are the ones last applied.
+std::vector<Conflict> unexcused(std::vector<Conflict> conflicts, const json::object& live,
+                                SchemaView schema) {
+  const json::string* recorded = last_applied_of(live);
+  if (!recorded) return conflicts;
+  boost::system::error_code ec;
+  json::value last = json::parse(*recorded, ec);
+  if (ec || !last.is_object()) return conflicts;
+  FieldSet last_fields;
+  collect_fields(last.get_object(), schema, last_fields);
+  const json::value live_value(live);
+  std::erase_if(conflicts, [&](const Conflict& c) {
+    if (!last_fields.contains(c.path)) return false;
+    const json::value* was = find_path(last, c.path, schema);
+    const json::value* is = find_path(live_value, c.path, schema);
+    return !was || !is || *was == *is;
+  });
+  return conflicts;
+}
+
+// Go's json encoding of a decoded map: keys sorted, HTML characters escaped, ended by a
+// newline (json.Encoder), as upstream writes the last-applied annotation.
+void go_encode(const json::value& v, std::string& out) {
+  if (const auto* o = v.if_object()) {
+    std::vector<const json::key_value_pair*> members;
+    for (const auto& m : *o) members.push_back(&m);
+    std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i) out.push_back(',');
+      go_encode(json::string(members[i]->key()), out);
+      out.push_back(':');
+      go_encode(members[i]->value(), out);
+    }
+    out.push_back('}');
+  } else if (const auto* a = v.if_array()) {
+    out.push_back('[');
+    for (size_t i = 0; i < a->size(); ++i) {
+      if (i) out.push_back(',');
+      go_encode((*a)[i], out);
+    }
+    out.push_back(']');
+  } else if (const auto* s = v.if_string()) {
+    std::string text = json::serialize(*s);
+    for (char c : text) {
+      if (c == '<')
+        out += "\\u003c";
+      else if (c == '>')
+        out += "\\u003e";
+      else if (c == '&')
+        out += "\\u0026";
+      else
+        out.push_back(c);
+    }
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+// kubectl's server-side apply keeps an existing last-applied annotation in step with
+// what it applied, so a later client-side apply computes its three-way merge from it.
+void update_last_applied(json::object& out, const json::object& applied) {
+  json::value recorded(applied);
+  if (auto* meta = recorded.get_object().if_contains("metadata"); meta && meta->is_object())
+    if (auto* annotations = meta->get_object().if_contains("annotations");
+        annotations && annotations->is_object())
+      annotations->get_object().erase(kLastApplied);
+  std::string text;
+  go_encode(recorded, text);
+  text.push_back('\n');
+  out["metadata"].get_object()["annotations"].get_object()[kLastApplied] = text;
+}
+
 void undeclared(const json::value& value, SchemaView schema, FieldPath& path, std::vector<std::string>& out) {
   if (!schema.known()) return;
   if (const auto* o = value.if_object()) {
@@ -261,7 +351,13 @@ json::object server_side_apply(const ApplyRequest& r) {
       if (!entries[i].same_manager(me) && entries[i].fields.contains(path)) conflicts.push_back({i, path});
   });
   if (!conflicts.empty()) {
-    if (!r.force) throw conflict_error(entries, conflicts);
+    if (!r.force) {
+      // Upstream's upgrade from client-side apply: when every conflict is excused, kubectl
+      // takes the fields over as if it had forced.
+      auto remaining =
+          r.manager == kUpgradingManager && r.live ? unexcused(conflicts, *r.live, r.schema) : conflicts;
+      if (!remaining.empty()) throw conflict_error(entries, remaining);
+    }
     for (const auto& c : conflicts) {
       FieldSet taken;
       taken.insert(c.path);
@@ -285,6 +381,8 @@ json::object server_side_apply(const ApplyRequest& r) {
   entries.push_back(std::move(me));
   json::object out = std::move(merged.get_object());
   write_managed_fields(out, std::move(entries));
+  if (r.manager == kUpgradingManager && r.live && last_applied_of(*r.live) && last_applied_of(out))
+    update_last_applied(out, *r.applied);
   return out;
 }
 

@@ -40,8 +40,8 @@ boost::json::object read_as(const TypeInfo& type, const store::Bytes& stored) {
 
 void to_storage(const TypeInfo& type, boost::json::object& object) {
   if (!type.convert || type.is_storage_version()) return;
-  const GroupVersionKind stored{type.group, type.storage_version, type.kind};
-  if (!has_api_version(object, stored.api_version())) type.convert(object, type.storage_version);
+  const GroupVersionKind stored = type.storage_gvk();
+  if (!has_api_version(object, stored.api_version())) type.convert(object, stored.version);
 }
 
 }  // namespace ukube::pipeline

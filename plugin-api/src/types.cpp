@@ -7,7 +7,8 @@ std::string GroupVersionResource::to_string() const {
 }
 
 std::string TypeInfo::key_prefix() const {
-  return "/" + (group.empty() ? std::string("core") : group) + "/" + plural + "/";
+  const std::string& stored = storage_group.value_or(group);
+  return "/" + (stored.empty() ? std::string("core") : stored) + "/" + plural + "/";
 }
 
 std::string TypeInfo::group_resource() const {

@@ -11,6 +11,7 @@
 
 #include "impersonation.h"
 #include "media.h"
+#include "openapi_v2_protobuf.h"
 #include "pretty_json.h"
 #include "request_options.h"
 #include "route.h"
@@ -77,6 +78,15 @@ constexpr std::chrono::seconds kKubeletTimeout{10};
 
 const char* const kServedPaths[] = {"/api",     "/api/v1",     "/apis",       "/healthz", "/livez",
                                     "/metrics", "/openapi/v2", "/openapi/v3", "/readyz",  "/version"};
+
+// {"kind":"PluginList","items":[{"type":...,"id":...,"state":...,"library":...}]}, in
+// the host's order (the order plugins start in), then those not configured.
+std::string plugin_list(const std::vector<PluginStatus>& plugins) {
+  boost::json::array items;
+  for (const auto& p : plugins)
+    items.push_back({{"type", p.type}, {"id", p.id}, {"state", p.state}, {"library", p.library}});
+  return boost::json::serialize(boost::json::object{{"kind", "PluginList"}, {"items", std::move(items)}});
+}
 
 std::string root_paths(const DiscoveryDocs& docs) {
   boost::json::array paths;
@@ -325,6 +335,9 @@ HttpResponse ApiHandler::serve_non_resource(const HttpRequest& request, const Ro
       return text(metrics_.render(deps_.bus ? deps_.bus->watcher_count() : 0,
                                   deps_.store ? deps_.store->current_revision() : 0, stored_object_counts()),
                   "text/plain; version=0.0.4; charset=utf-8");
+    case RouteKind::DebugPlugins:
+      if (!deps_.plugins) throw ApiError::resource_not_found();
+      return text(plugin_list(deps_.plugins()));
     case RouteKind::OpenApiV3Index: return text(openapi_.v3()->index);
     case RouteKind::OpenApiV3Document: {
       auto docs = openapi_.v3();
@@ -337,7 +350,14 @@ HttpResponse ApiHandler::serve_non_resource(const HttpRequest& request, const Ro
         r.headers.emplace_back("Cache-Control", "public, immutable");
       return r;
     }
-    case RouteKind::OpenApiV2: return shared_text(openapi_.v2());
+    case RouteKind::OpenApiV2: {
+      // kubectl asks for protobuf, and falls back to v2 for kinds v3 does not list.
+      if (request.accept.find(kOpenApiV2ProtobufSubtype) == std::string::npos)
+        return shared_text(openapi_.v2());
+      HttpResponse r = shared_text(openapi_.v2_protobuf());
+      r.content_type = kOpenApiV2ProtobufMediaType;
+      return r;
+    }
     default: break;
   }
   throw ApiError::resource_not_found();

@@ -3,9 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit_log.h"
 #include "discovery.h"
@@ -19,6 +21,7 @@
 #include "ukube/auth.h"
 #include "ukube/errors.h"
 #include "ukube/pipeline.h"
+#include "ukube/plugin.h"
 #include "ukube/types.h"
 
 namespace spdlog {
@@ -45,6 +48,8 @@ struct HandlerDeps {
   size_t max_in_flight = 400;
   std::string server_address;  // host:port clients reach us at (APIVersions)
   AuditLog* audit = nullptr;   // null: no audit log
+  // The daemon's plugins for /debug/plugins; empty: not served (404).
+  std::function<std::vector<PluginStatus>()> plugins;
 };
 
 class ApiHandler {

@@ -31,6 +31,7 @@ void ApiServerPlugin::init(InitContext& ctx) {
   deps.store = &ctx.store();
   deps.logger = log_;
   deps.max_in_flight = settings_.max_in_flight;
+  deps.plugins = [&ctx] { return ctx.plugin_statuses(); };
   deps.server_address = url.substr(url.find("//") + 2);
   if (!settings_.audit_log_path.empty()) {
     std::filesystem::path path = settings_.audit_log_path;

@@ -107,8 +107,8 @@ std::vector<Subresource> subresources(const TypeInfo& t) {
 }  // namespace
 
 std::string storage_version_hash(const TypeInfo& type) {
-  const std::string stored =
-      type.group + "/" + (type.is_storage_version() ? type.version : type.storage_version) + "/" + type.kind;
+  const GroupVersionKind gvk = type.storage_gvk();
+  const std::string stored = gvk.group + "/" + gvk.version + "/" + gvk.kind;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(stored.data(), stored.size(), digest, &size, EVP_sha256(), nullptr);

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "openapi_v2_protobuf.h"
+
 namespace ukube::apiserver {
 namespace {
 
@@ -277,6 +279,7 @@ void add_schemas(Flavor f, const TypeInfo& t, json::object& schemas) {
            {"apiVersion", string_prop("APIVersion defines the versioned schema of this representation.")},
            {"kind", string_prop("Kind is a string value representing the REST resource.")},
            {"items", json::object{{"type", "array"},
+                                  {"description", "List of " + t.plural},
                                   {"items", ref_schema(f, definition_name(t.group, t.version, t.kind))}}},
            {"metadata", ref_schema(f, std::string(kMeta) + "ListMeta")}}}};
   schemas[definition_name(t.group, t.version, t.list_kind)] =
@@ -394,13 +397,21 @@ OpenApiV3Docs build_openapi_v3(const std::vector<TypeInfoPtr>& types, uint64_t g
   return docs;
 }
 
-std::string build_openapi_v2(const std::vector<TypeInfoPtr>& types, const std::string& git_version) {
+namespace {
+
+json::object openapi_v2_document(const std::vector<TypeInfoPtr>& types, const std::string& git_version) {
   std::vector<const TypeInfo*> list;
   for (const auto& t : types) list.push_back(t.get());
   std::sort(list.begin(), list.end(), [](const TypeInfo* a, const TypeInfo* b) {
     return std::tie(a->group, a->version, a->plural) < std::tie(b->group, b->version, b->plural);
   });
-  return json::serialize(document(Flavor::V2, list, git_version));
+  return document(Flavor::V2, list, git_version);
+}
+
+}  // namespace
+
+std::string build_openapi_v2(const std::vector<TypeInfoPtr>& types, const std::string& git_version) {
+  return json::serialize(openapi_v2_document(types, git_version));
 }
 
 std::shared_ptr<const OpenApiV3Docs> OpenApi::v3() const {
@@ -411,11 +422,13 @@ std::shared_ptr<const OpenApiV3Docs> OpenApi::v3() const {
   return v3_;
 }
 
-std::shared_ptr<const std::string> OpenApi::v2() const {
+OpenApiV2Docs OpenApi::v2_docs() const {
   uint64_t generation = types_.generation();
   std::lock_guard lock(mu_);
-  if (!v2_ || v2_generation_ != generation) {
-    v2_ = std::make_shared<const std::string>(build_openapi_v2(types_.all(), git_version_));
+  if (!v2_.json || v2_generation_ != generation) {
+    const json::object doc = openapi_v2_document(types_.all(), git_version_);
+    v2_.json = std::make_shared<const std::string>(json::serialize(doc));
+    v2_.protobuf = std::make_shared<const std::string>(openapi_v2_protobuf(doc));
     v2_generation_ = generation;
   }
   return v2_;

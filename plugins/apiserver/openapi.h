@@ -36,19 +36,28 @@ OpenApiV3Docs build_openapi_v3(const std::vector<TypeInfoPtr>& types, uint64_t g
                                const std::string& git_version);
 std::string build_openapi_v2(const std::vector<TypeInfoPtr>& types, const std::string& git_version);
 
+// The v2 document twice: JSON, and the protobuf kubectl asks for first.
+struct OpenApiV2Docs {
+  std::shared_ptr<const std::string> json;
+  std::shared_ptr<const std::string> protobuf;
+};
+
 class OpenApi {
  public:
   OpenApi(const TypeRegistry& types, std::string git_version)
       : types_(types), git_version_(std::move(git_version)) {}
   std::shared_ptr<const OpenApiV3Docs> v3() const;
-  std::shared_ptr<const std::string> v2() const;
+  std::shared_ptr<const std::string> v2() const { return v2_docs().json; }
+  std::shared_ptr<const std::string> v2_protobuf() const { return v2_docs().protobuf; }
 
  private:
   const TypeRegistry& types_;
   const std::string git_version_;
   mutable std::mutex mu_;
   mutable std::shared_ptr<const OpenApiV3Docs> v3_;
-  mutable std::shared_ptr<const std::string> v2_;
+  OpenApiV2Docs v2_docs() const;
+
+  mutable OpenApiV2Docs v2_;
   mutable uint64_t v2_generation_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "request_options.h"
 #include "table.h"
 #include "ukube/errors.h"
+#include "undecodable_body.h"
 #include "yaml_json.h"
 
 namespace ukube::apiserver {
@@ -28,8 +29,8 @@ ApiError unsupported(const std::string& media, const char* accepted) {
 }
 
 // `type`: the type the body must be, when it is the resource itself rather than some
-// subresource's body (only then can a protobuf body be decoded).
-json::object parse_object_body(const HttpRequest& request, const TypeInfo* type) {
+// subresource's body (only then can a protobuf body be decoded); `kind` names it in errors.
+json::object parse_object_body(const HttpRequest& request, const TypeInfo* type, std::string_view kind) {
   const std::string media = media_type(request.content_type);
   if (media == kProtobufMediaType && type) return decode_protobuf_object(request.body, *type);
   std::string converted;
@@ -42,8 +43,12 @@ json::object parse_object_body(const HttpRequest& request, const TypeInfo* type)
   }
   boost::system::error_code ec;
   json::value doc = json::parse(text, ec);
-  if (ec) throw ApiError::bad_request("the request body is not valid JSON: " + ec.message());
-  if (!doc.is_object()) throw ApiError::bad_request("the request body must be a JSON object");
+  if (ec || !doc.is_object()) {
+    std::string message = unrecognized_body_message(text, request.body, kind);
+    if (!message.empty()) throw ApiError::bad_request(message);
+    if (ec) throw ApiError::bad_request("the request body is not valid JSON: " + ec.message());
+    throw ApiError::bad_request("the request body must be a JSON object, not null");
+  }
   return std::move(doc.get_object());
 }
 
@@ -59,6 +64,15 @@ std::unique_ptr<TypeInfo> subresource_body_type(const TypeInfo& parent, const Ro
   body->plural = parent.plural + "/" + route.subresource;
   body->schema = answer->second.body_schema;
   return body;
+}
+
+// The kind a subresource's body must be, for error messages.
+std::string_view body_kind(const TypeInfo& parent, const TypeInfo* body, const Route& route) {
+  if (body) return body->kind;
+  if (route.subresource == "scale") return "Scale";
+  if (route.subresource == "binding") return "Binding";
+  if (route.subresource == "eviction") return "Eviction";
+  return parent.kind;
 }
 
 PatchType patch_type(const std::string& media) {
@@ -292,14 +306,16 @@ HttpResponse ResourceHandler::write(const ResourceCall& call, const TypeInfo& ty
   options.warnings = &warnings;
   if (method == "POST") {
     if (route.name.empty()) {
-      r = object_response(
-          pipeline_.create(call.user, gvr, route.namespace_, parse_object_body(request, &type), options),
-          201);
-    } else if (!route.subresource.empty()) {
-      r = object_response(pipeline_.create_subresource(
-                              call.user, gvr, route.namespace_, route.name, route.subresource,
-                              parse_object_body(request, subresource_body_type(type, route).get()), options),
+      r = object_response(pipeline_.create(call.user, gvr, route.namespace_,
+                                           parse_object_body(request, &type, type.kind), options),
                           201);
+    } else if (!route.subresource.empty()) {
+      auto body_type = subresource_body_type(type, route);
+      r = object_response(
+          pipeline_.create_subresource(
+              call.user, gvr, route.namespace_, route.name, route.subresource,
+              parse_object_body(request, body_type.get(), body_kind(type, body_type.get(), route)), options),
+          201);
     } else {
       throw ApiError::method_not_allowed(
           "POST is not supported on an object; create it with POST to its collection");
@@ -309,8 +325,10 @@ HttpResponse ResourceHandler::write(const ResourceCall& call, const TypeInfo& ty
   } else if (method == "PUT") {
     // Every subresource written with PUT carries the resource itself, except scale.
     const TypeInfo* body_type = route.subresource == "scale" ? nullptr : &type;
-    r = object_response(pipeline_.update(call.user, gvr, route.namespace_, route.name,
-                                         parse_object_body(request, body_type), options, route.subresource));
+    r = object_response(
+        pipeline_.update(call.user, gvr, route.namespace_, route.name,
+                         parse_object_body(request, body_type, body_kind(type, body_type, route)), options,
+                         route.subresource));
   } else {
     PatchType type_of_patch = patch_type(media_type(request.content_type));
     std::string converted;

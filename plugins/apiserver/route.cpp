@@ -81,6 +81,7 @@ Route parse_segments(std::string_view path) {
   }
   if (s.size() == 1 && head == "version") r.kind = RouteKind::Version;
   if (s.size() == 1 && head == "metrics") r.kind = RouteKind::Metrics;
+  if (s.size() == 2 && head == "debug" && s[1] == "plugins") r.kind = RouteKind::DebugPlugins;
   if (head == "openapi" && s.size() >= 2) {
     if (s[1] == "v2" && s.size() == 2) r.kind = RouteKind::OpenApiV2;
     if (s[1] == "v3" && s.size() == 2) r.kind = RouteKind::OpenApiV3Index;

@@ -17,6 +17,7 @@ enum class RouteKind {
   Version,           // /version
   Health,            // /healthz, /livez, /readyz (and their /<check> sub-paths)
   Metrics,           // /metrics
+  DebugPlugins,      // /debug/plugins: the daemon's plugins and their states
   OpenApiV2,         // /openapi/v2
   OpenApiV3Index,    // /openapi/v3
   OpenApiV3Document  // /openapi/v3/<api/v1 | apis/<group>/<version>>

@@ -180,8 +180,10 @@ TEST_F(BadInputTest, DeeplyNestedBodiesAre400) {
 
 TEST_F(BadInputTest, MalformedBodiesAndUnknownContentTypesAreClear) {
   expect_status(curl_.request("POST", "/api/v1/namespaces/default/configmaps", "{not json"), 400,
-                "not valid JSON");
-  expect_status(curl_.request("POST", "/api/v1/namespaces/default/configmaps", "[]"), 400, "JSON object");
+                "the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; "
+                "json parse error: invalid character 'n' looking for beginning of object key string");
+  expect_status(curl_.request("POST", "/api/v1/namespaces/default/configmaps", "[]"), 400,
+                "json: cannot unmarshal array into Go value");
   expect_status(curl_.request("POST", "/api/v1/namespaces/default/configmaps", "x", "text/plain"), 415,
                 "unknown format");
   expect_status(curl_.request("POST", "/api/v1/namespaces/default/configmaps",

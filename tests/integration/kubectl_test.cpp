@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <regex>
 
 #include "tests/integration/kubectl_fixture.h"
@@ -377,6 +378,131 @@ TEST_P(KubectlTest, APatchOfTheWrongTypeIsRefusedAsUpstreamRefusesIt) {
   EXPECT_EQ(ok("get configmap typed -o jsonpath={.data.k}"), "v") << "nothing stored";
   EXPECT_TRUE(
       contains(ok("patch configmap typed -p '{\"metadata\":{\"labels\":{\"a\":\"b\"}}}'"), "patched"));
+}
+
+// From kubectl's CLI suite: the upgrade from client-side to server-side apply. kubectl
+// takes over what its client-side apply set without a conflict, and keeps the
+// last-applied annotation in step.
+TEST_P(KubectlTest, ServerSideApplyTakesOverFromClientSideApply) {
+  const std::string pod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: test-pod
+  labels:
+    name: test-pod-label
+spec:
+  containers:
+  - name: kubernetes-pause
+    image: registry.k8s.io/pause:3.10
+)";
+  ok("apply -f -", pod);
+  const std::string applied = replaced(pod, "test-pod-label", "test-pod-applied");
+  // diff answers 1 when it finds differences, and fails otherwise.
+  const CommandResult diff = (*kubectl_)("diff --server-side -f -", applied);
+  EXPECT_EQ(diff.exit_code, 1) << diff.out;
+  EXPECT_TRUE(contains(diff.out, "+    name: test-pod-applied")) << diff.out;
+  EXPECT_TRUE(contains(ok("apply --server-side -f -", applied), "pod/test-pod serverside-applied"));
+  EXPECT_EQ(get("pod test-pod", ".metadata.labels.name"), "test-pod-applied");
+  const std::string last =
+      get("pod test-pod", ".metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration");
+  EXPECT_TRUE(contains(last, "\"name\":\"test-pod-applied\"")) << last;
+  EXPECT_FALSE(contains(last, "test-pod-label")) << last;
+  EXPECT_EQ(get("pod test-pod", ".metadata.managedFields[?(@.manager==\"kubectl\")].operation"), "Apply");
+
+  // Another manager is still held to the fields it does not own.
+  const CommandResult other =
+      refused("apply --server-side --field-manager=other -f -", replaced(pod, "test-pod-label", "taken"));
+  EXPECT_TRUE(contains(other.out, "conflict with \"kubectl\"")) << other.out;
+  // And kubectl to the ones it set by hand after its client-side apply.
+  ok("label pod test-pod --overwrite name=by-hand");
+  const CommandResult by_hand = refused("apply --server-side -f -", replaced(pod, "test-pod-label", "again"));
+  EXPECT_TRUE(contains(by_hand.out, "Apply failed with 1 conflict")) << by_hand.out;
+}
+
+// Upstream keeps one store of Events behind core/v1 and events.k8s.io/v1: `kubectl events`
+// and `kubectl get events` (core) show what a client of the newer API recorded.
+TEST_P(KubectlTest, EventsOfEitherApiAreListedByBoth) {
+  ok("create -f -", R"(apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: synced.1, namespace: default}
+eventTime: "2026-01-02T03:04:05.000000Z"
+reportingController: example.com/ctl
+reportingInstance: ctl-1
+action: Sync
+reason: Synced
+regarding: {kind: Pod, name: api, namespace: default}
+note: all synced
+type: Normal
+)");
+  ok("create -f -", R"(apiVersion: v1
+kind: Event
+metadata: {name: pulled.1, namespace: default}
+involvedObject: {kind: Pod, name: web, namespace: default}
+reason: Pulled
+message: image pulled
+type: Normal
+count: 1
+source: {component: kubelet}
+)");
+  // `kubectl events` writes the kind as it is (Pod/api), `get events` in lower case.
+  for (const std::string& listing : {ok("events"), ok("get events")}) {
+    EXPECT_TRUE(std::regex_search(listing, std::regex("Normal +Synced +[Pp]od/api +all synced"))) << listing;
+    EXPECT_TRUE(std::regex_search(listing, std::regex("Normal +Pulled +[Pp]od/web +image pulled")))
+        << listing;
+  }
+  EXPECT_EQ(get("events.v1.events.k8s.io pulled.1", ".note"), "image pulled");
+  EXPECT_EQ(get("events.v1.events.k8s.io pulled.1", ".regarding.name"), "web");
+  EXPECT_EQ(get("event synced.1", ".message"), "all synced");
+  EXPECT_EQ(get("event synced.1", ".involvedObject.name"), "api");
+  EXPECT_EQ(ok("get events.v1.events.k8s.io -o name --field-selector regarding.name=web"),
+            "event.events.k8s.io/pulled.1\n");
+  ok("delete events.v1.events.k8s.io synced.1");
+  EXPECT_TRUE(contains(fails("get event synced.1"), "NotFound"));
+}
+
+// The daemon's plugins, as `ukube plugins` lists them, for cluster admins.
+TEST_P(KubectlTest, DebugPluginsListsThePluginsAndTheirStates) {
+  const json::value listed = json::parse(ok("get --raw /debug/plugins"));
+  EXPECT_EQ(listed.at("kind"), "PluginList");
+  std::map<std::string, std::string> states, libraries;
+  for (const auto& item : listed.at("items").as_array()) {
+    const std::string uri =
+        std::string(item.at("type").as_string()) + "." + std::string(item.at("id").as_string());
+    states[uri] = item.at("state").as_string();
+    libraries[uri] = item.at("library").as_string();
+  }
+  EXPECT_EQ(states["ukube.apiserver.v1.apiserver"], "running");
+  EXPECT_TRUE(libraries["ukube.apiserver.v1.apiserver"].ends_with("apiserver.so"))
+      << libraries["ukube.apiserver.v1.apiserver"];
+  EXPECT_EQ(states["ukube.controller.v1.garbagecollector"], "running");
+  EXPECT_EQ(states["ukube.authorizer.v1.rbac"], "running");
+
+  ok("create serviceaccount peeker");
+  const CommandResult denied = refused("get --raw /debug/plugins --as=system:serviceaccount:default:peeker");
+  EXPECT_TRUE(contains(denied.out, "Forbidden")) << denied.out;
+}
+
+// kubectl validates a kind that /openapi/v3 does not list against /openapi/v2, which it
+// reads as protobuf; a kind no document lists is then "no matches for kind".
+TEST_P(KubectlTest, AKindNoDocumentListsIsNoMatchForKind) {
+  const std::string refused =
+      fails("apply -f -", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n");
+  EXPECT_TRUE(contains(refused, "no matches for kind \"Widget\" in version \"example.com/v1\"")) << refused;
+  EXPECT_FALSE(contains(refused, "proto:")) << refused;
+}
+
+// From kubectl's CLI suite: --raw posts the YAML file as it is, which the JSON decoder
+// cannot read for its kind.
+TEST_P(KubectlTest, AYamlPodPostedRawToNamespacesIsUnrecognized) {
+  const std::string pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: valid-pod\n";
+  const std::string refused = fails("create --raw /api/v1/namespaces -f -", pod);
+  EXPECT_TRUE(
+      contains(refused,
+               "Error from server (BadRequest): the object provided is unrecognized (must be of type "
+               "Namespace): couldn't get version/kind; json parse error: invalid character 'a' looking "
+               "for beginning of value (61706956657273696f6e3a2076310a6b696e643a20506f640a6d65746164 ...)"))
+      << refused;
+  EXPECT_FALSE(contains(ok("get namespaces -o name"), "valid-pod"));
 }
 
 TEST_P(KubectlTest, APIServicesListWhatIsServedAndTakeRegistrations) {

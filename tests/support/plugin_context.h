@@ -47,6 +47,11 @@ class PluginContext final : public InitContext {
   }
   Plugin* find(const std::string&) const override { return nullptr; }
   std::vector<Plugin*> all() const override { return {}; }
+  // The one plugin under test, as the host would list it once running.
+  std::vector<PluginStatus> plugin_statuses() const override {
+    auto dot = uri_.rfind('.');
+    return {{uri_.substr(0, dot), uri_.substr(dot + 1), "running", "-"}};
+  }
 
   mutable std::string last_user;  // who the plugin last asked for a client as
 

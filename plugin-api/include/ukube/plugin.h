@@ -49,6 +49,16 @@ class UKUBE_API Plugin {
 };
 
 // Everything a plugin gets from the kernel (DESIGN.md §5). No globals: this is it.
+// One plugin as the host sees it: a line of `ukube plugins` and of /debug/plugins.
+struct PluginStatus {
+  std::string type;
+  std::string id;
+  // loaded, initialized, running, stopped, disabled, available, "failed: why" or
+  // "refused: why".
+  std::string state;
+  std::string library;  // "-" when no library provides the plugin
+};
+
 class UKUBE_API InitContext {
  public:
   virtual ~InitContext();
@@ -76,6 +86,9 @@ class UKUBE_API InitContext {
   // Initialised plugins by URI or by id; null when absent or of another kind.
   virtual Plugin* find(const std::string& uri_or_id) const = 0;
   virtual std::vector<Plugin*> all() const = 0;
+  // Every plugin of the daemon, the configured ones and those only available, with its
+  // state at the time of the call.
+  virtual std::vector<PluginStatus> plugin_statuses() const = 0;
 
   template <class T>
   T* get(const std::string& uri_or_id) const {

@@ -103,7 +103,9 @@ using GracePeriodFunc =
 
 // Rewrites an object of any served version of a resource as `version` of it, apiVersion
 // included, so one resource can be served in several versions from one stored copy
-// (autoscaling/v1 and v2 HorizontalPodAutoscalers).
+// (autoscaling/v1 and v2 HorizontalPodAutoscalers). Between a resource of one group and
+// its storage in another (TypeInfo::storage_group) there are only the two shapes, and the
+// object's apiVersion says which one it is in.
 using ConversionFunc = std::function<void(boost::json::object& object, const std::string& version)>;
 
 // A get (`name` set) or list of a resource that is computed on each request, never stored
@@ -162,6 +164,9 @@ struct UKUBE_API TypeInfo {
   // and write through another version. Set both on each version of such a resource.
   std::string storage_version;
   ConversionFunc convert;
+  // Set, with `convert` and `storage_version`, when the resource is served in another
+  // group than the one that stores it: events.k8s.io/v1 Events are core/v1 Events ("").
+  std::optional<std::string> storage_group;
   // Set for read-only resources answered by a plugin on each request (get and list only).
   ComputedReader computed_read;
   // What moves metadata.generation, as each upstream strategy decides: a change outside
@@ -174,12 +179,20 @@ struct UKUBE_API TypeInfo {
   bool strategic_merge_patch = true;
 
   // The version that stores objects: walk the registry once per resource with it.
-  bool is_storage_version() const { return storage_version.empty() || storage_version == version; }
+  bool is_storage_version() const {
+    return (!storage_group || *storage_group == group) &&
+           (storage_version.empty() || storage_version == version);
+  }
+  // What objects are stored as: this group/version/kind unless the fields above say otherwise.
+  GroupVersionKind storage_gvk() const {
+    return {storage_group.value_or(group), storage_version.empty() ? version : storage_version, kind};
+  }
 
   GroupVersionResource gvr() const { return {group, version, plural}; }
   GroupVersionKind gvk() const { return {group, version, kind}; }
   std::string api_version() const { return gvk().api_version(); }
-  // Store key prefix shared by every version of the resource: /<group|core>/<plural>/
+  // Store key prefix shared by every version of the resource: /<group|core>/<plural>/, in
+  // the storage group.
   std::string key_prefix() const;
   // "pods", "deployments.apps": how upstream names a resource in error messages.
   std::string group_resource() const;

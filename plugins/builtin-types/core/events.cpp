@@ -110,19 +110,68 @@ void use_event_table(TypeInfo& t, EventView (*view)(const json::object&)) {
   });
 }
 
-FieldGetter at(Path path) {
-  std::vector<std::string> keys(path.begin(), path.end());
-  return [keys](const json::object& o) {
+FieldGetter at_keys(std::vector<std::string> keys) {
+  return [keys = std::move(keys)](const json::object& o) {
     const json::object* cur = &o;
     for (size_t i = 0; i + 1 < keys.size() && cur; ++i) cur = object_at(*cur, {keys[i]});
     return cur ? string_at(*cur, {keys.back()}) : std::string();
   };
 }
 
+FieldGetter at(Path path) {
+  return at_keys(std::vector<std::string>(path.begin(), path.end()));
+}
+
 void validate_type(Errors& e, const json::object& o) {
   std::string type = string_at(o, {"type"});
   if (!type.empty() && type != "Normal" && type != "Warning")
     e.unsupported(FieldPath("type"), type, {"Normal", "Warning"});
+}
+
+// events.k8s.io/v1 is served from core/v1's store, as upstream does, so `kubectl get
+// events` and clients of either API see every Event. Core's field names are on the left.
+constexpr std::pair<const char*, const char*> kRenamed[] = {
+    {"involvedObject", "regarding"},
+    {"message", "note"},
+    {"reportingComponent", "reportingController"},
+    {"source", "deprecatedSource"},
+    {"firstTimestamp", "deprecatedFirstTimestamp"},
+    {"lastTimestamp", "deprecatedLastTimestamp"},
+    {"count", "deprecatedCount"},
+};
+
+// Rewrites an Event of either API as the other one.
+void convert_event(json::object& o, const std::string& /*version*/) {
+  const bool to_core = string_at(o, {"apiVersion"}) == "events.k8s.io/v1";
+  json::object out;
+  out.reserve(o.size());
+  for (auto& m : o) {
+    std::string_view key = m.key();
+    if (key == "apiVersion") {
+      out.emplace(key, to_core ? "v1" : "events.k8s.io/v1");
+      continue;
+    }
+    for (const auto& [core, v1] : kRenamed)
+      if (key == (to_core ? v1 : core)) {
+        key = to_core ? core : v1;
+        break;
+      }
+    out.emplace(key, std::move(m.value()));
+  }
+  o = std::move(out);
+}
+
+// A field selector of events.k8s.io/v1 reads the stored core/v1 object.
+FieldGetter stored_at(std::string_view v1_field) {
+  std::vector<std::string> keys;
+  for (size_t start = 0; start <= v1_field.size();) {
+    size_t dot = std::min(v1_field.find('.', start), v1_field.size());
+    keys.emplace_back(v1_field.substr(start, dot - start));
+    start = dot + 1;
+  }
+  for (const auto& [core, v1] : kRenamed)
+    if (keys.front() == v1) keys.front() = core;
+  return at_keys(std::move(keys));
 }
 
 }  // namespace
@@ -171,14 +220,29 @@ TypeInfo events_type() {
 TypeInfo events_v1_type() {
   TypeInfo t = make_type("events.k8s.io", "v1", "Event", "events", true, {"ev"});
   use_event_table(t, v1_view);
+  t.storage_group = "";
+  t.storage_version = "v1";
+  t.convert = convert_event;
   for (const char* f : {"kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"})
-    t.selectable_fields.push_back({std::string("regarding.") + f, at({"regarding", f})});
-  t.selectable_fields.push_back({"reason", at({"reason"})});
-  t.selectable_fields.push_back({"reportingController", at({"reportingController"})});
-  t.selectable_fields.push_back({"type", at({"type"})});
-  t.validators.push_back([](const json::object& o, const json::object*, std::vector<FieldError>& out) {
+    t.selectable_fields.push_back({std::string("regarding.") + f, stored_at(std::string("regarding.") + f)});
+  for (const char* f : {"reason", "reportingController", "type"})
+    t.selectable_fields.push_back({f, stored_at(f)});
+  t.validators.push_back([](const json::object& o, const json::object* old, std::vector<FieldError>& out) {
     Errors e(out);
     validate_type(e, o);
+    if (old) {
+      // Through this API an Event is a record: only its series (and metadata) may change.
+      for (const char* f : {"regarding", "reason", "note", "deprecatedSource", "deprecatedFirstTimestamp",
+                            "deprecatedLastTimestamp", "deprecatedCount", "type", "eventTime", "action",
+                            "related", "reportingController", "reportingInstance"}) {
+        const auto* now = o.if_contains(f);
+        const auto* was = old->if_contains(f);
+        const bool now_set = now && !now->is_null(), was_set = was && !was->is_null();
+        if (now_set != was_set || (now_set && *now != *was))
+          e.invalid(FieldPath(f), now_set ? value_repr(*now) : "null", "field is immutable");
+      }
+      return;
+    }
     if (string_at(o, {"eventTime"}).empty()) e.required(FieldPath("eventTime"), "");
     if (string_at(o, {"reportingController"}).empty()) e.required(FieldPath("reportingController"), "");
     if (string_at(o, {"reportingInstance"}).empty()) e.required(FieldPath("reportingInstance"), "");

@@ -115,6 +115,19 @@ TEST_F(OpenApiTest, V2Document) {
   auto& patch =
       doc["paths"].at("/apis/apps/v1/namespaces/{namespace}/replicasets/{name}").at("patch").as_object();
   EXPECT_EQ(patch.at("consumes").as_array().size(), 4u);
+  // Upstream's list items say what they list ("List of services").
+  EXPECT_EQ(doc["definitions"]
+                .at("io.k8s.api.apps.v1.ReplicaSetList")
+                .at("properties")
+                .at("items")
+                .at("description"),
+            "List of replicasets");
+  // The protobuf form is the same document, read back by its first fields.
+  const std::string& protobuf = *openapi.v2_protobuf();
+  ASSERT_GT(protobuf.size(), 100u);
+  EXPECT_EQ(protobuf.substr(0, 5), std::string("\x0a\x03"
+                                               "2.0"));
+  EXPECT_NE(protobuf.find("io.k8s.api.apps.v1.ReplicaSetList"), std::string::npos);
 }
 
 }  // namespace

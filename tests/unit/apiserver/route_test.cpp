@@ -105,6 +105,8 @@ TEST(Route, NonResourcePaths) {
   EXPECT_EQ(parse_route("/readyz/ping").kind, RouteKind::Health);
   EXPECT_EQ(parse_route("/livez").name, "livez");
   EXPECT_EQ(parse_route("/metrics").kind, RouteKind::Metrics);
+  EXPECT_EQ(parse_route("/debug/plugins").kind, RouteKind::DebugPlugins);
+  EXPECT_EQ(parse_route("/debug/plugins/x").kind, RouteKind::NotFound);
   EXPECT_EQ(parse_route("/openapi/v2").kind, RouteKind::OpenApiV2);
   EXPECT_EQ(parse_route("/openapi/v3").kind, RouteKind::OpenApiV3Index);
   Route doc = parse_route("/openapi/v3/apis/apps/v1");

@@ -54,6 +54,62 @@ TEST(FieldSelectors, EventsBySubject) {
   EXPECT_EQ(names(c.list(kEvents, "default", o)), std::vector<std::string>{"e1"});
 }
 
+// Upstream serves one store of Events through core/v1 and events.k8s.io/v1: each API sees
+// every Event in its own shape, and selects on its own field names.
+TEST(FieldSelectors, BothEventApisShareOneStore) {
+  const GroupVersionResource events_v1{"events.k8s.io", "v1", "events"};
+  BuiltinKernel k;
+  auto& c = k.client();
+  c.create(
+      kEvents, "default",
+      parse(
+          R"({"metadata":{"name":"core"},"involvedObject":{"kind":"Pod","name":"web","namespace":"default"},"reason":"Pulled","message":"pulled","type":"Normal","count":2,"reportingComponent":"kubelet"})"));
+  c.create(
+      events_v1, "default",
+      parse(
+          R"({"metadata":{"name":"new"},"eventTime":"2026-01-02T03:04:05.000000Z","reportingController":"example.com/ctl","reportingInstance":"ctl-1","action":"Sync","reason":"Synced","regarding":{"kind":"Pod","name":"api","namespace":"default"},"note":"synced","type":"Normal"})"));
+
+  auto as_core = c.get(kEvents, "default", "new");
+  EXPECT_EQ(as_core->at("apiVersion"), "v1");
+  EXPECT_EQ(as_core->at("message"), "synced");
+  EXPECT_EQ(as_core->at("involvedObject").at("name"), "api");
+  EXPECT_EQ(as_core->at("reportingComponent"), "example.com/ctl");
+  EXPECT_FALSE(as_core->contains("note"));
+  auto as_v1 = c.get(events_v1, "default", "core");
+  EXPECT_EQ(as_v1->at("apiVersion"), "events.k8s.io/v1");
+  EXPECT_EQ(as_v1->at("note"), "pulled");
+  EXPECT_EQ(as_v1->at("regarding").at("name"), "web");
+  EXPECT_EQ(as_v1->at("deprecatedCount"), 2);
+  EXPECT_EQ(as_v1->at("reportingController"), "kubelet");
+  EXPECT_FALSE(as_v1->contains("involvedObject"));
+
+  EXPECT_EQ(names(c.list(kEvents, "default", {})), (std::vector<std::string>{"core", "new"}));
+  ListOptions o;
+  o.field_selector = "regarding.name=api";
+  EXPECT_EQ(names(c.list(events_v1, "default", o)), std::vector<std::string>{"new"});
+  o.field_selector = "reportingController=kubelet";
+  EXPECT_EQ(names(c.list(events_v1, "default", o)), std::vector<std::string>{"core"});
+  o.field_selector = "involvedObject.name=api";
+  EXPECT_EQ(names(c.list(kEvents, "default", o)), std::vector<std::string>{"new"});
+
+  // A write through either API lands on the one object. Through events.k8s.io/v1 an Event
+  // is a record, as upstream: its series may change, what it says may not.
+  auto counted = c.patch(events_v1, "default", "new", PatchType::JsonMerge,
+                         R"({"series":{"count":2,"lastObservedTime":"2026-01-02T03:05:05.000000Z"}})");
+  EXPECT_EQ(counted->at("series").at("count"), 2);
+  EXPECT_EQ(c.get(kEvents, "default", "new")->at("series").at("count"), 2);
+  auto immutable = expect_api_error(
+      [&] { c.patch(events_v1, "default", "core", PatchType::JsonMerge, R"({"note":"pulled again"})"); });
+  EXPECT_EQ(immutable.code(), 422);
+  EXPECT_NE(std::string(immutable.what()).find("note: Invalid value: \"pulled again\": field is immutable"),
+            std::string::npos)
+      << immutable.what();
+  c.patch(kEvents, "default", "core", PatchType::JsonMerge, R"({"message":"pulled again"})");
+  EXPECT_EQ(c.get(events_v1, "default", "core")->at("note"), "pulled again");
+  c.remove(events_v1, "default", "core");
+  EXPECT_EQ(names(c.list(kEvents, "default", {})), std::vector<std::string>{"new"});
+}
+
 TEST(FieldSelectors, SecretsNodesNamespaces) {
   BuiltinKernel k;
   auto& c = k.client();

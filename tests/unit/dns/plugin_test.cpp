@@ -106,6 +106,7 @@ class InformerContext final : public InitContext {
   InformerFactory& informers() const override { return informers_; }
   Plugin* find(const std::string&) const override { return nullptr; }
   std::vector<Plugin*> all() const override { return {}; }
+  std::vector<PluginStatus> plugin_statuses() const override { return {}; }
 
  private:
   std::string uri_ = "ukube.dns.v1.dns";

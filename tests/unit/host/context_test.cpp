@@ -14,6 +14,7 @@ class NoPlugins : public PluginLookup {
  public:
   Plugin* find(const std::string&) const override { return nullptr; }
   std::vector<Plugin*> all() const override { return {}; }
+  std::vector<PluginStatus> describe() const override { return {}; }
 };
 
 // Catches the logic_error `call` throws and returns its message.

@@ -16,7 +16,8 @@ using testing::library;
 
 class Inspect : public testing::HostFixture {};
 
-const PluginRow* row_for(const std::vector<PluginRow>& rows, const std::string& type, const std::string& id) {
+const PluginStatus* row_for(const std::vector<PluginStatus>& rows, const std::string& type,
+                            const std::string& id) {
   for (const auto& row : rows)
     if (row.type == type && row.id == id) return &row;
   return nullptr;
@@ -42,13 +43,13 @@ TEST_F(Inspect, ListsConfiguredAndCataloguedPluginsWithoutStartingAny) {
   EXPECT_EQ(rows[4].id, "delta");
   EXPECT_EQ(rows[4].state, "disabled");
 
-  const PluginRow* gamma = row_for(rows, "ukube.consumer.v1", "gamma");
+  const PluginStatus* gamma = row_for(rows, "ukube.consumer.v1", "gamma");
   ASSERT_NE(gamma, nullptr);
   EXPECT_EQ(gamma->state, "available");
-  const PluginRow* hash = row_for(rows, "ukube.bad.v1", "hash");
+  const PluginStatus* hash = row_for(rows, "ukube.bad.v1", "hash");
   ASSERT_NE(hash, nullptr);
   EXPECT_THAT(hash->state, HasSubstr("refused: plugin-api header hash mismatch"));
-  const PluginRow* epsilon = row_for(rows, "ukube.test.v1", "epsilon");
+  const PluginStatus* epsilon = row_for(rows, "ukube.test.v1", "epsilon");
   ASSERT_NE(epsilon, nullptr);
   EXPECT_EQ(epsilon->library, (extra_dir() / "epsilon.so").string());
   int twins = 0;

@@ -284,6 +284,46 @@ TEST_F(ServerSideApply, ConflictsWithUpdatersNameTheirVersionAndTime) {
   EXPECT_EQ(e.causes[0].message.rfind("conflict with \"editor\" using apps/v1 at ", 0), 0u);
 }
 
+// kubectl's client-side apply, as it writes: the object, with what it applied recorded
+// in the last-applied annotation.
+TEST_F(ServerSideApply, KubectlTakesOverWhatItsClientSideApplySet) {
+  const std::string last =
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"labels":{"app":"web"},)"
+      R"("name":"web","namespace":"ns1"},"spec":{"replicas":2}})"
+      "\n";
+  json::object d = J(R"({"metadata":{"name":"web","labels":{"app":"web"}},"spec":{"replicas":2}})");
+  d["metadata"].as_object()["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration", last}};
+  client->create(kDeployments, "ns1", d, as("kubectl-client-side-apply"));
+
+  // Another manager gets the conflict; only kubectl's own manager upgrades.
+  EXPECT_EQ(expect_error([&] { apply("kubectl-ss", config(R"({"replicas":3})")); }).code(), 409);
+  auto applied = [](int replicas) {
+    return R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"},)"
+           R"("annotations":{"note":"<b>"}},"spec":{"replicas":)" +
+           std::to_string(replicas) + "}}";
+  };
+  auto upgraded = apply("kubectl", applied(3));
+  EXPECT_EQ(upgraded->at("spec").at("replicas"), 3);
+  EXPECT_EQ(
+      entry(upgraded, "kubectl", "Apply")->at("fieldsV1"),
+      J(R"({"f:metadata":{"f:annotations":{"f:note":{}},"f:labels":{"f:app":{}}},"f:spec":{"f:replicas":{}}})"));
+  EXPECT_FALSE(
+      entry(upgraded, "kubectl-client-side-apply", "Update")->at("fieldsV1").as_object().contains("f:spec"));
+  // The annotation now records this apply, as Go encodes it: keys sorted, HTML escaped.
+  EXPECT_EQ(
+      upgraded->at("metadata").at("annotations").at("kubectl.kubernetes.io/last-applied-configuration"),
+      R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"note":"\u003cb\u003e"},)"
+      R"("labels":{"app":"web"},"name":"web","namespace":"ns1"},"spec":{"replicas":3}})"
+      "\n");
+
+  // A field changed since by someone else is not excused.
+  client->patch(kDeployments, "ns1", "web", PatchType::JsonMerge, R"({"spec":{"replicas":7}})", as("editor"));
+  auto e = expect_error([&] { apply("kubectl", applied(4)); });
+  EXPECT_EQ(e.code(), 409);
+  ASSERT_EQ(e.causes.size(), 1u);
+  EXPECT_EQ(e.causes[0].field, ".spec.replicas");
+}
+
 TEST_F(ServerSideApply, StatusIsAppliedThroughItsSubresourceOnly) {
   apply("kubectl", config(R"({"replicas":2})"));
   auto main = client->patch(

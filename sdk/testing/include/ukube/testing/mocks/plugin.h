@@ -26,6 +26,7 @@ class MockInitContext : public InitContext {
   MOCK_METHOD(InformerFactory&, informers, (), (const, override));
   MOCK_METHOD(Plugin*, find, (const std::string& uri_or_id), (const, override));
   MOCK_METHOD(std::vector<Plugin*>, all, (), (const, override));
+  MOCK_METHOD(std::vector<PluginStatus>, plugin_statuses, (), (const, override));
 };
 
 }  // namespace ukube::testing
