@@ -154,4 +154,9 @@ size_t WorkQueue::size() const {
   return state_->ready.size();
 }
 
+bool WorkQueue::has_delayed() const {
+  std::lock_guard lock(state_->mutex);
+  return !state_->delayed.empty();
+}
+
 }  // namespace ukube

@@ -562,6 +562,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (ec) return self->close(false);
       self->buffer_.commit(n);
       if (self->watch_ended_) return self->next_request_after_watch();
+      // Once the last chunk is on its way, bytes are the next request, sent by a client
+      // that has read it (this read can complete before the write's own completion runs):
+      // the end of the watch takes them up. Before that, a request pipelined behind it.
+      if (self->finishing_) return;
+      self->pipelined_ = true;
       self->watch_for_hangup();
     });
   }
@@ -571,8 +576,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // bytes; the idle timeout bounds the wait for them.
   void keep_alive_after_watch() {
     // Bytes sent before the watch ended are a request pipelined behind it, which clients
-    // do not do and the pending read cannot hand over: close, as before.
-    if (buffer_.size() > 0) return close(true);
+    // do not do: close, as before.
+    if (pipelined_) return close(true);
     watch_timer_.cancel();
     bookmark_timer_.cancel();
     watch_.reset();
@@ -685,6 +690,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool finishing_ = false;
   bool hangup_read_pending_ = false;
   bool watch_ended_ = false;  // the next request may start in the pending hangup read
+  bool pipelined_ = false;    // bytes came while the watch still ran
 
   std::unique_ptr<ProxyPlan> proxy_;
   std::shared_ptr<ssl::context> upstream_tls_;  // outlives upstream_

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +51,11 @@ class RbacPlugin final : public Plugin {
   std::vector<InformerRegistration> registrations_;
   std::unique_ptr<AggregationController> aggregation_;
   BootstrapReport report_;
+  // Per kind (Role, ClusterRole, RoleBinding, ClusterRoleBinding): the newest revision the
+  // index holds an object of.
+  std::array<std::atomic<int64_t>, 4> indexed_revision_{};
+
+  void wait_for_policy_written();
 };
 
 }  // namespace ukube::rbac

@@ -42,6 +42,9 @@ class UKUBE_API WorkQueue {
   void shut_down();
   bool shutting_down() const;
   size_t size() const;  // items ready now
+  // Items waiting for their time (add_after, add_rate_limited): a worker must stay to
+  // hand them out, as only get() moves them to the ready queue.
+  bool has_delayed() const;
 
  private:
   struct State;

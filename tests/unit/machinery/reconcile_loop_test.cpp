@@ -48,6 +48,48 @@ TEST(ReconcileLoop, OneKeyAtATimeNeedsOneThread) {
   EXPECT_EQ(threads.size(), 1u);
 }
 
+// An idle controller holds no thread: its worker leaves after `linger`, stays while a key
+// waits for its time, and a new key brings one back.
+TEST(ReconcileLoop, WorkersLeaveWhenIdleAndComeBackForKeys) {
+  std::mutex mutex;
+  std::multiset<std::string> reconciled;
+  bool failed_once = false;
+  LoopSettings s = settings(2);
+  s.linger = 20ms;
+  ReconcileLoop loop(
+      s,
+      [&](const std::string& key) {
+        std::lock_guard lock(mutex);
+        reconciled.insert(key);
+        if (key == "ns/flaky" && !failed_once) {
+          failed_once = true;
+          return Result::retry();
+        }
+        return Result::done();
+      },
+      nullptr);
+  auto count = [&](const std::string& key) {
+    std::lock_guard lock(mutex);
+    return reconciled.count(key);
+  };
+  loop.add("ns/early");
+  EXPECT_EQ(loop.active_workers(), 0u) << "nothing runs before start()";
+  loop.start();
+  ASSERT_TRUE(eventually([&] { return count("ns/early") == 1; }, 5s));
+  ASSERT_TRUE(eventually([&] { return loop.active_workers() == 0; }, 5s));
+
+  loop.add_after("ns/late", 300ms);  // due long after a worker would have left
+  loop.add("ns/flaky");              // retried after its back-off
+  ASSERT_TRUE(eventually([&] { return count("ns/late") == 1 && count("ns/flaky") == 2; }, 5s));
+  EXPECT_TRUE(loop.idle());
+  ASSERT_TRUE(eventually([&] { return loop.active_workers() == 0; }, 5s));
+
+  loop.add("ns/again");
+  ASSERT_TRUE(eventually([&] { return count("ns/again") == 1; }, 5s));
+  loop.stop();
+  EXPECT_EQ(loop.active_workers(), 0u);
+}
+
 TEST(ReconcileLoop, WaitingKeysBringInWorkersUpToTheLimit) {
   std::mutex mutex;
   std::condition_variable changed;

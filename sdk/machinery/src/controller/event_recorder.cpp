@@ -13,6 +13,9 @@ namespace {
 
 using machinery::kEvents;
 
+// How long the writer waits for another event before its thread leaves.
+constexpr std::chrono::seconds kWriterLinger{5};
+
 // Events are best effort: nobody reads the answer, nobody waits for the commit.
 WriteOptions best_effort() {
   WriteOptions options;
@@ -28,9 +31,7 @@ EventRecorder::EventRecorder(std::shared_ptr<Client> client, RecorderSettings se
     : client_(std::move(client)),
       settings_(std::move(settings)),
       log_(log ? std::move(log) : spdlog::default_logger()),
-      correlator_(settings_.correlator) {
-  writer_ = std::thread([this] { run(); });
-}
+      correlator_(settings_.correlator) {}
 
 EventRecorder::~EventRecorder() {
   {
@@ -40,7 +41,7 @@ EventRecorder::~EventRecorder() {
   }
   wake_.notify_all();
   drained_.notify_all();
-  writer_.join();
+  if (writer_.joinable()) writer_.join();
 }
 
 void EventRecorder::event(const json::object& object, const std::string& type, const std::string& reason,
@@ -69,6 +70,13 @@ void EventRecorder::event(const EventSource& source, const ObjectReference& invo
       return;
     }
     queue_.push_back({source, involved, type, reason, message});
+    if (!writer_running_) {
+      // The last writer said it was leaving before it let go of the lock: it is gone or
+      // about to be.
+      if (writer_.joinable()) writer_.join();
+      writer_running_ = true;
+      writer_ = std::thread([this] { run(); });
+    }
   }
   wake_.notify_one();
 }
@@ -81,8 +89,11 @@ void EventRecorder::flush() {
 void EventRecorder::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (stopping_) return;
+    const bool woken = wake_.wait_for(lock, kWriterLinger, [&] { return stopping_ || !queue_.empty(); });
+    if (!woken || stopping_) {
+      writer_running_ = false;
+      return;
+    }
     Queued next = std::move(queue_.front());
     queue_.pop_front();
     writing_ = true;

@@ -79,7 +79,10 @@ class UKUBE_MACHINERY_API EventRecorder {
   std::deque<Queued> queue_;
   bool writing_ = false;
   bool stopping_ = false;
+  // Writes in the background, started by the first event and gone once none has come for
+  // a while: a component that records nothing holds no thread.
   std::thread writer_;
+  bool writer_running_ = false;
 };
 
 // upstream's RecordNodeStatusChange, shared by the node lifecycle and IPAM controllers:

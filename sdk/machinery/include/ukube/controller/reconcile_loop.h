@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,8 @@ class logger;
 // queue, N workers take them one at a time and reconcile each with the world as the
 // informers' caches show it. Level-triggered, as client-go's controllers: a key queued
 // several times while it waits is reconciled once, never by two workers at once.
+// Workers are threads that come when keys do and leave once the queue has been empty for
+// a while, so an idle controller costs no thread.
 namespace ukube::controller {
 
 // What a reconcile asks of the loop next.
@@ -44,6 +47,8 @@ struct LoopSettings {
   std::string name;  // in log lines
   unsigned workers = 1;
   RateLimits limits{std::chrono::milliseconds(5), std::chrono::milliseconds(1000 * 1000), 10, 100};
+  // How long a worker with nothing to do waits for a key before its thread leaves.
+  std::chrono::milliseconds linger{5000};
 };
 
 class UKUBE_MACHINERY_API ReconcileLoop {
@@ -61,10 +66,19 @@ class UKUBE_MACHINERY_API ReconcileLoop {
 
   // Every key added has been reconciled successfully since it was last added.
   bool idle() const;
+  // Worker threads running now: none once the loop has been idle for `linger`.
+  unsigned active_workers() const;
 
  private:
-  void run();
+  struct Worker {
+    std::thread thread;
+    bool finished = false;  // its thread has returned, or is about to: join it
+  };
+
+  void run(Worker& self);
   void mark_pending(const std::string& key);
+  // Starts a worker when none runs (or, with `peer`, one more up to the limit); mutex_ held.
+  void spawn_locked(bool peer);
 
   LoopSettings settings_;
   Reconcile reconcile_;
@@ -72,7 +86,9 @@ class UKUBE_MACHINERY_API ReconcileLoop {
   WorkQueue queue_;
   mutable std::mutex mutex_;
   std::map<std::string, uint64_t> pending_;  // key → times added, until reconciled after the last
-  std::vector<std::thread> workers_;
+  bool started_ = false;
+  unsigned active_ = 0;        // workers not finished
+  std::list<Worker> workers_;  // a list: each worker keeps a reference to its entry
 };
 
 }  // namespace ukube::controller
