@@ -143,15 +143,32 @@ void write_field(Wire& w, const Field& f, const json::value& v) {
   }
 }
 
-std::string message(const json::value& v, const Layout& layout) {
+std::string message_of(const json::object& o, const Layout& layout) {
   Wire w;
-  const json::object* o = v.if_object();
-  if (!o) return w.take();
   for (const auto& f : layout.fields)
-    if (const auto* value = o->if_contains(f.key)) write_field(w, f, *value);
+    if (const auto* value = o.if_contains(f.key)) write_field(w, f, *value);
   if (layout.extensions)
-    for (const auto& m : *o)
+    for (const auto& m : o)
       if (m.key().starts_with("x-")) w.bytes(layout.extensions, named(m.key(), any(m.value())));
+  return w.take();
+}
+
+std::string message(const json::value& v, const Layout& layout) {
+  const json::object* o = v.if_object();
+  return o ? message_of(*o, layout) : std::string();
+}
+
+// A map with extensions beside it (Paths, Responses): each x- member a NamedAny in field
+// `extensions`, every other member a Named* entry in field `entries`.
+std::string entries_and_extensions(const json::value& v, int entries, Encoder encode, int extensions) {
+  Wire w;
+  if (const auto* o = v.if_object())
+    for (const auto& m : *o) {
+      if (m.key().starts_with("x-"))
+        w.bytes(extensions, named(m.key(), any(m.value())));
+      else
+        w.bytes(entries, named(m.key(), encode(m.value())));
+    }
   return w.take();
 }
 
@@ -296,13 +313,16 @@ bool is_reference(const json::value& v) {
 }
 
 // ParametersItem and ResponseValue: a JSON reference (field 2) or the thing itself (1).
-std::string parameters_item(const json::value& v) {
+std::string reference_or(const json::value& v, Encoder encode) {
   Wire w;
   if (is_reference(v))
     w.bytes(2, message(v, kJsonReference));
   else
-    w.bytes(1, parameter(v));
+    w.bytes(1, encode(v));
   return w.take();
+}
+std::string parameters_item(const json::value& v) {
+  return reference_or(v, parameter);
 }
 
 std::string schema_item(const json::value& v) {
@@ -312,24 +332,15 @@ std::string schema_item(const json::value& v) {
 }
 const Layout kResponse{{{"description", 1, Kind::String}, {"schema", 2, Kind::Message, nullptr, schema_item}},
                        5};
-std::string response_value(const json::value& v) {
-  Wire w;
-  if (is_reference(v))
-    w.bytes(2, message(v, kJsonReference));
-  else
-    w.bytes(1, message(v, kResponse));
-  return w.take();
+std::string response(const json::value& v) {
+  return message(v, kResponse);
 }
-// Responses keeps its status codes in one map field beside the extensions.
+std::string response_value(const json::value& v) {
+  return reference_or(v, response);
+}
+// Responses: the status codes in field 1, extensions in field 2.
 std::string responses(const json::value& v) {
-  Wire w;
-  if (const auto* o = v.if_object())
-    for (const auto& m : *o)
-      if (!m.key().starts_with("x-")) w.bytes(1, named(m.key(), response_value(m.value())));
-  if (const auto* o = v.if_object())
-    for (const auto& m : *o)
-      if (m.key().starts_with("x-")) w.bytes(2, named(m.key(), any(m.value())));
-  return w.take();
+  return entries_and_extensions(v, 1, response_value, 2);
 }
 
 const Layout kOperation{{{"tags", 1, Kind::Strings},
@@ -354,20 +365,12 @@ const Layout kPathItem{{{"$ref", 1, Kind::String},
                         {"patch", 8, Kind::Message, &kOperation},
                         {"parameters", 9, Kind::Messages, nullptr, parameters_item}},
                        10};
-// Paths: extensions in field 1, the paths in field 2.
-std::string paths(const json::value& v) {
-  Wire w;
-  if (const auto* o = v.if_object())
-    for (const auto& m : *o) {
-      if (m.key().starts_with("x-"))
-        w.bytes(1, named(m.key(), any(m.value())));
-      else
-        w.bytes(2, named(m.key(), message(m.value(), kPathItem)));
-    }
-  return w.take();
+std::string path_item(const json::value& v) {
+  return message(v, kPathItem);
 }
-std::string definitions(const json::value& v) {
-  return properties(v);
+// Paths: the paths in field 2, extensions in field 1.
+std::string paths(const json::value& v) {
+  return entries_and_extensions(v, 2, path_item, 1);
 }
 
 const Layout kInfo{
@@ -380,13 +383,13 @@ const Layout kDocument{{{"swagger", 1, Kind::String},
                         {"consumes", 6, Kind::Strings},
                         {"produces", 7, Kind::Strings},
                         {"paths", 8, Kind::Message, nullptr, paths},
-                        {"definitions", 9, Kind::Message, nullptr, definitions}},
+                        {"definitions", 9, Kind::Message, nullptr, properties}},
                        16};
 
 }  // namespace
 
 std::string document(const json::object& swagger) {
-  return message(json::value(swagger), kDocument);
+  return message_of(swagger, kDocument);
 }
 
 }  // namespace ukube::apiserver::openapi_v2_wire
